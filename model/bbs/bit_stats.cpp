@@ -1,0 +1,163 @@
+#include "model/bbs/bit_stats.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "model/bbs/bits.hpp"
+#include "model/bbs/parallel.hpp"
+
+namespace bbs {
+namespace {
+
+constexpr std::uint64_t kLowBitOfEachByte = 0x0101010101010101ULL;
+
+// Adds, per column b, the number of 1 bits among the 8 bytes of `word` to ones[b].
+inline void add_column_ones(std::uint64_t word, std::array<std::uint16_t, 8>& ones) {
+  for (int b = 0; b < 8; ++b)
+    ones[b] = std::uint16_t(ones[b] + std::popcount((word >> b) & kLowBitOfEachByte));
+}
+
+struct SignMagnitudeTable {
+  std::array<std::uint8_t, 256> byte{};
+  std::array<std::uint8_t, 256> magnitude_ones{};
+  std::array<std::uint8_t, 256> all_ones{};
+  constexpr SignMagnitudeTable() {
+    for (int v = 0; v < 256; ++v) {
+      const auto sm = bits::sign_magnitude(std::int8_t(v));
+      byte[std::size_t(v)] = sm;
+      magnitude_ones[std::size_t(v)] = std::uint8_t(std::popcount(unsigned(sm & 0x7F)));
+      all_ones[std::size_t(v)] = std::uint8_t(std::popcount(unsigned(sm)));
+    }
+  }
+};
+constexpr SignMagnitudeTable kSignMagnitude;
+
+}  // namespace
+
+int GroupBits::zero_bits_twos() const {
+  int ones = 0;
+  for (auto c : ones_twos) ones += c;
+  return 8 * size - ones;
+}
+int GroupBits::zero_bits_sign_mag() const {
+  int ones = 0;
+  for (auto c : ones_sign_mag) ones += c;
+  return 8 * size - ones;
+}
+int GroupBits::bbs_sparse_bits() const {
+  int sparse = 0;
+  for (auto c : ones_twos) sparse += std::max<int>(c, size - c);
+  return sparse;
+}
+int GroupBits::all_zero_columns() const {
+  return int(std::count(ones_twos.begin(), ones_twos.end(), 0));
+}
+int GroupBits::all_one_columns() const {
+  return int(std::count(ones_twos.begin(), ones_twos.end(), size));
+}
+int GroupBits::max_column_ones() const {
+  return *std::max_element(ones_twos.begin(), ones_twos.end());
+}
+int GroupBits::nonzero_sign_mag_columns() const {
+  return 8 - int(std::count(ones_sign_mag.begin(), ones_sign_mag.end(), 0));
+}
+
+GroupBits group_bits(std::span<const std::int8_t> group) {
+  GroupBits bits;
+  bits.size = std::uint16_t(group.size());
+  bits.redundant_columns = std::uint8_t(bits::redundant_sign_columns(group));
+  int effectual = 0, max_effectual = 0, max_all = 0, zeros = 0;
+  std::uint8_t sign_mag[8];
+  for (std::size_t base = 0; base < group.size(); base += 8) {
+    const std::size_t n = std::min<std::size_t>(8, group.size() - base);
+    std::uint64_t twos = 0, sm = 0;
+    std::memcpy(&twos, group.data() + base, n);
+    for (std::size_t i = 0; i < 8; ++i) {
+      const auto v = std::uint8_t(twos >> (8 * i));
+      sign_mag[i] = kSignMagnitude.byte[v];
+      const int ones = kSignMagnitude.magnitude_ones[v];
+      effectual += ones;
+      max_effectual = std::max(max_effectual, ones);
+      max_all = std::max<int>(max_all, kSignMagnitude.all_ones[v]);
+      zeros += v == 0;
+    }
+    std::memcpy(&sm, sign_mag, 8);
+    add_column_ones(twos, bits.ones_twos);
+    add_column_ones(sm, bits.ones_sign_mag);
+    zeros -= int(8 - n);  // padding bytes are zeros that are not weights
+  }
+  bits.zero_values = std::uint16_t(zeros);
+  bits.effectual_bits = std::uint16_t(effectual);
+  bits.max_effectual_bits = std::uint8_t(max_effectual);
+  bits.max_sign_mag_bits = std::uint8_t(max_all);
+  return bits;
+}
+
+std::vector<GroupBits> profile_groups(const GroupLayout& layout,
+                                      std::span<const std::int8_t> grouped, int jobs) {
+  std::vector<GroupBits> groups(std::size_t(layout.group_count()));
+  parallel_for(layout.group_count(), jobs, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t g = first; g < last; ++g)
+      groups[std::size_t(g)] = group_bits(grouped.subspan(std::size_t(layout.group_begin[g]),
+                                                          std::size_t(layout.group_length(g))));
+  });
+  return groups;
+}
+
+void BitSummary::add(const GroupBits& g) {
+  weights += g.size;
+  groups += 1;
+  zero_values += g.zero_values;
+  zero_bits_twos += g.zero_bits_twos();
+  zero_bits_sign_mag += g.zero_bits_sign_mag();
+  bbs_sparse_bits += g.bbs_sparse_bits();
+  all_zero_columns += g.all_zero_columns();
+  all_one_columns += g.all_one_columns();
+  redundant_columns += g.redundant_columns;
+  redundant_columns_capped += std::min<int>(g.redundant_columns, 3);
+  effectual_bits += g.effectual_bits;
+  pragmatic_cycles += g.max_effectual_bits;
+  bitlet_cycles += g.max_column_ones();
+  bitwave_columns += g.nonzero_sign_mag_columns();
+}
+
+void BitSummary::add(const BitSummary& o) {
+  weights += o.weights;
+  groups += o.groups;
+  zero_values += o.zero_values;
+  zero_bits_twos += o.zero_bits_twos;
+  zero_bits_sign_mag += o.zero_bits_sign_mag;
+  bbs_sparse_bits += o.bbs_sparse_bits;
+  all_zero_columns += o.all_zero_columns;
+  all_one_columns += o.all_one_columns;
+  redundant_columns += o.redundant_columns;
+  redundant_columns_capped += o.redundant_columns_capped;
+  effectual_bits += o.effectual_bits;
+  pragmatic_cycles += o.pragmatic_cycles;
+  bitlet_cycles += o.bitlet_cycles;
+  bitwave_columns += o.bitwave_columns;
+}
+
+namespace {
+double ratio(std::int64_t part, std::int64_t whole) {
+  return whole == 0 ? 0.0 : double(part) / double(whole);
+}
+}  // namespace
+
+double BitSummary::value_sparsity() const { return ratio(zero_values, weights); }
+double BitSummary::bit_sparsity_twos() const { return ratio(zero_bits_twos, 8 * weights); }
+double BitSummary::bit_sparsity_sign_mag() const { return ratio(zero_bits_sign_mag, 8 * weights); }
+double BitSummary::bbs_sparsity() const { return ratio(bbs_sparse_bits, 8 * weights); }
+double BitSummary::sparse_column_fraction() const {
+  return ratio(all_zero_columns + all_one_columns, 8 * groups);
+}
+double BitSummary::effectual_bits_per_weight() const { return ratio(effectual_bits, weights); }
+
+BitSummary summarize(std::span<const GroupBits> groups) {
+  BitSummary summary;
+  for (const auto& g : groups) summary.add(g);
+  return summary;
+}
+
+}  // namespace bbs

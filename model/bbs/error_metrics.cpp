@@ -1,0 +1,55 @@
+#include "model/bbs/error_metrics.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace bbs {
+namespace {
+double decibels(double signal, double noise) {
+  if (noise == 0.0) return std::numeric_limits<double>::infinity();
+  return 10.0 * std::log10(signal / noise);
+}
+}  // namespace
+
+void ErrorMetrics::add(const ErrorMetrics& o) {
+  count += o.count;
+  signal_sq += o.signal_sq;
+  error_sq += o.error_sq;
+  has_float = has_float || o.has_float;
+  float_signal_sq += o.float_signal_sq;
+  float_error_sq += o.float_error_sq;
+}
+
+double ErrorMetrics::mse() const { return count == 0 ? 0.0 : error_sq / double(count); }
+double ErrorMetrics::sqnr_db() const { return decibels(signal_sq, error_sq); }
+double ErrorMetrics::float_sqnr_db() const {
+  return has_float ? decibels(float_signal_sq, float_error_sq)
+                   : std::numeric_limits<double>::quiet_NaN();
+}
+
+ErrorMetrics integer_error(std::span<const std::int8_t> original,
+                           std::span<const std::int16_t> pruned) {
+  ErrorMetrics m;
+  m.count = std::int64_t(original.size());
+  for (std::size_t i = 0; i < original.size(); ++i) {
+    const double w = original[i];
+    const double d = double(pruned[i]) - w;
+    m.signal_sq += w * w;
+    m.error_sq += d * d;
+  }
+  return m;
+}
+
+void add_float_error(ErrorMetrics& m, std::span<const float> original,
+                     std::span<const std::int16_t> pruned, std::span<const double> scales) {
+  const std::size_t per_channel = original.size() / scales.size();
+  m.has_float = true;
+  for (std::size_t i = 0; i < original.size(); ++i) {
+    const double w = original[i];
+    const double d = scales[i / per_channel] * double(pruned[i]) - w;
+    m.float_signal_sq += w * w;
+    m.float_error_sq += d * d;
+  }
+}
+
+}  // namespace bbs

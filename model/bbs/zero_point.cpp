@@ -1,0 +1,89 @@
+// Zero-point shifting (paper Algorithm 1, reference zeroPointShifting_fc/conv), per group:
+//   for o in [-2^(B-1), 2^(B-1)):            v_i = clamp(w_i + o, -127, 127)
+//     L = leading zero magnitude columns of the group, k = N - L
+//     if N <= 6 and L < N: |v_i| -> nearest multiple of 2^k in [0, 2^(7-L) - 2^k] (ties down)
+//     err(o) = sum_i (v_i' - o - w_i)^2
+//   keep the first o with the least err (the reference starts from err = 1e7: a group whose every
+//   offset errs by >= 1e7 comes out as zeros). W_i = v_i' - o; stored v_i', constant C = -o.
+#include <algorithm>
+#include <cstdlib>
+
+#include "model/bbs/bits.hpp"
+#include "model/bbs/prune.hpp"
+
+namespace bbs {
+namespace {
+
+constexpr std::int64_t kReferenceInitialError = 10'000'000;
+
+// The rounding rule for one offset, precomputed for the group.
+struct ShiftRounding {
+  bool rounds = false;
+  int leading_zero_columns = 0;  // L
+  int step_log2 = 0;             // k
+  int largest = 0;               // 2^(7-L) - 2^k
+};
+
+ShiftRounding rounding_for(int min_weight, int max_weight, int offset, int columns) {
+  const int high = std::clamp(max_weight + offset, -127, 127);
+  const int low = std::clamp(min_weight + offset, -127, 127);
+  ShiftRounding rule;
+  rule.leading_zero_columns =
+      bits::leading_zero_magnitude_columns(std::max(std::abs(high), std::abs(low)));
+  rule.rounds = columns <= 6 && rule.leading_zero_columns < columns;
+  if (rule.rounds) {
+    rule.step_log2 = columns - rule.leading_zero_columns;
+    rule.largest = (1 << (7 - rule.leading_zero_columns)) - (1 << rule.step_log2);
+  }
+  return rule;
+}
+
+inline int shifted_value(int weight, int offset, const ShiftRounding& rule) {
+  const int v = std::clamp(weight + offset, -127, 127);
+  if (!rule.rounds) return v;
+  const int rounded = bits::nearest_multiple(std::abs(v), rule.step_log2, rule.largest);
+  return v < 0 ? -rounded : rounded;
+}
+
+std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
+                           const ShiftRounding& rule) {
+  std::int32_t error = 0;  // |d| <= 128 (clamp) + 64 (rounding); 1024 weights: < 2^31
+  for (std::int8_t w : group) {
+    const int d = shifted_value(w, offset, rule) - offset - w;
+    error += d * d;
+  }
+  return error;
+}
+
+}  // namespace
+
+GroupEncoding zero_point_group(std::span<const std::int8_t> group, int columns, int const_bits,
+                               std::span<std::int16_t> out) {
+  const auto [min_it, max_it] = std::minmax_element(group.begin(), group.end());
+  const int first_offset = -(1 << (const_bits - 1));
+  const int end_offset = 1 << (const_bits - 1);
+  std::int64_t best_error = kReferenceInitialError;
+  int best_offset = 0;
+  bool found = false;
+  for (int offset = first_offset; offset < end_offset; ++offset) {
+    const ShiftRounding rule = rounding_for(*min_it, *max_it, offset, columns);
+    const std::int64_t error = squared_error(group, offset, rule);
+    if (error < best_error) {
+      best_error = error;
+      best_offset = offset;
+      found = true;
+    }
+  }
+  if (!found) {
+    std::fill(out.begin(), out.begin() + std::ptrdiff_t(group.size()), std::int16_t{0});
+    return {3, 0, 0, 5};
+  }
+  const ShiftRounding rule = rounding_for(*min_it, *max_it, best_offset, columns);
+  for (std::size_t i = 0; i < group.size(); ++i)
+    out[i] = std::int16_t(shifted_value(group[i], best_offset, rule) - best_offset);
+  const int redundant = std::min(3, rule.leading_zero_columns);
+  return {std::int8_t(redundant), std::int8_t(rule.step_log2), std::int16_t(-best_offset),
+          std::uint8_t(8 - redundant - rule.step_log2)};
+}
+
+}  // namespace bbs

@@ -1,0 +1,83 @@
+// Reading and writing weight files: NumPy .npy and safetensors.
+//
+// A WeightFile lists the tensors of a file and hands out read-only views of their raw
+// little-endian bytes. Safetensors files are memory-mapped, so a large checkpoint is never copied;
+// a .npy file holds one tensor, named after the file stem. Every structural problem (truncated data,
+// a header that lies about sizes or offsets, unknown dtype, non-C-order arrays, ...) throws
+// bbs::Error with a message that names the file and the problem.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::io {
+
+struct TensorInfo {
+  std::string name;
+  DType dtype;
+  Shape shape;
+};
+
+// A tensor's raw bytes inside an open WeightFile (valid while the WeightFile lives).
+struct TensorView {
+  const TensorInfo* info;
+  std::span<const std::byte> bytes;
+};
+
+// An owned tensor, for writing.
+struct TensorData {
+  std::string name;
+  DType dtype;
+  Shape shape;
+  std::vector<std::byte> bytes;  // little-endian, C order
+};
+
+enum class FileFormat { Npy, Safetensors };
+
+class WeightFile {
+ public:
+  // Opens .npy or .safetensors (chosen by the file's magic bytes, not its extension).
+  static WeightFile open(const std::filesystem::path& path);
+
+  WeightFile(WeightFile&&) noexcept;
+  WeightFile& operator=(WeightFile&&) noexcept;
+  ~WeightFile();
+
+  const std::filesystem::path& path() const;
+  FileFormat format() const;
+  // Tensors in file order (safetensors: by data offset; npy: the single tensor).
+  const std::vector<TensorInfo>& tensors() const;
+  // Throws bbs::Error naming the file and the tensor if absent.
+  TensorView tensor(std::string_view name) const;
+  const TensorInfo* find(std::string_view name) const;
+  // safetensors "__metadata__" (string -> string); empty for .npy.
+  const std::map<std::string, std::string>& metadata() const;
+
+ private:
+  struct Impl;
+  explicit WeightFile(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Converts any supported dtype to float32 (F16/BF16 widened exactly, integers converted).
+// Throws bbs::Error naming file and tensor if a value is NaN or infinite.
+std::vector<float> read_as_float(const WeightFile& file, std::string_view name);
+
+// Writers. Output is written to a temporary file beside `path` and renamed into place, so a
+// crash never leaves a half-written file under the final name.
+void write_npy(const std::filesystem::path& path, const TensorData& tensor);
+void write_safetensors(const std::filesystem::path& path, const std::vector<TensorData>& tensors,
+                       const std::map<std::string, std::string>& metadata = {});
+
+// Helpers to build TensorData from typed values.
+TensorData make_tensor(std::string name, Shape shape, std::span<const float> values);
+TensorData make_tensor(std::string name, Shape shape, std::span<const std::int8_t> values);
+TensorData make_tensor(std::string name, Shape shape, std::span<const std::int16_t> values);
+
+}  // namespace bbs::io

@@ -1,0 +1,36 @@
+// Basic tensor vocabulary shared by every layer of bbs-dse: element types, shapes, errors.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bbs {
+
+// A user-facing error: the message names the file / key / item and what was expected.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class DType : std::uint8_t { I8, I16, F16, BF16, F32 };
+
+std::string_view dtype_name(DType dtype);  // "I8", "I16", "F16", "BF16", "F32"
+std::size_t dtype_bytes(DType dtype);
+bool dtype_is_float(DType dtype);
+
+using Shape = std::vector<std::int64_t>;
+
+std::int64_t element_count(const Shape& shape);
+std::string shape_string(const Shape& shape);  // "[64, 3, 7, 7]"
+
+// IEEE half / bfloat16 <-> float (round to nearest even on the way down).
+float half_to_float(std::uint16_t bits);
+float bfloat16_to_float(std::uint16_t bits);
+std::uint16_t float_to_half(float value);
+std::uint16_t float_to_bfloat16(float value);
+
+}  // namespace bbs

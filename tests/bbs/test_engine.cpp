@@ -1,0 +1,133 @@
+// Sensitive channels, encoding size, the BBS dot-product property and the analysis pipeline.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "model/bbs/analysis.hpp"
+#include "model/bbs/sensitive.hpp"
+
+namespace bbs {
+namespace {
+
+TEST(Sensitive, GlobalTopFractionRoundedUpPerLayer) {
+  const std::vector<std::vector<double>> scores{{1, 5, 3, 2}, {4, 0.5}};
+  // ceil(0.34 * 6) = 3 channels: 5 (layer 0), 4 (layer 1), 3 (layer 0).
+  auto s = select_sensitive_channels(scores, 0.34, 1);
+  EXPECT_EQ(s[0], (std::vector<bool>{false, true, true, false}));
+  EXPECT_EQ(s[1], (std::vector<bool>{true, false}));
+  s = select_sensitive_channels(scores, 0.34, 2);  // layer 1: 1 -> 2 channels
+  EXPECT_EQ(s[1], (std::vector<bool>{true, true}));
+  s = select_sensitive_channels(scores, 0.34, 3);  // layer 0: 2 -> 3 channels
+  EXPECT_EQ(s[0], (std::vector<bool>{false, true, true, true}));
+  s = select_sensitive_channels(scores, 0.0, 32);
+  EXPECT_EQ(s[0], (std::vector<bool>(4, false)));
+  EXPECT_THROW(select_sensitive_channels(scores, 1.5, 32), Error);
+}
+
+WeightTensor random_tensor(const Shape& shape, double stddev, std::uint32_t seed) {
+  WeightTensor t{"w", shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal(0.0, stddev);
+  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
+  return t;
+}
+
+AnalysisOptions options_for(PruneMethod method, int columns) {
+  AnalysisOptions o;
+  o.prune = {method, columns, 6};
+  o.check_samples = 1'000'000;  // every group
+  return o;
+}
+
+TEST(Encoding, FullyPrunedLayersHitThePaperBitWidths) {
+  // Weights with std 20 have at most one redundant column, so every group keeps exactly 8 - N
+  // columns: 6 + 8/32 = 6.25 (conservative) and 4 + 8/32 = 4.25 (moderate) bits per weight.
+  const std::vector<WeightTensor> layer{random_tensor({64, 256}, 20.0, 7)};
+  const auto cons = analyze_weights(layer, options_for(PruneMethod::RoundAverage, 2));
+  EXPECT_DOUBLE_EQ(cons[0].size.bits_per_weight(true), 6.25);
+  EXPECT_DOUBLE_EQ(cons[0].size.bits_per_weight(false), 6.0);
+  const auto mod = analyze_weights(layer, options_for(PruneMethod::ZeroPoint, 4));
+  EXPECT_DOUBLE_EQ(mod[0].size.bits_per_weight(true), 4.25);
+  EXPECT_DOUBLE_EQ(mod[0].size.size_reduction(true), 8.0 / 4.25);
+}
+
+TEST(Encoding, SensitiveChannelsStayAtEightBitsWithoutMetadata) {
+  std::vector<WeightTensor> layer{random_tensor({64, 64}, 20.0, 9)};
+  layer[0].scales.assign(64, 1.0);
+  for (int k = 0; k < 32; ++k) layer[0].scales[std::size_t(k)] = 2.0;  // 32 high-scale channels
+  AnalysisOptions o = options_for(PruneMethod::ZeroPoint, 4);
+  o.sensitive_fraction = 0.2;  // ceil(12.8) = 13 -> rounded up to 32 channels
+  const auto a = analyze_weights(layer, o);
+  EXPECT_EQ(a[0].sensitive_channels, 32);
+  EXPECT_EQ(a[0].sensitive_groups, 64);
+  // half the weights at 8 bits, half at 4 bits + 8 bits per 32-weight group
+  EXPECT_DOUBLE_EQ(a[0].size.bits_per_weight(true), (8.0 + 4.25) / 2.0);
+}
+
+class EveryMethod : public ::testing::TestWithParam<std::tuple<PruneMethod, int>> {};
+
+TEST_P(EveryMethod, BbsDotProductEqualsIntegerDotProduct) {
+  const auto [method, columns] = GetParam();
+  for (double stddev : {3.0, 20.0, 60.0}) {
+    const std::vector<WeightTensor> layer{random_tensor({32, 3, 3, 3}, stddev, 11),
+                                          random_tensor({48, 100}, stddev, 12)};
+    AnalysisOptions o = options_for(method, columns);
+    o.grouping.group_size = 16;
+    const auto a = analyze_weights(layer, o);
+    for (const auto& l : a) {
+      EXPECT_EQ(l.check.groups_checked, l.groups);
+      EXPECT_EQ(l.check.mismatches, 0) << l.check.first_mismatch;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Methods, EveryMethod,
+    ::testing::Combine(::testing::Values(PruneMethod::None, PruneMethod::RoundAverage,
+                                         PruneMethod::ZeroPoint, PruneMethod::BitFlip),
+                       ::testing::Values(0, 1, 2, 3, 4, 5, 6)));
+
+TEST(DotCheck, DetectsAWrongEncoding) {
+  const std::vector<std::int16_t> values{82, -22, 2, -6};
+  const std::vector<std::uint8_t> activations{1, 2, 3, 4};
+  GroupEncoding right{1, 3, 26, 4};
+  EXPECT_EQ(bbs_dot_product(values, right, activations), 82 - 44 + 6 - 24);
+  GroupEncoding wrong = right;
+  wrong.constant = 25;  // stored columns no longer reconstruct the weights
+  EXPECT_NE(bbs_dot_product(values, wrong, activations), 82 - 44 + 6 - 24);
+}
+
+TEST(Analysis, PruningReducesErrorMonotonicallyInColumns) {
+  const std::vector<WeightTensor> layer{random_tensor({32, 128}, 25.0, 5)};
+  double previous_mse = -1;
+  for (int n = 0; n <= 6; ++n) {
+    const auto a = analyze_weights(layer, options_for(PruneMethod::ZeroPoint, n));
+    EXPECT_GE(a[0].error.mse(), previous_mse);
+    previous_mse = a[0].error.mse();
+  }
+  EXPECT_GT(previous_mse, 0.0);
+}
+
+TEST(Analysis, JobsDoNotChangeResults) {
+  const std::vector<WeightTensor> layer{random_tensor({64, 3, 3, 64}, 20.0, 3)};
+  AnalysisOptions o = options_for(PruneMethod::ZeroPoint, 4);
+  o.keep_pruned_values = true;
+  const auto one = analyze_weights(layer, o);
+  o.jobs = 3;
+  const auto three = analyze_weights(layer, o);
+  EXPECT_EQ(one[0].pruned, three[0].pruned);
+  EXPECT_EQ(one[0].after.zero_bits_twos, three[0].after.zero_bits_twos);
+}
+
+TEST(Analysis, FloatErrorIsReportedForFloatInput) {
+  std::vector<WeightTensor> layer{random_tensor({4, 32}, 20.0, 1)};
+  layer[0].scales.assign(4, 0.01);
+  for (auto v : layer[0].values) layer[0].original.push_back(float(v * 0.01));
+  const auto a = analyze_weights(layer, options_for(PruneMethod::None, 0));
+  EXPECT_TRUE(std::isinf(a[0].error.sqnr_db()));
+  EXPECT_GT(a[0].error.float_sqnr_db(), 100.0);  // only float rounding remains
+}
+
+}  // namespace
+}  // namespace bbs

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "model/bbs/grouping.hpp"
+
+namespace bbs {
+namespace {
+
+TEST(Grouping, ReferenceGroupsStraddleRowsWhenCIsNotAMultiple) {
+  const GroupLayout l = make_group_layout({2, 3, 1, 2}, {2, GroupingMode::Reference});
+  EXPECT_EQ(l.effective_group_size, 2);
+  EXPECT_EQ(l.group_begin, (std::vector<std::int64_t>{0, 2, 4, 6, 8, 10, 12}));
+}
+
+TEST(Grouping, PerRowGroupsEndAtEachRow) {
+  const GroupLayout l = make_group_layout({2, 3, 1, 2}, {2, GroupingMode::PerRow});
+  EXPECT_EQ(l.group_begin, (std::vector<std::int64_t>{0, 2, 3, 5, 6, 8, 9, 11, 12}));
+}
+
+TEST(Grouping, PartialLastGroupInsteadOfFailing) {
+  const GroupLayout l = make_group_layout({1, 5}, {2});
+  EXPECT_EQ(l.group_begin, (std::vector<std::int64_t>{0, 2, 4, 5}));
+  EXPECT_EQ(l.group_length(2), 1);
+}
+
+TEST(Grouping, GroupShrinksToCWhenCIsSmaller) {
+  const GroupLayout l = make_group_layout({4, 3, 3, 3}, {32});
+  EXPECT_EQ(l.effective_group_size, 3);
+  EXPECT_EQ(l.group_count(), 36);
+}
+
+TEST(Grouping, DepthwiseGroupsRunAlongTheKernelWindow) {
+  const GroupLayout window = make_group_layout({8, 1, 3, 3}, {32});
+  EXPECT_TRUE(window.kernel_window);
+  EXPECT_EQ(window.effective_group_size, 9);
+  EXPECT_EQ(window.group_count(), 8);
+  GroupingOptions reference_options{32};
+  reference_options.depthwise = DepthwiseGrouping::Reference;
+  const GroupLayout reference = make_group_layout({8, 1, 3, 3}, reference_options);
+  EXPECT_EQ(reference.effective_group_size, 1);
+  EXPECT_EQ(reference.group_count(), 72);
+}
+
+TEST(Grouping, GroupedOrderIsKHWCAndRoundTrips) {
+  const Shape shape{2, 3, 2, 2};  // K, C, H, W
+  const GroupLayout l = make_group_layout(shape, {3});
+  std::vector<std::int8_t> canonical(24);
+  std::iota(canonical.begin(), canonical.end(), std::int8_t{0});
+  const auto grouped = to_grouped_order<std::int8_t>(l, canonical);
+  // (k=1, c=2, h=1, w=0): canonical ((1*3+2)*2+1)*2+0 = 22 -> grouped ((1*2+1)*2+0)*3+2 = 20
+  EXPECT_EQ(grouped[20], 22);
+  EXPECT_EQ(l.channel_of(20), 1);
+  std::vector<std::int16_t> wide(grouped.begin(), grouped.end());
+  const auto back = to_canonical_order<std::int16_t>(l, wide);
+  EXPECT_TRUE(std::equal(back.begin(), back.end(), canonical.begin()));
+}
+
+TEST(Grouping, RejectsBadShapesAndSizes) {
+  EXPECT_THROW(make_group_layout({4, 3, 3}, {32}), Error);
+  EXPECT_THROW(make_group_layout({4, 3}, {0}), Error);
+  EXPECT_THROW(make_group_layout({4, 3}, {4096}), Error);
+  EXPECT_THROW(make_group_layout({0, 3}, {32}), Error);
+}
+
+}  // namespace
+}  // namespace bbs
