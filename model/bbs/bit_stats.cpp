@@ -4,6 +4,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include "model/bbs/bits.hpp"
 #include "model/bbs/parallel.hpp"
 
@@ -63,34 +67,98 @@ int GroupBits::nonzero_sign_mag_columns() const {
   return 8 - int(std::count(ones_sign_mag.begin(), ones_sign_mag.end(), 0));
 }
 
+namespace {
+
+// Running per-group counters while chunks of the group are scanned.
+struct GroupScan {
+  int effectual = 0, max_effectual = 0, max_all = 0, zeros = 0;
+};
+
+// Scalar path: up to 8 weights at a time as one 64-bit word (padding bytes are zero).
+void scan_word(const std::int8_t* weights, std::size_t n, GroupBits& bits, GroupScan& scan) {
+  std::uint64_t twos = 0, sm = 0;
+  std::memcpy(&twos, weights, n);
+  std::uint8_t sign_mag[8];
+  for (std::size_t i = 0; i < 8; ++i) {
+    const auto v = std::uint8_t(twos >> (8 * i));
+    sign_mag[i] = kSignMagnitude.byte[v];
+    const int ones = kSignMagnitude.magnitude_ones[v];
+    scan.effectual += ones;
+    scan.max_effectual = std::max(scan.max_effectual, ones);
+    scan.max_all = std::max<int>(scan.max_all, kSignMagnitude.all_ones[v]);
+    scan.zeros += v == 0;
+  }
+  std::memcpy(&sm, sign_mag, 8);
+  add_column_ones(twos, bits.ones_twos);
+  add_column_ones(sm, bits.ones_sign_mag);
+  scan.zeros -= int(8 - n);  // padding bytes are zeros that are not weights
+}
+
+#if defined(__AVX2__)
+// AVX2 path: 32 weights at a time. Column b's ones are the popcount of the byte MSBs after
+// shifting left by 7 - b (movemask); per-weight popcounts use a nibble lookup (pshufb).
+int horizontal_max_u8(__m256i v) {
+  __m128i m = _mm_max_epu8(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  m = _mm_max_epu8(m, _mm_srli_si128(m, 8));
+  m = _mm_max_epu8(m, _mm_srli_si128(m, 4));
+  m = _mm_max_epu8(m, _mm_srli_si128(m, 2));
+  m = _mm_max_epu8(m, _mm_srli_si128(m, 1));
+  return _mm_cvtsi128_si32(m) & 0xFF;
+}
+
+int horizontal_sum_u8(__m256i v) {
+  const __m256i sums = _mm256_sad_epu8(v, _mm256_setzero_si256());
+  return int(_mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
+             _mm256_extract_epi64(sums, 2) + _mm256_extract_epi64(sums, 3));
+}
+
+void add_column_ones(__m256i v, std::array<std::uint16_t, 8>& ones) {
+  for (int b = 7; b >= 0; --b) {
+    ones[std::size_t(b)] =
+        std::uint16_t(ones[std::size_t(b)] + std::popcount(unsigned(_mm256_movemask_epi8(v))));
+    v = _mm256_add_epi8(v, v);
+  }
+}
+
+void scan_32(const std::int8_t* weights, GroupBits& bits, GroupScan& scan) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(weights));
+  const __m256i negative = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
+  const __m256i magnitude = _mm256_min_epu8(_mm256_abs_epi8(v), _mm256_set1_epi8(127));
+  const __m256i sm = _mm256_or_si256(magnitude, _mm256_and_si256(negative, _mm256_set1_epi8(-128)));
+  const __m256i nibble_ones = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0,
+                                               1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i low = _mm256_and_si256(magnitude, _mm256_set1_epi8(0x0F));
+  const __m256i high = _mm256_and_si256(_mm256_srli_epi16(magnitude, 4), _mm256_set1_epi8(0x0F));
+  const __m256i ones = _mm256_add_epi8(_mm256_shuffle_epi8(nibble_ones, low),
+                                       _mm256_shuffle_epi8(nibble_ones, high));
+  const __m256i ones_with_sign = _mm256_sub_epi8(ones, negative);  // negative lanes are -1
+  scan.effectual += horizontal_sum_u8(ones);
+  scan.max_effectual = std::max(scan.max_effectual, horizontal_max_u8(ones));
+  scan.max_all = std::max(scan.max_all, horizontal_max_u8(ones_with_sign));
+  scan.zeros += std::popcount(
+      unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_setzero_si256()))));
+  add_column_ones(v, bits.ones_twos);
+  add_column_ones(sm, bits.ones_sign_mag);
+}
+#endif
+
+}  // namespace
+
 GroupBits group_bits(std::span<const std::int8_t> group) {
   GroupBits bits;
   bits.size = std::uint16_t(group.size());
   bits.redundant_columns = std::uint8_t(bits::redundant_sign_columns(group));
-  int effectual = 0, max_effectual = 0, max_all = 0, zeros = 0;
-  std::uint8_t sign_mag[8];
-  for (std::size_t base = 0; base < group.size(); base += 8) {
-    const std::size_t n = std::min<std::size_t>(8, group.size() - base);
-    std::uint64_t twos = 0, sm = 0;
-    std::memcpy(&twos, group.data() + base, n);
-    for (std::size_t i = 0; i < 8; ++i) {
-      const auto v = std::uint8_t(twos >> (8 * i));
-      sign_mag[i] = kSignMagnitude.byte[v];
-      const int ones = kSignMagnitude.magnitude_ones[v];
-      effectual += ones;
-      max_effectual = std::max(max_effectual, ones);
-      max_all = std::max<int>(max_all, kSignMagnitude.all_ones[v]);
-      zeros += v == 0;
-    }
-    std::memcpy(&sm, sign_mag, 8);
-    add_column_ones(twos, bits.ones_twos);
-    add_column_ones(sm, bits.ones_sign_mag);
-    zeros -= int(8 - n);  // padding bytes are zeros that are not weights
-  }
-  bits.zero_values = std::uint16_t(zeros);
-  bits.effectual_bits = std::uint16_t(effectual);
-  bits.max_effectual_bits = std::uint8_t(max_effectual);
-  bits.max_sign_mag_bits = std::uint8_t(max_all);
+  GroupScan scan;
+  std::size_t done = 0;
+#if defined(__AVX2__)
+  for (; done + 32 <= group.size(); done += 32) scan_32(group.data() + done, bits, scan);
+#endif
+  for (; done < group.size(); done += 8)
+    scan_word(group.data() + done, std::min<std::size_t>(8, group.size() - done), bits, scan);
+  bits.zero_values = std::uint16_t(scan.zeros);
+  bits.effectual_bits = std::uint16_t(scan.effectual);
+  bits.max_effectual_bits = std::uint8_t(scan.max_effectual);
+  bits.max_sign_mag_bits = std::uint8_t(scan.max_all);
   return bits;
 }
 

@@ -16,12 +16,16 @@ namespace {
 
 constexpr std::int64_t kReferenceInitialError = 10'000'000;
 
-// The rounding rule for one offset, precomputed for the group.
+// The rounding rule for one offset, precomputed for the group. Without rounding the same
+// arithmetic applies with keep_mask = ~0 (every bit kept) and a half step nothing exceeds.
 struct ShiftRounding {
   bool rounds = false;
   int leading_zero_columns = 0;  // L
   int step_log2 = 0;             // k
-  int largest = 0;               // 2^(7-L) - 2^k
+  int keep_mask = ~0;            // clears the low k bits
+  int step = 1;                  // 2^k
+  int half_step = 1 << 30;       // 2^(k-1): remainders above it round up
+  int largest = 1 << 30;         // 2^(7-L) - 2^k
 };
 
 ShiftRounding rounding_for(int min_weight, int max_weight, int offset, int columns) {
@@ -33,24 +37,46 @@ ShiftRounding rounding_for(int min_weight, int max_weight, int offset, int colum
   rule.rounds = columns <= 6 && rule.leading_zero_columns < columns;
   if (rule.rounds) {
     rule.step_log2 = columns - rule.leading_zero_columns;
-    rule.largest = (1 << (7 - rule.leading_zero_columns)) - (1 << rule.step_log2);
+    rule.step = 1 << rule.step_log2;
+    rule.keep_mask = ~(rule.step - 1);
+    rule.half_step = rule.step / 2;
+    rule.largest = (1 << (7 - rule.leading_zero_columns)) - rule.step;
   }
   return rule;
 }
 
+// Shifted, clamped and rounded value (bits::nearest_multiple on the magnitude, written without
+// branches so the error loop below vectorizes).
 inline int shifted_value(int weight, int offset, const ShiftRounding& rule) {
   const int v = std::clamp(weight + offset, -127, 127);
-  if (!rule.rounds) return v;
-  const int rounded = bits::nearest_multiple(std::abs(v), rule.step_log2, rule.largest);
+  const int magnitude = v < 0 ? -v : v;
+  const int lower = magnitude & rule.keep_mask;
+  const int upper = lower + rule.step;
+  const bool round_up = magnitude - lower > rule.half_step && upper <= rule.largest;
+  const int rounded = round_up ? upper : lower;
   return v < 0 ? -rounded : rounded;
 }
 
+// The same arithmetic in 16-bit lanes (every intermediate fits: |w + o| <= 256), which doubles
+// the SIMD width of the loop that dominates zero-point shifting.
 std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
                            const ShiftRounding& rule) {
+  const auto o = std::int16_t(offset);
+  const auto keep = std::int16_t(rule.keep_mask);
+  const auto step = std::int16_t(rule.step);
+  const auto half = std::int16_t(std::min(rule.half_step, 1 << 14));
+  const auto largest = std::int16_t(std::min(rule.largest, 1 << 14));
   std::int32_t error = 0;  // |d| <= 128 (clamp) + 64 (rounding); 1024 weights: < 2^31
-  for (std::int8_t w : group) {
-    const int d = shifted_value(w, offset, rule) - offset - w;
-    error += d * d;
+  for (const std::int8_t w : group) {
+    const auto x = std::int16_t(w + o);
+    const auto v = std::int16_t(std::min<std::int16_t>(std::max<std::int16_t>(x, -127), 127));
+    const auto magnitude = std::int16_t(v < 0 ? -v : v);
+    const auto lower = std::int16_t(magnitude & keep);
+    const auto upper = std::int16_t(lower + step);
+    const bool round_up = std::int16_t(magnitude - lower) > half && upper <= largest;
+    const auto rounded = round_up ? upper : lower;
+    const auto d = std::int16_t((v < 0 ? -rounded : rounded) - x);
+    error += std::int32_t(d) * std::int32_t(d);
   }
   return error;
 }

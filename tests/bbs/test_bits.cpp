@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "model/bbs/bit_stats.hpp"
 #include "model/bbs/bits.hpp"
 
@@ -39,6 +41,47 @@ TEST(GroupBits, OddSizeAndZeros) {
   EXPECT_EQ(g.max_effectual_bits, 7);  // -128 -> -127 in sign-magnitude
   EXPECT_EQ(g.max_sign_mag_bits, 8);
   EXPECT_EQ(g.redundant_columns, 0);
+}
+
+// Bit-by-bit recount, independent of the word-level and SIMD paths of group_bits.
+GroupBits naive_group_bits(const std::vector<std::int8_t>& group) {
+  GroupBits g;
+  g.size = std::uint16_t(group.size());
+  int max_effectual = 0, max_all = 0, effectual = 0;
+  for (std::int8_t w : group) {
+    const auto twos = std::uint8_t(w);
+    const std::uint8_t sm = bits::sign_magnitude(w);
+    int ones = 0;
+    for (int b = 0; b < 8; ++b) {
+      g.ones_twos[b] = std::uint16_t(g.ones_twos[b] + ((twos >> b) & 1));
+      g.ones_sign_mag[b] = std::uint16_t(g.ones_sign_mag[b] + ((sm >> b) & 1));
+      ones += b < 7 ? (sm >> b) & 1 : 0;
+    }
+    effectual += ones;
+    max_effectual = std::max(max_effectual, ones);
+    max_all = std::max(max_all, ones + (sm >> 7));
+    g.zero_values = std::uint16_t(g.zero_values + (w == 0));
+  }
+  g.effectual_bits = std::uint16_t(effectual);
+  g.max_effectual_bits = std::uint8_t(max_effectual);
+  g.max_sign_mag_bits = std::uint8_t(max_all);
+  return g;
+}
+
+TEST(GroupBits, MatchesBitByBitRecountForEverySize) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> value(-128, 127);
+  for (int size : {1, 7, 8, 9, 31, 32, 33, 40, 64, 100, 255, 1024}) {
+    std::vector<std::int8_t> group(static_cast<std::size_t>(size));
+    for (auto& w : group) w = std::int8_t(value(rng));
+    const GroupBits fast = group_bits(group), slow = naive_group_bits(group);
+    EXPECT_EQ(fast.ones_twos, slow.ones_twos) << size;
+    EXPECT_EQ(fast.ones_sign_mag, slow.ones_sign_mag) << size;
+    EXPECT_EQ(fast.zero_values, slow.zero_values) << size;
+    EXPECT_EQ(fast.effectual_bits, slow.effectual_bits) << size;
+    EXPECT_EQ(fast.max_effectual_bits, slow.max_effectual_bits) << size;
+    EXPECT_EQ(fast.max_sign_mag_bits, slow.max_sign_mag_bits) << size;
+  }
 }
 
 TEST(Bits, RedundantSignColumns) {

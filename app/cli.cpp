@@ -1,0 +1,103 @@
+// The bbs-dse command line. This is the only translation unit that includes CLI11 (it is slow to
+// compile); each subcommand's work lives in its own cmd_*.cpp behind app/commands.hpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::app {
+namespace {
+
+constexpr const char* kFormatHelp = "Output format: table, json or csv";
+
+void add_engine_options(CLI::App& cmd, EngineSettings& s) {
+  cmd.add_option("--setting", s.setting,
+                 "Paper preset: conservative (round-avg, 2 columns, 10% sensitive) or moderate "
+                 "(zero-point, 4 columns, 20% sensitive); explicit flags override it")
+      ->check(CLI::IsMember({"conservative", "moderate"}));
+  cmd.add_option("--prune,--method", s.method,
+                 "Pruning method: none, round-avg, zero-point, bit-flip (default none)")
+      ->check(CLI::IsMember({"none", "round-avg", "zero-point", "bit-flip"}));
+  cmd.add_option("--columns", s.columns,
+                 "Columns to prune per group, 0..8 (default 2 for round-avg, 4 otherwise)");
+  cmd.add_option("--const-bits", s.const_bits,
+                 "Width of the BBS constant for zero-point shifting (paper 6, reference code 5)")
+      ->capture_default_str();
+  cmd.add_option("--sensitive", s.sensitive,
+                 "Fraction of output channels kept at 8 bits, chosen globally by scale "
+                 "(paper Algorithm 2; default 0)");
+  cmd.add_option("--channel-multiple", s.channel_multiple,
+                 "Sensitive channels per layer are rounded up to a multiple of this (CH)")
+      ->capture_default_str();
+  cmd.add_option("--group-size", s.group_size, "Weights per group along the input channels")
+      ->capture_default_str();
+  cmd.add_option("--grouping", s.grouping,
+                 "reference: runs over the flat [K,H,W,C] tensor as the reference code (may "
+                 "straddle rows); per-row: never cross a kernel position (last group shorter)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"reference", "per-row"}));
+  cmd.add_option("--depthwise-grouping", s.depthwise,
+                 "Depthwise convs (C = 1): kernel-window groups along H*W, or reference "
+                 "(one weight per group)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"kernel-window", "reference"}));
+  cmd.add_option("--quantization", s.quantization,
+                 "Float weights are quantized to INT8 per-channel or per-tensor (symmetric, "
+                 "round half to even)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"per-channel", "per-tensor"}));
+  cmd.add_option("--layout", s.layout,
+                 "Weight layout: auto (from safetensors metadata), pytorch, keras")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "pytorch", "keras"}));
+  cmd.add_option("--tensor", s.tensors, "Only these tensors (repeatable; default: all weights)");
+  cmd.add_option("--check", s.check_samples,
+                 "Verify on N sampled groups per layer that the BBS-rewritten dot product "
+                 "equals the integer dot product (0: off)")
+      ->capture_default_str();
+  cmd.add_option("--seed", s.seed, "Seed for --check sampling")->capture_default_str();
+  cmd.add_option("--jobs,-j", s.jobs, "Threads")->capture_default_str();
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "bbs-dse: bit-level sparsity analysis, BBS pruning and design-space exploration of "
+      "bit-serial DNN accelerators (BitVert and its baselines)."};
+  app.set_version_flag("--version", "bbs-dse 0.1.0");
+  app.require_subcommand(1);
+
+  AnalyzeOptions analyze;
+  auto* analyze_cmd = app.add_subcommand(
+      "analyze", "Bit-level statistics of a model's weights before and after BBS pruning");
+  analyze_cmd->add_option("--weights,-w", analyze.weights,
+                          ".npy or .safetensors file (default: the built-in CIFAR-10 ResNet-20)");
+  add_engine_options(*analyze_cmd, analyze.engine);
+  analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
+
+  PruneOptions prune;
+  auto* prune_cmd = app.add_subcommand(
+      "prune",
+      "Binary-prune weights and write them back (same format and shapes). Float input is "
+      "quantized to INT8, pruned and written back dequantized in its own float dtype. Int8 input "
+      "gives int8 output, except zero-point shifting: its values can leave int8 (e.g. -130), so "
+      "int8 input then gives INT16 output.");
+  prune_cmd->add_option("--input,-i", prune.input, "Input .npy or .safetensors")->required();
+  prune_cmd->add_option("--output,-o", prune.output, "Output file (same format as the input)")
+      ->required();
+  add_engine_options(*prune_cmd, prune.engine);
+  prune_cmd->add_option("--format", prune.format, kFormatHelp)->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  if (*analyze_cmd) return run_analyze(analyze);
+  if (*prune_cmd) {
+    if (!prune.engine.method && prune.engine.setting.empty())
+      throw Error("prune: give --method (round-avg, zero-point, bit-flip) or --setting");
+    return run_prune(prune);
+  }
+  return 0;
+}
+
+}  // namespace bbs::app

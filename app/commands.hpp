@@ -1,0 +1,49 @@
+// Options and entry points of the subcommands. cli.cpp (the only file that sees CLI11) fills the
+// options; each command lives in its own cmd_*.cpp and prints through app/report.hpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bbs::app {
+
+// Settings shared by everything that runs the BBS engine.
+struct EngineSettings {
+  std::string setting;                 // "", conservative, moderate
+  std::optional<std::string> method;   // none, round-avg, zero-point, bit-flip
+  std::optional<int> columns;
+  int const_bits = 6;
+  std::optional<double> sensitive;
+  int channel_multiple = 32;
+  int group_size = 32;
+  std::string grouping = "reference";       // reference, per-row
+  std::string depthwise = "kernel-window";  // kernel-window, reference
+  std::string quantization = "per-channel"; // per-channel, per-tensor
+  std::string layout = "auto";              // auto, pytorch, keras
+  std::vector<std::string> tensors;         // empty: every weight tensor
+  std::int64_t check_samples = 0;
+  std::uint64_t seed = 1;
+  int jobs = 1;
+};
+
+struct AnalyzeOptions {
+  std::string weights;  // empty: the built-in default
+  EngineSettings engine;
+  std::string format = "table";
+};
+
+struct PruneOptions {
+  std::string input;
+  std::string output;
+  EngineSettings engine;
+  std::string format = "table";
+};
+
+int run_analyze(const AnalyzeOptions& options);
+int run_prune(const PruneOptions& options);
+
+std::string default_weights_path();
+
+}  // namespace bbs::app

@@ -1,0 +1,111 @@
+#include "app/engine_input.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/bbs/quantize.hpp"
+
+namespace bbs::app {
+namespace {
+
+GroupingOptions grouping_options(const EngineSettings& s) {
+  GroupingOptions g;
+  g.group_size = s.group_size;
+  if (s.grouping == "per-row") g.mode = GroupingMode::PerRow;
+  else if (s.grouping != "reference")
+    throw Error("--grouping '" + s.grouping + "': expected reference or per-row");
+  if (s.depthwise == "reference") g.depthwise = DepthwiseGrouping::Reference;
+  else if (s.depthwise != "kernel-window")
+    throw Error("--depthwise-grouping '" + s.depthwise + "': expected kernel-window or reference");
+  return g;
+}
+
+std::vector<std::int8_t> integer_values(const io::WeightFile& file, const io::TensorInfo& info) {
+  const auto view = file.tensor(info.name);
+  std::vector<std::int8_t> values(std::size_t(element_count(info.shape)));
+  if (info.dtype == DType::I8) {
+    std::memcpy(values.data(), view.bytes.data(), values.size());
+    return values;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {  // I16 holding int8 values
+    std::int16_t v;
+    std::memcpy(&v, view.bytes.data() + 2 * i, 2);
+    if (v < -128 || v > 127)
+      throw Error(file.path().string() + ": tensor '" + info.name + "' has value " +
+                  std::to_string(v) + " at flat index " + std::to_string(i) +
+                  ", outside int8: expected int8 weights or float weights to quantize");
+    values[i] = std::int8_t(v);
+  }
+  return values;
+}
+
+}  // namespace
+
+AnalysisOptions analysis_options(const EngineSettings& s) {
+  AnalysisOptions o;
+  o.grouping = grouping_options(s);
+  std::string method = "none";
+  double sensitive = 0.0;
+  if (s.setting == "conservative") method = "round-avg", sensitive = 0.1;
+  else if (s.setting == "moderate") method = "zero-point", sensitive = 0.2;
+  else if (!s.setting.empty())
+    throw Error("--setting '" + s.setting + "': expected conservative or moderate");
+  if (s.method) method = *s.method;
+  o.prune.method = parse_prune_method(method);
+  o.prune.columns = s.columns.value_or(o.prune.method == PruneMethod::RoundAverage ? 2 : 4);
+  if (o.prune.method == PruneMethod::None) o.prune.columns = 0;
+  o.prune.const_bits = s.const_bits;
+  o.prune.validate();
+  o.sensitive_fraction = s.sensitive.value_or(sensitive);
+  o.channel_multiple = s.channel_multiple;
+  o.check_samples = s.check_samples;
+  o.seed = s.seed;
+  o.jobs = std::max(1, s.jobs);
+  return o;
+}
+
+EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings) {
+  EngineInput input;
+  input.layout = io::parse_layout(settings.layout, file);
+  const auto granularity = settings.quantization == "per-tensor" ? QuantGranularity::PerTensor
+                                                                 : QuantGranularity::PerChannel;
+  if (settings.quantization != "per-tensor" && settings.quantization != "per-channel")
+    throw Error("--quantization '" + settings.quantization + "': expected per-channel or per-tensor");
+  std::vector<const io::TensorInfo*> chosen;
+  if (settings.tensors.empty()) {
+    for (const auto& info : file.tensors()) {
+      if (io::is_weight_tensor(info)) chosen.push_back(&info);
+      else input.skipped.push_back(info.name);
+    }
+  } else {
+    for (const auto& name : settings.tensors) {
+      const auto* info = file.find(name);
+      if (!info) throw Error(file.path().string() + ": no tensor named '" + name + "'");
+      if (!io::is_weight_tensor(*info))
+        throw Error(file.path().string() + ": tensor '" + name + "' has shape " +
+                    shape_string(info->shape) + ": expected a rank 2, 3 or 4 weight tensor");
+      chosen.push_back(info);
+    }
+  }
+  if (chosen.empty()) throw Error(file.path().string() + ": no weight tensors (rank 2-4) found");
+  for (const io::TensorInfo* info : chosen) {
+    WeightTensor t;
+    t.name = info->name;
+    t.shape = io::canonical_shape(*info, input.layout);
+    if (dtype_is_float(info->dtype)) {
+      const auto stored = io::read_as_float(file, info->name);
+      t.original = io::to_canonical<float>(*info, input.layout, stored);
+      QuantizedTensor q = quantize_int8(t.shape, t.original, granularity);
+      t.values = std::move(q.values);
+      t.scales = std::move(q.scales);
+    } else {
+      input.integer_input = true;
+      const auto stored = integer_values(file, *info);
+      t.values = io::to_canonical<std::int8_t>(*info, input.layout, stored);
+    }
+    input.tensors.push_back(std::move(t));
+  }
+  return input;
+}
+
+}  // namespace bbs::app

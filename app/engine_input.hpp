@@ -1,0 +1,29 @@
+// Turns command-line engine settings and a weight file into the engine's inputs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/commands.hpp"
+#include "model/bbs/analysis.hpp"
+#include "networks/io/layout.hpp"
+
+namespace bbs::app {
+
+// Resolves presets: explicit flags > --setting (conservative: round-avg, 2 columns, 10% sensitive;
+// moderate: zero-point, 4 columns, 20% sensitive) > defaults (none; 2 columns for round-avg, 4
+// otherwise; no sensitive channels).
+AnalysisOptions analysis_options(const EngineSettings& settings);
+
+struct EngineInput {
+  std::vector<WeightTensor> tensors;
+  std::vector<std::string> skipped;  // tensors that are not weights (biases, norms, ...)
+  io::WeightLayout layout = io::WeightLayout::PyTorch;
+  bool integer_input = false;        // int8 tensors: no scales, no float error
+};
+
+// Reads the selected weight tensors (all rank-2..4 tensors if none selected), converts them to
+// PyTorch layout and quantizes float tensors to INT8. Errors name the file and the tensor.
+EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
+
+}  // namespace bbs::app

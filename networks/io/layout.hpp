@@ -1,0 +1,36 @@
+// Weight layouts: PyTorch (the canonical layout every engine stage works in) and TF/Keras.
+//
+//   PyTorch: conv [K, C, H, W], depthwise [C, 1, H, W], linear [out, in], conv1d [K, C, L]
+//   Keras:   conv [H, W, Cin, Cout], depthwise [H, W, C, M], dense [in, out]
+//
+// Keras depthwise kernels are recognised by "depthwise" in the tensor name (their shape alone is
+// ambiguous with a conv that has one output channel); they map to [C*M, 1, H, W].
+// conv1d [K, C, L] is viewed as [K, C, 1, L].
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "networks/io/weight_file.hpp"
+
+namespace bbs::io {
+
+enum class WeightLayout { PyTorch, Keras };
+
+// "auto" reads the safetensors __metadata__ "layout" key (TensorFlow/Keras -> Keras).
+WeightLayout parse_layout(std::string_view text, const WeightFile& file);
+
+// Whether a stored tensor is a weight the engine analyzes (rank 2, 3 or 4, no zero dimension).
+bool is_weight_tensor(const TensorInfo& info);
+
+Shape canonical_shape(const TensorInfo& info, WeightLayout layout);
+
+// Reorders values between the stored layout and the canonical PyTorch layout.
+template <typename T>
+std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::span<const T> stored);
+template <typename T>
+std::vector<T> from_canonical(const TensorInfo& info, WeightLayout layout,
+                              std::span<const T> canonical);
+
+}  // namespace bbs::io
