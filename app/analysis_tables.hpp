@@ -14,6 +14,7 @@ struct AnalysisContext {
   std::string source;  // file analyzed
   AnalysisOptions options;
   bool integer_input = false;
+  bool synthetic = false;  // generated weights: the summary says so
 };
 
 std::vector<Table> analysis_tables(const std::vector<LayerAnalysis>& layers,

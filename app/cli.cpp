@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
 #include "networks/tensor.hpp"
 
@@ -73,7 +74,13 @@ int run_cli(int argc, char** argv) {
   auto* analyze_cmd = app.add_subcommand(
       "analyze", "Bit-level statistics of a model's weights before and after BBS pruning");
   analyze_cmd->add_option("--weights,-w", analyze.weights,
-                          ".npy or .safetensors file (default: the built-in CIFAR-10 ResNet-20)");
+                          ".npy or .safetensors file (default: the built-in CIFAR-10 ResNet-20; "
+                          "with --network: synthetic weights)");
+  analyze_cmd->add_option("--network,-n", analyze.network,
+                          "Analyze the weight layers of a zoo network or an .onnx file (weights "
+                          "from --weights, the ONNX initializers, or seeded synthetic weights)");
+  analyze_cmd->add_flag("--allow-unmatched", analyze.allow_unmatched,
+                        "With --network --weights: go on when layers or tensors do not match");
   add_engine_options(*analyze_cmd, analyze.engine);
   analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
 
@@ -90,8 +97,61 @@ int run_cli(int argc, char** argv) {
   add_engine_options(*prune_cmd, prune.engine);
   prune_cmd->add_option("--format", prune.format, kFormatHelp)->capture_default_str();
 
-  CLI11_PARSE(app, argc, argv);
+  auto* networks_cmd = app.add_subcommand("networks", "The built-in network zoo");
+  std::string networks_format = "table";
+  networks_cmd->add_option("--format", networks_format, kFormatHelp)->capture_default_str();
+
+  ShowOptions show;
+  std::string show_format = "table", show_phase = "prefill", show_layout = "auto", show_dot;
+  std::string show_weights;
+  auto* show_cmd = app.add_subcommand("show", "Per-layer table of a network: shapes, MACs, "
+                                              "parameters, weight source, live activations");
+  show_cmd->add_option("network", show.network, "Zoo name or .onnx file")->required();
+  show_cmd->add_option("--weights,-w", show_weights,
+                       "safetensors / .npy file to attach by tensor name (default: synthetic)");
+  show_cmd->add_option("--dot", show_dot, "Also write the graph as Graphviz to this file");
+  show_cmd->add_option("--batch", show.workload.batch, "Batch size")->capture_default_str();
+  show_cmd->add_option("--image-size", show.workload.image_size,
+                       "Input resolution (default: the network's)");
+  show_cmd->add_option("--seq-len", show.workload.sequence_length,
+                       "Sequence length / prefill tokens (default: the network's)");
+  show_cmd->add_option("--phase", show_phase, "LLM phase: prefill or decode")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"prefill", "decode"}));
+  show_cmd->add_option("--kv-length", show.workload.kv_length, "LLM decode: KV-cache length");
+  show_cmd->add_option("--layout", show_layout, "Weight layout: auto, pytorch, keras")
+      ->capture_default_str();
+  show_cmd->add_flag("--allow-unmatched", show.allow_unmatched,
+                     "Go on when layers or tensors of --weights do not match");
+  show_cmd->add_option("--seed", show.synthetic_seed, "Seed of the synthetic weights")
+      ->capture_default_str();
+  show_cmd->add_option("--format", show_format, kFormatHelp)->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints CLI11's message and usage hint
+    return 2;     // every bad input exits 2, as errors found later do
+  }
   if (*analyze_cmd) return run_analyze(analyze);
+  if (*networks_cmd) {
+    print_tables(std::cout, networks_report(), parse_output_format(networks_format));
+    return 0;
+  }
+  if (*show_cmd) {
+    if (!show_weights.empty()) show.weights = show_weights;
+    if (!show_dot.empty()) show.dot = show_dot;
+    show.workload.phase = networks::parse_llm_phase(show_phase);
+    show.layout = networks::parse_weight_layout(show_layout);
+    print_tables(std::cout, show_report(show), parse_output_format(show_format));
+    return 0;
+  }
   if (*prune_cmd) {
     if (!prune.engine.method && prune.engine.setting.empty())
       throw Error("prune: give --method (round-avg, zero-point, bit-flip) or --setting");

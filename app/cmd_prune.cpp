@@ -91,7 +91,8 @@ int run_prune(const PruneOptions& options) {
   if (file.format() == io::FileFormat::Npy) io::write_npy(options.output, outputs.front());
   else io::write_safetensors(options.output, outputs, output_metadata(file, engine));
 
-  print_tables(std::cout, analysis_tables(layers, {options.input, engine, input.integer_input}),
+  print_tables(std::cout,
+               analysis_tables(layers, {options.input, engine, input.integer_input, false}),
                format);
   std::cerr << "wrote " << options.output << '\n';
   return 0;

@@ -29,7 +29,9 @@ struct EngineSettings {
 };
 
 struct AnalyzeOptions {
-  std::string weights;  // empty: the built-in default
+  std::string weights;  // empty: the built-in default (or synthetic weights with --network)
+  std::string network;  // a zoo name or an .onnx file: its weight layers are analyzed
+  bool allow_unmatched = false;
   EngineSettings engine;
   std::string format = "table";
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 
 #include "model/bbs/quantize.hpp"
 
@@ -39,6 +40,21 @@ std::vector<std::int8_t> integer_values(const io::WeightFile& file, const io::Te
   return values;
 }
 
+QuantGranularity granularity_of(const EngineSettings& settings) {
+  if (settings.quantization == "per-tensor") return QuantGranularity::PerTensor;
+  if (settings.quantization == "per-channel") return QuantGranularity::PerChannel;
+  throw Error("--quantization '" + settings.quantization + "': expected per-channel or per-tensor");
+}
+
+WeightTensor quantized_tensor(std::string name, Shape shape, std::vector<float> weights,
+                              QuantGranularity granularity) {
+  WeightTensor t{std::move(name), std::move(shape), {}, {}, std::move(weights)};
+  QuantizedTensor q = quantize_int8(t.shape, t.original, granularity);
+  t.values = std::move(q.values);
+  t.scales = std::move(q.scales);
+  return t;
+}
+
 }  // namespace
 
 AnalysisOptions analysis_options(const EngineSettings& s) {
@@ -53,9 +69,11 @@ AnalysisOptions analysis_options(const EngineSettings& s) {
   if (s.method) method = *s.method;
   o.prune.method = parse_prune_method(method);
   o.prune.columns = s.columns.value_or(o.prune.method == PruneMethod::RoundAverage ? 2 : 4);
-  if (o.prune.method == PruneMethod::None) o.prune.columns = 0;
   o.prune.const_bits = s.const_bits;
   o.prune.validate();
+  if (o.prune.method == PruneMethod::None) o.prune.columns = 0;
+  if (s.check_samples < 0)
+    throw Error("--check " + std::to_string(s.check_samples) + ": expected a group count >= 0");
   o.sensitive_fraction = s.sensitive.value_or(sensitive);
   o.channel_multiple = s.channel_multiple;
   o.check_samples = s.check_samples;
@@ -67,10 +85,6 @@ AnalysisOptions analysis_options(const EngineSettings& s) {
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings) {
   EngineInput input;
   input.layout = io::parse_layout(settings.layout, file);
-  const auto granularity = settings.quantization == "per-tensor" ? QuantGranularity::PerTensor
-                                                                 : QuantGranularity::PerChannel;
-  if (settings.quantization != "per-tensor" && settings.quantization != "per-channel")
-    throw Error("--quantization '" + settings.quantization + "': expected per-channel or per-tensor");
   std::vector<const io::TensorInfo*> chosen;
   if (settings.tensors.empty()) {
     for (const auto& info : file.tensors()) {
@@ -88,16 +102,15 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
     }
   }
   if (chosen.empty()) throw Error(file.path().string() + ": no weight tensors (rank 2-4) found");
+  input.source = file.path().string();
   for (const io::TensorInfo* info : chosen) {
     WeightTensor t;
     t.name = info->name;
     t.shape = io::canonical_shape(*info, input.layout);
     if (dtype_is_float(info->dtype)) {
       const auto stored = io::read_as_float(file, info->name);
-      t.original = io::to_canonical<float>(*info, input.layout, stored);
-      QuantizedTensor q = quantize_int8(t.shape, t.original, granularity);
-      t.values = std::move(q.values);
-      t.scales = std::move(q.scales);
+      t = quantized_tensor(info->name, t.shape, io::to_canonical<float>(*info, input.layout, stored),
+                           granularity_of(settings));
     } else {
       input.integer_input = true;
       const auto stored = integer_values(file, *info);
@@ -105,6 +118,28 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
     }
     input.tensors.push_back(std::move(t));
   }
+  return input;
+}
+
+EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings) {
+  EngineInput input;
+  input.source = loaded.weights->description();
+  input.synthetic = loaded.weights->synthetic();
+  const std::set<std::string> wanted(settings.tensors.begin(), settings.tensors.end());
+  std::set<std::string> seen;
+  for (const networks::Layer& layer : loaded.network.layers()) {
+    if (!layer.is_mapped() || !layer.weight) continue;
+    const std::string& name = layer.weight->name;
+    if ((!wanted.empty() && !wanted.count(name)) || !seen.insert(name).second) continue;
+    input.tensors.push_back(quantized_tensor(name, layer.weight->shape, loaded.weights->load(layer),
+                                             granularity_of(settings)));
+  }
+  for (const auto& name : wanted)
+    if (!seen.count(name))
+      throw Error("network " + loaded.network.name() + ": no mapped layer has the weight '" + name +
+                  "'");
+  if (input.tensors.empty())
+    throw Error("network " + loaded.network.name() + ": no conv or linear layer with weights");
   return input;
 }
 

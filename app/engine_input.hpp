@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "model/bbs/analysis.hpp"
+#include "app/cmd_networks.hpp"
 #include "networks/io/layout.hpp"
 
 namespace bbs::app {
@@ -20,10 +21,16 @@ struct EngineInput {
   std::vector<std::string> skipped;  // tensors that are not weights (biases, norms, ...)
   io::WeightLayout layout = io::WeightLayout::PyTorch;
   bool integer_input = false;        // int8 tensors: no scales, no float error
+  std::string source;                // the file, or the network's weight source
+  bool synthetic = false;            // generated weights (networks without a weight file)
 };
 
 // Reads the selected weight tensors (all rank-2..4 tensors if none selected), converts them to
 // PyTorch layout and quantizes float tensors to INT8. Errors name the file and the tensor.
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
+
+// The distinct weights of a network's mapped layers (conv, linear) from its weight source, in
+// execution order, quantized to INT8.
+EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings);
 
 }  // namespace bbs::app

@@ -7,19 +7,23 @@ namespace {
 
 bool is_depthwise_name(std::string_view name) { return name.find("depthwise") != name.npos; }
 
-// For Keras tensors: the canonical index of every stored element, in stored order.
-std::vector<std::size_t> keras_to_canonical_index(const TensorInfo& info) {
-  const Shape& s = info.shape;
+KerasKind keras_kind(const TensorInfo& info) {
+  if (info.shape.size() == 2) return KerasKind::Dense;
+  return is_depthwise_name(info.name) ? KerasKind::Depthwise : KerasKind::Conv;
+}
+
+// For a Keras tensor: the canonical index of every stored element, in stored order.
+std::vector<std::size_t> keras_to_canonical_index(const Shape& s, KerasKind kind) {
   std::vector<std::size_t> index;
   index.reserve(std::size_t(element_count(s)));
-  if (s.size() == 2) {  // [in, out] -> [out, in]
+  if (kind == KerasKind::Dense) {  // [in, out] -> [out, in]
     for (std::int64_t i = 0; i < s[0]; ++i)
       for (std::int64_t o = 0; o < s[1]; ++o) index.push_back(std::size_t(o * s[0] + i));
     return index;
   }
   // rank 4: [H, W, C, M] -> [K, Cin, H, W] with (K, Cin) = (C*M, 1) depthwise or (M, C) conv
   const std::int64_t h_size = s[0], w_size = s[1], c_size = s[2], m_size = s[3];
-  const bool depthwise = is_depthwise_name(info.name);
+  const bool depthwise = kind == KerasKind::Depthwise;
   for (std::int64_t h = 0; h < h_size; ++h)
     for (std::int64_t w = 0; w < w_size; ++w)
       for (std::int64_t c = 0; c < c_size; ++c)
@@ -69,7 +73,13 @@ Shape canonical_shape(const TensorInfo& info, WeightLayout layout) {
 template <typename T>
 std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::span<const T> stored) {
   if (!needs_reorder(info, layout)) return {stored.begin(), stored.end()};
-  const auto index = keras_to_canonical_index(info);
+  return keras_to_canonical(stored, info.shape, keras_kind(info));
+}
+
+template <typename T>
+std::vector<T> keras_to_canonical(std::span<const T> stored, const Shape& keras_shape,
+                                  KerasKind kind) {
+  const auto index = keras_to_canonical_index(keras_shape, kind);
   std::vector<T> canonical(stored.size());
   for (std::size_t i = 0; i < stored.size(); ++i) canonical[index[i]] = stored[i];
   return canonical;
@@ -79,12 +89,13 @@ template <typename T>
 std::vector<T> from_canonical(const TensorInfo& info, WeightLayout layout,
                               std::span<const T> canonical) {
   if (!needs_reorder(info, layout)) return {canonical.begin(), canonical.end()};
-  const auto index = keras_to_canonical_index(info);
+  const auto index = keras_to_canonical_index(info.shape, keras_kind(info));
   std::vector<T> stored(canonical.size());
   for (std::size_t i = 0; i < stored.size(); ++i) stored[i] = canonical[index[i]];
   return stored;
 }
 
+template std::vector<float> keras_to_canonical(std::span<const float>, const Shape&, KerasKind);
 template std::vector<float> to_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
 template std::vector<float> from_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
 template std::vector<std::int8_t> to_canonical(const TensorInfo&, WeightLayout,

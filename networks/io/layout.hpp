@@ -26,6 +26,13 @@ bool is_weight_tensor(const TensorInfo& info);
 
 Shape canonical_shape(const TensorInfo& info, WeightLayout layout);
 
+// The Keras tensor kinds and the reordering of a Keras tensor into PyTorch layout (the one place
+// that knows the permutation; networks/weights uses it for layer-matched files too).
+enum class KerasKind { Conv, Depthwise, Dense };
+template <typename T>
+std::vector<T> keras_to_canonical(std::span<const T> stored, const Shape& keras_shape,
+                                  KerasKind kind);
+
 // Reorders values between the stored layout and the canonical PyTorch layout.
 template <typename T>
 std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::span<const T> stored);

@@ -1,0 +1,344 @@
+// Format dispatch, the memory mapping behind WeightFile, float conversion, and shared helpers.
+#include "networks/io/weight_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <optional>
+#include <system_error>
+#include <utility>
+
+#include "networks/io/formats.hpp"
+
+namespace bbs::io {
+
+static_assert(std::endian::native == std::endian::little,
+              "weight files are little-endian and are read in place; big-endian hosts are not "
+              "supported");
+
+namespace {
+
+// Closes a POSIX file descriptor when it goes out of scope.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+  // Closes now, reporting failure (a failed close can mean lost writes).
+  bool close() { return ::close(std::exchange(fd_, -1)) == 0; }
+
+ private:
+  int fd_;
+};
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::optional<std::uint64_t> checked_multiply(std::uint64_t a, std::uint64_t b) {
+  std::uint64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
+  return product;
+}
+
+}  // namespace
+
+namespace detail {
+
+void throw_file_error(const std::filesystem::path& path, std::string_view problem) {
+  throw Error(path.string() + ": " + std::string(problem));
+}
+
+std::string single_quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::uint64_t tensor_size_bytes(const std::filesystem::path& path, std::string_view tensor_name,
+                                DType dtype, const Shape& shape) {
+  std::int64_t count = 0;
+  try {
+    count = element_count(shape);
+  } catch (const Error& error) {
+    throw_file_error(path, "tensor " + single_quoted(tensor_name) + ": " + error.what());
+  }
+  const auto size_bytes = checked_multiply(static_cast<std::uint64_t>(count), dtype_bytes(dtype));
+  if (!size_bytes) {
+    throw_file_error(path, "tensor " + single_quoted(tensor_name) + ": shape " +
+                               shape_string(shape) + " is too large (byte size overflows)");
+  }
+  return *size_bytes;
+}
+
+void check_tensor_data(const std::filesystem::path& path, const TensorData& tensor) {
+  const std::uint64_t expected_bytes =
+      tensor_size_bytes(path, tensor.name, tensor.dtype, tensor.shape);
+  if (tensor.bytes.size() != expected_bytes) {
+    throw_file_error(path, "tensor " + single_quoted(tensor.name) + " has " +
+                               std::to_string(tensor.bytes.size()) + " bytes, but shape " +
+                               shape_string(tensor.shape) + " of " +
+                               std::string(dtype_name(tensor.dtype)) + " needs " +
+                               std::to_string(expected_bytes));
+  }
+}
+
+std::span<const std::byte> as_bytes(std::string_view text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
+
+namespace {
+
+// Writes every piece to `tmp_path`; errors name the final `path`.
+void write_file(const std::filesystem::path& path, const std::filesystem::path& tmp_path,
+                const std::vector<std::span<const std::byte>>& pieces) {
+  const auto fail = [&](std::string_view action) {
+    throw_file_error(
+        path, std::string(action) + " temporary file " + tmp_path.string() + ": " + errno_text());
+  };
+  FileDescriptor file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (file.get() < 0) fail("cannot create");
+  for (auto bytes : pieces) {
+    while (!bytes.empty()) {
+      const ssize_t written = ::write(file.get(), bytes.data(), bytes.size());
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) fail("cannot write");
+      bytes = bytes.subspan(static_cast<std::size_t>(written));
+    }
+  }
+  if (!file.close()) fail("cannot write");
+}
+
+}  // namespace
+
+void write_file_atomically(const std::filesystem::path& path,
+                           const std::vector<std::span<const std::byte>>& pieces) {
+  std::filesystem::path tmp_path = path;
+  tmp_path += ".tmp-" + std::to_string(::getpid());
+  std::error_code ignored;
+  try {
+    write_file(path, tmp_path, pieces);
+  } catch (const Error&) {
+    std::filesystem::remove(tmp_path, ignored);
+    throw;
+  }
+  std::error_code rename_error;
+  std::filesystem::rename(tmp_path, path, rename_error);
+  if (rename_error) {
+    std::filesystem::remove(tmp_path, ignored);
+    throw_file_error(
+        path, "cannot rename " + tmp_path.string() + " into place: " + rename_error.message());
+  }
+}
+
+}  // namespace detail
+
+namespace {
+
+// A whole file mapped read-only (MAP_PRIVATE); unmapped on destruction.
+class MappedFile {
+ public:
+  static MappedFile map_read_only(const std::filesystem::path& path) {
+    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.get() < 0) detail::throw_file_error(path, "cannot open: " + errno_text());
+    struct stat status {};
+    if (::fstat(file.get(), &status) != 0) {
+      detail::throw_file_error(path, "cannot stat: " + errno_text());
+    }
+    if (!S_ISREG(status.st_mode)) detail::throw_file_error(path, "not a regular file");
+    if (status.st_size == 0) detail::throw_file_error(path, "file is empty");
+    const auto size_bytes = static_cast<std::size_t>(status.st_size);
+    void* address = ::mmap(nullptr, size_bytes, PROT_READ, MAP_PRIVATE, file.get(), 0);
+    if (address == MAP_FAILED) {
+      detail::throw_file_error(path, "cannot memory-map: " + errno_text());
+    }
+    return MappedFile(address, size_bytes);
+  }
+
+  MappedFile() = default;
+  MappedFile(MappedFile&& other) noexcept
+      : address_(std::exchange(other.address_, nullptr)),
+        size_bytes_(std::exchange(other.size_bytes_, 0)) {}
+  MappedFile& operator=(MappedFile&& other) noexcept {
+    if (this != &other) {
+      unmap();
+      address_ = std::exchange(other.address_, nullptr);
+      size_bytes_ = std::exchange(other.size_bytes_, 0);
+    }
+    return *this;
+  }
+  ~MappedFile() { unmap(); }
+
+  std::span<const std::byte> bytes() const {
+    return {static_cast<const std::byte*>(address_), size_bytes_};
+  }
+
+ private:
+  MappedFile(void* address, std::size_t size_bytes) : address_(address), size_bytes_(size_bytes) {}
+  void unmap() {
+    if (address_ != nullptr) ::munmap(address_, size_bytes_);
+  }
+
+  void* address_ = nullptr;
+  std::size_t size_bytes_ = 0;
+};
+
+detail::ParsedFile parse_by_magic(const std::filesystem::path& path,
+                                  std::span<const std::byte> file_bytes, FileFormat& format) {
+  if (detail::has_npy_magic(file_bytes)) {
+    format = FileFormat::Npy;
+    return detail::parse_npy(path, file_bytes);
+  }
+  if (detail::looks_like_safetensors(file_bytes)) {
+    format = FileFormat::Safetensors;
+    return detail::parse_safetensors(path, file_bytes);
+  }
+  detail::throw_file_error(path, "not a .npy or safetensors file (" +
+                                     std::to_string(file_bytes.size()) +
+                                     " bytes, unrecognized magic)");
+}
+
+}  // namespace
+
+struct WeightFile::Impl {
+  std::filesystem::path path;
+  FileFormat format = FileFormat::Npy;
+  MappedFile mapping;
+  detail::ParsedFile contents;
+  std::map<std::string, std::size_t, std::less<>> index_by_name;
+};
+
+WeightFile WeightFile::open(const std::filesystem::path& path) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->mapping = MappedFile::map_read_only(path);
+  impl->contents = parse_by_magic(path, impl->mapping.bytes(), impl->format);
+  for (std::size_t i = 0; i < impl->contents.tensors.size(); ++i) {
+    impl->index_by_name.emplace(impl->contents.tensors[i].name, i);
+  }
+  return WeightFile(std::move(impl));
+}
+
+WeightFile::WeightFile(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WeightFile::WeightFile(WeightFile&&) noexcept = default;
+WeightFile& WeightFile::operator=(WeightFile&&) noexcept = default;
+WeightFile::~WeightFile() = default;
+
+const std::filesystem::path& WeightFile::path() const { return impl_->path; }
+FileFormat WeightFile::format() const { return impl_->format; }
+const std::vector<TensorInfo>& WeightFile::tensors() const { return impl_->contents.tensors; }
+
+const std::map<std::string, std::string>& WeightFile::metadata() const {
+  return impl_->contents.metadata;
+}
+
+const TensorInfo* WeightFile::find(std::string_view name) const {
+  const auto found = impl_->index_by_name.find(name);
+  if (found == impl_->index_by_name.end()) return nullptr;
+  return &impl_->contents.tensors[found->second];
+}
+
+TensorView WeightFile::tensor(std::string_view name) const {
+  const auto found = impl_->index_by_name.find(name);
+  if (found == impl_->index_by_name.end()) {
+    detail::throw_file_error(impl_->path,
+                             "no tensor named " + detail::single_quoted(name) + " (the file has " +
+                                 std::to_string(impl_->contents.tensors.size()) + " tensors)");
+  }
+  const std::size_t index = found->second;
+  return {&impl_->contents.tensors[index], impl_->contents.tensor_bytes[index]};
+}
+
+namespace {
+
+// Decodes little-endian `Stored` values (possibly unaligned) into floats.
+template <typename Stored, typename Convert>
+void decode_values(std::span<const std::byte> bytes, std::span<float> values, Convert convert) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    Stored stored;
+    std::memcpy(&stored, bytes.data() + i * sizeof(Stored), sizeof(Stored));
+    values[i] = convert(stored);
+  }
+}
+
+std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes) {
+  std::vector<float> values(bytes.size() / dtype_bytes(dtype));
+  if (values.empty()) return values;
+  switch (dtype) {
+    case DType::F32:
+      std::memcpy(values.data(), bytes.data(), bytes.size());
+      break;
+    case DType::F16:
+      decode_values<std::uint16_t>(bytes, values, half_to_float);
+      break;
+    case DType::BF16:
+      decode_values<std::uint16_t>(bytes, values, bfloat16_to_float);
+      break;
+    case DType::I8:
+      decode_values<std::int8_t>(bytes, values,
+                                 [](std::int8_t v) { return static_cast<float>(v); });
+      break;
+    case DType::I16:
+      decode_values<std::int16_t>(bytes, values,
+                                  [](std::int16_t v) { return static_cast<float>(v); });
+      break;
+  }
+  return values;
+}
+
+}  // namespace
+
+std::vector<float> read_as_float(const WeightFile& file, std::string_view name) {
+  const TensorView view = file.tensor(name);
+  std::vector<float> values = decode_as_float(view.info->dtype, view.bytes);
+  const auto bad =
+      std::find_if(values.begin(), values.end(), [](float value) { return !std::isfinite(value); });
+  if (bad != values.end()) {
+    const char* kind = std::isnan(*bad) ? "a NaN" : "an infinite";
+    detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " has " + kind +
+                                              " value at flat index " +
+                                              std::to_string(bad - values.begin()));
+  }
+  return values;
+}
+
+namespace {
+
+template <typename T>
+TensorData make_typed_tensor(std::string name, Shape shape, std::span<const T> values,
+                             DType dtype) {
+  std::int64_t count = 0;
+  try {
+    count = element_count(shape);
+  } catch (const Error& error) {
+    throw Error("tensor " + detail::single_quoted(name) + ": " + error.what());
+  }
+  if (values.size() != static_cast<std::uint64_t>(count)) {
+    throw Error("tensor " + detail::single_quoted(name) + ": shape " + shape_string(shape) +
+                " needs " + std::to_string(count) + " values, got " +
+                std::to_string(values.size()));
+  }
+  const auto bytes = std::as_bytes(values);
+  return {std::move(name), dtype, std::move(shape), {bytes.begin(), bytes.end()}};
+}
+
+}  // namespace
+
+TensorData make_tensor(std::string name, Shape shape, std::span<const float> values) {
+  return make_typed_tensor(std::move(name), std::move(shape), values, DType::F32);
+}
+
+TensorData make_tensor(std::string name, Shape shape, std::span<const std::int8_t> values) {
+  return make_typed_tensor(std::move(name), std::move(shape), values, DType::I8);
+}
+
+TensorData make_tensor(std::string name, Shape shape, std::span<const std::int16_t> values) {
+  return make_typed_tensor(std::move(name), std::move(shape), values, DType::I16);
+}
+
+}  // namespace bbs::io

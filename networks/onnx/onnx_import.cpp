@@ -1,0 +1,324 @@
+// ONNX -> Network: parse, check, infer shapes, then one builder call per node.
+#include "networks/onnx_import.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include "networks/graph/builder.hpp"
+#include "networks/onnx/onnx_weights.hpp"
+
+namespace bbs::networks {
+namespace {
+
+const std::set<std::string> kReshapeOps = {"Reshape",   "Flatten", "Transpose", "Squeeze",
+                                           "Unsqueeze", "Slice",   "Split",     "Identity",
+                                           "Shape",     "Expand",  "Gather",    "Tile"};
+const std::set<std::string> kPoolOps = {"MaxPool", "AveragePool", "GlobalAveragePool",
+                                        "GlobalMaxPool"};
+const std::set<std::string> kNormOps = {"BatchNormalization", "LayerNormalization",
+                                        "InstanceNormalization"};
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::vector<std::int64_t> ints_attribute(const onnx::NodeProto& node, const std::string& name,
+                                         std::vector<std::int64_t> fallback) {
+  for (const auto& attribute : node.attribute()) {
+    if (attribute.name() == name) return {attribute.ints().begin(), attribute.ints().end()};
+  }
+  return fallback;
+}
+
+std::int64_t int_attribute(const onnx::NodeProto& node, const std::string& name,
+                           std::int64_t fallback) {
+  for (const auto& attribute : node.attribute()) {
+    if (attribute.name() == name) return attribute.i();
+  }
+  return fallback;
+}
+
+std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open the ONNX file");
+  auto model = std::make_shared<onnx::ModelProto>();
+  if (!model->ParseFromIstream(&in) || model->graph().node_size() == 0) {
+    throw Error(path.string() + ": not an ONNX model (the protobuf does not parse as a ModelProto "
+                                "with a graph)");
+  }
+  // libonnx 1.12 checks IR <= 8; newer models are imported unchecked.
+  if (model->ir_version() <= 8) {
+    try {
+      onnx::checker::check_model(*model);
+    } catch (const std::exception& e) {
+      throw Error(path.string() + ": invalid ONNX model: " + e.what());
+    }
+  }
+  try {
+    onnx::shape_inference::InferShapes(*model);
+  } catch (const std::exception& e) {
+    throw Error(path.string() + ": ONNX shape inference failed: " + e.what());
+  }
+  return model;
+}
+
+class Importer {
+ public:
+  Importer(std::filesystem::path path, std::shared_ptr<onnx::ModelProto> model, std::int64_t batch)
+      : path_(std::move(path)),
+        model_(std::move(model)),
+        batch_(batch),
+        builder_(path_.stem().string()) {
+    const onnx::GraphProto& graph = model_->graph();
+    for (const auto& init : graph.initializer()) {
+      initializers_.emplace(init.name(), &init);
+      shapes_.emplace(init.name(), Shape(init.dims().begin(), init.dims().end()));
+    }
+    const auto record = [this](const onnx::ValueInfoProto& value) { record_shape(value); };
+    std::for_each(graph.input().begin(), graph.input().end(), record);
+    std::for_each(graph.value_info().begin(), graph.value_info().end(), record);
+    std::for_each(graph.output().begin(), graph.output().end(), record);
+  }
+
+  ImportedModel run() && {
+    const onnx::GraphProto& graph = model_->graph();
+    for (const auto& input : graph.input()) {
+      if (initializers_.count(input.name()) == 0) {
+        used_names_.insert(input.name());
+        producers_[input.name()] = builder_.input(input.name(), shape_of(input.name(), "input"));
+      }
+    }
+    for (int i = 0; i < graph.node_size(); ++i) add_node(graph.node(i), i);
+    Network network = std::move(builder_).build();
+    return {std::move(network),
+            make_onnx_weights(path_, std::move(model_), std::move(bindings_))};
+  }
+
+ private:
+  void record_shape(const onnx::ValueInfoProto& value) {
+    if (!value.type().has_tensor_type() || !value.type().tensor_type().has_shape()) return;
+    Shape shape;
+    for (const auto& dim : value.type().tensor_type().shape().dim()) {
+      if (dim.has_dim_value()) {
+        shape.push_back(dim.dim_value());
+      } else if (dim.has_dim_param()) {
+        shape.push_back(batch_);  // symbolic dimension: the batch (or sequence) size asked for
+      } else {
+        return;  // unknown rank position: leave the shape unknown
+      }
+    }
+    shapes_[value.name()] = std::move(shape);
+  }
+
+  std::string where(const onnx::NodeProto& node) const {
+    return path_.string() + ": node '" + node.name() + "' (" + node.op_type() + ")";
+  }
+
+  Shape shape_of(const std::string& value, const std::string& context) const {
+    const auto it = shapes_.find(value);
+    if (it == shapes_.end()) {
+      throw Error(path_.string() + ": the shape of '" + value + "' (" + context +
+                  ") is unknown after shape inference");
+    }
+    return it->second;
+  }
+
+  bool is_initializer(const std::string& value) const { return initializers_.count(value) > 0; }
+
+  // Layers producing the node's non-constant inputs.
+  std::vector<TensorRef> activations(const onnx::NodeProto& node) const {
+    std::vector<TensorRef> refs;
+    for (const std::string& input : node.input()) {
+      if (input.empty() || is_initializer(input) || constants_.count(input) > 0) continue;
+      const auto it = producers_.find(input);
+      if (it == producers_.end()) {
+        throw Error(where(node) + " reads '" + input +
+                    "', which no earlier node produces (nodes out of order, or a cycle)");
+      }
+      refs.push_back(it->second);
+    }
+    return refs;
+  }
+
+  std::string layer_name(const onnx::NodeProto& node, int index) {
+    std::string name = node.name().empty() ? node.op_type() + "_" + std::to_string(index)
+                                           : node.name();
+    while (!used_names_.insert(name).second) name += "_" + std::to_string(index);
+    return name;
+  }
+
+  std::string weight_layer_name(const onnx::NodeProto& node, const std::string& weight) {
+    if (!used_names_.insert(weight).second) {
+      throw Error(where(node) + ": initializer '" + weight +
+                  "' is the weight of two nodes (shared weights are not supported)");
+    }
+    return weight;
+  }
+
+  std::int64_t initializer_elements(const onnx::NodeProto& node, int first, int last) const {
+    std::int64_t sum = 0;
+    for (int i = first; i <= last && i < node.input_size(); ++i) {
+      if (is_initializer(node.input(i))) sum += element_count(shapes_.at(node.input(i)));
+    }
+    return sum;
+  }
+
+  void add_node(const onnx::NodeProto& node, int index) {
+    const std::string& op = node.op_type();
+    if (op == "Constant") {
+      for (const std::string& out : node.output()) constants_.insert(out);
+      return;
+    }
+    std::vector<TensorRef> inputs = activations(node);
+    if (inputs.empty()) {  // computed from constants only (shape arithmetic)
+      for (const std::string& out : node.output()) constants_.insert(out);
+      return;
+    }
+    TensorRef layer;
+    if (op == "Conv") {
+      layer = add_conv(node, inputs.at(0));
+    } else if (op == "Gemm" || (op == "MatMul" && is_initializer(node.input(1)))) {
+      layer = add_linear(node, inputs.at(0));
+    } else if (op == "MatMul") {
+      layer = add_matmul(node, index, inputs);
+    } else if (op == "Gather" && is_initializer(node.input(0))) {
+      layer = add_embedding(node, inputs.at(0));
+    } else {
+      layer = add_data_op(node, index, std::move(inputs));
+    }
+    for (const std::string& out : node.output()) producers_[out] = layer;
+  }
+
+  TensorRef add_conv(const onnx::NodeProto& node, TensorRef x) {
+    const std::string& weight = node.input(1);
+    if (!is_initializer(weight)) throw Error(where(node) + ": the weight is not an initializer");
+    const Shape w = shapes_.at(weight);
+    const Shape in = builder_.shape(x);
+    const Shape out = shape_of(node.output(0), "output of " + node.name());
+    const std::int64_t groups = int_attribute(node, "group", 1);
+    if (w.size() != 4 || in.size() != 4 || out.size() != 4) {
+      throw Error(where(node) + ": only 2-D convolutions are supported (weight '" + weight +
+                  "' has shape " + shape_string(w) + ")");
+    }
+    if (w[1] * groups != in[1]) {
+      throw Error(where(node) + ": weight '" + weight + "' has shape " + shape_string(w) +
+                  ", which does not fit input " + shape_string(in) + " with " +
+                  std::to_string(groups) + " group(s)");
+    }
+    const auto strides = ints_attribute(node, "strides", {1, 1});
+    const auto pads = ints_attribute(node, "pads", {0, 0, 0, 0});
+    const auto dilations = ints_attribute(node, "dilations", {1, 1});
+    ConvGeometry g;
+    g.out_channels = w[0];
+    g.groups = groups;
+    g.kernel_h = w[2];
+    g.kernel_w = w[3];
+    g.stride_h = strides.at(0);
+    g.stride_w = strides.at(1);
+    g.pad_h = pads.at(0);  // begin padding; the output size comes from shape inference
+    g.pad_w = pads.at(1);
+    g.dilation_h = dilations.at(0);
+    g.dilation_w = dilations.at(1);
+    g.out_height = out[2];
+    g.out_width = out[3];
+    bindings_[weight] = {weight, false};
+    return builder_.conv(weight_layer_name(node, weight), x, g, node.input_size() > 2);
+  }
+
+  // Gemm (transB=1: weight [out, in], PyTorch's nn.Linear export; transB=0: [in, out]) or
+  // MatMul with an initializer ([in, out]).
+  TensorRef add_linear(const onnx::NodeProto& node, TensorRef x) {
+    const std::string& weight = node.input(1);
+    if (!is_initializer(weight) || int_attribute(node, "transA", 0) != 0) {
+      throw Error(where(node) + ": only x * W with W an initializer is supported");
+    }
+    const Shape w = shapes_.at(weight);
+    const bool out_in = node.op_type() == "Gemm" && int_attribute(node, "transB", 0) == 1;
+    const Shape in = builder_.shape(x);
+    const std::int64_t in_features = out_in ? w.at(1) : w.at(0);
+    if (w.size() != 2 || in.empty() || in.back() != in_features) {
+      throw Error(where(node) + ": weight '" + weight + "' has shape " + shape_string(w) +
+                  ", which does not fit input " + shape_string(in));
+    }
+    bindings_[weight] = {weight, !out_in};
+    const bool bias = node.op_type() == "Gemm" && node.input_size() > 2;
+    return builder_.linear(weight_layer_name(node, weight), x, out_in ? w[0] : w[1], bias);
+  }
+
+  // Activation x activation: [..., M, K] x [..., K, N].
+  TensorRef add_matmul(const onnx::NodeProto& node, int index,
+                       const std::vector<TensorRef>& inputs) {
+    const Shape a = builder_.shape(inputs.at(0));
+    const Shape out = shape_of(node.output(0), "output of " + node.name());
+    if (a.size() < 2 || out.size() < 2 || inputs.size() != 2) {
+      throw Error(where(node) + ": expected two activations of rank >= 2");
+    }
+    MatMulGeometry g;
+    g.rows = out[out.size() - 2];
+    g.cols = out.back();
+    g.inner = a.back();
+    g.count = element_count(out) / (g.rows * g.cols);
+    return builder_.matmul(layer_name(node, index), inputs[0], inputs[1], g, out);
+  }
+
+  TensorRef add_embedding(const onnx::NodeProto& node, TensorRef ids) {
+    const std::string& table = node.input(0);
+    const Shape w = shapes_.at(table);
+    if (w.size() != 2) throw Error(where(node) + ": embedding table '" + table + "' is not 2-D");
+    bindings_[table] = {table, false};
+    return builder_.embedding(weight_layer_name(node, table), ids, w[0], w[1]);
+  }
+
+  TensorRef add_data_op(const onnx::NodeProto& node, int index, std::vector<TensorRef> inputs) {
+    const std::string& op = node.op_type();
+    OpKind kind = OpKind::Elementwise;
+    std::int64_t params = 0;
+    if (kReshapeOps.count(op) > 0) {
+      kind = OpKind::Reshape;
+    } else if (kPoolOps.count(op) > 0) {
+      kind = OpKind::Pool;
+    } else if (kNormOps.count(op) > 0) {
+      kind = OpKind::Norm;
+      params = initializer_elements(node, 1, 2);  // scale and bias, not running statistics
+    } else if (op == "Softmax") {
+      kind = OpKind::Softmax;
+    } else if (op == "Concat") {
+      kind = OpKind::Concat;
+    } else {
+      params = initializer_elements(node, 0, node.input_size() - 1);  // e.g. a bias Add
+    }
+    Shape out = shape_of(node.output(0), "output of " + node.name());
+    return builder_.op(layer_name(node, index), kind, lowercase(op), std::move(inputs),
+                       std::move(out), params);
+  }
+
+  std::filesystem::path path_;
+  std::shared_ptr<onnx::ModelProto> model_;
+  std::int64_t batch_;
+  NetworkBuilder builder_;
+  std::map<std::string, const onnx::TensorProto*> initializers_;
+  std::map<std::string, Shape> shapes_;
+  std::map<std::string, TensorRef> producers_;
+  std::set<std::string> constants_;
+  std::set<std::string> used_names_;
+  std::map<std::string, OnnxBinding> bindings_;
+};
+
+}  // namespace
+
+ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch) {
+  if (batch <= 0) throw Error(path.string() + ": batch must be positive");
+  return Importer(path, parse(path), batch).run();
+}
+
+}  // namespace bbs::networks

@@ -1,0 +1,74 @@
+// Weights for a network's weight layers, in canonical PyTorch layout, one tensor at a time.
+//
+// A WeightSource hands out float32 weights for a Layer (layer.weight->shape, PyTorch layout:
+// conv [K, C/groups, R, S], linear [out, in], embedding [vocab, dim]); nothing is loaded before
+// load() is called and nothing is kept afterwards, so an 8B-parameter checkpoint needs memory for
+// one tensor. Sources: weight files (safetensors / .npy, several shards), ONNX initializers
+// (onnx_import.hpp), and seeded synthetic weights that resemble trained ones.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "networks/network.hpp"
+
+namespace bbs::networks {
+
+class WeightSource {
+ public:
+  virtual ~WeightSource() = default;
+  // True for generated weights: every output that uses them must say so.
+  virtual bool synthetic() const = 0;
+  // One line for reports: the file(s) or "synthetic (seed 7, ...)".
+  virtual std::string description() const = 0;
+  virtual bool has(const Layer& layer) const = 0;
+  // Where `layer`'s weight comes from: "conv1.weight" or "Conv1/kernel (Keras [R,S,C,K])" or
+  // "synthetic"; empty if the source has nothing for it.
+  virtual std::string origin(const Layer& layer) const = 0;
+  // The weight of `layer`, layer.weight->shape in PyTorch layout, row-major. Throws bbs::Error
+  // naming the source and the layer when the source has no such tensor.
+  virtual std::vector<float> load(const Layer& layer) const = 0;
+};
+
+// How tensors in a file are laid out. Auto: a tensor found under a layer's TensorFlow name
+// (WeightRef::tf_name) is in TF/Keras layout, one found under its state-dict name in PyTorch
+// layout. Keras: conv [R,S,C,K] -> [K,C,R,S]; depthwise [R,S,C,M] -> [C*M,1,R,S];
+// dense [in,out] -> [out,in]; embeddings and other tensors unchanged.
+enum class WeightLayout : std::uint8_t { Auto, PyTorch, Keras };
+WeightLayout parse_weight_layout(std::string_view text);  // "auto" | "pytorch" | "keras"
+std::string_view weight_layout_name(WeightLayout layout);
+
+struct WeightMatch {
+  std::vector<std::string> unmatched_layers;   // weight layers with no tensor in the file(s)
+  std::vector<std::string> unmatched_tensors;  // tensors with >= 2 dims that no layer takes
+  std::vector<std::string> ignored_tensors;    // 0/1-dim tensors: biases, norms, BN statistics
+  std::size_t matched_layers = 0;
+};
+
+struct AttachOptions {
+  WeightLayout layout = WeightLayout::Auto;
+  bool allow_unmatched = false;  // otherwise any unmatched layer or tensor is an error
+};
+
+struct AttachedWeights {
+  std::shared_ptr<const WeightSource> source;
+  WeightMatch match;
+};
+
+// Matches the tensors of `files` (safetensors / .npy; several shards act as one file) to the
+// weight layers of `network` by name and checks every shape. Throws bbs::Error naming the file,
+// the tensor and the layer on a shape mismatch, and listing the unmatched layers and tensors
+// unless options.allow_unmatched.
+AttachedWeights attach_weights(const Network& network,
+                               const std::vector<std::filesystem::path>& files,
+                               const AttachOptions& options = {});
+
+// Seeded synthetic weights for every weight layer (see docs/networks.md for the calibration).
+// The same (seed, layer name, shape) gives the same values on every run and platform.
+std::shared_ptr<const WeightSource> synthetic_weights(std::uint64_t seed = 1);
+
+}  // namespace bbs::networks

@@ -1,0 +1,539 @@
+// End-to-end tests of the bbs-dse command line: runs the built executable (env BBS_DSE_EXE) and
+// checks exit codes, reports (json / csv / table) and the files `prune` writes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "networks/io/weight_file.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::cli_test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kBeforeTable = "bit statistics (int8 weights, before pruning)";
+constexpr const char* kAfterTablePrefix = "after pruning";
+constexpr const char* kSummaryTable = "summary";
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quoted(const std::string& text) {
+  std::string q = "'";
+  for (char c : text) {
+    if (c == '\'') q += "'\\''";
+    else q += c;
+  }
+  return q + "'";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  return text;
+}
+
+// A fresh scratch directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("bbs-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    fs::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* exe = std::getenv("BBS_DSE_EXE");
+    if (exe == nullptr || *exe == '\0') GTEST_FAIL() << "BBS_DSE_EXE is not set";
+    exe_ = exe;
+    ASSERT_TRUE(fs::exists(exe_)) << exe_;
+  }
+
+  // Runs `bbs-dse <args>` (args are passed through the shell as given).
+  RunResult run(const std::string& args) const {
+    const fs::path err_path = dir_ / "stderr.txt";
+    const std::string command = quoted(exe_) + " " + args + " 2>" + quoted(err_path.string());
+    RunResult result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) {
+      ADD_FAILURE() << "popen failed: " << command;
+      return result;
+    }
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.err = read_file(err_path);
+    return result;
+  }
+
+  static json parse_json(const RunResult& r) {
+    try {
+      return json::parse(r.out);
+    } catch (const json::exception& e) {
+      ADD_FAILURE() << "stdout is not JSON (" << e.what() << "):\n" << r.out.substr(0, 500);
+      return json::object();
+    }
+  }
+
+  static const json* table_starting_with(const json& report, const std::string& prefix) {
+    for (auto it = report.begin(); it != report.end(); ++it)
+      if (it.key().rfind(prefix, 0) == 0) return &it.value();
+    return nullptr;
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::string exe_;
+  TempDir dir_;
+};
+
+std::string describe(const RunResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\nstderr: " + r.err +
+         "\nstdout: " + r.out.substr(0, 800);
+}
+
+std::vector<float> random_floats(std::size_t n, float scale, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::normal_distribution<float> dist(0.f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = dist(gen);
+  return v;
+}
+
+std::vector<float> as_floats(const io::WeightFile& file, const std::string& name) {
+  return io::read_as_float(file, name);
+}
+
+template <typename T>
+std::vector<T> values_of(const io::WeightFile& file, const std::string& name) {
+  const auto view = file.tensor(name);
+  std::vector<T> values(view.bytes.size() / sizeof(T));
+  std::memcpy(values.data(), view.bytes.data(), view.bytes.size());
+  return values;
+}
+
+// ---------------------------------------------------------------------------------------------
+// analyze
+// ---------------------------------------------------------------------------------------------
+
+TEST_F(CliTest, AnalyzeDefaultTableRunsOnBuiltInWeights) {
+  const RunResult r = run("analyze");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("== summary =="), std::string::npos) << r.out.substr(0, 500);
+  EXPECT_NE(r.out.find("conv1.weight"), std::string::npos);
+}
+
+TEST_F(CliTest, AnalyzeJsonHasTheThreeTablesAndBuiltInTotals) {
+  const RunResult r = run("analyze --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  ASSERT_TRUE(report.is_object());
+  ASSERT_TRUE(report.contains(kBeforeTable)) << report.dump().substr(0, 300);
+  ASSERT_TRUE(report.contains(kSummaryTable));
+  const json* after = table_starting_with(report, kAfterTablePrefix);
+  ASSERT_NE(after, nullptr) << "no table named 'after pruning ...'";
+  EXPECT_EQ(report.size(), 3u);
+
+  const json& before = report[kBeforeTable];
+  ASSERT_TRUE(before.is_array());
+  ASSERT_EQ(before.size(), 21u);  // 20 layers + total
+  EXPECT_EQ(before.front()["layer"], "conv1.weight");
+  EXPECT_EQ(before.back()["layer"], "total");
+  EXPECT_EQ(before.back()["weights"], 268336);
+  ASSERT_TRUE(after->is_array());
+  EXPECT_EQ(after->size(), 21u);
+
+  const json& summary = report[kSummaryTable];
+  ASSERT_TRUE(summary.is_array());
+  ASSERT_EQ(summary.size(), 1u);
+  EXPECT_EQ(summary[0]["weights"], 268336);
+  EXPECT_EQ(summary[0]["layers"], 20);
+  EXPECT_EQ(summary[0]["method"], "none");
+  EXPECT_EQ(summary[0]["bits_per_weight"], 8.0);
+  EXPECT_EQ(summary[0]["check"], "not run");
+}
+
+TEST_F(CliTest, AnalyzeModerateSettingPassesTheDotProductCheck) {
+  const RunResult r = run("analyze --setting moderate --check 500 --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  ASSERT_TRUE(report.contains(kSummaryTable));
+  const json& s = report[kSummaryTable].at(0);
+  EXPECT_EQ(s["method"], "zero-point");
+  EXPECT_EQ(s["columns"], 4);
+  EXPECT_EQ(s["group_size"], 32);
+  EXPECT_DOUBLE_EQ(s["sensitive_fraction"].get<double>(), 0.2);
+  const std::string check = s["check"].get<std::string>();
+  EXPECT_EQ(check.rfind("ok", 0), 0u) << check;
+  EXPECT_LT(s["bits_per_weight"].get<double>(), 8.0);
+  const json* after = table_starting_with(report, kAfterTablePrefix);
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->back()["check_mismatches"], 0);
+  EXPECT_GT(after->back()["checked_groups"].get<int>(), 0);
+}
+
+TEST_F(CliTest, AnalyzeConservativeSettingPassesTheDotProductCheck) {
+  const RunResult r = run("analyze --setting conservative --check 200 --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  const json& s = report[kSummaryTable].at(0);
+  EXPECT_EQ(s["method"], "round-avg");
+  EXPECT_EQ(s["columns"], 2);
+  EXPECT_EQ(s["check"].get<std::string>().rfind("ok", 0), 0u) << s.dump();
+}
+
+TEST_F(CliTest, AnalyzeCsvHasTheSummarySection) {
+  const RunResult r = run("analyze --format csv");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(("\n" + r.out).find("\n# summary\n"), std::string::npos) << r.out.substr(0, 500);
+  EXPECT_NE(("\n" + r.out).find("\n# bit statistics (int8 weights, before pruning)\n"),
+            std::string::npos);
+}
+
+TEST_F(CliTest, AnalyzeReadsAnInt8Npy) {
+  std::vector<std::int8_t> values(8 * 32);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = std::int8_t(int(i * 37 % 255) - 127);
+  io::write_npy(path("fc.npy"), io::make_tensor("fc", {8, 32}, values));
+  const RunResult r = run("analyze -w " + quoted(path("fc.npy")) + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  const json& s = report[kSummaryTable].at(0);
+  EXPECT_EQ(s["weights"], 256);
+  EXPECT_EQ(s["layers"], 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// prune
+// ---------------------------------------------------------------------------------------------
+
+TEST_F(CliTest, PruneFloatSafetensorsKeepsNamesShapesDtypesAndBiases) {
+  const Shape conv_shape = {8, 16, 3, 3};
+  const auto conv = random_floats(8 * 16 * 9, 0.05f, 1);
+  const auto conv_bias = random_floats(8, 0.1f, 2);
+  const auto bn_var = random_floats(8, 1.f, 3);
+  const auto fc = random_floats(4 * 32, 0.2f, 4);
+  const auto fc_bias = random_floats(4, 0.1f, 5);
+  io::TensorData fc_half{"fc.weight", DType::F16, {4, 32}, std::vector<std::byte>(fc.size() * 2)};
+  for (std::size_t i = 0; i < fc.size(); ++i) {
+    const std::uint16_t bits = float_to_half(fc[i]);
+    std::memcpy(fc_half.bytes.data() + 2 * i, &bits, 2);
+  }
+  io::TensorData emb{"emb.weight", DType::BF16, {16, 8}, std::vector<std::byte>(16 * 8 * 2)};
+  const auto emb_values = random_floats(16 * 8, 1.f, 6);
+  for (std::size_t i = 0; i < emb_values.size(); ++i) {
+    const std::uint16_t bits = float_to_bfloat16(emb_values[i]);
+    std::memcpy(emb.bytes.data() + 2 * i, &bits, 2);
+  }
+  const std::vector<io::TensorData> tensors = {
+      io::make_tensor("conv.weight", conv_shape, conv),
+      io::make_tensor("conv.bias", {8}, conv_bias),
+      io::make_tensor("bn.running_var", {8}, bn_var),
+      fc_half,
+      io::make_tensor("fc.bias", {4}, fc_bias),
+      emb,
+  };
+  io::write_safetensors(path("model.safetensors"), tensors, {{"layout", "PyTorch"}});
+
+  const RunResult r = run("prune -i " + quoted(path("model.safetensors")) + " -o " +
+                          quoted(path("pruned.safetensors")) +
+                          " --method round-avg --columns 2 --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  EXPECT_EQ(report[kSummaryTable].at(0)["layers"], 3);
+
+  const auto in = io::WeightFile::open(path("model.safetensors"));
+  const auto out = io::WeightFile::open(path("pruned.safetensors"));
+  EXPECT_EQ(out.format(), io::FileFormat::Safetensors);
+  ASSERT_EQ(out.tensors().size(), in.tensors().size());
+  for (const auto& info : in.tensors()) {
+    SCOPED_TRACE(info.name);
+    const io::TensorInfo* o = out.find(info.name);
+    ASSERT_NE(o, nullptr);
+    EXPECT_EQ(o->dtype, info.dtype);
+    EXPECT_EQ(o->shape, info.shape);
+  }
+  // Non-weight tensors are copied byte for byte.
+  for (const char* name : {"conv.bias", "bn.running_var", "fc.bias"}) {
+    SCOPED_TRACE(name);
+    const auto a = in.tensor(name).bytes;
+    const auto b = out.tensor(name).bytes;
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size()), 0);
+  }
+  // Weights are pruned (changed) but stay within a few quantization steps: round-avg with 2
+  // columns moves the int8 value by at most 3, plus half a step of quantization error.
+  const auto pruned = as_floats(out, "conv.weight");
+  ASSERT_EQ(pruned.size(), conv.size());
+  const std::size_t per_channel = conv.size() / 8;
+  std::size_t changed = 0;
+  for (std::size_t k = 0; k < 8; ++k) {
+    float max_abs = 0.f;
+    for (std::size_t i = 0; i < per_channel; ++i)
+      max_abs = std::max(max_abs, std::abs(conv[k * per_channel + i]));
+    const double step = double(max_abs) / 127.0;
+    for (std::size_t i = 0; i < per_channel; ++i) {
+      const std::size_t j = k * per_channel + i;
+      EXPECT_LE(std::abs(double(pruned[j]) - double(conv[j])), 3.5 * step * (1 + 1e-5) + 1e-7)
+          << "index " << j;
+      changed += pruned[j] != conv[j];
+    }
+  }
+  EXPECT_GT(changed, conv.size() / 2);
+  const auto fc_pruned = as_floats(out, "fc.weight");
+  EXPECT_NE(fc_pruned, as_floats(in, "fc.weight"));
+  // The output records how it was made.
+  const auto& metadata = out.metadata();
+  ASSERT_TRUE(metadata.contains("bbs_dse.method"));
+  EXPECT_EQ(metadata.at("bbs_dse.method"), "round-avg");
+  EXPECT_EQ(metadata.at("bbs_dse.columns"), "2");
+  ASSERT_TRUE(metadata.contains("layout"));
+  EXPECT_EQ(metadata.at("layout"), "PyTorch");
+}
+
+TEST_F(CliTest, PruneFloatNpyWritesFloat32) {
+  const auto w = random_floats(16 * 32, 0.1f, 7);
+  io::write_npy(path("fc.npy"), io::make_tensor("fc", {16, 32}, w));
+  const RunResult r =
+      run("prune -i " + quoted(path("fc.npy")) + " -o " + quoted(path("fc_out.npy")) +
+          " --method zero-point");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto out = io::WeightFile::open(path("fc_out.npy"));
+  EXPECT_EQ(out.format(), io::FileFormat::Npy);
+  ASSERT_EQ(out.tensors().size(), 1u);
+  EXPECT_EQ(out.tensors()[0].dtype, DType::F32);
+  EXPECT_EQ(out.tensors()[0].shape, (Shape{16, 32}));
+}
+
+TEST_F(CliTest, PruneInt8NpyZeroPointWritesInt16) {
+  // Paper Fig. 5: {81, -20, 1, -7}, 4 columns, 6-bit constant -> {82, -22, 2, -6}.
+  io::write_npy(path("g.npy"),
+                io::make_tensor("g", {1, 4}, std::vector<std::int8_t>{81, -20, 1, -7}));
+  const RunResult r = run("prune -i " + quoted(path("g.npy")) + " -o " + quoted(path("o.npy")) +
+                          " --method zero-point --columns 4 --const-bits 6 --group-size 4");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto out = io::WeightFile::open(path("o.npy"));
+  ASSERT_EQ(out.tensors().size(), 1u);
+  const io::TensorInfo info = out.tensors()[0];
+  EXPECT_EQ(info.dtype, DType::I16);
+  EXPECT_EQ(info.shape, (Shape{1, 4}));
+  ASSERT_EQ(info.dtype, DType::I16);
+  EXPECT_EQ(values_of<std::int16_t>(out, info.name), (std::vector<std::int16_t>{82, -22, 2, -6}));
+}
+
+TEST_F(CliTest, PruneInt8NpyZeroPointCanLeaveInt8) {
+  // -128 is clamped to -127 before shifting; values outside int8 must survive in int16.
+  std::vector<std::int8_t> values(64);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] = std::int8_t(i % 2 ? 127 - int(i % 5) : -128 + int(i % 7));
+  io::write_npy(path("x.npy"), io::make_tensor("x", {4, 16}, values));
+  const RunResult r = run("prune -i " + quoted(path("x.npy")) + " -o " + quoted(path("o.npy")) +
+                          " --method zero-point --columns 4 --group-size 16");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto out = io::WeightFile::open(path("o.npy"));
+  ASSERT_EQ(out.tensors()[0].dtype, DType::I16);
+  const auto pruned = values_of<std::int16_t>(out, out.tensors()[0].name);
+  ASSERT_EQ(pruned.size(), values.size());
+  for (std::size_t i = 0; i < pruned.size(); ++i)
+    EXPECT_LE(std::abs(pruned[i] - values[i]), 40) << "index " << i;
+}
+
+TEST_F(CliTest, PruneInt8NpyRoundAvgAndBitFlipWriteInt8) {
+  // Paper Fig. 4: {77, -25, 6, -11} with 3 columns -> {78, -26, 6, -10}.
+  io::write_npy(path("g.npy"),
+                io::make_tensor("g", {1, 4}, std::vector<std::int8_t>{77, -25, 6, -11}));
+  RunResult r = run("prune -i " + quoted(path("g.npy")) + " -o " + quoted(path("ra.npy")) +
+                    " --method round-avg --columns 3 --group-size 4 --format csv");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  {
+    const auto out = io::WeightFile::open(path("ra.npy"));
+    const io::TensorInfo info = out.tensors()[0];
+    ASSERT_EQ(info.dtype, DType::I8);
+    EXPECT_EQ(info.shape, (Shape{1, 4}));
+    EXPECT_EQ(values_of<std::int8_t>(out, info.name), (std::vector<std::int8_t>{78, -26, 6, -10}));
+  }
+  r = run("prune -i " + quoted(path("g.npy")) + " -o " + quoted(path("bf.npy")) +
+          " --method bit-flip --columns 4 --group-size 4");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto out = io::WeightFile::open(path("bf.npy"));
+  EXPECT_EQ(out.tensors()[0].dtype, DType::I8);
+  EXPECT_EQ(out.tensors()[0].shape, (Shape{1, 4}));
+}
+
+TEST_F(CliTest, PruneInt8ConvNpyKeepsShape) {
+  std::vector<std::int8_t> values(6 * 20 * 3 * 3);
+  std::mt19937 gen(11);
+  std::uniform_int_distribution<int> dist(-128, 127);
+  for (auto& v : values) v = std::int8_t(dist(gen));
+  io::write_npy(path("conv.npy"), io::make_tensor("conv", {6, 20, 3, 3}, values));
+  for (const char* method : {"round-avg", "zero-point", "bit-flip"}) {
+    SCOPED_TRACE(method);
+    const RunResult r = run("prune -i " + quoted(path("conv.npy")) + " -o " +
+                            quoted(path("out.npy")) + " --method " + method +
+                            " --group-size 8 --format json");
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json report = parse_json(r);
+    const json& s = report[kSummaryTable].at(0);
+    EXPECT_EQ(s["weights"], 1080);
+    EXPECT_EQ(s["method"], method);
+    const auto out = io::WeightFile::open(path("out.npy"));
+    EXPECT_EQ(out.tensors()[0].shape, (Shape{6, 20, 3, 3}));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// help
+// ---------------------------------------------------------------------------------------------
+
+TEST_F(CliTest, AnalyzeHelpExitsZero) {
+  const RunResult r = run("analyze --help");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("--weights"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--format"), std::string::npos);
+}
+
+TEST_F(CliTest, PruneHelpExitsZeroAndMentionsInt16) {
+  const RunResult r = run("prune --help");
+  EXPECT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(lower(r.out).find("int16"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--method"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// bad input: exit code 2, "bbs-dse: error: " + a message naming the problem, no output file
+// ---------------------------------------------------------------------------------------------
+
+class CliErrorTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    std::vector<std::int8_t> values(8 * 16 * 3 * 3, 1);
+    io::write_npy(path("good.npy"), io::make_tensor("good", {8, 16, 3, 3}, values));
+    const std::string bytes = read_file(path("good.npy"));
+    std::ofstream(path("truncated.npy"), std::ios::binary) << bytes.substr(0, bytes.size() - 100);
+    std::ofstream(path("notes.txt")) << "these are not weights\n";
+    io::write_npy(path("wide.npy"),
+                  io::make_tensor("wide", {2, 2}, std::vector<std::int16_t>{1, 200, 3, 4}));
+  }
+
+  // Expects exit code 2 and every `needles` in stderr.
+  void expect_error(const std::string& args, const std::vector<std::string>& needles) {
+    SCOPED_TRACE(args);
+    const RunResult r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find("error"), std::string::npos) << r.err;
+    for (const auto& needle : needles)
+      EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr lacks \"" << needle
+                                                       << "\": " << r.err;
+    EXPECT_FALSE(fs::exists(path("out.npy"))) << "an output file was written";
+  }
+
+  std::string prune_good(const std::string& extra) {
+    return "prune -i " + quoted(path("good.npy")) + " -o " + quoted(path("out.npy")) + " " +
+           extra;
+  }
+};
+
+TEST_F(CliErrorTest, MissingFile) {
+  expect_error("analyze -w " + quoted(path("missing.npy")), {path("missing.npy"), "cannot open"});
+  expect_error("prune -i " + quoted(path("missing.npy")) + " -o " + quoted(path("out.npy")) +
+                   " --method round-avg",
+               {path("missing.npy")});
+}
+
+TEST_F(CliErrorTest, TruncatedNpy) {
+  expect_error("analyze -w " + quoted(path("truncated.npy")), {path("truncated.npy"), "truncated"});
+  expect_error("prune -i " + quoted(path("truncated.npy")) + " -o " + quoted(path("out.npy")) +
+                   " --method zero-point",
+               {path("truncated.npy"), "truncated"});
+}
+
+TEST_F(CliErrorTest, TextFile) {
+  expect_error("analyze -w " + quoted(path("notes.txt")),
+               {path("notes.txt"), "not a .npy or safetensors file"});
+}
+
+TEST_F(CliErrorTest, UnknownTensorName) {
+  expect_error("analyze --tensor no.such.tensor", {"no tensor named 'no.such.tensor'"});
+  expect_error(prune_good("--method round-avg --tensor nope"), {"no tensor named 'nope'"});
+}
+
+TEST_F(CliErrorTest, ColumnsOutOfRange) {
+  expect_error(prune_good("--method round-avg --columns 9"), {"--columns 9"});
+  expect_error("analyze --method zero-point --columns 9", {"--columns 9"});
+}
+
+// The help says "--columns: 0..8"; a value outside that range should be rejected even when no
+// pruning method is chosen (it is not: the value is silently replaced by 0).
+TEST_F(CliErrorTest, ColumnsOutOfRangeWithoutMethod) {
+  expect_error("analyze --columns 9", {"--columns 9"});
+}
+
+TEST_F(CliErrorTest, GroupSizeZero) {
+  expect_error(prune_good("--method bit-flip --group-size 0"), {"group size 0"});
+  expect_error("analyze --group-size 0", {"group size 0"});
+}
+
+TEST_F(CliErrorTest, SensitiveFractionAboveOne) {
+  expect_error("analyze --sensitive 1.5", {"--sensitive"});
+  expect_error(prune_good("--method round-avg --sensitive 1.5"), {"--sensitive"});
+}
+
+TEST_F(CliErrorTest, PruneWithoutMethod) {
+  expect_error(prune_good(""), {"--method"});
+}
+
+TEST_F(CliErrorTest, Int16ValuesOutsideInt8) {
+  expect_error("prune -i " + quoted(path("wide.npy")) + " -o " + quoted(path("out.npy")) +
+                   " --method round-avg",
+               {path("wide.npy"), "200", "outside int8"});
+}
+
+TEST_F(CliErrorTest, UnknownFormat) {
+  expect_error("analyze --format xml", {"xml"});
+}
+
+}  // namespace
+}  // namespace bbs::cli_test
