@@ -63,32 +63,37 @@ GroupLayout make_group_layout(const Shape& canonical_shape, const GroupingOption
   return layout;
 }
 
+namespace {
+
+// Moves element (k, c, p) between canonical [K][C][positions] and grouped [K][positions][C] order.
+template <typename T>
+std::vector<T> reorder(const GroupLayout& layout, std::span<const T> input, bool to_grouped) {
+  const ConvView v = conv_view(layout.canonical_shape);
+  if (v.positions == 1 || layout.kernel_window) return {input.begin(), input.end()};
+  std::vector<T> output(input.size());
+  for (std::int64_t k = 0; k < v.k; ++k) {
+    const T* src = input.data() + k * v.c * v.positions;
+    T* dst = output.data() + k * v.c * v.positions;
+    for (std::int64_t c = 0; c < v.c; ++c)
+      for (std::int64_t p = 0; p < v.positions; ++p) {
+        const std::int64_t canonical = c * v.positions + p, grouped = p * v.c + c;
+        if (to_grouped) dst[grouped] = src[canonical];
+        else dst[canonical] = src[grouped];
+      }
+  }
+  return output;
+}
+
+}  // namespace
+
 template <typename T>
 std::vector<T> to_grouped_order(const GroupLayout& layout, std::span<const T> canonical) {
-  const ConvView v = conv_view(layout.canonical_shape);
-  if (v.positions == 1 || layout.kernel_window) return {canonical.begin(), canonical.end()};
-  std::vector<T> grouped(canonical.size());
-  for (std::int64_t k = 0; k < v.k; ++k) {
-    const T* src = canonical.data() + k * v.c * v.positions;
-    T* dst = grouped.data() + k * v.c * v.positions;
-    for (std::int64_t c = 0; c < v.c; ++c)
-      for (std::int64_t p = 0; p < v.positions; ++p) dst[p * v.c + c] = src[c * v.positions + p];
-  }
-  return grouped;
+  return reorder(layout, canonical, true);
 }
 
 template <typename T>
 std::vector<T> to_canonical_order(const GroupLayout& layout, std::span<const T> grouped) {
-  const ConvView v = conv_view(layout.canonical_shape);
-  if (v.positions == 1 || layout.kernel_window) return {grouped.begin(), grouped.end()};
-  std::vector<T> canonical(grouped.size());
-  for (std::int64_t k = 0; k < v.k; ++k) {
-    const T* src = grouped.data() + k * v.c * v.positions;
-    T* dst = canonical.data() + k * v.c * v.positions;
-    for (std::int64_t c = 0; c < v.c; ++c)
-      for (std::int64_t p = 0; p < v.positions; ++p) dst[c * v.positions + p] = src[p * v.c + c];
-  }
-  return canonical;
+  return reorder(layout, grouped, false);
 }
 
 template std::vector<std::int8_t> to_grouped_order(const GroupLayout&, std::span<const std::int8_t>);

@@ -58,7 +58,9 @@ inline int shifted_value(int weight, int offset, const ShiftRounding& rule) {
 }
 
 // The same arithmetic in 16-bit lanes (every intermediate fits: |w + o| <= 256), which doubles
-// the SIMD width of the loop that dominates zero-point shifting.
+// the SIMD width of the loop that dominates zero-point shifting. kFixedSize > 0 gives the
+// compiler a constant trip count (no remainder loop) for the common group size.
+template <std::size_t kFixedSize>
 std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
                            const ShiftRounding& rule) {
   const auto o = std::int16_t(offset);
@@ -66,8 +68,11 @@ std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
   const auto step = std::int16_t(rule.step);
   const auto half = std::int16_t(std::min(rule.half_step, 1 << 14));
   const auto largest = std::int16_t(std::min(rule.largest, 1 << 14));
+  const std::size_t size = kFixedSize > 0 ? kFixedSize : group.size();
+  const std::int8_t* weights = group.data();
   std::int32_t error = 0;  // |d| <= 128 (clamp) + 64 (rounding); 1024 weights: < 2^31
-  for (const std::int8_t w : group) {
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::int8_t w = weights[i];
     const auto x = std::int16_t(w + o);
     const auto v = std::int16_t(std::min<std::int16_t>(std::max<std::int16_t>(x, -127), 127));
     const auto magnitude = std::int16_t(v < 0 ? -v : v);
@@ -79,6 +84,12 @@ std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
     error += std::int32_t(d) * std::int32_t(d);
   }
   return error;
+}
+
+std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
+                           const ShiftRounding& rule) {
+  if (group.size() == 32) return squared_error<32>(group, offset, rule);
+  return squared_error<0>(group, offset, rule);
 }
 
 }  // namespace
