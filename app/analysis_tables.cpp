@@ -34,7 +34,7 @@ Table pruned_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis
            {"size_reduction"}, {"mse"}, {"sqnr_db"}, {"sqnr_vs_float_db"},
            {"checked_groups"}, {"check_mismatches"}});
   auto add = [&](const LayerAnalysis& l) {
-    t.add_row({l.name, l.sensitive_channels, per_group(l.stored_columns, l.groups),
+    t.add_row({l.name, l.sensitive_channels, per_group(l.stored_column_sum, l.groups),
                l.after.bbs_sparsity(), l.after.sparse_column_fraction(),
                l.size.bits_per_weight(true), l.size.bits_per_weight(false),
                l.size.size_reduction(true), l.error.mse(), l.error.sqnr_db(),

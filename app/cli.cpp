@@ -127,6 +127,59 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   show_cmd->add_option("--format", show_format, kFormatHelp)->capture_default_str();
 
+  SimulateOptions sim;
+  auto* simulate_cmd = app.add_subcommand(
+      "simulate", "One accelerator on one network: cycles, DRAM traffic, energy split, area");
+  simulate_cmd->add_option("--network,-n", sim.network, "Zoo name or .onnx file")
+      ->capture_default_str();
+  simulate_cmd->add_option("--weights,-w", sim.weights,
+                           "safetensors / .npy weights for the network (default: synthetic)");
+  simulate_cmd->add_flag("--allow-unmatched", sim.allow_unmatched,
+                         "Go on when layers or tensors of --weights do not match");
+  simulate_cmd->add_option("--accel,-a", sim.accel,
+                           "Built-in hardware: stripes, pragmatic, bitlet, bitwave, bitvert "
+                           "(moderate), bitvert-cons, bit-parallel (see `list accels`)")
+      ->capture_default_str();
+  simulate_cmd->add_option("--hw", sim.hardware_file, "Hardware TOML overriding the built-in one");
+  simulate_cmd->add_option("--set", sim.sets, "Override one hardware key, e.g. array.rows=16");
+  simulate_cmd->add_option("--profile", sim.profile,
+                           "bitsim: the authors' simulator, defects included; corrected: its "
+                           "defects fixed (docs/profiles.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"bitsim", "corrected"}));
+  simulate_cmd->add_flag("--per-layer", sim.per_layer, "Also print one row per layer");
+  simulate_cmd->add_option("--batch", sim.batch, "Batch size")->capture_default_str();
+  simulate_cmd->add_option("--image-size", sim.image_size, "Input resolution");
+  simulate_cmd->add_option("--seq-len", sim.sequence_length, "Sequence length / prefill tokens");
+  simulate_cmd->add_option("--phase", sim.phase, "LLM phase: prefill or decode")
+      ->capture_default_str();
+  simulate_cmd->add_option("--kv-length", sim.kv_length, "LLM decode: KV-cache length");
+  simulate_cmd->add_option("--seed", sim.seed, "Seed of synthetic weights")->capture_default_str();
+  simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
+  simulate_cmd->add_option("--format", sim.format, kFormatHelp)->capture_default_str();
+
+  CompareOptions cmp;
+  auto* compare_cmd = app.add_subcommand(
+      "compare", "The paper's comparison: every design at 4096 bit-serial multipliers on each "
+                 "network, speedup and energy vs a baseline, geometric means");
+  compare_cmd->add_option("--networks", cmp.networks,
+                          "Networks (default: the paper's seven benchmarks)");
+  compare_cmd->add_option("--accels", cmp.accels,
+                          "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
+  compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")->capture_default_str();
+  compare_cmd->add_option("--set", cmp.sets, "Hardware override applied to every design");
+  compare_cmd->add_option("--profile", cmp.profile, "bitsim or corrected")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"bitsim", "corrected"}));
+  compare_cmd->add_option("--seed", cmp.seed, "Seed of synthetic weights")->capture_default_str();
+  compare_cmd->add_option("--jobs,-j", cmp.jobs, "Threads")->capture_default_str();
+  compare_cmd->add_option("--format", cmp.format, kFormatHelp)->capture_default_str();
+
+  auto* list_cmd = app.add_subcommand("list", "List registered things: accels");
+  std::string list_what, list_format = "table";
+  list_cmd->add_option("what", list_what, "accels")->required()->check(CLI::IsMember({"accels"}));
+  list_cmd->add_option("--format", list_format, kFormatHelp)->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -140,6 +193,9 @@ int run_cli(int argc, char** argv) {
     return 2;     // every bad input exits 2, as errors found later do
   }
   if (*analyze_cmd) return run_analyze(analyze);
+  if (*simulate_cmd) return run_simulate(sim);
+  if (*compare_cmd) return run_compare(cmp);
+  if (*list_cmd) return run_list_accels(list_format);
   if (*networks_cmd) {
     print_tables(std::cout, networks_report(), parse_output_format(networks_format));
     return 0;

@@ -43,7 +43,37 @@ struct PruneOptions {
   std::string format = "table";
 };
 
+struct SimulateOptions {
+  std::string network = "resnet50";
+  std::string weights;
+  bool allow_unmatched = false;
+  std::string accel = "bitvert";
+  std::string hardware_file;
+  std::vector<std::string> sets;
+  std::string profile = "corrected";
+  bool per_layer = false;
+  std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
+  std::string phase = "prefill";
+  std::uint64_t seed = 1;
+  int jobs = 1;
+  std::string format = "table";
+};
+
+struct CompareOptions {
+  std::vector<std::string> networks;  // default: the paper's seven benchmarks
+  std::vector<std::string> accels;    // default: every baseline and both BitVert settings
+  std::string baseline = "stripes";
+  std::vector<std::string> sets;
+  std::string profile = "corrected";
+  std::uint64_t seed = 1;
+  int jobs = 1;
+  std::string format = "table";
+};
+
 int run_analyze(const AnalyzeOptions& options);
+int run_simulate(const SimulateOptions& options);
+int run_compare(const CompareOptions& options);
+int run_list_accels(const std::string& format);
 int run_prune(const PruneOptions& options);
 
 std::string default_weights_path();

@@ -52,14 +52,23 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
   auto groups_after = profile_groups(layout, stored, options.jobs);
   a.before = summarize(groups_before);
   a.after = summarize(groups_after);
-  for (std::int64_t g = 0; g < layout.group_count(); ++g)
-    a.stored_columns += sensitive_groups[std::size_t(g)] || options.prune.method == PruneMethod::None
-                            ? 8
-                            : pruned.encodings[std::size_t(g)].stored_columns;
+  std::vector<std::int16_t> group_columns(std::size_t(layout.group_count()));
+  for (std::size_t g = 0; g < group_columns.size(); ++g) {
+    const bool full = sensitive_groups[g] || options.prune.method == PruneMethod::None;
+    group_columns[g] = std::int16_t(full ? 8 : pruned.encodings[g].stored_columns);
+    a.stored_column_sum += group_columns[g];
+  }
   a.size = encoded_size(layout, pruned.encodings, sensitive_groups, options.prune.method);
   a.check = check_dot_products(layout, pruned, options.prune.method, options.check_samples,
                                options.seed);
 
+  if (options.keep_stored_columns) {
+    std::vector<std::int16_t> columns(pruned.values.size());
+    for (std::int64_t g = 0; g < layout.group_count(); ++g)
+      std::fill(columns.begin() + layout.group_begin[g], columns.begin() + layout.group_begin[g + 1],
+                group_columns[std::size_t(g)]);
+    a.stored_columns = to_canonical_order<std::int16_t>(layout, columns);
+  }
   auto canonical = to_canonical_order<std::int16_t>(layout, pruned.values);
   a.error = integer_error(tensor.values, canonical);
   if (!tensor.original.empty()) add_float_error(a.error, tensor.original, canonical, tensor.scales);
@@ -99,7 +108,7 @@ LayerAnalysis total_of(const std::vector<LayerAnalysis>& layers) {
     total.sensitive_groups += l.sensitive_groups;
     total.before.add(l.before);
     total.after.add(l.after);
-    total.stored_columns += l.stored_columns;
+    total.stored_column_sum += l.stored_column_sum;
     total.size.add(l.size);
     total.error.add(l.error);
     total.check.add(l.check);

@@ -40,7 +40,8 @@ struct AnalysisOptions {
   std::uint64_t seed = 1;
   int jobs = 1;
   bool keep_pruned_values = false;   // fill LayerAnalysis::pruned (for `prune`)
-  bool keep_group_bits = false;      // fill LayerAnalysis::groups_* (for the accelerator models)
+  bool keep_group_bits = false;      // fill LayerAnalysis::groups_* and encodings
+  bool keep_stored_columns = false;  // fill LayerAnalysis::stored_columns (accelerator models)
 };
 
 struct LayerAnalysis {
@@ -54,13 +55,15 @@ struct LayerAnalysis {
   std::int64_t sensitive_groups = 0;
   BitSummary before;  // the int8 weights
   BitSummary after;   // the stored columns after pruning (base = W - C)
-  std::int64_t stored_columns = 0;  // sum over groups of columns the hardware processes
+  std::int64_t stored_column_sum = 0;  // sum over groups of columns the hardware processes
   EncodedSize size;
   ErrorMetrics error;
   DotCheckResult check;
   std::vector<std::int16_t> pruned;  // canonical order, when keep_pruned_values
   std::vector<GroupBits> groups_before, groups_after;  // when keep_group_bits
   std::vector<GroupEncoding> encodings;                // when keep_group_bits
+  // Per weight (canonical order): columns its group stores (8 for sensitive / unpruned groups).
+  std::vector<std::int16_t> stored_columns;            // when keep_stored_columns
 };
 
 using ProgressFn = std::function<void(std::size_t done, std::size_t total, const std::string& name)>;

@@ -1,0 +1,79 @@
+// bbs-dse compare: the paper's experiment. Every design at its iso-multiplier configuration
+// (4096 bit-serial multipliers) on each network; speedup = baseline cycles / design cycles,
+// energy normalised to the baseline; geometric means over the networks.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <map>
+
+#include "app/commands.hpp"
+#include "app/progress.hpp"
+#include "app/simulation.hpp"
+
+namespace bbs::app {
+namespace {
+
+const std::vector<std::string> kPaperNetworks{"vgg16",        "resnet34",    "resnet50",
+                                              "vit_small_16", "vit_base_16", "bert_base_mrpc",
+                                              "bert_base_sst2"};
+const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
+                                            "bitwave", "bitvert-cons", "bitvert"};
+
+struct Outcome {
+  double cycles = 0, energy_pj = 0, time_s = 0;
+};
+
+}  // namespace
+
+int run_compare(const CompareOptions& options) {
+  const OutputFormat format = parse_output_format(options.format);
+  const auto& networks = options.networks.empty() ? kPaperNetworks : options.networks;
+  auto accels = options.accels.empty() ? kPaperAccels : options.accels;
+  if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
+    accels.insert(accels.begin(), options.baseline);
+
+  Table table("compare", {{"network"}, {"accel"}, {"profile"}, {"synthetic_weights"},
+                          {"total_cycles", 8}, {"speedup_vs_baseline"}, {"energy_pj"},
+                          {"energy_vs_baseline"}, {"time_s"}});
+  std::map<std::string, double> log_speedup, log_energy;
+  Progress progress("compare");
+  std::size_t done = 0;
+  for (const auto& name : networks) {
+    ShowOptions network_options;
+    network_options.network = name;
+    network_options.synthetic_seed = options.seed;
+    progress.update(done, networks.size() * accels.size(), "profiling " + name);
+    const PreparedNetwork network = prepare_network(network_options);
+    std::map<std::string, Outcome> outcomes;
+    for (const auto& accel : accels) {
+      progress.update(done++, networks.size() * accels.size(), name + " on " + accel);
+      SimulationRequest request;
+      request.hardware = accel;
+      request.sets = options.sets;
+      request.fidelity = accel::parse_fidelity(options.profile);
+      request.jobs = options.jobs;
+      const Simulation s = simulate(network, request);
+      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s};
+    }
+    const Outcome& base = outcomes.at(options.baseline);
+    for (const auto& accel : accels) {
+      const Outcome& o = outcomes.at(accel);
+      const double speedup = base.cycles / o.cycles, energy = o.energy_pj / base.energy_pj;
+      log_speedup[accel] += std::log(speedup);
+      log_energy[accel] += std::log(energy);
+      table.add_row({name, accel, options.profile,
+                     std::string(network.loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
+                     speedup, o.energy_pj, energy, o.time_s});
+    }
+  }
+  Table geomean("geomean", {{"accel"}, {"networks"}, {"speedup_vs_baseline"},
+                            {"energy_vs_baseline"}, {"baseline"}});
+  const double n = double(networks.size());
+  for (const auto& accel : accels)
+    geomean.add_row({accel, std::int64_t(networks.size()), std::exp(log_speedup[accel] / n),
+                     std::exp(log_energy[accel] / n), options.baseline});
+  print_tables(std::cout, {table, geomean}, format);
+  return 0;
+}
+
+}  // namespace bbs::app

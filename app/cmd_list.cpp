@@ -1,0 +1,26 @@
+// bbs-dse list accels: the registered accelerator models and the built-in hardware configs.
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/report.hpp"
+#include "model/accel/accel_model.hpp"
+#include "model/accel/hardware_config.hpp"
+
+namespace bbs::app {
+
+int run_list_accels(const std::string& format) {
+  Table table("accels", {{"name"}, {"design"}, {"rows"}, {"cols"}, {"lanes"},
+                         {"bit_serial_multipliers"}, {"pruning"}, {"columns"},
+                         {"sensitive_fraction"}, {"description"}});
+  for (const auto& name : accel::hardware_designs()) {
+    const accel::HardwareConfig hw = accel::load_hardware(name, std::nullopt, {});
+    table.add_row({name, hw.design, std::int64_t(hw.pe_rows), std::int64_t(hw.pe_cols),
+                   std::int64_t(hw.lanes), hw.bit_serial_multipliers(), hw.pruning,
+                   std::int64_t(hw.pruned_columns), hw.sensitive_fraction,
+                   std::string(accel::find_accel(hw.design).description())});
+  }
+  print_tables(std::cout, {table}, parse_output_format(format));
+  return 0;
+}
+
+}  // namespace bbs::app

@@ -1,0 +1,104 @@
+#include "app/simulation.hpp"
+
+#include <map>
+
+#include "app/engine_input.hpp"
+#include "model/accel/hardware_config.hpp"
+#include "model/accel/profile_builder.hpp"
+#include "model/accel/workload.hpp"
+#include "model/tech/sram_table.hpp"
+
+namespace bbs::app {
+namespace {
+
+accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
+  const tech::SramCost c = tech::SramTable::builtin().cost(spec, tech_nm);
+  return {c.read_pj, c.write_pj_per_64_bits, c.area_mm2};
+}
+
+}  // namespace
+
+PreparedNetwork prepare_network(const ShowOptions& options) {
+  PreparedNetwork p{load_network(options), {}, {}, {}};
+  p.workload = accel::make_workload(p.loaded.network);
+  p.tensors = load_network_input(p.loaded, EngineSettings{}).tensors;
+  std::map<std::string, const WeightTensor*> by_name;
+  for (const auto& t : p.tensors) by_name.emplace(t.name, &t);
+  for (const auto& layer : p.workload.layers) p.per_layer.push_back(by_name.at(layer.name));
+  return p;
+}
+
+Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request) {
+  Simulation s;
+  s.network_name = network.loaded.network.name();
+  s.weight_source = network.loaded.weights->description();
+  s.synthetic_weights = network.loaded.weights->synthetic();
+  s.hardware = request.hardware;
+  s.hw = accel::load_hardware(request.hardware,
+                              request.hardware_file
+                                  ? std::optional<std::filesystem::path>(*request.hardware_file)
+                                  : std::nullopt,
+                              request.sets);
+  const accel::AccelModel& model = accel::find_accel(s.hw.design);
+  const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
+  const auto profiles = accel::build_profiles(network.workload, network.per_layer, needs,
+                                              request.fidelity, request.jobs);
+  const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, s.hw.tech_nm),
+                                  sram_costs(s.hw.act_sram, s.hw.tech_nm)};
+  s.cost = accel::evaluate_network(model, s.hw, request.fidelity, network.workload, profiles,
+                                   memory);
+  return s;
+}
+
+namespace {
+
+std::vector<Cell> cost_cells(const accel::LayerCost& c) {
+  const double stall_total = c.compute.useful + c.compute.intra_pe_stall + c.compute.inter_pe_stall;
+  auto share = [&](double part) { return stall_total > 0 ? part / stall_total : 0.0; };
+  return {c.compute.tiles, c.compute.cycles, c.dram_cycles, c.total_cycles,
+          c.weight_dram_bytes, c.input_dram_bytes, c.output_dram_bytes,
+          c.weight_sram_reads, c.act_sram_reads, c.energy_pe_pj, c.energy_registers_pj,
+          c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj, c.energy_pj(),
+          share(c.compute.useful), share(c.compute.intra_pe_stall),
+          share(c.compute.inter_pe_stall)};
+}
+
+std::vector<Column> cost_columns() {
+  return {{"tiles"}, {"compute_cycles", 8}, {"dram_cycles", 8}, {"total_cycles", 8},
+          {"weight_dram_bytes"}, {"input_dram_bytes"}, {"output_dram_bytes"},
+          {"weight_sram_reads"}, {"act_sram_reads"}, {"energy_pe_pj"}, {"energy_registers_pj"},
+          {"energy_sram_read_pj"}, {"energy_sram_write_pj"}, {"energy_dram_pj"}, {"energy_pj"},
+          {"useful_fraction"}, {"intra_pe_stall_fraction"}, {"inter_pe_stall_fraction"}};
+}
+
+}  // namespace
+
+std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
+  std::vector<Column> columns{{"network"}, {"accel"}, {"design"}, {"profile"}, {"weights"},
+                              {"synthetic_weights"}, {"layers"}, {"time_s"}, {"area_mm2"},
+                              {"pe_area_mm2"}, {"sram_area_mm2"}};
+  for (auto& c : cost_columns()) columns.push_back(c);
+  Table summary("simulation", columns);
+  std::vector<Cell> row{s.network_name, s.hardware, s.cost.design,
+                        std::string(accel::fidelity_name(s.cost.fidelity)), s.weight_source,
+                        std::string(s.synthetic_weights ? "yes" : "no"),
+                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
+                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2};
+  for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
+  summary.add_row(std::move(row));
+  std::vector<Table> tables{summary};
+  if (per_layer) {
+    std::vector<Column> layer_columns{{"layer"}, {"cycle_source"}};
+    for (auto& c : cost_columns()) layer_columns.push_back(c);
+    Table layers("layers", layer_columns);
+    for (const auto& l : s.cost.layers) {
+      std::vector<Cell> cells{l.name, l.compute.cycle_source};
+      for (auto& c : cost_cells(l)) cells.push_back(std::move(c));
+      layers.add_row(std::move(cells));
+    }
+    tables.push_back(std::move(layers));
+  }
+  return tables;
+}
+
+}  // namespace bbs::app

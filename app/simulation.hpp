@@ -1,0 +1,49 @@
+// Running accelerator models on networks: the pipeline behind `simulate` and `compare`.
+//   network + weights -> workload -> one pass over the weights per design (profiles)
+//   -> hardware description + SRAM costs -> per-layer and network costs
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/cmd_networks.hpp"
+#include "app/report.hpp"
+#include "model/accel/network_cost.hpp"
+#include "model/bbs/analysis.hpp"
+
+namespace bbs::app {
+
+struct SimulationRequest {
+  ShowOptions network;                        // network, weights, workload
+  std::string hardware;                       // a built-in design config (stripes, bitvert, ...)
+  std::optional<std::string> hardware_file;   // user TOML overriding it
+  std::vector<std::string> sets;              // --set key=value
+  accel::Fidelity fidelity = accel::Fidelity::Corrected;
+  int jobs = 1;
+};
+
+struct Simulation {
+  std::string network_name;
+  std::string weight_source;
+  bool synthetic_weights = false;
+  std::string hardware;
+  accel::HardwareConfig hw;
+  accel::NetworkCost cost;
+};
+
+// A network loaded once, reused for several hardware configurations.
+struct PreparedNetwork {
+  LoadedNetwork loaded;
+  accel::Workload workload;
+  std::vector<WeightTensor> tensors;  // int8, one per distinct weight
+  std::vector<const WeightTensor*> per_layer;
+};
+
+PreparedNetwork prepare_network(const ShowOptions& options);
+Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request);
+
+// Tables: "simulation" (one row: totals, time, area, energy split) and, with per_layer, "layers".
+std::vector<Table> simulation_tables(const Simulation& simulation, bool per_layer);
+
+}  // namespace bbs::app

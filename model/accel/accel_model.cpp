@@ -1,0 +1,122 @@
+// The shared bit-serial organisation (Stripes' formulas, bitsim.md section 3) every design starts
+// from: tiles, fixed steps per tile, dense 8-bit weight storage, Stripes' energy terms.
+#include "model/accel/accel_model.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::accel {
+namespace {
+double ceil_div(double a, double b) { return std::ceil(a / b); }
+}  // namespace
+
+Fidelity parse_fidelity(std::string_view text) {
+  if (text == "bitsim") return Fidelity::BitSim;
+  if (text == "corrected") return Fidelity::Corrected;
+  throw Error("--profile '" + std::string(text) + "': expected bitsim or corrected");
+}
+
+std::string_view fidelity_name(Fidelity fidelity) {
+  return fidelity == Fidelity::BitSim ? "bitsim" : "corrected";
+}
+
+// Tiles (bitsim.md 3.2):
+//   conv:   reduction = ceil(k^2/G) * Ci if k^2 > Ci, else ceil(Ci/G) * k^2
+//           tiles = reduction * ceil(Co/H) * ceil(Wo/Wc) * Ho
+//   linear: tiles = ceil(Ci/G) * ceil(Co/H) * ceil(T/Wc)
+// BitSim sees a grouped conv as a dense one with Ci = all input channels and works per sample;
+// corrected runs each conv group on its own (a depthwise channel occupies one PE row) and
+// multiplies by the batch.
+TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity fidelity) {
+  const double lanes = hw.lanes, rows = hw.pe_rows, cols = hw.pe_cols;
+  TileCount t;
+  if (!work.is_conv) {
+    t.reduction_groups = ceil_div(double(work.in_channels), lanes);
+    t.channel_blocks = ceil_div(double(work.out_channels), rows);
+    t.spatial_steps = ceil_div(double(work.tokens), cols);
+    return t;
+  }
+  const bool bitsim = fidelity == Fidelity::BitSim;
+  const double window = double(work.kernel_area());
+  const double in_channels = bitsim ? double(work.in_channels * work.groups) : double(work.in_channels);
+  t.reduction_groups = window > in_channels ? ceil_div(window, lanes) * in_channels
+                                            : ceil_div(in_channels, lanes) * window;
+  t.channel_blocks = bitsim ? ceil_div(double(work.out_channels), rows)
+                            : double(work.groups) *
+                                  ceil_div(double(work.out_channels_per_group()), rows);
+  t.spatial_steps = ceil_div(double(work.out_w), cols) * double(work.out_h) *
+                    (bitsim ? 1.0 : double(work.batch));
+  return t;
+}
+
+WeightNeeds AccelModel::weight_needs(const HardwareConfig& hw, Fidelity) const {
+  WeightNeeds needs;
+  needs.lanes = hw.lanes;
+  return needs;
+}
+
+double AccelModel::fixed_steps_per_tile(const LayerWork&, const LayerProfile&,
+                                        const HardwareConfig& hw, Fidelity) const {
+  return hw.weight_bits;  // one weight bit-column per cycle
+}
+
+// Data-dependent designs: cycles = spatial * sum over (channel block, group) of the max steps of
+// the block's rows. Utilisation: useful work vs row capacity (intra-PE stall) vs tile capacity
+// (inter-PE stall), in multiplier-cycles of the whole array.
+ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profile,
+                                const HardwareConfig& hw, Fidelity fidelity) const {
+  const TileCount tiles = count_tiles(work, hw, fidelity);
+  ComputeCost c;
+  c.tiles = tiles.total();
+  const double multipliers = double(hw.multipliers_per_pe) * hw.pe_cols;
+  if (!profile.steps) {
+    c.cycles = c.tiles * fixed_steps_per_tile(work, profile, hw, fidelity);
+    c.useful = c.cycles * hw.pe_rows * multipliers;
+    c.cycle_source = "fixed per tile";
+    return c;
+  }
+  const int rows = work.is_conv && fidelity == Fidelity::Corrected
+                       ? int(std::min<std::int64_t>(hw.pe_rows, work.out_channels_per_group()))
+                       : hw.pe_rows;
+  const LockstepSums sums = profile.steps->lockstep(rows);
+  c.cycles = sums.tile_cycles * tiles.spatial_steps;
+  c.useful = sums.useful * tiles.spatial_steps * hw.pe_cols;
+  c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * multipliers - c.useful;
+  c.inter_pe_stall = (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * multipliers;
+  c.cycle_source = "data-driven";
+  return c;
+}
+
+// Dense storage (bitsim.md 3.4): conv ceil(Ci*P/8)*k^2*Co bytes, linear ceil(Ci*P/8)*Co.
+// BitSim's DRAM cycles multiply these bytes by the activation precision (section 3.6).
+WeightStorage AccelModel::weight_storage(const LayerWork& work, const LayerProfile&,
+                                         const HardwareConfig& hw, Fidelity fidelity) const {
+  WeightStorage s;
+  const double row_bytes = std::ceil(double(work.in_channels) * hw.weight_bits / 8.0);
+  s.bytes = row_bytes * double(work.kernel_area()) * double(work.out_channels);
+  s.dram_cycle_bits = s.bytes * (fidelity == Fidelity::BitSim ? hw.act_bits : 8);
+  s.sram_write_bits_per_weight = hw.weight_bits;
+  return s;
+}
+
+// E_PE = PE energy * H * Wc * cycles (every PE charged every cycle).
+double AccelModel::pe_energy_pj(const ComputeCost& c, const HardwareConfig& hw) const {
+  return hw.energy.pe_pj_per_cycle * hw.pe_rows * hw.pe_cols * c.cycles +
+         hw.energy.scheduler_pj_per_cycle * c.cycles;
+}
+
+// E_reg = W_REG * H * cycles + I_REG * Wc * tiles.
+double AccelModel::register_energy_pj(const ComputeCost& c, const HardwareConfig& hw) const {
+  return hw.energy.weight_reg_pj_per_row_cycle * hw.pe_rows * c.cycles +
+         hw.energy.act_reg_pj_per_col_tile * hw.pe_cols * c.tiles;
+}
+
+// One full-width read of each SRAM per tile.
+std::pair<double, double> AccelModel::sram_reads(const ComputeCost& c, const LayerProfile&,
+                                                 Fidelity) const {
+  return {c.tiles, c.tiles};
+}
+
+}  // namespace bbs::accel

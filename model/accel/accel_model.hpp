@@ -1,0 +1,100 @@
+// Accelerator models: one interface, one implementation per design, registered by name.
+//
+// Every model is the BitSim organisation (bitsim.md section 3): H PE rows (output channels) x Wc
+// PE columns (output positions / tokens), G lanes per PE. Per layer
+//   compute cycles = sum over tiles of the tile's cycles   (fixed per tile, or data-driven)
+//   DRAM cycles    = weight + input + output bits / DRAM bits per cycle, with refetch passes
+//   total cycles   = max(compute, DRAM)                    (each layer overlaps its own traffic)
+// and energy = PE + registers + SRAM read + SRAM write + DRAM (section 3.7). A design overrides
+// only what differs: its step count per group, its weight storage, its energy terms.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/accel/hardware.hpp"
+#include "model/accel/layer_work.hpp"
+#include "model/accel/step_records.hpp"
+
+namespace bbs::accel {
+
+// bitsim: the authors' simulator, defects included. corrected: bitsim.md section 14 fixed.
+enum class Fidelity { BitSim, Corrected };
+Fidelity parse_fidelity(std::string_view text);
+std::string_view fidelity_name(Fidelity fidelity);
+
+// What a design needs from the one pass over the weights.
+struct WeightNeeds {
+  std::string pruning = "none";  // applied before the step records are built
+  int pruning_group = 32;
+  int pruned_columns = 0;
+  int const_bits = 6;
+  double sensitive_fraction = 0.0;
+  int sensitive_channel_multiple = 32;
+  std::optional<StepKind> steps;  // data-dependent step count, at `lanes` per group
+  int lanes = 16;
+};
+
+// The per-layer result of the pass over the weights for one design.
+struct LayerProfile {
+  std::shared_ptr<const StepRecords> steps;  // null for fixed-cycle designs
+  std::int64_t sensitive_channels = 0;
+  double payload_bits_per_weight = 8;   // stored bits, no metadata
+  double encoded_bits_per_weight = 8;   // with metadata
+};
+
+struct ComputeCost {
+  double tiles = 0;           // H x Wc x G steps of the array
+  double cycles = 0;
+  double useful = 0;          // multiplier-cycles of useful work
+  double intra_pe_stall = 0;  // multiplier-cycles idle while a busier lane of the row works
+  double inter_pe_stall = 0;  // multiplier-cycles idle while a busier row of the tile works
+  std::string cycle_source;   // "fixed per tile" or "data-driven"
+};
+
+struct WeightStorage {
+  double bytes = 0;             // footprint in DRAM / SRAM
+  double dram_cycle_bits = 0;   // bits the DRAM cycle formula charges
+  double sram_write_bits_per_weight = 8;
+};
+
+class AccelModel {
+ public:
+  virtual ~AccelModel() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual WeightNeeds weight_needs(const HardwareConfig& hw, Fidelity fidelity) const;
+  virtual ComputeCost compute(const LayerWork& work, const LayerProfile& profile,
+                              const HardwareConfig& hw, Fidelity fidelity) const;
+  virtual WeightStorage weight_storage(const LayerWork& work, const LayerProfile& profile,
+                                       const HardwareConfig& hw, Fidelity fidelity) const;
+  // Compute-side energy (PE array, per-row/per-column registers), pJ.
+  virtual double pe_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const;
+  virtual double register_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const;
+  // Full-width SRAM reads: (weight, activation) accesses.
+  virtual std::pair<double, double> sram_reads(const ComputeCost& compute,
+                                               const LayerProfile& profile,
+                                               Fidelity fidelity) const;
+
+ protected:
+  // Cycles one tile of one group costs when the design does not depend on the data.
+  virtual double fixed_steps_per_tile(const LayerWork& work, const LayerProfile& profile,
+                                      const HardwareConfig& hw, Fidelity fidelity) const;
+};
+
+const std::vector<std::unique_ptr<AccelModel>>& accel_registry();
+const AccelModel& find_accel(std::string_view name);  // throws bbs::Error listing the names
+
+// Tiles of a layer (bitsim.md 3.2), per sample in the bitsim profile, times batch in corrected.
+struct TileCount {
+  double reduction_groups = 0;  // per output-channel block
+  double channel_blocks = 0;    // ceil(Co / H)
+  double spatial_steps = 0;     // ceil(Wo / Wc) * Ho, or ceil(T / Wc)
+  double total() const { return reduction_groups * channel_blocks * spatial_steps; }
+};
+TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity fidelity);
+
+}  // namespace bbs::accel

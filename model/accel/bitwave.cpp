@@ -1,0 +1,61 @@
+// BitWave [HPCA'24]: bit-column-serial in sign-magnitude over G = 8 lanes; all-zero columns of a
+// group are neither stored nor processed; bit-flip (pruning group 32, N columns) makes more.
+//   bitsim:    cycles(tile) = max over rows of (non-zero SM columns incl. the sign column) - 1
+//              (undercounts when a group has no negative weight, -1 for an all-zero tile;
+//              bitsim.md 14 item 5); weight bytes = ceil(Ci/8) * Pw * k^2 * Co with Pw = 8 - N,
+//              DRAM cycles charge bytes * Pw bits (item 1)
+//   corrected: cycles(tile) = max over rows of non-zero magnitude columns (the sign is a negate
+//              stage); storage = stored columns + 8-bit column masks from the actual groups.
+// One full-width weight SRAM read per cycle (column-serial fetch), activations once per tile;
+// 128 weight schedulers per cycle, no weight/activation register terms (bitsim.md 8.5).
+#include <cmath>
+
+#include "model/accel/designs.hpp"
+
+namespace bbs::accel {
+
+std::string_view BitWave::name() const { return "bitwave"; }
+std::string_view BitWave::description() const {
+  return "BitWave: skips all-zero sign-magnitude columns, bit-flip pruning";
+}
+
+WeightNeeds BitWave::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
+  WeightNeeds needs = AccelModel::weight_needs(hw, fidelity);
+  needs.pruning = "bit-flip";
+  needs.pruning_group = hw.pruning_group;
+  needs.pruned_columns = hw.pruned_columns;
+  needs.steps = fidelity == Fidelity::BitSim ? StepKind::BitWaveColumnsWithSign
+                                             : StepKind::BitWaveColumns;
+  return needs;
+}
+
+ComputeCost BitWave::compute(const LayerWork& work, const LayerProfile& profile,
+                             const HardwareConfig& hw, Fidelity fidelity) const {
+  ComputeCost c = AccelModel::compute(work, profile, hw, fidelity);
+  if (fidelity == Fidelity::BitSim) c.cycles -= c.tiles;  // the sign column's "-1" per tile
+  return c;
+}
+
+WeightStorage BitWave::weight_storage(const LayerWork& work, const LayerProfile& profile,
+                                      const HardwareConfig& hw, Fidelity fidelity) const {
+  WeightStorage s;
+  if (fidelity == Fidelity::BitSim) {
+    const double precision = hw.weight_bits - hw.pruned_columns;
+    s.bytes = std::ceil(double(work.in_channels) / 8.0) * precision * double(work.kernel_area()) *
+              double(work.out_channels);
+    s.dram_cycle_bits = s.bytes * precision;
+    s.sram_write_bits_per_weight = precision;
+    return s;
+  }
+  s.bytes = double(work.weight_count()) * profile.encoded_bits_per_weight / 8.0;
+  s.dram_cycle_bits = s.bytes * 8.0;
+  s.sram_write_bits_per_weight = profile.encoded_bits_per_weight;
+  return s;
+}
+
+std::pair<double, double> BitWave::sram_reads(const ComputeCost& c, const LayerProfile&,
+                                              Fidelity) const {
+  return {c.cycles, c.tiles};
+}
+
+}  // namespace bbs::accel

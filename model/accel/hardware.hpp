@@ -1,0 +1,66 @@
+// The hardware description every accelerator model evaluates against: array shape, pruning
+// setting, buffers, DRAM, clock, and the per-design energy/area constants. Every constant carries
+// its unit in its name and its source in `sources` (paper table, reference-simulator file, CACTI).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bbs::accel {
+
+// One on-chip SRAM as BitSim describes it: one access reads or writes all banks at once.
+struct SramSpec {
+  std::int64_t capacity_bytes = 0;
+  int banks = 1;
+  int bank_width_bits = 64;  // width of one bank; a full access moves banks * bank_width_bits
+  std::string ports = "1r1w";  // "1r1w" (BitSim) or "1rw"
+  std::int64_t access_bits() const { return std::int64_t(banks) * bank_width_bits; }
+};
+
+struct DramSpec {
+  double bits_per_cycle = 128;       // 64-bit bus, double data rate (BitSim)
+  double energy_pj_per_bit = 15.625;  // 1000 pJ per 64-bit access (BitSim)
+};
+
+// Per-design energy constants, pJ, already including any post-place-and-route factor.
+struct EnergyConstants {
+  double pe_pj_per_cycle = 0;             // one PE, one compute cycle
+  double weight_reg_pj_per_row_cycle = 0;  // weight register / scheduler of one PE row
+  double act_reg_pj_per_col_tile = 0;      // activation register + dispatcher of one PE column
+  double scheduler_pj_per_cycle = 0;       // design-specific extra per cycle (BitWave schedulers)
+};
+
+struct HardwareConfig {
+  std::string design;          // registry name: stripes, pragmatic, bitlet, bitvert, bitwave, ...
+  int pe_rows = 32;            // H: output channels in parallel
+  int pe_cols = 16;            // Wc: output positions / tokens in parallel
+  int lanes = 16;              // G: weights (reduction elements) per PE per step
+  int multipliers_per_pe = 8;  // bit-serial multipliers per PE (iso-multiplier accounting)
+  int weight_bits = 8;         // Pw: weight precision before pruning
+  int act_bits = 8;            // Pp: activation precision
+
+  // Pruning of the weights the design runs on (BitVert: BBS; BitWave: bit-flip).
+  std::string pruning = "none";  // none, round-avg, zero-point, bit-flip
+  int pruning_group = 32;
+  int pruned_columns = 0;
+  int const_bits = 6;
+  double sensitive_fraction = 0.0;
+  int sensitive_channel_multiple = 32;
+
+  SramSpec weight_sram, act_sram;
+  DramSpec dram;
+  double clock_mhz = 800;
+  int tech_nm = 28;
+  EnergyConstants energy;
+  double pe_area_um2 = 0;  // one PE (paper Table IV/V)
+
+  std::map<std::string, std::string> sources;  // key -> where its value comes from
+
+  std::int64_t bit_serial_multipliers() const {
+    return std::int64_t(pe_rows) * pe_cols * multipliers_per_pe;
+  }
+};
+
+}  // namespace bbs::accel

@@ -1,0 +1,491 @@
+#include "model/accel/hardware_config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <functional>
+#include <set>
+#include <type_traits>
+#include <variant>
+
+#include "model/bbs/prune.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::accel {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// ---- The schema --------------------------------------------------------------------------------
+
+enum class Kind { Integer, Number, String };
+using Value = std::variant<int, double, std::string>;
+
+struct Field {
+  std::string key;  // dotted: "array.rows"
+  Kind kind;
+  std::function<void(HardwareConfig&, const Value&)> assign;
+  std::function<Value(const HardwareConfig&)> read;
+};
+
+template <typename T>
+constexpr Kind kind_of() {
+  if constexpr (std::is_same_v<T, int>)
+    return Kind::Integer;
+  else if constexpr (std::is_same_v<T, double>)
+    return Kind::Number;
+  else
+    return Kind::String;
+}
+
+// `access` is a generic lambda returning a reference to the member, for const and non-const.
+template <typename T, typename Access>
+Field field(std::string key, Access access) {
+  return {
+      std::move(key), kind_of<T>(),
+      [access](HardwareConfig& config, const Value& value) { access(config) = std::get<T>(value); },
+      [access](const HardwareConfig& config) { return Value(access(config)); }};
+}
+
+void add_sram_fields(std::vector<Field>& fields, const std::string& section,
+                     SramSpec HardwareConfig::*sram) {
+  fields.push_back({section + ".capacity_kib", Kind::Integer,
+                    [sram](HardwareConfig& config, const Value& value) {
+                      (config.*sram).capacity_bytes = std::int64_t{std::get<int>(value)} * 1024;
+                    },
+                    [sram](const HardwareConfig& config) {
+                      return Value(int((config.*sram).capacity_bytes / 1024));
+                    }});
+  fields.push_back(field<int>(
+      section + ".banks", [sram](auto& config) -> auto& { return (config.*sram).banks; }));
+  fields.push_back(field<int>(
+      section + ".bank_width_bits", [sram](auto& config) -> auto& {
+        return (config.*sram).bank_width_bits;
+      }));
+  fields.push_back(field<std::string>(
+      section + ".ports", [sram](auto& config) -> auto& { return (config.*sram).ports; }));
+}
+
+std::vector<Field> make_fields() {
+  std::vector<Field> f;
+  f.push_back(field<std::string>(
+      "design", [](auto& c) -> auto& { return c.design; }));
+  f.push_back(field<int>(
+      "array.rows", [](auto& c) -> auto& { return c.pe_rows; }));
+  f.push_back(field<int>(
+      "array.cols", [](auto& c) -> auto& { return c.pe_cols; }));
+  f.push_back(field<int>(
+      "array.lanes", [](auto& c) -> auto& { return c.lanes; }));
+  f.push_back(field<int>(
+      "array.multipliers_per_pe", [](auto& c) -> auto& { return c.multipliers_per_pe; }));
+  f.push_back(field<int>(
+      "array.weight_bits", [](auto& c) -> auto& { return c.weight_bits; }));
+  f.push_back(field<int>(
+      "array.act_bits", [](auto& c) -> auto& { return c.act_bits; }));
+  f.push_back(field<std::string>(
+      "pruning.method", [](auto& c) -> auto& { return c.pruning; }));
+  f.push_back(field<int>(
+      "pruning.group", [](auto& c) -> auto& { return c.pruning_group; }));
+  f.push_back(field<int>(
+      "pruning.columns", [](auto& c) -> auto& { return c.pruned_columns; }));
+  f.push_back(field<int>(
+      "pruning.const_bits", [](auto& c) -> auto& { return c.const_bits; }));
+  f.push_back(field<double>(
+      "pruning.sensitive_fraction", [](auto& c) -> auto& { return c.sensitive_fraction; }));
+  f.push_back(field<int>(
+      "pruning.channel_multiple", [](auto& c) -> auto& { return c.sensitive_channel_multiple; }));
+  add_sram_fields(f, "weight_sram", &HardwareConfig::weight_sram);
+  add_sram_fields(f, "act_sram", &HardwareConfig::act_sram);
+  f.push_back(field<double>(
+      "dram.bits_per_cycle", [](auto& c) -> auto& { return c.dram.bits_per_cycle; }));
+  f.push_back(field<double>(
+      "dram.energy_pj_per_bit", [](auto& c) -> auto& { return c.dram.energy_pj_per_bit; }));
+  f.push_back(field<double>(
+      "clock_mhz", [](auto& c) -> auto& { return c.clock_mhz; }));
+  f.push_back(field<int>(
+      "tech_nm", [](auto& c) -> auto& { return c.tech_nm; }));
+  f.push_back(field<double>(
+      "energy.pe_pj_per_cycle", [](auto& c) -> auto& { return c.energy.pe_pj_per_cycle; }));
+  f.push_back(field<double>(
+      "energy.weight_reg_pj_per_row_cycle",
+      [](auto& c) -> auto& { return c.energy.weight_reg_pj_per_row_cycle; }));
+  f.push_back(field<double>(
+      "energy.act_reg_pj_per_col_tile",
+      [](auto& c) -> auto& { return c.energy.act_reg_pj_per_col_tile; }));
+  f.push_back(field<double>(
+      "energy.scheduler_pj_per_cycle",
+      [](auto& c) -> auto& { return c.energy.scheduler_pj_per_cycle; }));
+  f.push_back(field<double>(
+      "area.pe_um2", [](auto& c) -> auto& { return c.pe_area_um2; }));
+  return f;
+}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> kFields = make_fields();
+  return kFields;
+}
+
+const Field* find_field(std::string_view key) {
+  const auto& all = fields();
+  const auto it =
+      std::find_if(all.begin(), all.end(), [&](const Field& f) { return f.key == key; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::string section_of(std::string_view key) {
+  const auto dot = key.find('.');
+  return std::string(dot == std::string_view::npos ? std::string_view() : key.substr(0, dot));
+}
+
+bool is_section(std::string_view name) {
+  return std::any_of(fields().begin(), fields().end(),
+                     [&](const Field& f) { return section_of(f.key) == name; });
+}
+
+// The names allowed in one table: "" = top level (plain keys, section names, sources).
+std::string expected_keys(const std::string& section) {
+  std::vector<std::string> names;
+  for (const Field& f : fields()) {
+    const std::string owner = section_of(f.key);
+    const std::string name = section.empty() && !owner.empty() ? owner : f.key;
+    if (owner == section || section.empty())
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  if (section.empty()) names.push_back("sources");
+  std::string text;
+  for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+std::string all_keys() {
+  std::string text;
+  for (const Field& f : fields()) text += (text.empty() ? "" : ", ") + f.key;
+  return text;
+}
+
+std::string kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::Integer:
+      return "an integer";
+    case Kind::Number:
+      return "a number";
+    case Kind::String:
+      return "a string";
+  }
+  return "a value";
+}
+
+std::string value_text(const Value& value) {
+  if (const int* i = std::get_if<int>(&value)) return std::to_string(*i);
+  if (const double* d = std::get_if<double>(&value)) {
+    char buffer[32];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, *d);
+    return std::string(buffer, result.ptr);
+  }
+  return std::get<std::string>(value);
+}
+
+// ---- TOML documents ----------------------------------------------------------------------------
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+std::string line_of(const std::string& file, const toml::source_region& region) {
+  return file + ":" + std::to_string(region.begin.line);
+}
+
+toml::table parse_toml(const fs::path& path) {
+  if (!fs::is_regular_file(path)) throw Error(path.string() + ": no such hardware file");
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error& error) {
+    throw Error(path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
+                std::to_string(error.source().begin.column) + ": " +
+                std::string(error.description()));
+  }
+}
+
+Value toml_value(const Field& f, const toml::node& node, const std::string& where) {
+  std::string got = type_name(node);
+  if (f.kind == Kind::Integer && node.is_integer()) {
+    const std::int64_t value = node.as_integer()->get();
+    if (value >= INT_MIN && value <= INT_MAX) return int(value);
+    got = std::to_string(value) + " (out of range)";
+  } else if (f.kind == Kind::Number && node.is_integer()) {
+    return double(node.as_integer()->get());
+  } else if (f.kind == Kind::Number && node.is_floating_point()) {
+    const double value = node.as_floating_point()->get();
+    if (std::isfinite(value)) return value;
+    got = "a non-finite number";
+  } else if (f.kind == Kind::String && node.is_string()) {
+    return node.as_string()->get();
+  }
+  throw Error(where + ": key '" + f.key + "' expects " + kind_name(f.kind) + ", got " + got);
+}
+
+// Applies one document. Values first, then [sources], so a file's own source text wins over the
+// "file:line" origin recorded for its values.
+class DocumentReader {
+ public:
+  DocumentReader(HardwareConfig& config, std::string file, bool record_origin)
+      : config_(config), file_(std::move(file)), record_origin_(record_origin) {}
+
+  void apply(const toml::table& root) {
+    for (auto&& [name, node] : root) {
+      const std::string key(name.str());
+      if (key == "sources") continue;
+      if (const Field* f = find_field(key))
+        assign(*f, node);
+      else if (is_section(key))
+        apply_section(key, name, node);
+      else
+        throw unknown(name, key, "one of: " + expected_keys(""));
+    }
+    if (const toml::node* sources = root.get("sources")) apply_sources(*sources, "");
+  }
+
+  const std::set<std::string>& assigned() const { return assigned_; }
+
+ private:
+  void apply_section(const std::string& section, const toml::key& name, const toml::node& node) {
+    const toml::table* table = node.as_table();
+    if (!table)
+      throw Error(line_of(file_, name.source()) + ": key '" + section + "' expects a table, got " +
+                  type_name(node));
+    for (auto&& [child_name, child] : *table) {
+      const std::string key = section + "." + std::string(child_name.str());
+      const Field* f = find_field(key);
+      if (!f) throw unknown(child_name, key, "one of: " + expected_keys(section));
+      assign(*f, child);
+    }
+  }
+
+  // [sources] "array.rows" = "..." or, as dotted TOML keys, array.rows = "...".
+  void apply_sources(const toml::node& node, const std::string& prefix) {
+    const std::string table_key = prefix.empty() ? "sources" : "sources." + prefix;
+    const toml::table* table = node.as_table();
+    if (!table)
+      throw Error(line_of(file_, node.source()) + ": key '" + table_key +
+                  "' expects a table, got " + type_name(node));
+    for (auto&& [name, child] : *table) {
+      const std::string key = (prefix.empty() ? "" : prefix + ".") + std::string(name.str());
+      if (child.is_table()) {
+        apply_sources(child, key);
+        continue;
+      }
+      if (!find_field(key))
+        throw unknown(name, "sources." + key, "'sources.' and one of: " + all_keys());
+      if (!child.is_string())
+        throw Error(line_of(file_, child.source()) + ": key 'sources." + key +
+                    "' expects a string, got " + type_name(child));
+      config_.sources[key] = child.as_string()->get();
+    }
+  }
+
+  void assign(const Field& f, const toml::node& node) {
+    const std::string where = line_of(file_, node.source());
+    f.assign(config_, toml_value(f, node, where));
+    assigned_.insert(f.key);
+    if (record_origin_) config_.sources[f.key] = where;
+  }
+
+  Error unknown(const toml::key& name, const std::string& key, const std::string& expected) const {
+    return Error(line_of(file_, name.source()) + ": unknown key '" + key + "' (expected " +
+                 expected + ")");
+  }
+
+  HardwareConfig& config_;
+  std::string file_;
+  bool record_origin_;
+  std::set<std::string> assigned_;
+};
+
+// ---- Presets and --set -------------------------------------------------------------------------
+
+fs::path presets_dir() { return fs::path(BBS_DSE_DATA_DIR) / "hw"; }
+
+void apply_preset(HardwareConfig& config, std::string_view design) {
+  const std::vector<std::string> designs = hardware_designs();
+  if (std::find(designs.begin(), designs.end(), design) == designs.end()) {
+    std::string names;
+    for (const std::string& name : designs) names += (names.empty() ? "" : ", ") + name;
+    throw Error("unknown hardware design '" + std::string(design) + "' (expected one of: " + names +
+                ")");
+  }
+  const fs::path path = presets_dir() / (std::string(design) + ".toml");
+  DocumentReader reader(config, path.string(), false);
+  reader.apply(parse_toml(path));
+  for (const Field& f : fields()) {
+    if (!reader.assigned().contains(f.key))
+      throw Error(path.string() + ": built-in preset does not set '" + f.key + "'");
+    if (!config.sources.contains(f.key))
+      throw Error(path.string() + ": built-in preset has no [sources] entry for '" + f.key + "'");
+  }
+}
+
+Value set_value(const Field& f, const std::string& text, const std::string& where) {
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  if (f.kind == Kind::Integer) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(first, last, value);
+    if (text.empty() || error != std::errc() || end != last)
+      throw Error(where + ": expects an integer");
+    return value;
+  }
+  if (f.kind == Kind::Number) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(first, last, value);
+    if (text.empty() || error != std::errc() || end != last || !std::isfinite(value))
+      throw Error(where + ": expects a number");
+    return value;
+  }
+  return text;
+}
+
+void apply_set(HardwareConfig& config, const std::string& assignment) {
+  const std::string where = "--set " + assignment;
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos) throw Error(where + ": expected key=value");
+  const std::string key = assignment.substr(0, equals);
+  const Field* f = find_field(key);
+  if (!f) throw Error(where + ": unknown key '" + key + "' (expected one of: " + all_keys() + ")");
+  f->assign(config, set_value(*f, assignment.substr(equals + 1), where));
+  config.sources[key] = where;
+}
+
+// ---- Validation --------------------------------------------------------------------------------
+
+class Checker {
+ public:
+  explicit Checker(const HardwareConfig& config) : config_(config) {}
+
+  void require(bool ok, std::string_view key, std::string_view expected) const {
+    if (ok) return;
+    const Field* f = find_field(key);
+    std::string message = "hardware '" + config_.design + "': " + std::string(key) + " = " +
+                          value_text(f->read(config_)) + ": expected " + std::string(expected);
+    if (const auto it = config_.sources.find(std::string(key)); it != config_.sources.end())
+      message += " (from " + it->second + ")";
+    throw Error(message);
+  }
+  void positive(std::string_view key, double value) const {
+    require(std::isfinite(value) && value > 0, key, "a positive value");
+  }
+  void non_negative(std::string_view key, double value) const {
+    require(std::isfinite(value) && value >= 0, key, "a finite value >= 0");
+  }
+  void in_range(std::string_view key, int value, int low, int high) const {
+    require(value >= low && value <= high, key, std::to_string(low) + ".." + std::to_string(high));
+  }
+
+  void sram(const std::string& section, const SramSpec& spec) const {
+    positive(section + ".capacity_kib", double(spec.capacity_bytes));
+    positive(section + ".banks", spec.banks);
+    positive(section + ".bank_width_bits", spec.bank_width_bits);
+    require(spec.capacity_bytes % spec.banks == 0, section + ".banks",
+            "a divisor of the capacity (" + std::to_string(spec.capacity_bytes) + " B)");
+    require(spec.ports == "1r1w" || spec.ports == "1rw", section + ".ports", "1r1w or 1rw");
+  }
+
+ private:
+  const HardwareConfig& config_;
+};
+
+bool known_pruning_method(const std::string& method) {
+  try {
+    parse_prune_method(method);
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> hardware_designs() {
+  const fs::path dir = presets_dir();
+  if (!fs::is_directory(dir)) throw Error(dir.string() + ": built-in hardware presets not found");
+  std::vector<std::string> designs;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".toml")
+      designs.push_back(entry.path().stem().string());
+  std::sort(designs.begin(), designs.end());
+  return designs;
+}
+
+HardwareConfig load_hardware(std::string_view design,
+                             const std::optional<std::filesystem::path>& toml_file,
+                             const std::vector<std::string>& sets) {
+  HardwareConfig config;
+  apply_preset(config, design);
+  if (toml_file) DocumentReader(config, toml_file->string(), true).apply(parse_toml(*toml_file));
+  for (const std::string& assignment : sets) apply_set(config, assignment);
+  validate(config);
+  return config;
+}
+
+void validate(const HardwareConfig& config) {
+  const Checker check(config);
+  check.require(!config.design.empty(), "design", "a design name");
+  check.positive("array.rows", config.pe_rows);
+  check.positive("array.cols", config.pe_cols);
+  check.positive("array.lanes", config.lanes);
+  check.positive("array.multipliers_per_pe", config.multipliers_per_pe);
+  check.in_range("array.weight_bits", config.weight_bits, 1, 8);
+  check.in_range("array.act_bits", config.act_bits, 1, 16);
+  check.require(known_pruning_method(config.pruning), "pruning.method",
+                "none, round-avg, zero-point or bit-flip");
+  check.positive("pruning.group", config.pruning_group);
+  check.in_range("pruning.columns", config.pruned_columns, 0, 8);
+  check.in_range("pruning.const_bits", config.const_bits, 1, 8);
+  check.require(config.sensitive_fraction >= 0 && config.sensitive_fraction <= 1,
+                "pruning.sensitive_fraction", "a fraction in [0, 1]");
+  check.positive("pruning.channel_multiple", config.sensitive_channel_multiple);
+  check.sram("weight_sram", config.weight_sram);
+  check.sram("act_sram", config.act_sram);
+  check.positive("dram.bits_per_cycle", config.dram.bits_per_cycle);
+  check.non_negative("dram.energy_pj_per_bit", config.dram.energy_pj_per_bit);
+  check.positive("clock_mhz", config.clock_mhz);
+  check.positive("tech_nm", config.tech_nm);
+  check.non_negative("energy.pe_pj_per_cycle", config.energy.pe_pj_per_cycle);
+  check.non_negative("energy.weight_reg_pj_per_row_cycle",
+                     config.energy.weight_reg_pj_per_row_cycle);
+  check.non_negative("energy.act_reg_pj_per_col_tile", config.energy.act_reg_pj_per_col_tile);
+  check.non_negative("energy.scheduler_pj_per_cycle", config.energy.scheduler_pj_per_cycle);
+  check.non_negative("area.pe_um2", config.pe_area_um2);
+}
+
+std::vector<std::pair<std::string, std::string>> hardware_settings(const HardwareConfig& config) {
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (const Field& f : fields()) settings.emplace_back(f.key, value_text(f.read(config)));
+  return settings;
+}
+
+}  // namespace bbs::accel

@@ -1,0 +1,165 @@
+// Per layer, in execution order (bitsim.md 3.4-3.7; Pp = activation bits, BW = DRAM bits/cycle):
+//   footprints   Ib = ceil(Ci*Pp/8) * Hi*Wi (or T), Ob = ceil(Co*Pp/8) * Ho*Wo (or T)
+//   refetch      if Wb > W-SRAM and Ib > A-SRAM: weights ceil(Ib/Si) times or inputs ceil(Wb/Sw)
+//                times, whichever moves fewer bytes (BitSim: only for vgg16/resnet34/resnet50)
+//   output chain if Ib + Ob < A-SRAM the output stays on chip for its consumer
+//   DRAM cycles  = floor(Wbits*nW + Ib*Pp*nI*[input from DRAM] + Ob*Pp*[output to DRAM]) / BW
+//   total cycles = max(compute, DRAM)
+//   energy       PE + registers (the design's), SRAM reads (accesses * full-width read cost),
+//                SRAM writes (64-bit writes of weights, fetched inputs, outputs), DRAM (pJ/bit)
+// BitSim walks the chain in list order and drops the last linear layer's output; corrected
+// follows the graph (an input is on chip only if every producer kept its output there), always
+// writes the network's output, and charges input SRAM writes only for inputs fetched from DRAM.
+#include "model/accel/network_cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace bbs::accel {
+namespace {
+
+struct Footprint {
+  double input_bytes = 0, output_bytes = 0;
+  double input_elements_per_channel_row = 0;  // Hi*Wi or T
+  double output_positions = 0;                // Ho*Wo or T
+  double in_channels = 0;
+};
+
+Footprint footprint(const LayerWork& w, const HardwareConfig& hw, Fidelity fidelity,
+                    bool last_layer) {
+  Footprint f;
+  const double bytes_per_element = hw.act_bits / 8.0;
+  const double batch = fidelity == Fidelity::BitSim ? 1.0 : double(w.batch);
+  f.in_channels = double(w.in_channels * w.groups);
+  f.input_elements_per_channel_row = w.is_conv ? double(w.in_h * w.in_w) * batch : double(w.tokens);
+  f.output_positions = w.is_conv ? double(w.out_h * w.out_w) * batch : double(w.tokens);
+  f.input_bytes = std::ceil(f.in_channels * bytes_per_element) * f.input_elements_per_channel_row;
+  f.output_bytes = std::ceil(double(w.out_channels) * bytes_per_element) * f.output_positions;
+  if (fidelity == Fidelity::BitSim && last_layer && !w.is_conv) f.output_bytes = 0;
+  return f;
+}
+
+struct Fetches {
+  double weights = 1, inputs = 1;
+};
+
+Fetches refetch(double weight_bytes, double input_bytes, const HardwareConfig& hw,
+                Fidelity fidelity, const std::string& network) {
+  const double sw = double(hw.weight_sram.capacity_bytes), si = double(hw.act_sram.capacity_bytes);
+  if (!(weight_bytes > sw && input_bytes > si)) return {};
+  const double input_passes = std::ceil(weight_bytes / sw);
+  const double weight_passes = std::ceil(input_bytes / si);
+  const bool may_choose = fidelity == Fidelity::Corrected || network == "vgg16" ||
+                          network == "resnet34" || network == "resnet50";
+  if (may_choose && weight_passes * weight_bytes + input_bytes < input_passes * input_bytes + weight_bytes)
+    return {weight_passes, 1};
+  return {1, input_passes};
+}
+
+double ceil64(double bits) { return std::ceil(bits / 64.0); }
+
+}  // namespace
+
+double LayerCost::energy_pj() const {
+  return energy_pe_pj + energy_registers_pj + energy_sram_read_pj + energy_sram_write_pj +
+         energy_dram_pj;
+}
+
+void LayerCost::add(const LayerCost& o) {
+  compute.tiles += o.compute.tiles;
+  compute.cycles += o.compute.cycles;
+  compute.useful += o.compute.useful;
+  compute.intra_pe_stall += o.compute.intra_pe_stall;
+  compute.inter_pe_stall += o.compute.inter_pe_stall;
+  dram_cycles += o.dram_cycles;
+  total_cycles += o.total_cycles;
+  weight_dram_bytes += o.weight_dram_bytes;
+  input_dram_bytes += o.input_dram_bytes;
+  output_dram_bytes += o.output_dram_bytes;
+  weight_sram_reads += o.weight_sram_reads;
+  act_sram_reads += o.act_sram_reads;
+  sram_write_bits += o.sram_write_bits;
+  energy_pe_pj += o.energy_pe_pj;
+  energy_registers_pj += o.energy_registers_pj;
+  energy_sram_read_pj += o.energy_sram_read_pj;
+  energy_sram_write_pj += o.energy_sram_write_pj;
+  energy_dram_pj += o.energy_dram_pj;
+}
+
+NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,
+                             const Workload& workload, const std::vector<LayerProfile>& profiles,
+                             const MemoryCosts& memory) {
+  NetworkCost net;
+  net.design = std::string(model.name());
+  net.fidelity = fidelity;
+  net.total.name = "total";
+  const double act_bits = hw.act_bits, bus = hw.dram.bits_per_cycle;
+  const double dram_pj_per_bit = hw.dram.energy_pj_per_bit;
+  const double si = double(hw.act_sram.capacity_bytes);
+  bool read_input = true;  // BitSim's chain flag
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const LayerWork& w = workload.layers[i];
+    const LayerProfile& profile = profiles[i];
+    LayerCost c;
+    c.name = w.name;
+    c.compute = model.compute(w, profile, hw, fidelity);
+    const WeightStorage storage = model.weight_storage(w, profile, hw, fidelity);
+    const Footprint f = footprint(w, hw, fidelity, i + 1 == workload.layers.size());
+    const Fetches fetch = refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
+
+    bool input_from_dram = read_input;
+    if (fidelity == Fidelity::Corrected) {
+      const auto& from = workload.producers[i];
+      input_from_dram = from.empty() || std::any_of(from.begin(), from.end(), [&](int p) {
+                          return p < 0 || !net.layers[std::size_t(p)].output_on_chip;
+                        });
+    }
+    c.output_on_chip = f.input_bytes + f.output_bytes < si;
+    if (fidelity == Fidelity::Corrected && i + 1 == workload.layers.size()) c.output_on_chip = false;
+    read_input = !c.output_on_chip;
+
+    c.weight_dram_bytes = storage.bytes * fetch.weights;
+    c.input_dram_bytes = input_from_dram ? f.input_bytes * fetch.inputs : 0.0;
+    c.output_dram_bytes = c.output_on_chip ? 0.0 : f.output_bytes;
+    c.dram_cycles = std::floor((storage.dram_cycle_bits * fetch.weights +
+                                c.input_dram_bytes * act_bits + c.output_dram_bytes * act_bits) /
+                               bus);
+    c.total_cycles = std::max(c.compute.cycles, c.dram_cycles);
+
+    const auto [weight_reads, act_reads] = model.sram_reads(c.compute, profile, fidelity);
+    c.weight_sram_reads = weight_reads;
+    c.act_sram_reads = act_reads;
+    c.energy_pe_pj = model.pe_energy_pj(c.compute, hw);
+    c.energy_registers_pj = model.register_energy_pj(c.compute, hw);
+    c.energy_sram_read_pj = weight_reads * memory.weight.read_pj + act_reads * memory.act.read_pj;
+
+    const double weight_write_words =
+        fidelity == Fidelity::BitSim
+            ? ceil64(double(w.in_channels * w.groups) * storage.sram_write_bits_per_weight) *
+                  double(w.kernel_area()) * double(w.out_channels)
+            : ceil64(double(w.weight_count()) * storage.sram_write_bits_per_weight);
+    const bool charge_input_write = fidelity == Fidelity::BitSim || input_from_dram;
+    const double input_write_words =
+        charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row : 0;
+    const bool bitsim_skips_output = fidelity == Fidelity::BitSim && !w.is_conv && w.tokens == 1;
+    const double output_write_words =
+        bitsim_skips_output ? 0 : ceil64(double(w.out_channels) * act_bits) * f.output_positions;
+    c.sram_write_bits = 64.0 * (weight_write_words * fetch.weights +
+                                input_write_words * fetch.inputs + output_write_words);
+    c.energy_sram_write_pj =
+        weight_write_words * memory.weight.write_pj_per_64_bits * fetch.weights +
+        (input_write_words * fetch.inputs + output_write_words) * memory.act.write_pj_per_64_bits;
+    // DRAM energy always counts real bits (BitSim: bytes * 8 / 64 accesses of 1000 pJ).
+    c.energy_dram_pj =
+        (c.weight_dram_bytes + c.input_dram_bytes + c.output_dram_bytes) * 8.0 * dram_pj_per_bit;
+    net.total.add(c);
+    net.layers.push_back(std::move(c));
+  }
+  net.time_s = net.total.total_cycles / (hw.clock_mhz * 1e6);
+  net.pe_area_mm2 = double(hw.pe_rows) * hw.pe_cols * hw.pe_area_um2 * 1e-6;
+  net.weight_sram_area_mm2 = memory.weight.area_mm2;
+  net.act_sram_area_mm2 = memory.act.area_mm2;
+  return net;
+}
+
+}  // namespace bbs::accel

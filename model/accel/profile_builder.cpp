@@ -1,0 +1,56 @@
+#include "model/accel/profile_builder.hpp"
+
+#include <map>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::accel {
+namespace {
+
+AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs) {
+  AnalysisOptions o;
+  o.grouping.group_size = needs.pruning_group;
+  o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
+             needs.const_bits};
+  o.sensitive_fraction = needs.sensitive_fraction;
+  o.channel_multiple = needs.sensitive_channel_multiple;
+  o.jobs = jobs;
+  o.keep_pruned_values = true;
+  o.keep_stored_columns = needs.steps == StepKind::StoredColumns;
+  return o;
+}
+
+}  // namespace
+
+std::vector<LayerProfile> build_profiles(const Workload& workload,
+                                         const std::vector<const WeightTensor*>& weights,
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs) {
+  // Tied weights (an LM head sharing the embedding) are pruned once, as one tensor.
+  std::vector<WeightTensor> distinct;
+  std::map<std::string, std::size_t> index_of;
+  for (const WeightTensor* w : weights)
+    if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(*w);
+  const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs));
+
+  std::vector<LayerProfile> profiles;
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const LayerWork& work = workload.layers[i];
+    const LayerAnalysis& a = analyses[index_of.at(weights[i]->name)];
+    LayerProfile p;
+    p.sensitive_channels = a.sensitive_channels;
+    p.payload_bits_per_weight = a.size.bits_per_weight(false);
+    p.encoded_bits_per_weight = a.size.bits_per_weight(true);
+    if (needs.steps) {
+      if (fidelity == Fidelity::BitSim && work.is_conv && work.groups > 1)
+        throw Error("layer '" + work.name + "': the bitsim profile cannot evaluate grouped or "
+                    "depthwise convs on a data-dependent design (the reference simulator crashes "
+                    "there); use --profile corrected");
+      const auto& values = *needs.steps == StepKind::StoredColumns ? a.stored_columns : a.pruned;
+      p.steps = build_step_records(work, values, needs.lanes, *needs.steps);
+    }
+    profiles.push_back(std::move(p));
+  }
+  return profiles;
+}
+
+}  // namespace bbs::accel

@@ -1,0 +1,146 @@
+#include "model/accel/step_records.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::accel {
+namespace {
+
+std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+struct GroupStep {
+  std::uint8_t steps = 0;
+  std::uint16_t useful = 0;
+};
+
+unsigned magnitude(int w) { return unsigned(w < 0 ? -std::max(w, -127) : std::min(w, 127)); }
+
+GroupStep group_step(std::span<const int> group, StepKind kind) {
+  GroupStep s;
+  switch (kind) {
+    case StepKind::PragmaticTerms:
+    case StepKind::PragmaticTermsWithSign: {
+      const int sign_term = kind == StepKind::PragmaticTermsWithSign ? 1 : 0;
+      for (int w : group) {
+        const int terms = std::popcount(magnitude(w)) + (w < 0 ? sign_term : 0);
+        s.steps = std::uint8_t(std::max<int>(s.steps, terms));
+        s.useful = std::uint16_t(s.useful + terms);
+      }
+      return s;
+    }
+    case StepKind::BitletColumnOnes: {
+      for (int b = 0; b < 8; ++b) {
+        int ones = 0;
+        for (int w : group) ones += (unsigned(std::uint8_t(std::int8_t(w))) >> b) & 1u;
+        s.steps = std::uint8_t(std::max(int(s.steps), ones));
+        s.useful = std::uint16_t(s.useful + ones);
+      }
+      return s;
+    }
+    case StepKind::BitWaveColumnsWithSign:
+    case StepKind::BitWaveColumns: {
+      unsigned columns = 0;
+      bool negative = false;
+      for (int w : group) {
+        columns |= magnitude(w);
+        negative |= w < 0;
+      }
+      const int sign_column = kind == StepKind::BitWaveColumnsWithSign && negative ? 1 : 0;
+      s.steps = std::uint8_t(std::popcount(columns) + sign_column);
+      s.useful = std::uint16_t(std::popcount(columns) * int(group.size()));
+      return s;
+    }
+    case StepKind::StoredColumns: {
+      for (int columns : group) s.steps = std::uint8_t(std::max(int(s.steps), columns));
+      s.useful = std::uint16_t(s.steps * int(group.size()) / 2);  // BBS: <= half the bits per column
+      return s;
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes) {
+  ReductionGrouping g;
+  g.lanes = lanes;
+  const std::int64_t window = work.kernel_area();
+  g.along_kernel = work.is_conv && window > work.in_channels;
+  g.groups_per_channel = g.along_kernel ? ceil_div(window, lanes) * work.in_channels
+                                        : ceil_div(work.in_channels, lanes) * window;
+  return g;
+}
+
+StepRecords::StepRecords(ReductionGrouping grouping, std::int64_t channels,
+                         std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful)
+    : grouping_(grouping), channels_(channels), steps_(std::move(steps)), useful_(std::move(useful)) {}
+
+LockstepSums StepRecords::lockstep(int rows) const {
+  {
+    std::lock_guard<std::mutex> lock(memo_mutex_);
+    if (const auto it = memo_.find(rows); it != memo_.end()) return it->second;
+  }
+  LockstepSums sums;
+  const std::int64_t groups = grouping_.groups_per_channel;
+  for (std::int64_t first = 0; first < channels_; first += rows) {
+    const std::int64_t last = std::min<std::int64_t>(channels_, first + rows);
+    for (std::int64_t g = 0; g < groups; ++g) {
+      int tile = 0;
+      for (std::int64_t k = first; k < last; ++k) {
+        const int s = steps_[std::size_t(k * groups + g)];
+        tile = std::max(tile, s);
+        sums.row_cycles += s;
+        sums.useful += useful_[std::size_t(k * groups + g)];
+      }
+      sums.tile_cycles += tile;
+    }
+  }
+  std::lock_guard<std::mutex> lock(memo_mutex_);
+  memo_.emplace(rows, sums);
+  return sums;
+}
+
+std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
+                                                      std::span<const std::int16_t> values,
+                                                      int lanes, StepKind kind) {
+  if (std::int64_t(values.size()) != work.weight_count())
+    throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
+                " weights for a layer of " + std::to_string(work.weight_count()));
+  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+  const std::int64_t window = work.kernel_area(), channels = work.out_channels;
+  const std::int64_t in_channels = work.in_channels;
+  std::vector<std::uint8_t> steps(std::size_t(channels * grouping.groups_per_channel));
+  std::vector<std::uint16_t> useful(steps.size());
+  std::vector<int> group;
+  group.reserve(std::size_t(lanes));
+  std::size_t next = 0;
+  for (std::int64_t k = 0; k < channels; ++k) {
+    const std::int16_t* w = values.data() + k * in_channels * window;  // [C][window]
+    auto emit = [&] {
+      const GroupStep s = group_step(group, kind);
+      steps[next] = s.steps;
+      useful[next++] = s.useful;
+      group.clear();
+    };
+    if (grouping.along_kernel) {
+      for (std::int64_t c = 0; c < in_channels; ++c)
+        for (std::int64_t p = 0; p < window; p += lanes) {
+          for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
+            group.push_back(w[c * window + q]);
+          emit();
+        }
+    } else {
+      for (std::int64_t p = 0; p < window; ++p)
+        for (std::int64_t c = 0; c < in_channels; c += lanes) {
+          for (std::int64_t q = c; q < std::min(in_channels, c + lanes); ++q)
+            group.push_back(w[q * window + p]);
+          emit();
+        }
+    }
+  }
+  return std::make_shared<StepRecords>(grouping, channels, std::move(steps), std::move(useful));
+}
+
+}  // namespace bbs::accel

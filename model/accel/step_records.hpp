@@ -1,0 +1,72 @@
+// The per-group record the data-dependent accelerator models read instead of weights.
+//
+// BitSim cuts each output channel's reduction into groups of G weights (G = lanes of a PE): along
+// the kernel window of each input channel when the window is larger than Ci (first layers),
+// otherwise along Ci at each kernel position (ceil(Ci/G) groups per position). One PE row handles
+// one output channel; the H rows of the array run in lockstep, so a tile of H channels costs
+//   cycles(tile) = max over its rows of steps(row, group)
+// We keep steps (and the useful multiplier-cycles) per (channel, group): one byte + two bytes, so
+// any array height H is evaluated from the record alone (and memoised per H).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <vector>
+
+#include "model/accel/layer_work.hpp"
+
+namespace bbs::accel {
+
+struct ReductionGrouping {
+  int lanes = 16;
+  bool along_kernel = false;         // k^2 > Ci: groups run along the kernel window
+  std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel
+};
+
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes);
+
+// What one PE row does with one group of weights, per design.
+enum class StepKind : std::uint8_t {
+  PragmaticTerms,          // max_i popcount(|w_i|): one term per cycle per lane
+  PragmaticTermsWithSign,  // BitSim: the sign bit of sign-magnitude counted as a term
+  BitletColumnOnes,        // max_b ones in two's-complement column b (8 significance lanes)
+  BitWaveColumnsWithSign,  // BitSim: non-zero sign-magnitude columns, sign column included
+  BitWaveColumns,          // non-zero magnitude columns (the sign is a negate stage, not a cycle)
+  StoredColumns,           // BitVert: stored columns of the BBS groups the lanes belong to
+};
+
+struct LockstepSums {
+  double tile_cycles = 0;   // sum over tiles of max over rows (per spatial step)
+  double row_cycles = 0;    // sum over rows of their own steps
+  double useful = 0;        // sum of useful multiplier-cycles
+};
+
+class StepRecords {
+ public:
+  StepRecords(ReductionGrouping grouping, std::int64_t channels, std::vector<std::uint8_t> steps,
+              std::vector<std::uint16_t> useful);
+
+  const ReductionGrouping& grouping() const { return grouping_; }
+  std::int64_t channels() const { return channels_; }
+  // Sums over every (tile of `rows` channels, group), memoised per `rows`.
+  LockstepSums lockstep(int rows) const;
+
+ private:
+  ReductionGrouping grouping_;
+  std::int64_t channels_;
+  std::vector<std::uint8_t> steps_;    // [channel][group]
+  std::vector<std::uint16_t> useful_;  // [channel][group]
+  mutable std::mutex memo_mutex_;
+  mutable std::map<int, LockstepSums> memo_;
+};
+
+// `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).
+// For StepKind::StoredColumns pass the stored-column count of each weight's BBS group instead.
+std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
+                                                      std::span<const std::int16_t> values,
+                                                      int lanes, StepKind kind);
+
+}  // namespace bbs::accel

@@ -1,0 +1,142 @@
+// Accelerator models: tiles, per-group step counts, lockstep sums, and a golden network checked
+// against the authors' simulator (bitsim.md 13: a toy network run through BitSim's Stripes).
+#include <gtest/gtest.h>
+
+#include "model/accel/designs.hpp"
+#include "model/accel/network_cost.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::accel {
+namespace {
+
+HardwareConfig stripes_32x16() {
+  HardwareConfig hw;
+  hw.design = "stripes";
+  hw.pe_rows = 32;
+  hw.pe_cols = 16;
+  hw.lanes = 16;
+  hw.weight_sram = {288 * 1024, 32, 128, "1r1w"};
+  hw.act_sram = {256 * 1024, 16, 128, "1r1w"};
+  hw.energy = {0.28125 * 1.5, 0.46 * 1.5, (0.53 + 0.072625) * 1.5, 0};
+  return hw;
+}
+
+LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in_hw,
+               std::int64_t out_hw) {
+  LayerWork w;
+  w.name = "conv";
+  w.is_conv = true;
+  w.in_channels = ci;
+  w.out_channels = co;
+  w.kernel_h = w.kernel_w = k;
+  w.in_h = w.in_w = in_hw;
+  w.out_h = w.out_w = out_hw;
+  return w;
+}
+
+LayerWork linear(std::int64_t ci, std::int64_t co, std::int64_t tokens) {
+  LayerWork w;
+  w.name = "fc";
+  w.in_channels = ci;
+  w.out_channels = co;
+  w.tokens = tokens;
+  return w;
+}
+
+TEST(Tiles, ReductionRunsAlongTheKernelWhenItIsLargerThanCi) {
+  const HardwareConfig hw = stripes_32x16();
+  // 7x7, Ci = 3: ceil(49/16) * 3 = 12 groups; ceil(64/32) = 2 blocks; ceil(112/16) * 112 = 784.
+  EXPECT_DOUBLE_EQ(count_tiles(conv(3, 64, 7, 224, 112), hw, Fidelity::BitSim).total(), 18816);
+  // 3x3, Ci = 64: ceil(64/16) * 9 = 36 groups; 2 blocks; ceil(56/16) * 56 = 224.
+  EXPECT_DOUBLE_EQ(count_tiles(conv(64, 64, 3, 56, 56), hw, Fidelity::BitSim).total(), 16128);
+  // linear: ceil(384/16) * ceil(1536/32) * ceil(197/16) = 24 * 48 * 13.
+  EXPECT_DOUBLE_EQ(count_tiles(linear(384, 1536, 197), hw, Fidelity::BitSim).total(), 14976);
+}
+
+TEST(Tiles, CorrectedRunsEachConvGroupOnItsOwn) {
+  HardwareConfig hw = stripes_32x16();
+  LayerWork dw = conv(1, 32, 3, 56, 56);
+  dw.groups = 32;  // depthwise: each channel one row, one 9-weight group
+  EXPECT_DOUBLE_EQ(count_tiles(dw, hw, Fidelity::Corrected).total(), 1.0 * 32 * 224);
+  // BitSim treats it as a dense conv over all 32 input channels.
+  EXPECT_DOUBLE_EQ(count_tiles(dw, hw, Fidelity::BitSim).total(), 2.0 * 9 * 1 * 224);
+}
+
+std::vector<std::int16_t> values(std::initializer_list<int> v) { return {v.begin(), v.end()}; }
+
+// One output channel with a 1x1 reduction of 4 weights, 4 lanes: a single group.
+std::uint8_t single_group_steps(std::initializer_list<int> w, StepKind kind) {
+  const LayerWork work = linear(std::int64_t(w.size()), 1, 1);
+  const auto records = build_step_records(work, values(w), 16, kind);
+  return std::uint8_t(records->lockstep(1).tile_cycles);
+}
+
+TEST(StepRecords, PerDesignStepsOfOneGroup) {
+  // Pragmatic: popcount(|w|): 7 -> 3, -7 -> 3 (+1 for the sign term in BitSim).
+  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, StepKind::PragmaticTerms), 3);
+  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, StepKind::PragmaticTermsWithSign), 4);
+  // Bitlet: two's complement 1, 3, -1: column 0 has three 1s.
+  EXPECT_EQ(single_group_steps({1, 3, -1}, StepKind::BitletColumnOnes), 3);
+  // BitWave: magnitudes 4 | 2 -> 2 non-zero columns; a negative weight adds the sign column.
+  EXPECT_EQ(single_group_steps({4, 2}, StepKind::BitWaveColumns), 2);
+  EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumnsWithSign), 3);
+  EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumns), 2);
+  // BitVert: the largest stored-column count among the lanes' groups.
+  EXPECT_EQ(single_group_steps({4, 4, 8, 4}, StepKind::StoredColumns), 8);
+}
+
+TEST(StepRecords, RowsRunInLockstep) {
+  // 3 channels x 1 group with steps 2, 5, 3 (popcounts of 3, 31, 7).
+  const auto r = build_step_records(linear(1, 3, 1), values({3, 31, 7}), 16,
+                                    StepKind::PragmaticTerms);
+  const LockstepSums two_rows = r->lockstep(2);  // tiles {2, 5} -> 5 and {3} -> 3
+  EXPECT_DOUBLE_EQ(two_rows.tile_cycles, 8);
+  EXPECT_DOUBLE_EQ(two_rows.row_cycles, 10);
+  EXPECT_DOUBLE_EQ(r->lockstep(1).tile_cycles, 10);
+  EXPECT_DOUBLE_EQ(r->lockstep(3).tile_cycles, 5);
+}
+
+// bitsim.md 13: stem conv 7x7 3->64 at 112^2, conv 3x3 64->64 at 56^2, a ViT fc1 384->1536 with
+// 197 tokens and a 512->1000 classifier through BitSim's Stripes G16 [32,16] gave compute 407552,
+// total 431392 cycles, DRAM energy 360.2 uJ and SRAM read energy 22.058 uJ (registers included).
+TEST(NetworkCost, StripesMatchesTheReferenceSimulatorOnItsToyNetwork) {
+  Workload w;
+  w.network_name = "toy";
+  w.layers = {conv(3, 64, 7, 224, 112), conv(64, 64, 3, 56, 56), linear(384, 1536, 197),
+              linear(512, 1000, 1)};
+  w.producers = {{-1}, {-1}, {-1}, {-1}};
+  const std::vector<LayerProfile> profiles(4);
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  const NetworkCost c =
+      evaluate_network(Stripes{}, stripes_32x16(), Fidelity::BitSim, w, profiles, memory);
+  EXPECT_DOUBLE_EQ(c.total.compute.cycles, 407552);
+  EXPECT_DOUBLE_EQ(c.total.total_cycles, 431392);
+  EXPECT_NEAR(c.total.energy_dram_pj * 1e-6, 360.2, 1e-9);
+  EXPECT_NEAR((c.total.energy_sram_read_pj + c.total.energy_registers_pj) * 1e-6, 22.058, 5e-4);
+  EXPECT_DOUBLE_EQ(c.layers[3].dram_cycles, 32032);  // 512000 * 8 / 128 + 512 * 8 / 128
+  EXPECT_FALSE(c.layers[0].output_on_chip);
+}
+
+TEST(NetworkCost, CorrectedFollowsTheGraphForOnChipInputs) {
+  Workload w;
+  w.network_name = "toy";
+  w.layers = {linear(64, 32, 1), linear(32, 10, 1)};
+  w.producers = {{-1}, {0}};
+  const std::vector<LayerProfile> profiles(2);
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  const NetworkCost c =
+      evaluate_network(Stripes{}, stripes_32x16(), Fidelity::Corrected, w, profiles, memory);
+  EXPECT_TRUE(c.layers[0].output_on_chip);
+  EXPECT_DOUBLE_EQ(c.layers[1].input_dram_bytes, 0);    // produced on chip by layer 0
+  EXPECT_DOUBLE_EQ(c.layers[1].output_dram_bytes, 10);  // the network's result goes to DRAM
+  EXPECT_DOUBLE_EQ(c.layers[0].dram_cycles, (2048 + 64) * 8 / 128);
+}
+
+TEST(Registry, EveryDesignIsRegisteredByName) {
+  for (const char* name : {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel"})
+    EXPECT_EQ(find_accel(name).name(), name);
+  EXPECT_THROW(find_accel("tpu"), bbs::Error);
+}
+
+}  // namespace
+}  // namespace bbs::accel
