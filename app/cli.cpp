@@ -148,6 +148,10 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"bitsim", "corrected"}));
   simulate_cmd->add_flag("--per-layer", sim.per_layer, "Also print one row per layer");
+  simulate_cmd->add_option("--check", sim.check_samples,
+                           "Execute the bit-level schedule on N sampled groups per layer: result "
+                           "= integer dot product and cycles = what the model charged")
+      ->capture_default_str();
   simulate_cmd->add_option("--batch", sim.batch, "Batch size")->capture_default_str();
   simulate_cmd->add_option("--image-size", sim.image_size, "Input resolution");
   simulate_cmd->add_option("--seq-len", sim.sequence_length, "Sequence length / prefill tokens");

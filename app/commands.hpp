@@ -52,6 +52,7 @@ struct SimulateOptions {
   std::vector<std::string> sets;
   std::string profile = "corrected";
   bool per_layer = false;
+  std::int64_t check_samples = 0;
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
   std::uint64_t seed = 1;

@@ -41,8 +41,15 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                               request.sets);
   const accel::AccelModel& model = accel::find_accel(s.hw.design);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
+  accel::ProfileInspector check_layer;
+  if (request.check_samples > 0)
+    check_layer = [&](std::size_t i, const LayerAnalysis& a, const accel::LayerProfile& profile) {
+      s.check.add(accel::check_schedules(model, s.hw, request.fidelity, network.workload.layers[i],
+                                         profile, a.pruned, a.column_spans, a.group_constants,
+                                         request.check_samples, i + 1));
+    };
   const auto profiles = accel::build_profiles(network.workload, network.per_layer, needs,
-                                              request.fidelity, request.jobs);
+                                              request.fidelity, request.jobs, check_layer);
   const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, s.hw.tech_nm),
                                   sram_costs(s.hw.act_sram, s.hw.tech_nm)};
   s.cost = accel::evaluate_network(model, s.hw, request.fidelity, network.workload, profiles,
@@ -51,6 +58,12 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
 }
 
 namespace {
+
+std::string check_text(const accel::ScheduleCheck& c) {
+  if (c.groups_checked == 0) return "not run";
+  if (c.ok()) return "ok (" + std::to_string(c.groups_checked) + " groups)";
+  return "FAILED: " + c.first_problem;
+}
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const double stall_total = c.compute.useful + c.compute.intra_pe_stall + c.compute.inter_pe_stall;
@@ -76,14 +89,15 @@ std::vector<Column> cost_columns() {
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   std::vector<Column> columns{{"network"}, {"accel"}, {"design"}, {"profile"}, {"weights"},
                               {"synthetic_weights"}, {"layers"}, {"time_s"}, {"area_mm2"},
-                              {"pe_area_mm2"}, {"sram_area_mm2"}};
+                              {"pe_area_mm2"}, {"sram_area_mm2"}, {"schedule_check"}};
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design,
                         std::string(accel::fidelity_name(s.cost.fidelity)), s.weight_source,
                         std::string(s.synthetic_weights ? "yes" : "no"),
                         std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
-                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2};
+                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
+                        check_text(s.check)};
   for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
   summary.add_row(std::move(row));
   std::vector<Table> tables{summary};

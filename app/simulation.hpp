@@ -10,6 +10,7 @@
 #include "app/cmd_networks.hpp"
 #include "app/report.hpp"
 #include "model/accel/network_cost.hpp"
+#include "model/accel/schedule_check.hpp"
 #include "model/bbs/analysis.hpp"
 
 namespace bbs::app {
@@ -20,6 +21,7 @@ struct SimulationRequest {
   std::optional<std::string> hardware_file;   // user TOML overriding it
   std::vector<std::string> sets;              // --set key=value
   accel::Fidelity fidelity = accel::Fidelity::Corrected;
+  std::int64_t check_samples = 0;  // groups per layer for the bit-level schedule check
   int jobs = 1;
 };
 
@@ -30,6 +32,7 @@ struct Simulation {
   std::string hardware;
   accel::HardwareConfig hw;
   accel::NetworkCost cost;
+  accel::ScheduleCheck check;
 };
 
 // A network loaded once, reused for several hardware configurations.

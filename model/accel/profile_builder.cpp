@@ -7,7 +7,7 @@
 namespace bbs::accel {
 namespace {
 
-AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs) {
+AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_spans) {
   AnalysisOptions o;
   o.grouping.group_size = needs.pruning_group;
   o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
@@ -16,7 +16,7 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs) {
   o.channel_multiple = needs.sensitive_channel_multiple;
   o.jobs = jobs;
   o.keep_pruned_values = true;
-  o.keep_stored_columns = needs.steps == StepKind::StoredColumns;
+  o.keep_column_spans = keep_spans;
   return o;
 }
 
@@ -24,13 +24,15 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs) {
 
 std::vector<LayerProfile> build_profiles(const Workload& workload,
                                          const std::vector<const WeightTensor*>& weights,
-                                         const WeightNeeds& needs, Fidelity fidelity, int jobs) {
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
+                                         const ProfileInspector& inspect) {
   // Tied weights (an LM head sharing the embedding) are pruned once, as one tensor.
   std::vector<WeightTensor> distinct;
   std::map<std::string, std::size_t> index_of;
   for (const WeightTensor* w : weights)
     if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(*w);
-  const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs));
+  const bool keep_spans = needs.steps == StepKind::StoredColumns || bool(inspect);
+  const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs, keep_spans));
 
   std::vector<LayerProfile> profiles;
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
@@ -45,9 +47,10 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
         throw Error("layer '" + work.name + "': the bitsim profile cannot evaluate grouped or "
                     "depthwise convs on a data-dependent design (the reference simulator crashes "
                     "there); use --profile corrected");
-      const auto& values = *needs.steps == StepKind::StoredColumns ? a.stored_columns : a.pruned;
+      const auto& values = *needs.steps == StepKind::StoredColumns ? a.column_spans : a.pruned;
       p.steps = build_step_records(work, values, needs.lanes, *needs.steps);
     }
+    if (inspect) inspect(i, a, p);
     profiles.push_back(std::move(p));
   }
   return profiles;

@@ -3,6 +3,7 @@
 // no weight is read again: every hardware point is evaluated from the profiles.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "model/accel/accel_model.hpp"
@@ -11,9 +12,14 @@
 
 namespace bbs::accel {
 
+// Sees each layer's pruning outcome next to its profile (e.g. for the schedule check).
+using ProfileInspector =
+    std::function<void(std::size_t layer, const LayerAnalysis& weights, const LayerProfile&)>;
+
 // `weights[i]` is the int8 weight tensor (PyTorch layout) of `workload.layers[i]`.
 std::vector<LayerProfile> build_profiles(const Workload& workload,
                                          const std::vector<const WeightTensor*>& weights,
-                                         const WeightNeeds& needs, Fidelity fidelity, int jobs);
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
+                                         const ProfileInspector& inspect = {});
 
 }  // namespace bbs::accel

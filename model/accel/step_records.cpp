@@ -53,7 +53,12 @@ GroupStep group_step(std::span<const int> group, StepKind kind) {
       return s;
     }
     case StepKind::StoredColumns: {
-      for (int columns : group) s.steps = std::uint8_t(std::max(int(s.steps), columns));
+      int min_redundant = 3, min_low = 8;
+      for (int span : group) {
+        min_redundant = std::min(min_redundant, span >> 4);
+        min_low = std::min(min_low, span & 15);
+      }
+      s.steps = std::uint8_t(std::max(0, 8 - min_redundant - min_low));
       s.useful = std::uint16_t(s.steps * int(group.size()) / 2);  // BBS: <= half the bits per column
       return s;
     }
@@ -102,6 +107,38 @@ LockstepSums StepRecords::lockstep(int rows) const {
   return sums;
 }
 
+void for_each_reduction_group(
+    const LayerWork& work, int lanes,
+    const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn) {
+  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+  const std::int64_t window = work.kernel_area(), in_channels = work.in_channels;
+  std::vector<std::int64_t> group;
+  group.reserve(std::size_t(lanes));
+  for (std::int64_t k = 0; k < work.out_channels; ++k) {
+    const std::int64_t base = k * in_channels * window;  // [C][window]
+    std::int64_t index = 0;
+    auto emit = [&] {
+      fn(k, index++, group);
+      group.clear();
+    };
+    if (grouping.along_kernel) {
+      for (std::int64_t c = 0; c < in_channels; ++c)
+        for (std::int64_t p = 0; p < window; p += lanes) {
+          for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
+            group.push_back(base + c * window + q);
+          emit();
+        }
+    } else {
+      for (std::int64_t p = 0; p < window; ++p)
+        for (std::int64_t c = 0; c < in_channels; c += lanes) {
+          for (std::int64_t q = c; q < std::min(in_channels, c + lanes); ++q)
+            group.push_back(base + q * window + p);
+          emit();
+        }
+    }
+  }
+}
+
 std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
                                                       std::span<const std::int16_t> values,
                                                       int lanes, StepKind kind) {
@@ -109,38 +146,20 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));
   const ReductionGrouping grouping = reduction_grouping(work, lanes);
-  const std::int64_t window = work.kernel_area(), channels = work.out_channels;
-  const std::int64_t in_channels = work.in_channels;
-  std::vector<std::uint8_t> steps(std::size_t(channels * grouping.groups_per_channel));
+  std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
   std::vector<std::uint16_t> useful(steps.size());
   std::vector<int> group;
-  group.reserve(std::size_t(lanes));
   std::size_t next = 0;
-  for (std::int64_t k = 0; k < channels; ++k) {
-    const std::int16_t* w = values.data() + k * in_channels * window;  // [C][window]
-    auto emit = [&] {
-      const GroupStep s = group_step(group, kind);
-      steps[next] = s.steps;
-      useful[next++] = s.useful;
-      group.clear();
-    };
-    if (grouping.along_kernel) {
-      for (std::int64_t c = 0; c < in_channels; ++c)
-        for (std::int64_t p = 0; p < window; p += lanes) {
-          for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
-            group.push_back(w[c * window + q]);
-          emit();
-        }
-    } else {
-      for (std::int64_t p = 0; p < window; ++p)
-        for (std::int64_t c = 0; c < in_channels; c += lanes) {
-          for (std::int64_t q = c; q < std::min(in_channels, c + lanes); ++q)
-            group.push_back(w[q * window + p]);
-          emit();
-        }
-    }
-  }
-  return std::make_shared<StepRecords>(grouping, channels, std::move(steps), std::move(useful));
+  for_each_reduction_group(work, lanes,
+                           [&](std::int64_t, std::int64_t, std::span<const std::int64_t> indices) {
+                             group.clear();
+                             for (auto i : indices) group.push_back(values[std::size_t(i)]);
+                             const GroupStep s = group_step(group, kind);
+                             steps[next] = s.steps;
+                             useful[next++] = s.useful;
+                           });
+  return std::make_shared<StepRecords>(grouping, work.out_channels, std::move(steps),
+                                       std::move(useful));
 }
 
 }  // namespace bbs::accel

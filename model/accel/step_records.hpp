@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,7 +36,8 @@ enum class StepKind : std::uint8_t {
   BitletColumnOnes,        // max_b ones in two's-complement column b (8 significance lanes)
   BitWaveColumnsWithSign,  // BitSim: non-zero sign-magnitude columns, sign column included
   BitWaveColumns,          // non-zero magnitude columns (the sign is a negate stage, not a cycle)
-  StoredColumns,           // BitVert: stored columns of the BBS groups the lanes belong to
+  StoredColumns,           // BitVert: columns from the lowest to the highest stored column of
+                           // the lanes' BBS groups, 8 - min r - min k (values: (r << 4) | k)
 };
 
 struct LockstepSums {
@@ -53,6 +55,9 @@ class StepRecords {
   std::int64_t channels() const { return channels_; }
   // Sums over every (tile of `rows` channels, group), memoised per `rows`.
   LockstepSums lockstep(int rows) const;
+  std::uint8_t steps(std::int64_t channel, std::int64_t group) const {
+    return steps_[std::size_t(channel * grouping_.groups_per_channel + group)];
+  }
 
  private:
   ReductionGrouping grouping_;
@@ -63,8 +68,14 @@ class StepRecords {
   mutable std::map<int, LockstepSums> memo_;
 };
 
+// Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction
+// group, in record order.
+void for_each_reduction_group(
+    const LayerWork& work, int lanes,
+    const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn);
+
 // `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).
-// For StepKind::StoredColumns pass the stored-column count of each weight's BBS group instead.
+// For StepKind::StoredColumns pass each weight's column span (LayerAnalysis::column_spans).
 std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
                                                       std::span<const std::int16_t> values,
                                                       int lanes, StepKind kind);

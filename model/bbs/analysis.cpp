@@ -62,12 +62,18 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
   a.check = check_dot_products(layout, pruned, options.prune.method, options.check_samples,
                                options.seed);
 
-  if (options.keep_stored_columns) {
-    std::vector<std::int16_t> columns(pruned.values.size());
-    for (std::int64_t g = 0; g < layout.group_count(); ++g)
-      std::fill(columns.begin() + layout.group_begin[g], columns.begin() + layout.group_begin[g + 1],
-                group_columns[std::size_t(g)]);
-    a.stored_columns = to_canonical_order<std::int16_t>(layout, columns);
+  if (options.keep_column_spans) {
+    std::vector<std::int16_t> spans(pruned.values.size()), constants(pruned.values.size());
+    for (std::int64_t g = 0; g < layout.group_count(); ++g) {
+      const GroupEncoding& e = pruned.encodings[std::size_t(g)];
+      const bool full = group_columns[std::size_t(g)] == 8;
+      const auto first = layout.group_begin[g], last = layout.group_begin[g + 1];
+      std::fill(spans.begin() + first, spans.begin() + last,
+                std::int16_t(full ? 0 : (e.redundant_columns << 4) | e.low_columns));
+      std::fill(constants.begin() + first, constants.begin() + last, e.constant);
+    }
+    a.column_spans = to_canonical_order<std::int16_t>(layout, spans);
+    a.group_constants = to_canonical_order<std::int16_t>(layout, constants);
   }
   auto canonical = to_canonical_order<std::int16_t>(layout, pruned.values);
   a.error = integer_error(tensor.values, canonical);

@@ -41,7 +41,7 @@ struct AnalysisOptions {
   int jobs = 1;
   bool keep_pruned_values = false;   // fill LayerAnalysis::pruned (for `prune`)
   bool keep_group_bits = false;      // fill LayerAnalysis::groups_* and encodings
-  bool keep_stored_columns = false;  // fill LayerAnalysis::stored_columns (accelerator models)
+  bool keep_column_spans = false;    // fill LayerAnalysis::column_spans (accelerator models)
 };
 
 struct LayerAnalysis {
@@ -62,8 +62,10 @@ struct LayerAnalysis {
   std::vector<std::int16_t> pruned;  // canonical order, when keep_pruned_values
   std::vector<GroupBits> groups_before, groups_after;  // when keep_group_bits
   std::vector<GroupEncoding> encodings;                // when keep_group_bits
-  // Per weight (canonical order): columns its group stores (8 for sensitive / unpruned groups).
-  std::vector<std::int16_t> stored_columns;            // when keep_stored_columns
+  // Per weight (canonical order): the stored columns of its group as (r << 4) | k, the top
+  // stored column being 7 - r and the lowest k (0 for sensitive and unpruned groups).
+  std::vector<std::int16_t> column_spans;              // when keep_column_spans
+  std::vector<std::int16_t> group_constants;           // C of each weight's group, likewise
 };
 
 using ProgressFn = std::function<void(std::size_t done, std::size_t total, const std::string& name)>;

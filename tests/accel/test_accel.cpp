@@ -2,8 +2,12 @@
 // against the authors' simulator (bitsim.md 13: a toy network run through BitSim's Stripes).
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "model/accel/designs.hpp"
 #include "model/accel/network_cost.hpp"
+#include "model/accel/profile_builder.hpp"
+#include "model/accel/schedule_check.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
@@ -82,7 +86,9 @@ TEST(StepRecords, PerDesignStepsOfOneGroup) {
   EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumnsWithSign), 3);
   EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumns), 2);
   // BitVert: the largest stored-column count among the lanes' groups.
-  EXPECT_EQ(single_group_steps({4, 4, 8, 4}, StepKind::StoredColumns), 8);
+  // BitVert: columns from min k to 7 - min r over the lanes: spans (r, k) = (1, 2), (0, 3).
+  EXPECT_EQ(single_group_steps({(1 << 4) | 2, (0 << 4) | 3}, StepKind::StoredColumns), 6);
+  EXPECT_EQ(single_group_steps({0, (1 << 4) | 4}, StepKind::StoredColumns), 8);
 }
 
 TEST(StepRecords, RowsRunInLockstep) {
@@ -136,6 +142,78 @@ TEST(Registry, EveryDesignIsRegisteredByName) {
   for (const char* name : {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel"})
     EXPECT_EQ(find_accel(name).name(), name);
   EXPECT_THROW(find_accel("tpu"), bbs::Error);
+}
+
+}  // namespace
+}  // namespace bbs::accel
+
+// ----- bit-level schedules ----------------------------------------------------------------------
+namespace bbs::accel {
+namespace {
+
+HardwareConfig design_config(const std::string& design) {
+  HardwareConfig hw = stripes_32x16();
+  hw.design = design;
+  if (design == "pragmatic" || design == "bitwave") hw.lanes = 8;
+  if (design == "bitlet") hw.lanes = 32;
+  if (design == "bit-parallel") hw.lanes = 1;
+  if (design == "bitvert") hw.pruning = "zero-point", hw.pruned_columns = 4, hw.sensitive_fraction = 0.2;
+  if (design == "bitwave") hw.pruning = "bit-flip", hw.pruned_columns = 3;
+  return hw;
+}
+
+WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
+  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal(0.0, 25.0);
+  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
+  t.scales.assign(std::size_t(shape[0]), 1.0);
+  t.scales[0] = 2.0;  // a sensitive channel
+  return t;
+}
+
+class EveryDesign
+    : public ::testing::TestWithParam<std::tuple<std::string, Fidelity>> {};
+
+TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
+  const auto [design, fidelity] = GetParam();
+  const HardwareConfig hw = design_config(design);
+  const AccelModel& model = find_accel(design);
+  Workload w;
+  w.network_name = "toy";
+  LayerWork stem = conv(3, 40, 3, 16, 16), body = conv(48, 40, 3, 16, 16);
+  stem.name = "stem", body.name = "body";
+  LayerWork head = linear(100, 24, 4);
+  head.name = "head";
+  w.layers = {stem, body, head};
+  w.producers = {{-1}, {-1}, {-1}};
+  const std::vector<WeightTensor> tensors{random_weights("stem", {40, 3, 3, 3}, 1),
+                                          random_weights("body", {40, 48, 3, 3}, 2),
+                                          random_weights("head", {24, 100}, 3)};
+  const std::vector<const WeightTensor*> per_layer{&tensors[0], &tensors[1], &tensors[2]};
+  ScheduleCheck check;
+  build_profiles(w, per_layer, model.weight_needs(hw, fidelity), fidelity, 1,
+                 [&](std::size_t i, const LayerAnalysis& a, const LayerProfile& p) {
+                   check.add(check_schedules(model, hw, fidelity, w.layers[i], p, a.pruned,
+                                             a.column_spans, a.group_constants, 1'000'000, i));
+                 });
+  EXPECT_GT(check.groups_checked, 400);
+  EXPECT_TRUE(check.ok()) << check.first_problem;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Designs, EveryDesign,
+    ::testing::Combine(::testing::Values("stripes", "pragmatic", "bitlet", "bitwave", "bitvert",
+                                         "bit-parallel"),
+                       ::testing::Values(Fidelity::BitSim, Fidelity::Corrected)));
+
+TEST(Schedule, DetectsAWrongCycleCount) {
+  // Pragmatic on {7, 1}: 3 terms for 7 -> 3 cycles; a record claiming 2 would be caught.
+  const std::vector<int> w{7, 1}, none{0, 0};
+  const std::vector<std::uint8_t> a{10, 20};
+  const ScheduleRun run = run_schedule("pragmatic", Fidelity::Corrected, w, none, none, a);
+  EXPECT_EQ(run.cycles, 3);
+  EXPECT_EQ(run.result, 7 * 10 + 20);
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+// Functional check of the accelerator models: for sampled groups of a layer, execute the bit-level
+// schedule a design runs on one PE row (which bits or columns each lane processes in which cycle)
+// with random 8-bit activations, and check that
+//   (a) the accumulated result equals the integer dot product of the group, and
+//   (b) the number of cycles equals the step count the model charges for that group.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "model/accel/accel_model.hpp"
+
+namespace bbs::accel {
+
+struct ScheduleCheck {
+  std::int64_t groups_checked = 0;
+  std::int64_t value_mismatches = 0;
+  std::int64_t cycle_mismatches = 0;
+  std::string first_problem;
+  bool ok() const { return value_mismatches == 0 && cycle_mismatches == 0; }
+  void add(const ScheduleCheck& other);
+};
+
+struct ScheduleRun {
+  std::int64_t result = 0;
+  int cycles = 0;
+};
+
+// One PE row's schedule on one group. `spans` (BitVert only) are the lanes' BBS column spans
+// (r << 4) | k, and `constants` their groups' constants C (the weights are base + C).
+ScheduleRun run_schedule(std::string_view design, Fidelity fidelity, std::span<const int> weights,
+                         std::span<const int> spans, std::span<const int> constants,
+                         std::span<const std::uint8_t> activations);
+
+// `values`: the weights the design runs on (pruned), PyTorch layout; `spans`/`constants`: per
+// weight, BitVert only (empty otherwise); `records`: the layer's step records (null: fixed steps).
+ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
+                              Fidelity fidelity, const LayerWork& work,
+                              const LayerProfile& profile, std::span<const std::int16_t> values,
+                              std::span<const std::int16_t> spans,
+                              std::span<const std::int16_t> constants, std::int64_t samples,
+                              std::uint64_t seed);
+
+}  // namespace bbs::accel
