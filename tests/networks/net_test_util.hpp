@@ -1,6 +1,8 @@
 // Helpers for the network tests: environment paths and a scratch directory.
 #pragma once
 
+#include "tests/test_util.hpp"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -24,24 +26,6 @@ inline std::optional<std::filesystem::path> shared_weights_dir() {
 }
 inline std::optional<std::filesystem::path> data_dir() { return env_dir("BBS_DATA_DIR"); }
 
-class ScratchDir {
- public:
-  ScratchDir() {
-    static std::atomic<int> counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("bbs-net-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using ScratchDir = bbs::test::TempDir;
 
 }  // namespace bbs::networks::test

@@ -1,6 +1,8 @@
 // Helpers shared by the technology / hardware tests: a scratch directory and error checks.
 #pragma once
 
+#include "tests/test_util.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,32 +18,7 @@
 
 namespace bbs::tech::test {
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("bbs-tech-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  // Writes `text` to `name` in the directory and returns its path.
-  std::filesystem::path write(std::string_view name, std::string_view text) const {
-    const std::filesystem::path path = path_ / name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = bbs::test::TempDir;
 
 // Success if `action` throws bbs::Error whose message contains every one of `parts`.
 inline ::testing::AssertionResult throws_error(const std::function<void()>& action,
