@@ -20,6 +20,16 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_sp
   return o;
 }
 
+// BitVert's channel reordering (paper section IV-C): channels of one precision are grouped so
+// each tile of H rows has a single precision; sensitive channels first, each class in order.
+std::vector<std::int64_t> sensitive_first(const std::vector<bool>& sensitive) {
+  std::vector<std::int64_t> order;
+  for (int pass = 0; pass < 2; ++pass)
+    for (std::size_t k = 0; k < sensitive.size(); ++k)
+      if (sensitive[k] == (pass == 0)) order.push_back(std::int64_t(k));
+  return order;
+}
+
 }  // namespace
 
 std::vector<LayerProfile> build_profiles(const Workload& workload,
@@ -47,8 +57,10 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
         throw Error("layer '" + work.name + "': the bitsim profile cannot evaluate grouped or "
                     "depthwise convs on a data-dependent design (the reference simulator crashes "
                     "there); use --profile corrected");
-      const auto& values = *needs.steps == StepKind::StoredColumns ? a.column_spans : a.pruned;
-      p.steps = build_step_records(work, values, needs.lanes, *needs.steps);
+      const bool bbs = *needs.steps == StepKind::StoredColumns;
+      p.steps = build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes,
+                                   *needs.steps,
+                                   bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
     }
     if (inspect) inspect(i, a, p);
     profiles.push_back(std::move(p));

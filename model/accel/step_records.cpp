@@ -78,9 +78,12 @@ ReductionGrouping reduction_grouping(const LayerWork& work, int lanes) {
   return g;
 }
 
-StepRecords::StepRecords(ReductionGrouping grouping, std::int64_t channels,
+StepRecords::StepRecords(ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
                          std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful)
-    : grouping_(grouping), channels_(channels), steps_(std::move(steps)), useful_(std::move(useful)) {}
+    : grouping_(grouping),
+      row_of_channel_(std::move(row_of_channel)),
+      steps_(std::move(steps)),
+      useful_(std::move(useful)) {}
 
 LockstepSums StepRecords::lockstep(int rows) const {
   {
@@ -89,8 +92,9 @@ LockstepSums StepRecords::lockstep(int rows) const {
   }
   LockstepSums sums;
   const std::int64_t groups = grouping_.groups_per_channel;
-  for (std::int64_t first = 0; first < channels_; first += rows) {
-    const std::int64_t last = std::min<std::int64_t>(channels_, first + rows);
+  const std::int64_t channel_count = channels();
+  for (std::int64_t first = 0; first < channel_count; first += rows) {
+    const std::int64_t last = std::min<std::int64_t>(channel_count, first + rows);
     for (std::int64_t g = 0; g < groups; ++g) {
       int tile = 0;
       for (std::int64_t k = first; k < last; ++k) {
@@ -139,26 +143,29 @@ void for_each_reduction_group(
   }
 }
 
-std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
-                                                      std::span<const std::int16_t> values,
-                                                      int lanes, StepKind kind) {
+std::shared_ptr<const StepRecords> build_step_records(
+    const LayerWork& work, std::span<const std::int16_t> values, int lanes, StepKind kind,
+    std::span<const std::int64_t> channel_order) {
   if (std::int64_t(values.size()) != work.weight_count())
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));
   const ReductionGrouping grouping = reduction_grouping(work, lanes);
   std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
   std::vector<std::uint16_t> useful(steps.size());
+  std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
+  for (std::size_t row = 0; row < row_of.size(); ++row)
+    row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
   std::vector<int> group;
-  std::size_t next = 0;
-  for_each_reduction_group(work, lanes,
-                           [&](std::int64_t, std::int64_t, std::span<const std::int64_t> indices) {
-                             group.clear();
-                             for (auto i : indices) group.push_back(values[std::size_t(i)]);
-                             const GroupStep s = group_step(group, kind);
-                             steps[next] = s.steps;
-                             useful[next++] = s.useful;
-                           });
-  return std::make_shared<StepRecords>(grouping, work.out_channels, std::move(steps),
+  for_each_reduction_group(
+      work, lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
+        group.clear();
+        for (auto i : indices) group.push_back(values[std::size_t(i)]);
+        const GroupStep s = group_step(group, kind);
+        const auto at = std::size_t(row_of[std::size_t(k)] * grouping.groups_per_channel + g);
+        steps[at] = s.steps;
+        useful[at] = s.useful;
+      });
+  return std::make_shared<StepRecords>(grouping, std::move(row_of), std::move(steps),
                                        std::move(useful));
 }
 

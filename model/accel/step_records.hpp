@@ -48,22 +48,24 @@ struct LockstepSums {
 
 class StepRecords {
  public:
-  StepRecords(ReductionGrouping grouping, std::int64_t channels, std::vector<std::uint8_t> steps,
-              std::vector<std::uint16_t> useful);
+  // steps/useful are [row][group]; row_of_channel maps an output channel to its PE-row order.
+  StepRecords(ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
+              std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful);
 
   const ReductionGrouping& grouping() const { return grouping_; }
-  std::int64_t channels() const { return channels_; }
+  std::int64_t channels() const { return std::int64_t(row_of_channel_.size()); }
   // Sums over every (tile of `rows` channels, group), memoised per `rows`.
   LockstepSums lockstep(int rows) const;
   std::uint8_t steps(std::int64_t channel, std::int64_t group) const {
-    return steps_[std::size_t(channel * grouping_.groups_per_channel + group)];
+    const std::int64_t row = row_of_channel_[std::size_t(channel)];
+    return steps_[std::size_t(row * grouping_.groups_per_channel + group)];
   }
 
  private:
   ReductionGrouping grouping_;
-  std::int64_t channels_;
-  std::vector<std::uint8_t> steps_;    // [channel][group]
-  std::vector<std::uint16_t> useful_;  // [channel][group]
+  std::vector<std::int64_t> row_of_channel_;
+  std::vector<std::uint8_t> steps_;    // [row][group]
+  std::vector<std::uint16_t> useful_;  // [row][group]
   mutable std::mutex memo_mutex_;
   mutable std::map<int, LockstepSums> memo_;
 };
@@ -76,8 +78,10 @@ void for_each_reduction_group(
 
 // `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).
 // For StepKind::StoredColumns pass each weight's column span (LayerAnalysis::column_spans).
-std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
-                                                      std::span<const std::int16_t> values,
-                                                      int lanes, StepKind kind);
+// `channel_order` (optional) is the order output channels are mapped to PE rows, e.g. BitVert's
+// channel reordering that packs the sensitive (8-bit) channels into their own tiles.
+std::shared_ptr<const StepRecords> build_step_records(
+    const LayerWork& work, std::span<const std::int16_t> values, int lanes, StepKind kind,
+    std::span<const std::int64_t> channel_order = {});
 
 }  // namespace bbs::accel

@@ -46,6 +46,7 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
   a.groups = layout.group_count();
   a.kernel_window_groups = layout.kernel_window;
   a.channels = layout.out_channels;
+  a.sensitive = sensitive;
   for (bool s : sensitive) a.sensitive_channels += s;
   for (auto s : sensitive_groups) a.sensitive_groups += s;
   auto groups_before = profile_groups(layout, grouped, options.jobs);

@@ -52,6 +52,7 @@ struct LayerAnalysis {
   bool kernel_window_groups = false;
   std::int64_t channels = 0;
   std::int64_t sensitive_channels = 0;
+  std::vector<bool> sensitive;  // per output channel
   std::int64_t sensitive_groups = 0;
   BitSummary before;  // the int8 weights
   BitSummary after;   // the stored columns after pruning (base = W - C)
