@@ -147,6 +147,9 @@ int run_cli(int argc, char** argv) {
                            "defects fixed (docs/profiles.md)")
       ->capture_default_str()
       ->check(CLI::IsMember({"bitsim", "corrected"}));
+  simulate_cmd->add_option("--defect", sim.defects,
+                           "Switch one of the reference simulator's defects back on (repeatable; "
+                           "docs/profiles.md lists them)");
   simulate_cmd->add_flag("--per-layer", sim.per_layer, "Also print one row per layer");
   simulate_cmd->add_option("--check", sim.check_samples,
                            "Execute the bit-level schedule on N sampled groups per layer: result "
@@ -171,10 +174,15 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option("--accels", cmp.accels,
                           "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
   compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")->capture_default_str();
+  compare_cmd->add_option("--weights-dir", cmp.weights_dir,
+                          "Use real weights where this folder holds the network's file "
+                          "(see `networks`, column shared_weights); synthetic otherwise");
   compare_cmd->add_option("--set", cmp.sets, "Hardware override applied to every design");
   compare_cmd->add_option("--profile", cmp.profile, "bitsim or corrected")
       ->capture_default_str()
       ->check(CLI::IsMember({"bitsim", "corrected"}));
+  compare_cmd->add_option("--defect", cmp.defects,
+                          "Switch one of the reference simulator's defects back on (repeatable)");
   compare_cmd->add_option("--seed", cmp.seed, "Seed of synthetic weights")->capture_default_str();
   compare_cmd->add_option("--jobs,-j", cmp.jobs, "Threads")->capture_default_str();
   compare_cmd->add_option("--format", cmp.format, kFormatHelp)->capture_default_str();

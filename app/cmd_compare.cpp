@@ -3,6 +3,7 @@
 // energy normalised to the baseline; geometric means over the networks.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -36,12 +37,18 @@ int run_compare(const CompareOptions& options) {
                           {"total_cycles", 8}, {"speedup_vs_baseline"}, {"energy_pj"},
                           {"energy_vs_baseline"}, {"time_s"}});
   std::map<std::string, double> log_speedup, log_energy;
+  const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
   Progress progress("compare");
   std::size_t done = 0;
   for (const auto& name : networks) {
     ShowOptions network_options;
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
+    if (!options.weights_dir.empty() && !name.ends_with(".onnx")) {
+      const std::string stem = networks::zoo_entry(name).weights_file;
+      const auto file = std::filesystem::path(options.weights_dir) / (stem + ".safetensors");
+      if (!stem.empty() && std::filesystem::exists(file)) network_options.weights = file;
+    }
     progress.update(done, networks.size() * accels.size(), "profiling " + name);
     const PreparedNetwork network = prepare_network(network_options);
     std::map<std::string, Outcome> outcomes;
@@ -50,7 +57,7 @@ int run_compare(const CompareOptions& options) {
       SimulationRequest request;
       request.hardware = accel;
       request.sets = options.sets;
-      request.fidelity = accel::parse_fidelity(options.profile);
+      request.fidelity = fidelity;
       request.jobs = options.jobs;
       const Simulation s = simulate(network, request);
       outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s};
@@ -61,7 +68,7 @@ int run_compare(const CompareOptions& options) {
       const double speedup = base.cycles / o.cycles, energy = o.energy_pj / base.energy_pj;
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
-      table.add_row({name, accel, options.profile,
+      table.add_row({name, accel, fidelity.name(),
                      std::string(network.loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
                      speedup, o.energy_pj, energy, o.time_s});
     }

@@ -27,7 +27,7 @@ int run_simulate(const SimulateOptions& options) {
   request.hardware = options.accel;
   if (!options.hardware_file.empty()) request.hardware_file = options.hardware_file;
   request.sets = options.sets;
-  request.fidelity = accel::parse_fidelity(options.profile);
+  request.fidelity = accel::parse_fidelity(options.profile, options.defects);
   request.jobs = options.jobs;
   request.check_samples = options.check_samples;
   Progress progress("simulate");

@@ -51,6 +51,7 @@ struct SimulateOptions {
   std::string hardware_file;
   std::vector<std::string> sets;
   std::string profile = "corrected";
+  std::vector<std::string> defects;  // bitsim defects switched back on (docs/profiles.md)
   bool per_layer = false;
   std::int64_t check_samples = 0;
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
@@ -64,8 +65,10 @@ struct CompareOptions {
   std::vector<std::string> networks;  // default: the paper's seven benchmarks
   std::vector<std::string> accels;    // default: every baseline and both BitVert settings
   std::string baseline = "stripes";
+  std::string weights_dir;  // real weights: <dir>/<zoo entry's weights file>.safetensors if present
   std::vector<std::string> sets;
   std::string profile = "corrected";
+  std::vector<std::string> defects;
   std::uint64_t seed = 1;
   int jobs = 1;
   std::string format = "table";

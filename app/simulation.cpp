@@ -93,7 +93,7 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design,
-                        std::string(accel::fidelity_name(s.cost.fidelity)), s.weight_source,
+                        s.cost.fidelity.name(), s.weight_source,
                         std::string(s.synthetic_weights ? "yes" : "no"),
                         std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
                         s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,

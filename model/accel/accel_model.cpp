@@ -12,16 +12,6 @@ namespace {
 double ceil_div(double a, double b) { return std::ceil(a / b); }
 }  // namespace
 
-Fidelity parse_fidelity(std::string_view text) {
-  if (text == "bitsim") return Fidelity::BitSim;
-  if (text == "corrected") return Fidelity::Corrected;
-  throw Error("--profile '" + std::string(text) + "': expected bitsim or corrected");
-}
-
-std::string_view fidelity_name(Fidelity fidelity) {
-  return fidelity == Fidelity::BitSim ? "bitsim" : "corrected";
-}
-
 // Tiles (bitsim.md 3.2):
 //   conv:   reduction = ceil(k^2/G) * Ci if k^2 > Ci, else ceil(Ci/G) * k^2
 //           tiles = reduction * ceil(Co/H) * ceil(Wo/Wc) * Ho
@@ -38,16 +28,16 @@ TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity 
     t.spatial_steps = ceil_div(double(work.tokens), cols);
     return t;
   }
-  const bool bitsim = fidelity == Fidelity::BitSim;
+  const bool dense = fidelity.dense_grouped_convs;
   const double window = double(work.kernel_area());
-  const double in_channels = bitsim ? double(work.in_channels * work.groups) : double(work.in_channels);
+  const double in_channels = dense ? double(work.in_channels * work.groups) : double(work.in_channels);
   t.reduction_groups = window > in_channels ? ceil_div(window, lanes) * in_channels
                                             : ceil_div(in_channels, lanes) * window;
-  t.channel_blocks = bitsim ? ceil_div(double(work.out_channels), rows)
+  t.channel_blocks = dense ? ceil_div(double(work.out_channels), rows)
                             : double(work.groups) *
                                   ceil_div(double(work.out_channels_per_group()), rows);
   t.spatial_steps = ceil_div(double(work.out_w), cols) * double(work.out_h) *
-                    (bitsim ? 1.0 : double(work.batch));
+                    (fidelity.per_sample ? 1.0 : double(work.batch));
   return t;
 }
 
@@ -77,7 +67,7 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
     c.cycle_source = "fixed per tile";
     return c;
   }
-  const int rows = work.is_conv && fidelity == Fidelity::Corrected
+  const int rows = work.is_conv && !fidelity.dense_grouped_convs
                        ? int(std::min<std::int64_t>(hw.pe_rows, work.out_channels_per_group()))
                        : hw.pe_rows;
   const LockstepSums sums = profile.steps->lockstep(rows);
@@ -96,7 +86,7 @@ WeightStorage AccelModel::weight_storage(const LayerWork& work, const LayerProfi
   WeightStorage s;
   const double row_bytes = std::ceil(double(work.in_channels) * hw.weight_bits / 8.0);
   s.bytes = row_bytes * double(work.kernel_area()) * double(work.out_channels);
-  s.dram_cycle_bits = s.bytes * (fidelity == Fidelity::BitSim ? hw.act_bits : 8);
+  s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? hw.act_bits : 8);
   s.sram_write_bits_per_weight = hw.weight_bits;
   return s;
 }

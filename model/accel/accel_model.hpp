@@ -15,16 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "model/accel/fidelity.hpp"
 #include "model/accel/hardware.hpp"
 #include "model/accel/layer_work.hpp"
 #include "model/accel/step_records.hpp"
 
 namespace bbs::accel {
 
-// bitsim: the authors' simulator, defects included. corrected: bitsim.md section 14 fixed.
-enum class Fidelity { BitSim, Corrected };
-Fidelity parse_fidelity(std::string_view text);
-std::string_view fidelity_name(Fidelity fidelity);
 
 // What a design needs from the one pass over the weights.
 struct WeightNeeds {

@@ -44,7 +44,7 @@ WeightNeeds BitVert::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   needs.const_bits = hw.const_bits;
   needs.sensitive_fraction = hw.sensitive_fraction;
   needs.sensitive_channel_multiple = hw.sensitive_channel_multiple;
-  if (fidelity == Fidelity::Corrected) needs.steps = StepKind::StoredColumns;
+  if (!fidelity.fixed_bitvert_cycles) needs.steps = StepKind::StoredColumns;
   return needs;
 }
 
@@ -55,27 +55,23 @@ double BitVert::fixed_steps_per_tile(const LayerWork& work, const LayerProfile& 
 
 WeightStorage BitVert::weight_storage(const LayerWork& work, const LayerProfile& profile,
                                       const HardwareConfig& hw, Fidelity fidelity) const {
-  WeightStorage s;
-  const double weights = double(work.weight_count());
-  if (fidelity == Fidelity::BitSim) {
-    const double bits = bitsim_effective_bits(work, profile, hw);
-    s.bytes = weights * bits / 8.0;
-    s.dram_cycle_bits = s.bytes * bits;
-    s.sram_write_bits_per_weight = hw.act_bits;
-    return s;
-  }
   constexpr double kChannelIndexBits = 16;
-  s.bytes =
-      (weights * profile.encoded_bits_per_weight + kChannelIndexBits * double(work.out_channels)) /
-      8.0;
-  s.dram_cycle_bits = s.bytes * 8.0;
-  s.sram_write_bits_per_weight = profile.encoded_bits_per_weight;
+  WeightStorage s;
+  const double payload_bits = fidelity.fixed_bitvert_cycles ? bitsim_effective_bits(work, profile, hw)
+                                                            : profile.payload_bits_per_weight;
+  const double metadata_bits =
+      fidelity.no_metadata ? 0.0 : profile.encoded_bits_per_weight - profile.payload_bits_per_weight;
+  const double index_bits = fidelity.no_metadata ? 0.0 : kChannelIndexBits * double(work.out_channels);
+  const double bits = payload_bits + metadata_bits;
+  s.bytes = (double(work.weight_count()) * bits + index_bits) / 8.0;
+  s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? bits : 8.0);
+  s.sram_write_bits_per_weight = fidelity.no_onchip_compression ? hw.act_bits : bits;
   return s;
 }
 
 std::pair<double, double> BitVert::sram_reads(const ComputeCost& c, const LayerProfile& profile,
                                               Fidelity fidelity) const {
-  if (fidelity == Fidelity::BitSim) return {c.tiles, c.tiles};
+  if (fidelity.no_onchip_compression) return {c.tiles, c.tiles};
   return {c.tiles * profile.payload_bits_per_weight / 8.0, c.tiles};
 }
 

@@ -24,7 +24,7 @@ WeightNeeds BitWave::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   needs.pruning = "bit-flip";
   needs.pruning_group = hw.pruning_group;
   needs.pruned_columns = hw.pruned_columns;
-  needs.steps = fidelity == Fidelity::BitSim ? StepKind::BitWaveColumnsWithSign
+  needs.steps = fidelity.bitwave_sign_cycle ? StepKind::BitWaveColumnsWithSign
                                              : StepKind::BitWaveColumns;
   return needs;
 }
@@ -32,24 +32,23 @@ WeightNeeds BitWave::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
 ComputeCost BitWave::compute(const LayerWork& work, const LayerProfile& profile,
                              const HardwareConfig& hw, Fidelity fidelity) const {
   ComputeCost c = AccelModel::compute(work, profile, hw, fidelity);
-  if (fidelity == Fidelity::BitSim) c.cycles -= c.tiles;  // the sign column's "-1" per tile
+  if (fidelity.bitwave_sign_cycle) c.cycles -= c.tiles;  // the sign column's "-1" per tile
   return c;
 }
 
 WeightStorage BitWave::weight_storage(const LayerWork& work, const LayerProfile& profile,
                                       const HardwareConfig& hw, Fidelity fidelity) const {
   WeightStorage s;
-  if (fidelity == Fidelity::BitSim) {
+  if (fidelity.no_metadata) {
     const double precision = hw.weight_bits - hw.pruned_columns;
     s.bytes = std::ceil(double(work.in_channels) / 8.0) * precision * double(work.kernel_area()) *
               double(work.out_channels);
-    s.dram_cycle_bits = s.bytes * precision;
     s.sram_write_bits_per_weight = precision;
-    return s;
+  } else {
+    s.bytes = double(work.weight_count()) * profile.encoded_bits_per_weight / 8.0;
+    s.sram_write_bits_per_weight = profile.encoded_bits_per_weight;
   }
-  s.bytes = double(work.weight_count()) * profile.encoded_bits_per_weight / 8.0;
-  s.dram_cycle_bits = s.bytes * 8.0;
-  s.sram_write_bits_per_weight = profile.encoded_bits_per_weight;
+  s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? s.sram_write_bits_per_weight : 8.0);
   return s;
 }
 

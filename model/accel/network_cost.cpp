@@ -29,13 +29,13 @@ Footprint footprint(const LayerWork& w, const HardwareConfig& hw, Fidelity fidel
                     bool last_layer) {
   Footprint f;
   const double bytes_per_element = hw.act_bits / 8.0;
-  const double batch = fidelity == Fidelity::BitSim ? 1.0 : double(w.batch);
-  f.in_channels = double(w.in_channels * w.groups);
+  const double batch = fidelity.per_sample ? 1.0 : double(w.batch);
+  f.in_channels = double(w.in_channels * w.groups);  // channels of the input tensor
   f.input_elements_per_channel_row = w.is_conv ? double(w.in_h * w.in_w) * batch : double(w.tokens);
   f.output_positions = w.is_conv ? double(w.out_h * w.out_w) * batch : double(w.tokens);
   f.input_bytes = std::ceil(f.in_channels * bytes_per_element) * f.input_elements_per_channel_row;
   f.output_bytes = std::ceil(double(w.out_channels) * bytes_per_element) * f.output_positions;
-  if (fidelity == Fidelity::BitSim && last_layer && !w.is_conv) f.output_bytes = 0;
+  if (fidelity.list_order_chain && last_layer && !w.is_conv) f.output_bytes = 0;
   return f;
 }
 
@@ -49,7 +49,7 @@ Fetches refetch(double weight_bytes, double input_bytes, const HardwareConfig& h
   if (!(weight_bytes > sw && input_bytes > si)) return {};
   const double input_passes = std::ceil(weight_bytes / sw);
   const double weight_passes = std::ceil(input_bytes / si);
-  const bool may_choose = fidelity == Fidelity::Corrected || network == "vgg16" ||
+  const bool may_choose = !fidelity.named_refetch || network == "vgg16" ||
                           network == "resnet34" || network == "resnet50";
   if (may_choose && weight_passes * weight_bytes + input_bytes < input_passes * input_bytes + weight_bytes)
     return {weight_passes, 1};
@@ -108,14 +108,14 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     const Fetches fetch = refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
 
     bool input_from_dram = read_input;
-    if (fidelity == Fidelity::Corrected) {
+    if (!fidelity.list_order_chain) {
       const auto& from = workload.producers[i];
       input_from_dram = from.empty() || std::any_of(from.begin(), from.end(), [&](int p) {
                           return p < 0 || !net.layers[std::size_t(p)].output_on_chip;
                         });
     }
     c.output_on_chip = f.input_bytes + f.output_bytes < si;
-    if (fidelity == Fidelity::Corrected && i + 1 == workload.layers.size()) c.output_on_chip = false;
+    if (!fidelity.list_order_chain && i + 1 == workload.layers.size()) c.output_on_chip = false;
     read_input = !c.output_on_chip;
 
     c.weight_dram_bytes = storage.bytes * fetch.weights;
@@ -133,15 +133,13 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     c.energy_registers_pj = model.register_energy_pj(c.compute, hw);
     c.energy_sram_read_pj = weight_reads * memory.weight.read_pj + act_reads * memory.act.read_pj;
 
-    const double weight_write_words =
-        fidelity == Fidelity::BitSim
-            ? ceil64(double(w.in_channels * w.groups) * storage.sram_write_bits_per_weight) *
-                  double(w.kernel_area()) * double(w.out_channels)
-            : ceil64(double(w.weight_count()) * storage.sram_write_bits_per_weight);
-    const bool charge_input_write = fidelity == Fidelity::BitSim || input_from_dram;
+    const double row_channels = fidelity.dense_grouped_convs ? f.in_channels : double(w.in_channels);
+    const double weight_write_words = ceil64(row_channels * storage.sram_write_bits_per_weight) *
+                                      double(w.kernel_area()) * double(w.out_channels);
+    const bool charge_input_write = fidelity.list_order_chain || input_from_dram;
     const double input_write_words =
         charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row : 0;
-    const bool bitsim_skips_output = fidelity == Fidelity::BitSim && !w.is_conv && w.tokens == 1;
+    const bool bitsim_skips_output = fidelity.list_order_chain && !w.is_conv && w.tokens == 1;
     const double output_write_words =
         bitsim_skips_output ? 0 : ceil64(double(w.out_channels) * act_bits) * f.output_positions;
     c.sram_write_bits = 64.0 * (weight_write_words * fetch.weights +

@@ -53,7 +53,7 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
     p.payload_bits_per_weight = a.size.bits_per_weight(false);
     p.encoded_bits_per_weight = a.size.bits_per_weight(true);
     if (needs.steps) {
-      if (fidelity == Fidelity::BitSim && work.is_conv && work.groups > 1)
+      if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
         throw Error("layer '" + work.name + "': the bitsim profile cannot evaluate grouped or "
                     "depthwise convs on a data-dependent design (the reference simulator crashes "
                     "there); use --profile corrected");

@@ -130,11 +130,10 @@ void ScheduleCheck::add(const ScheduleCheck& o) {
 ScheduleRun run_schedule(std::string_view design, Fidelity fidelity, std::span<const int> weights,
                          std::span<const int> spans, std::span<const int> constants,
                          std::span<const std::uint8_t> activations) {
-  const bool bitsim = fidelity == Fidelity::BitSim;
   if (design == "stripes") return stripes(weights, activations);
-  if (design == "pragmatic") return pragmatic(weights, activations, bitsim);
+  if (design == "pragmatic") return pragmatic(weights, activations, fidelity.pragmatic_sign_term);
   if (design == "bitlet") return bitlet(weights, activations);
-  if (design == "bitwave") return bitwave(weights, activations, bitsim);
+  if (design == "bitwave") return bitwave(weights, activations, fidelity.bitwave_sign_cycle);
   if (design == "bitvert") return bitvert(weights, spans, constants, activations);
   if (design == "bit-parallel") {
     ScheduleRun run{0, 1};
@@ -157,7 +156,7 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
   const std::int64_t stride = std::max<std::int64_t>(1, total / samples);
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> activation(0, 255);
-  const bool uses_spans = model.name() == "bitvert" && fidelity == Fidelity::Corrected;
+  const bool uses_spans = model.name() == "bitvert" && !fidelity.fixed_bitvert_cycles;
   // Fixed-step designs charge the same cycles to every tile (BitSim's BitVert a fractional mean).
   const ComputeCost fixed = model.compute(work, profile, hw, fidelity);
   const bool check_fixed = !profile.steps && !(model.name() == "bitvert");

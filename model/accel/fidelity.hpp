@@ -1,0 +1,42 @@
+// Fidelity profiles as sets of switches, one per defect of the authors' simulator
+// (bitsim.md section 14). `bitsim` turns every switch on and reproduces BitSim; `corrected` turns
+// every switch off. Any single defect can be put back (--defect NAME) to measure what it moves.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bbs::accel {
+
+struct Fidelity {
+  bool dram_double_scaling = false;    // 14.1: compressed weight bytes x precision again
+  bool dense_grouped_convs = false;    // 14.2: grouped/depthwise convs as dense, Ci = all inputs
+  bool pragmatic_sign_term = false;    // 14.4: Pragmatic counts the sign bit as a term
+  bool bitwave_sign_cycle = false;     // 14.5: BitWave's "-1" for the sign column per tile
+  bool no_metadata = false;            // 14.6: no BBS metadata / channel index / column masks
+  bool no_onchip_compression = false;  // 14.7: BitVert weights read from SRAM at 8 bits
+  bool list_order_chain = false;       // 14.9: on-chip chain in list order, quirky output writes
+  bool named_refetch = false;          // 14.10: cheaper refetch order only for three model names
+  bool fixed_bitvert_cycles = false;   // BitVert: r_h*8 + r_l*(8-N) per tile, no tile effects
+  bool per_sample = false;             // batch ignored
+
+  static const Fidelity BitSim;
+  static const Fidelity Corrected;
+  bool operator==(const Fidelity&) const = default;
+  // "bitsim", "corrected", or the profile plus the switches that differ ("corrected+no-metadata").
+  std::string name() const;
+};
+
+struct DefectSwitch {
+  std::string_view name;   // command-line name
+  std::string_view item;   // bitsim.md section 14 item
+  std::string_view description;
+  bool Fidelity::*flag;
+};
+const std::vector<DefectSwitch>& defect_switches();
+
+// "bitsim" or "corrected", then each named defect switched on. Throws bbs::Error listing names.
+Fidelity parse_fidelity(std::string_view profile, const std::vector<std::string>& defects = {});
+
+}  // namespace bbs::accel
