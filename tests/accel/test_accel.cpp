@@ -218,3 +218,39 @@ TEST(Schedule, DetectsAWrongCycleCount) {
 
 }  // namespace
 }  // namespace bbs::accel
+
+namespace bbs::accel {
+namespace {
+
+TEST(Fidelity, ProfilesAreSetsOfDefectSwitches) {
+  EXPECT_EQ(Fidelity::BitSim.name(), "bitsim");
+  EXPECT_EQ(Fidelity::Corrected.name(), "corrected");
+  const Fidelity one = parse_fidelity("corrected", {"pragmatic-sign-term"});
+  EXPECT_TRUE(one.pragmatic_sign_term);
+  EXPECT_FALSE(one.bitwave_sign_cycle);
+  EXPECT_EQ(one.name(), "corrected+pragmatic-sign-term");
+  Fidelity all = Fidelity::Corrected;
+  for (const auto& s : defect_switches()) all.*(s.flag) = true;
+  EXPECT_EQ(all, Fidelity::BitSim);  // bitsim is exactly every switch on
+  EXPECT_THROW(parse_fidelity("corrected", {"no-such-defect"}), bbs::Error);
+  EXPECT_THROW(parse_fidelity("exact"), bbs::Error);
+}
+
+TEST(Fidelity, PragmaticSignTermIsTheOnlyDifferenceForPragmaticCycles) {
+  // Weights {-7, 1}: magnitudes need 3 cycles; the sign term makes it 4.
+  const LayerWork work = linear(2, 1, 1);
+  HardwareConfig hw = stripes_32x16();
+  hw.lanes = 8;
+  const std::vector<std::int16_t> w{-7, 1};
+  for (bool sign : {false, true}) {
+    Fidelity f = Fidelity::Corrected;
+    f.pragmatic_sign_term = sign;
+    const auto needs = Pragmatic{}.weight_needs(hw, f);
+    LayerProfile p;
+    p.steps = build_step_records(work, w, needs.lanes, *needs.steps);
+    EXPECT_DOUBLE_EQ(Pragmatic{}.compute(work, p, hw, f).cycles, sign ? 4 : 3);
+  }
+}
+
+}  // namespace
+}  // namespace bbs::accel
