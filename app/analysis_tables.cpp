@@ -8,12 +8,21 @@ double per_group(std::int64_t total, std::int64_t groups) {
 }
 
 Table bit_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis& total) {
-  Table t("bit statistics (int8 weights, before pruning)",
-          {{"layer"}, {"shape"}, {"weights"}, {"group_size"}, {"groups"}, {"value_sparsity"},
-           {"bit_sparsity_twos"}, {"bit_sparsity_sign_mag"}, {"bbs_sparsity"},
-           {"sparse_column_fraction"}, {"redundant_columns_per_group"},
-           {"effectual_bits_per_weight"}, {"pragmatic_cycles_per_group"},
-           {"bitlet_cycles_per_group"}, {"bitwave_columns_per_group"}});
+  Table t("bit statistics (int8 weights, before pruning)", {{"layer"},
+                                                            {"shape"},
+                                                            {"weights"},
+                                                            {"group_size"},
+                                                            {"groups"},
+                                                            {"value_sparsity"},
+                                                            {"bit_sparsity_twos"},
+                                                            {"bit_sparsity_sign_mag"},
+                                                            {"bbs_sparsity"},
+                                                            {"sparse_column_fraction"},
+                                                            {"redundant_columns_per_group"},
+                                                            {"effectual_bits_per_weight"},
+                                                            {"pragmatic_cycles_per_group"},
+                                                            {"bitlet_cycles_per_group"},
+                                                            {"bitwave_columns_per_group"}});
   auto add = [&](const LayerAnalysis& l, const std::string& shape) {
     const BitSummary& b = l.before;
     t.add_row({l.name, shape, b.weights, std::int64_t(l.group_size), l.groups, b.value_sparsity(),
@@ -29,10 +38,19 @@ Table bit_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis& t
 
 Table pruned_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis& total) {
   Table t("after pruning (stored columns; bits/weight with 8-bit metadata per pruned group)",
-          {{"layer"}, {"sensitive_channels"}, {"stored_columns_per_group"}, {"bbs_sparsity"},
-           {"sparse_column_fraction"}, {"bits_per_weight"}, {"bits_per_weight_no_metadata"},
-           {"size_reduction"}, {"mse"}, {"sqnr_db"}, {"sqnr_vs_float_db"},
-           {"checked_groups"}, {"check_mismatches"}});
+          {{"layer"},
+           {"sensitive_channels"},
+           {"stored_columns_per_group"},
+           {"bbs_sparsity"},
+           {"sparse_column_fraction"},
+           {"bits_per_weight"},
+           {"bits_per_weight_no_metadata"},
+           {"size_reduction"},
+           {"mse"},
+           {"sqnr_db"},
+           {"sqnr_vs_float_db"},
+           {"checked_groups"},
+           {"check_mismatches"}});
   auto add = [&](const LayerAnalysis& l) {
     t.add_row({l.name, l.sensitive_channels, per_group(l.stored_column_sum, l.groups),
                l.after.bbs_sparsity(), l.after.sparse_column_fraction(),
@@ -47,10 +65,21 @@ Table pruned_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis
 
 Table summary_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysis& total,
                     const AnalysisContext& c) {
-  Table t("summary", {{"source"}, {"weights_kind"}, {"layers"}, {"weights"}, {"method"},
-                      {"columns"}, {"const_bits"}, {"group_size"}, {"sensitive_fraction"},
-                      {"bits_per_weight"}, {"bits_per_weight_no_metadata"},
-                      {"size_reduction"}, {"size_reduction_no_metadata"}, {"mse"}, {"sqnr_db"},
+  Table t("summary", {{"source"},
+                      {"weights_kind"},
+                      {"layers"},
+                      {"weights"},
+                      {"method"},
+                      {"columns"},
+                      {"const_bits"},
+                      {"group_size"},
+                      {"sensitive_fraction"},
+                      {"bits_per_weight"},
+                      {"bits_per_weight_no_metadata"},
+                      {"size_reduction"},
+                      {"size_reduction_no_metadata"},
+                      {"mse"},
+                      {"sqnr_db"},
                       {"check"}});
   const std::string check = total.check.groups_checked == 0 ? "not run"
                             : total.check.mismatches == 0
@@ -60,8 +89,7 @@ Table summary_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysi
   const std::string kind = c.synthetic       ? "SYNTHETIC float quantized to int8"
                            : c.integer_input ? "int8 (as given)"
                                              : "float quantized to int8";
-  t.add_row({c.source, kind,
-             std::int64_t(layers.size()), total.size.weights,
+  t.add_row({c.source, kind, std::int64_t(layers.size()), total.size.weights,
              std::string(prune_method_name(p.method)), std::int64_t(p.columns),
              std::int64_t(p.const_bits), std::int64_t(c.options.grouping.group_size),
              c.options.sensitive_fraction, total.size.bits_per_weight(true),

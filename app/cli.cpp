@@ -104,8 +104,9 @@ int run_cli(int argc, char** argv) {
   ShowOptions show;
   std::string show_format = "table", show_phase = "prefill", show_layout = "auto", show_dot;
   std::string show_weights;
-  auto* show_cmd = app.add_subcommand("show", "Per-layer table of a network: shapes, MACs, "
-                                              "parameters, weight source, live activations");
+  auto* show_cmd = app.add_subcommand("show",
+                                      "Per-layer table of a network: shapes, MACs, "
+                                      "parameters, weight source, live activations");
   show_cmd->add_option("network", show.network, "Zoo name or .onnx file")->required();
   show_cmd->add_option("--weights,-w", show_weights,
                        "safetensors / .npy file to attach by tensor name (default: synthetic)");
@@ -136,24 +137,27 @@ int run_cli(int argc, char** argv) {
                            "safetensors / .npy weights for the network (default: synthetic)");
   simulate_cmd->add_flag("--allow-unmatched", sim.allow_unmatched,
                          "Go on when layers or tensors of --weights do not match");
-  simulate_cmd->add_option("--accel,-a", sim.accel,
-                           "Built-in hardware: stripes, pragmatic, bitlet, bitwave, bitvert "
-                           "(moderate), bitvert-cons, bit-parallel (see `list accels`)")
+  simulate_cmd
+      ->add_option("--accel,-a", sim.accel,
+                   "Built-in hardware: stripes, pragmatic, bitlet, bitwave, bitvert "
+                   "(moderate), bitvert-cons, bit-parallel (see `list accels`)")
       ->capture_default_str();
   simulate_cmd->add_option("--hw", sim.hardware_file, "Hardware TOML overriding the built-in one");
   simulate_cmd->add_option("--set", sim.sets, "Override one hardware key, e.g. array.rows=16");
-  simulate_cmd->add_option("--profile", sim.profile,
-                           "bitsim: the authors' simulator, defects included; corrected: its "
-                           "defects fixed (docs/profiles.md)")
+  simulate_cmd
+      ->add_option("--profile", sim.profile,
+                   "bitsim: the authors' simulator, defects included; corrected: its "
+                   "defects fixed (docs/profiles.md)")
       ->capture_default_str()
       ->check(CLI::IsMember({"bitsim", "corrected"}));
   simulate_cmd->add_option("--defect", sim.defects,
                            "Switch one of the reference simulator's defects back on (repeatable; "
                            "docs/profiles.md lists them)");
   simulate_cmd->add_flag("--per-layer", sim.per_layer, "Also print one row per layer");
-  simulate_cmd->add_option("--check", sim.check_samples,
-                           "Execute the bit-level schedule on N sampled groups per layer: result "
-                           "= integer dot product and cycles = what the model charged")
+  simulate_cmd
+      ->add_option("--check", sim.check_samples,
+                   "Execute the bit-level schedule on N sampled groups per layer: result "
+                   "= integer dot product and cycles = what the model charged")
       ->capture_default_str();
   simulate_cmd->add_option("--batch", sim.batch, "Batch size")->capture_default_str();
   simulate_cmd->add_option("--image-size", sim.image_size, "Input resolution");
@@ -167,13 +171,16 @@ int run_cli(int argc, char** argv) {
 
   CompareOptions cmp;
   auto* compare_cmd = app.add_subcommand(
-      "compare", "The paper's comparison: every design at 4096 bit-serial multipliers on each "
-                 "network, speedup and energy vs a baseline, geometric means");
+      "compare",
+      "The paper's comparison: every design at 4096 bit-serial multipliers on each "
+      "network, speedup and energy vs a baseline, geometric means");
   compare_cmd->add_option("--networks", cmp.networks,
                           "Networks (default: the paper's seven benchmarks)");
-  compare_cmd->add_option("--accels", cmp.accels,
-                          "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
-  compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")->capture_default_str();
+  compare_cmd->add_option(
+      "--accels", cmp.accels,
+      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
+  compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
+      ->capture_default_str();
   compare_cmd->add_option("--weights-dir", cmp.weights_dir,
                           "Use real weights where this folder holds the network's file "
                           "(see `networks`, column shared_weights); synthetic otherwise");

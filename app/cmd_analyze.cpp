@@ -36,13 +36,13 @@ int run_analyze(const AnalyzeOptions& options) {
   const EngineInput input = engine_input(options);
   Progress progress("analyze");
   const auto layers = analyze_weights(
-      input.tensors, engine,
-      [&](std::size_t done, std::size_t total, const std::string& name) {
+      input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {
         progress.update(done, total, name);
       });
-  print_tables(std::cout,
-               analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
-               format);
+  print_tables(
+      std::cout,
+      analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
+      format);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;
 }
 

@@ -14,8 +14,8 @@
 namespace bbs::app {
 namespace {
 
-const std::vector<std::string> kPaperNetworks{"vgg16",        "resnet34",    "resnet50",
-                                              "vit_small_16", "vit_base_16", "bert_base_mrpc",
+const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "resnet50",
+                                              "vit_small_16",  "vit_base_16", "bert_base_mrpc",
                                               "bert_base_sst2"};
 const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
                                             "bitwave", "bitvert-cons", "bitvert"};
@@ -33,9 +33,15 @@ int run_compare(const CompareOptions& options) {
   if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
     accels.insert(accels.begin(), options.baseline);
 
-  Table table("compare", {{"network"}, {"accel"}, {"profile"}, {"synthetic_weights"},
-                          {"total_cycles", 8}, {"speedup_vs_baseline"}, {"energy_pj"},
-                          {"energy_vs_baseline"}, {"time_s"}});
+  Table table("compare", {{"network"},
+                          {"accel"},
+                          {"profile"},
+                          {"synthetic_weights"},
+                          {"total_cycles", 8},
+                          {"speedup_vs_baseline"},
+                          {"energy_pj"},
+                          {"energy_vs_baseline"},
+                          {"time_s"}});
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
   Progress progress("compare");
@@ -73,8 +79,9 @@ int run_compare(const CompareOptions& options) {
                      speedup, o.energy_pj, energy, o.time_s});
     }
   }
-  Table geomean("geomean", {{"accel"}, {"networks"}, {"speedup_vs_baseline"},
-                            {"energy_vs_baseline"}, {"baseline"}});
+  Table geomean(
+      "geomean",
+      {{"accel"}, {"networks"}, {"speedup_vs_baseline"}, {"energy_vs_baseline"}, {"baseline"}});
   const double n = double(networks.size());
   for (const auto& accel : accels)
     geomean.add_row({accel, std::int64_t(networks.size()), std::exp(log_speedup[accel] / n),

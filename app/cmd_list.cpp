@@ -9,9 +9,16 @@
 namespace bbs::app {
 
 int run_list_accels(const std::string& format) {
-  Table table("accels", {{"name"}, {"design"}, {"rows"}, {"cols"}, {"lanes"},
-                         {"bit_serial_multipliers"}, {"pruning"}, {"columns"},
-                         {"sensitive_fraction"}, {"description"}});
+  Table table("accels", {{"name"},
+                         {"design"},
+                         {"rows"},
+                         {"cols"},
+                         {"lanes"},
+                         {"bit_serial_multipliers"},
+                         {"pruning"},
+                         {"columns"},
+                         {"sensitive_fraction"},
+                         {"description"}});
   for (const auto& name : accel::hardware_designs()) {
     const accel::HardwareConfig hw = accel::load_hardware(name, std::nullopt, {});
     table.add_row({name, hw.design, std::int64_t(hw.pe_rows), std::int64_t(hw.pe_cols),

@@ -32,8 +32,15 @@ std::string yes_no(bool value) { return value ? "yes" : "no"; }
 }  // namespace
 
 std::vector<Table> networks_report() {
-  Table table("networks", {{"name"}, {"family"}, {"operators"}, {"weight_layers"}, {"params"},
-                           {"macs"}, {"default_workload"}, {"shared_weights"}, {"description"}});
+  Table table("networks", {{"name"},
+                           {"family"},
+                           {"operators"},
+                           {"weight_layers"},
+                           {"params"},
+                           {"macs"},
+                           {"default_workload"},
+                           {"shared_weights"},
+                           {"description"}});
   for (const networks::ZooEntry& entry : networks::zoo()) {
     const Network net = networks::build_network(entry.name);
     table.add_row({entry.name, entry.family, static_cast<std::int64_t>(net.layers().size()),
@@ -74,17 +81,33 @@ std::vector<Table> show_report(const ShowOptions& options) {
     const networks::ZooEntry& entry = networks::zoo_entry(options.network);
     workload = workload_text(entry, networks::resolve_workload(entry, options.workload));
   }
-  Table summary("network", {{"name"}, {"operators"}, {"weight_layers"}, {"params"}, {"macs"},
-                            {"mapped_macs"}, {"peak_live_activation_bytes"}, {"workload"},
-                            {"weights"}, {"synthetic_weights"}});
+  Table summary("network", {{"name"},
+                            {"operators"},
+                            {"weight_layers"},
+                            {"params"},
+                            {"macs"},
+                            {"mapped_macs"},
+                            {"peak_live_activation_bytes"},
+                            {"workload"},
+                            {"weights"},
+                            {"synthetic_weights"}});
   summary.add_row({net.name(), static_cast<std::int64_t>(net.layers().size()),
                    static_cast<std::int64_t>(net.weight_layer_count()), net.total_params(),
                    net.total_macs(), net.mapped_macs(), net.peak_live_activation_bytes(), workload,
                    loaded.weights->description(), yes_no(loaded.weights->synthetic())});
 
-  Table layers("layers", {{"index"}, {"name"}, {"kind"}, {"op"}, {"mapped"}, {"output_shape"},
-                          {"weight_shape"}, {"macs"}, {"params"}, {"output_bytes"},
-                          {"live_bytes"}, {"weight_source"}});
+  Table layers("layers", {{"index"},
+                          {"name"},
+                          {"kind"},
+                          {"op"},
+                          {"mapped"},
+                          {"output_shape"},
+                          {"weight_shape"},
+                          {"macs"},
+                          {"params"},
+                          {"output_bytes"},
+                          {"live_bytes"},
+                          {"weight_source"}});
   for (std::size_t i = 0; i < net.layers().size(); ++i) {
     const Layer& layer = net.layers()[i];
     layers.add_row({static_cast<std::int64_t>(i), layer.name,

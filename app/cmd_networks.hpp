@@ -20,10 +20,10 @@ namespace bbs::app {
 std::vector<Table> networks_report();
 
 struct ShowOptions {
-  std::string network;                          // a zoo name or a path ending in .onnx
+  std::string network;  // a zoo name or a path ending in .onnx
   // safetensors / .npy; without it: the ONNX initializers, or synthetic for zoo networks.
   std::optional<std::filesystem::path> weights;
-  networks::Workload workload;                  // zero fields: the network's defaults
+  networks::Workload workload;  // zero fields: the network's defaults
   networks::WeightLayout layout = networks::WeightLayout::Auto;
   bool allow_unmatched = false;
   std::uint64_t synthetic_seed = 1;

@@ -26,8 +26,8 @@ io::TensorData float_output(const io::TensorInfo& info, std::vector<float> value
   if (info.dtype == DType::F32) return io::make_tensor(info.name, info.shape, values);
   io::TensorData data{info.name, info.dtype, info.shape, std::vector<std::byte>(values.size() * 2)};
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::uint16_t bits = info.dtype == DType::F16 ? float_to_half(values[i])
-                                                        : float_to_bfloat16(values[i]);
+    const std::uint16_t bits =
+        info.dtype == DType::F16 ? float_to_half(values[i]) : float_to_bfloat16(values[i]);
     std::memcpy(data.bytes.data() + 2 * i, &bits, 2);
   }
   return data;
@@ -36,7 +36,8 @@ io::TensorData float_output(const io::TensorInfo& info, std::vector<float> value
 io::TensorData integer_output(const io::TensorInfo& info, std::vector<std::int16_t> values,
                               PruneMethod method) {
   if (method == PruneMethod::ZeroPoint) return io::make_tensor(info.name, info.shape, values);
-  const std::vector<std::int8_t> narrow(values.begin(), values.end());  // every other pruner stays in int8
+  const std::vector<std::int8_t> narrow(values.begin(),
+                                        values.end());  // every other pruner stays in int8
   return io::make_tensor(info.name, info.shape, narrow);
 }
 
@@ -72,8 +73,7 @@ int run_prune(const PruneOptions& options) {
   const EngineInput input = load_engine_input(file, options.engine);
   Progress progress("prune");
   const auto layers = analyze_weights(
-      input.tensors, engine,
-      [&](std::size_t done, std::size_t total, const std::string& name) {
+      input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {
         progress.update(done, total, name);
       });
 
@@ -88,8 +88,10 @@ int run_prune(const PruneOptions& options) {
     const auto& layer = layers[std::size_t(it - input.tensors.begin())];
     outputs.push_back(pruned_output(info, *it, layer, input.layout, engine.prune.method));
   }
-  if (file.format() == io::FileFormat::Npy) io::write_npy(options.output, outputs.front());
-  else io::write_safetensors(options.output, outputs, output_metadata(file, engine));
+  if (file.format() == io::FileFormat::Npy)
+    io::write_npy(options.output, outputs.front());
+  else
+    io::write_safetensors(options.output, outputs, output_metadata(file, engine));
 
   print_tables(std::cout,
                analysis_tables(layers, {options.input, engine, input.integer_input, false}),

@@ -11,18 +11,18 @@ namespace bbs::app {
 
 // Settings shared by everything that runs the BBS engine.
 struct EngineSettings {
-  std::string setting;                 // "", conservative, moderate
-  std::optional<std::string> method;   // none, round-avg, zero-point, bit-flip
+  std::string setting;                // "", conservative, moderate
+  std::optional<std::string> method;  // none, round-avg, zero-point, bit-flip
   std::optional<int> columns;
   int const_bits = 6;
   std::optional<double> sensitive;
   int channel_multiple = 32;
   int group_size = 32;
-  std::string grouping = "reference";       // reference, per-row
-  std::string depthwise = "kernel-window";  // kernel-window, reference
-  std::string quantization = "per-channel"; // per-channel, per-tensor
-  std::string layout = "auto";              // auto, pytorch, keras
-  std::vector<std::string> tensors;         // empty: every weight tensor
+  std::string grouping = "reference";        // reference, per-row
+  std::string depthwise = "kernel-window";   // kernel-window, reference
+  std::string quantization = "per-channel";  // per-channel, per-tensor
+  std::string layout = "auto";               // auto, pytorch, keras
+  std::vector<std::string> tensors;          // empty: every weight tensor
   std::int64_t check_samples = 0;
   std::uint64_t seed = 1;
   int jobs = 1;

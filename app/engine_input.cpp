@@ -12,10 +12,12 @@ namespace {
 GroupingOptions grouping_options(const EngineSettings& s) {
   GroupingOptions g;
   g.group_size = s.group_size;
-  if (s.grouping == "per-row") g.mode = GroupingMode::PerRow;
+  if (s.grouping == "per-row")
+    g.mode = GroupingMode::PerRow;
   else if (s.grouping != "reference")
     throw Error("--grouping '" + s.grouping + "': expected reference or per-row");
-  if (s.depthwise == "reference") g.depthwise = DepthwiseGrouping::Reference;
+  if (s.depthwise == "reference")
+    g.depthwise = DepthwiseGrouping::Reference;
   else if (s.depthwise != "kernel-window")
     throw Error("--depthwise-grouping '" + s.depthwise + "': expected kernel-window or reference");
   return g;
@@ -62,8 +64,10 @@ AnalysisOptions analysis_options(const EngineSettings& s) {
   o.grouping = grouping_options(s);
   std::string method = "none";
   double sensitive = 0.0;
-  if (s.setting == "conservative") method = "round-avg", sensitive = 0.1;
-  else if (s.setting == "moderate") method = "zero-point", sensitive = 0.2;
+  if (s.setting == "conservative")
+    method = "round-avg", sensitive = 0.1;
+  else if (s.setting == "moderate")
+    method = "zero-point", sensitive = 0.2;
   else if (!s.setting.empty())
     throw Error("--setting '" + s.setting + "': expected conservative or moderate");
   if (s.method) method = *s.method;
@@ -88,8 +92,10 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
   std::vector<const io::TensorInfo*> chosen;
   if (settings.tensors.empty()) {
     for (const auto& info : file.tensors()) {
-      if (io::is_weight_tensor(info)) chosen.push_back(&info);
-      else input.skipped.push_back(info.name);
+      if (io::is_weight_tensor(info))
+        chosen.push_back(&info);
+      else
+        input.skipped.push_back(info.name);
     }
   } else {
     for (const auto& name : settings.tensors) {
@@ -109,7 +115,8 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
     t.shape = io::canonical_shape(*info, input.layout);
     if (dtype_is_float(info->dtype)) {
       const auto stored = io::read_as_float(file, info->name);
-      t = quantized_tensor(info->name, t.shape, io::to_canonical<float>(*info, input.layout, stored),
+      t = quantized_tensor(info->name, t.shape,
+                           io::to_canonical<float>(*info, input.layout, stored),
                            granularity_of(settings));
     } else {
       input.integer_input = true;

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
 #include "model/bbs/analysis.hpp"
-#include "app/cmd_networks.hpp"
 #include "networks/io/layout.hpp"
 
 namespace bbs::app {
@@ -20,9 +20,9 @@ struct EngineInput {
   std::vector<WeightTensor> tensors;
   std::vector<std::string> skipped;  // tensors that are not weights (biases, norms, ...)
   io::WeightLayout layout = io::WeightLayout::PyTorch;
-  bool integer_input = false;        // int8 tensors: no scales, no float error
-  std::string source;                // the file, or the network's weight source
-  bool synthetic = false;            // generated weights (networks without a weight file)
+  bool integer_input = false;  // int8 tensors: no scales, no float error
+  std::string source;          // the file, or the network's weight source
+  bool synthetic = false;      // generated weights (networks without a weight file)
 };
 
 // Reads the selected weight tensors (all rank-2..4 tensors if none selected), converts them to

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "networks/tensor.hpp"
 
@@ -96,7 +95,8 @@ void print_tables(std::ostream& out, const std::vector<Table>& tables, OutputFor
       auto rows = nlohmann::ordered_json::array();
       for (const auto& row : t.rows()) {
         nlohmann::ordered_json object = nlohmann::ordered_json::object();
-        for (std::size_t c = 0; c < row.size(); ++c) object[t.columns()[c].name] = cell_json(row[c]);
+        for (std::size_t c = 0; c < row.size(); ++c)
+          object[t.columns()[c].name] = cell_json(row[c]);
         rows.push_back(std::move(object));
       }
       doc[t.title()] = std::move(rows);

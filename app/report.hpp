@@ -15,7 +15,7 @@ OutputFormat parse_output_format(const std::string& text);  // throws bbs::Error
 using Cell = std::variant<std::string, std::int64_t, double>;
 
 struct Column {
-  std::string name;  // machine name, used as JSON key and CSV header, e.g. "energy_pj"
+  std::string name;   // machine name, used as JSON key and CSV header, e.g. "energy_pj"
   int precision = 4;  // significant digits shown for doubles in table form
 };
 

@@ -52,8 +52,8 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                               request.fidelity, request.jobs, check_layer);
   const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, s.hw.tech_nm),
                                   sram_costs(s.hw.act_sram, s.hw.tech_nm)};
-  s.cost = accel::evaluate_network(model, s.hw, request.fidelity, network.workload, profiles,
-                                   memory);
+  s.cost =
+      accel::evaluate_network(model, s.hw, request.fidelity, network.workload, profiles, memory);
   return s;
 }
 
@@ -68,35 +68,67 @@ std::string check_text(const accel::ScheduleCheck& c) {
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const double stall_total = c.compute.useful + c.compute.intra_pe_stall + c.compute.inter_pe_stall;
   auto share = [&](double part) { return stall_total > 0 ? part / stall_total : 0.0; };
-  return {c.compute.tiles, c.compute.cycles, c.dram_cycles, c.total_cycles,
-          c.weight_dram_bytes, c.input_dram_bytes, c.output_dram_bytes,
-          c.weight_sram_reads, c.act_sram_reads, c.energy_pe_pj, c.energy_registers_pj,
-          c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj, c.energy_pj(),
-          share(c.compute.useful), share(c.compute.intra_pe_stall),
+  return {c.compute.tiles,
+          c.compute.cycles,
+          c.dram_cycles,
+          c.total_cycles,
+          c.weight_dram_bytes,
+          c.input_dram_bytes,
+          c.output_dram_bytes,
+          c.weight_sram_reads,
+          c.act_sram_reads,
+          c.energy_pe_pj,
+          c.energy_registers_pj,
+          c.energy_sram_read_pj,
+          c.energy_sram_write_pj,
+          c.energy_dram_pj,
+          c.energy_pj(),
+          share(c.compute.useful),
+          share(c.compute.intra_pe_stall),
           share(c.compute.inter_pe_stall)};
 }
 
 std::vector<Column> cost_columns() {
-  return {{"tiles"}, {"compute_cycles", 8}, {"dram_cycles", 8}, {"total_cycles", 8},
-          {"weight_dram_bytes"}, {"input_dram_bytes"}, {"output_dram_bytes"},
-          {"weight_sram_reads"}, {"act_sram_reads"}, {"energy_pe_pj"}, {"energy_registers_pj"},
-          {"energy_sram_read_pj"}, {"energy_sram_write_pj"}, {"energy_dram_pj"}, {"energy_pj"},
-          {"useful_fraction"}, {"intra_pe_stall_fraction"}, {"inter_pe_stall_fraction"}};
+  return {{"tiles"},
+          {"compute_cycles", 8},
+          {"dram_cycles", 8},
+          {"total_cycles", 8},
+          {"weight_dram_bytes"},
+          {"input_dram_bytes"},
+          {"output_dram_bytes"},
+          {"weight_sram_reads"},
+          {"act_sram_reads"},
+          {"energy_pe_pj"},
+          {"energy_registers_pj"},
+          {"energy_sram_read_pj"},
+          {"energy_sram_write_pj"},
+          {"energy_dram_pj"},
+          {"energy_pj"},
+          {"useful_fraction"},
+          {"intra_pe_stall_fraction"},
+          {"inter_pe_stall_fraction"}};
 }
 
 }  // namespace
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
-  std::vector<Column> columns{{"network"}, {"accel"}, {"design"}, {"profile"}, {"weights"},
-                              {"synthetic_weights"}, {"layers"}, {"time_s"}, {"area_mm2"},
+  std::vector<Column> columns{{"network"},     {"accel"},         {"design"},
+                              {"profile"},     {"weights"},       {"synthetic_weights"},
+                              {"layers"},      {"time_s"},        {"area_mm2"},
                               {"pe_area_mm2"}, {"sram_area_mm2"}, {"schedule_check"}};
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
-  std::vector<Cell> row{s.network_name, s.hardware, s.cost.design,
-                        s.cost.fidelity.name(), s.weight_source,
+  std::vector<Cell> row{s.network_name,
+                        s.hardware,
+                        s.cost.design,
+                        s.cost.fidelity.name(),
+                        s.weight_source,
                         std::string(s.synthetic_weights ? "yes" : "no"),
-                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
-                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
+                        std::int64_t(s.cost.layers.size()),
+                        s.cost.time_s,
+                        s.cost.area_mm2(),
+                        s.cost.pe_area_mm2,
+                        s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
                         check_text(s.check)};
   for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
   summary.add_row(std::move(row));

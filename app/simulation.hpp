@@ -16,10 +16,10 @@
 namespace bbs::app {
 
 struct SimulationRequest {
-  ShowOptions network;                        // network, weights, workload
-  std::string hardware;                       // a built-in design config (stripes, bitvert, ...)
-  std::optional<std::string> hardware_file;   // user TOML overriding it
-  std::vector<std::string> sets;              // --set key=value
+  ShowOptions network;                       // network, weights, workload
+  std::string hardware;                      // a built-in design config (stripes, bitvert, ...)
+  std::optional<std::string> hardware_file;  // user TOML overriding it
+  std::vector<std::string> sets;             // --set key=value
   accel::Fidelity fidelity = accel::Fidelity::Corrected;
   std::int64_t check_samples = 0;  // groups per layer for the bit-level schedule check
   int jobs = 1;

@@ -53,9 +53,8 @@ void evaluate(benchmark::State& state, const std::string& design) {
   const Prepared& p = resnet50();
   const AccelModel& model = find_accel(design);
   HardwareConfig hw = config(design);
-  const auto profiles = build_profiles(p.workload, p.per_layer,
-                                       model.weight_needs(hw, Fidelity::Corrected),
-                                       Fidelity::Corrected, 2);
+  const auto profiles = build_profiles(
+      p.workload, p.per_layer, model.weight_needs(hw, Fidelity::Corrected), Fidelity::Corrected, 2);
   const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
   const int rows[] = {8, 16, 32, 64};
   std::size_t point = 0;

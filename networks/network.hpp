@@ -29,20 +29,20 @@ enum class OpKind : std::uint8_t {
   Pool,         // max / average / global pooling, shortcut subsampling
   Norm,         // batch norm, layer norm, RMS norm
   Softmax,
-  Reshape,      // flatten, transpose, split, head (re)arrangement: moves data, no arithmetic
-  Concat,       // concatenation (class token, KV cache append)
+  Reshape,  // flatten, transpose, split, head (re)arrangement: moves data, no arithmetic
+  Concat,   // concatenation (class token, KV cache append)
 };
 std::string_view op_kind_name(OpKind kind);  // "conv", "linear", "matmul", ...
 
 // Conv in the accelerator literature's letters. Activations are NCHW.
 struct ConvGeometry {
   std::int64_t batch = 1;
-  std::int64_t out_channels = 0;       // K
-  std::int64_t in_channels_per_group = 0;  // C
-  std::int64_t groups = 1;             // depthwise: groups == input channels, C == 1
-  std::int64_t in_height = 0, in_width = 0;     // H, W
-  std::int64_t kernel_h = 1, kernel_w = 1;      // R, S
-  std::int64_t out_height = 0, out_width = 0;   // P, Q
+  std::int64_t out_channels = 0;               // K
+  std::int64_t in_channels_per_group = 0;      // C
+  std::int64_t groups = 1;                     // depthwise: groups == input channels, C == 1
+  std::int64_t in_height = 0, in_width = 0;    // H, W
+  std::int64_t kernel_h = 1, kernel_w = 1;     // R, S
+  std::int64_t out_height = 0, out_width = 0;  // P, Q
   std::int64_t stride_h = 1, stride_w = 1;
   std::int64_t pad_h = 0, pad_w = 0;
   std::int64_t dilation_h = 1, dilation_w = 1;
@@ -112,7 +112,7 @@ class Network {
   std::int64_t total_macs() const;
   std::int64_t mapped_macs() const;  // conv + linear only
   std::int64_t total_params() const;
-  std::int64_t weight_params() const;  // elements of distinct weight tensors
+  std::int64_t weight_params() const;      // elements of distinct weight tensors
   std::size_t weight_layer_count() const;  // layers with a weight (tied weights counted per layer)
 
   // Bytes of activations alive while layer i runs (its inputs, its output and every tensor

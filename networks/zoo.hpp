@@ -19,7 +19,7 @@ struct Workload {
   std::int64_t image_size = 0;       // CNN / ViT input height = width in pixels
   std::int64_t sequence_length = 0;  // BERT tokens; LLM prefill tokens
   LlmPhase phase = LlmPhase::Prefill;
-  std::int64_t kv_length = 0;        // LLM decode: tokens already in the KV cache
+  std::int64_t kv_length = 0;  // LLM decode: tokens already in the KV cache
 };
 
 std::string_view llm_phase_name(LlmPhase phase);  // "prefill", "decode"

@@ -30,12 +30,13 @@ TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity 
   }
   const bool dense = fidelity.dense_grouped_convs;
   const double window = double(work.kernel_area());
-  const double in_channels = dense ? double(work.in_channels * work.groups) : double(work.in_channels);
+  const double in_channels =
+      dense ? double(work.in_channels * work.groups) : double(work.in_channels);
   t.reduction_groups = window > in_channels ? ceil_div(window, lanes) * in_channels
                                             : ceil_div(in_channels, lanes) * window;
-  t.channel_blocks = dense ? ceil_div(double(work.out_channels), rows)
-                            : double(work.groups) *
-                                  ceil_div(double(work.out_channels_per_group()), rows);
+  t.channel_blocks =
+      dense ? ceil_div(double(work.out_channels), rows)
+            : double(work.groups) * ceil_div(double(work.out_channels_per_group()), rows);
   t.spatial_steps = ceil_div(double(work.out_w), cols) * double(work.out_h) *
                     (fidelity.per_sample ? 1.0 : double(work.batch));
   return t;
@@ -74,7 +75,8 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
   c.cycles = sums.tile_cycles * tiles.spatial_steps;
   c.useful = sums.useful * tiles.spatial_steps * hw.pe_cols;
   c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * multipliers - c.useful;
-  c.inter_pe_stall = (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * multipliers;
+  c.inter_pe_stall =
+      (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * multipliers;
   c.cycle_source = "data-driven";
   return c;
 }

@@ -22,7 +22,6 @@
 
 namespace bbs::accel {
 
-
 // What a design needs from the one pass over the weights.
 struct WeightNeeds {
   std::string pruning = "none";  // applied before the step records are built
@@ -39,12 +38,12 @@ struct WeightNeeds {
 struct LayerProfile {
   std::shared_ptr<const StepRecords> steps;  // null for fixed-cycle designs
   std::int64_t sensitive_channels = 0;
-  double payload_bits_per_weight = 8;   // stored bits, no metadata
-  double encoded_bits_per_weight = 8;   // with metadata
+  double payload_bits_per_weight = 8;  // stored bits, no metadata
+  double encoded_bits_per_weight = 8;  // with metadata
 };
 
 struct ComputeCost {
-  double tiles = 0;           // H x Wc x G steps of the array
+  double tiles = 0;  // H x Wc x G steps of the array
   double cycles = 0;
   double useful = 0;          // multiplier-cycles of useful work
   double intra_pe_stall = 0;  // multiplier-cycles idle while a busier lane of the row works
@@ -53,8 +52,8 @@ struct ComputeCost {
 };
 
 struct WeightStorage {
-  double bytes = 0;             // footprint in DRAM / SRAM
-  double dram_cycle_bits = 0;   // bits the DRAM cycle formula charges
+  double bytes = 0;            // footprint in DRAM / SRAM
+  double dram_cycle_bits = 0;  // bits the DRAM cycle formula charges
   double sram_write_bits_per_weight = 8;
 };
 

@@ -57,11 +57,14 @@ WeightStorage BitVert::weight_storage(const LayerWork& work, const LayerProfile&
                                       const HardwareConfig& hw, Fidelity fidelity) const {
   constexpr double kChannelIndexBits = 16;
   WeightStorage s;
-  const double payload_bits = fidelity.fixed_bitvert_cycles ? bitsim_effective_bits(work, profile, hw)
-                                                            : profile.payload_bits_per_weight;
+  const double payload_bits = fidelity.fixed_bitvert_cycles
+                                  ? bitsim_effective_bits(work, profile, hw)
+                                  : profile.payload_bits_per_weight;
   const double metadata_bits =
-      fidelity.no_metadata ? 0.0 : profile.encoded_bits_per_weight - profile.payload_bits_per_weight;
-  const double index_bits = fidelity.no_metadata ? 0.0 : kChannelIndexBits * double(work.out_channels);
+      fidelity.no_metadata ? 0.0
+                           : profile.encoded_bits_per_weight - profile.payload_bits_per_weight;
+  const double index_bits =
+      fidelity.no_metadata ? 0.0 : kChannelIndexBits * double(work.out_channels);
   const double bits = payload_bits + metadata_bits;
   s.bytes = (double(work.weight_count()) * bits + index_bits) / 8.0;
   s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? bits : 8.0);

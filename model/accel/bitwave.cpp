@@ -24,8 +24,8 @@ WeightNeeds BitWave::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   needs.pruning = "bit-flip";
   needs.pruning_group = hw.pruning_group;
   needs.pruned_columns = hw.pruned_columns;
-  needs.steps = fidelity.bitwave_sign_cycle ? StepKind::BitWaveColumnsWithSign
-                                             : StepKind::BitWaveColumns;
+  needs.steps =
+      fidelity.bitwave_sign_cycle ? StepKind::BitWaveColumnsWithSign : StepKind::BitWaveColumns;
   return needs;
 }
 

@@ -11,7 +11,8 @@ const Fidelity Fidelity::Corrected{};
 
 const std::vector<DefectSwitch>& defect_switches() {
   static const std::vector<DefectSwitch> switches{
-      {"dram-double-scaling", "14.1", "weight DRAM cycles multiply compressed bytes by the precision",
+      {"dram-double-scaling", "14.1",
+       "weight DRAM cycles multiply compressed bytes by the precision",
        &Fidelity::dram_double_scaling},
       {"dense-grouped-convs", "14.2", "grouped and depthwise convs simulated as dense convs",
        &Fidelity::dense_grouped_convs},
@@ -44,13 +45,14 @@ std::string Fidelity::name() const {
 
 Fidelity parse_fidelity(std::string_view profile, const std::vector<std::string>& defects) {
   Fidelity f;
-  if (profile == "bitsim") f = Fidelity::BitSim;
+  if (profile == "bitsim")
+    f = Fidelity::BitSim;
   else if (profile != "corrected")
     throw Error("--profile '" + std::string(profile) + "': expected bitsim or corrected");
   for (const auto& name : defects) {
     const auto& all = defect_switches();
-    const auto it = std::find_if(all.begin(), all.end(),
-                                 [&](const DefectSwitch& s) { return s.name == name; });
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const DefectSwitch& s) { return s.name == name; });
     if (it == all.end()) {
       std::string names;
       for (const auto& s : all) names += (names.empty() ? "" : ", ") + std::string(s.name);

@@ -29,8 +29,8 @@ struct Fidelity {
 };
 
 struct DefectSwitch {
-  std::string_view name;   // command-line name
-  std::string_view item;   // bitsim.md section 14 item
+  std::string_view name;  // command-line name
+  std::string_view item;  // bitsim.md section 14 item
   std::string_view description;
   bool Fidelity::*flag;
 };

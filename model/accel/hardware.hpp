@@ -14,19 +14,19 @@ namespace bbs::accel {
 struct SramSpec {
   std::int64_t capacity_bytes = 0;
   int banks = 1;
-  int bank_width_bits = 64;  // width of one bank; a full access moves banks * bank_width_bits
+  int bank_width_bits = 64;    // width of one bank; a full access moves banks * bank_width_bits
   std::string ports = "1r1w";  // "1r1w" (BitSim) or "1rw"
   std::int64_t access_bits() const { return std::int64_t(banks) * bank_width_bits; }
 };
 
 struct DramSpec {
-  double bits_per_cycle = 128;       // 64-bit bus, double data rate (BitSim)
+  double bits_per_cycle = 128;        // 64-bit bus, double data rate (BitSim)
   double energy_pj_per_bit = 15.625;  // 1000 pJ per 64-bit access (BitSim)
 };
 
 // Per-design energy constants, pJ, already including any post-place-and-route factor.
 struct EnergyConstants {
-  double pe_pj_per_cycle = 0;             // one PE, one compute cycle
+  double pe_pj_per_cycle = 0;              // one PE, one compute cycle
   double weight_reg_pj_per_row_cycle = 0;  // weight register / scheduler of one PE row
   double act_reg_pj_per_col_tile = 0;      // activation register + dispatcher of one PE column
   double scheduler_pj_per_cycle = 0;       // design-specific extra per cycle (BitWave schedulers)

@@ -33,7 +33,8 @@ LayerWork layer_work(const networks::Layer& layer) {
     w.out_channels = layer.linear->out_features;
     return w;
   }
-  throw Error("layer '" + layer.name + "' is not a conv or linear layer: accelerators map only "
+  throw Error("layer '" + layer.name +
+              "' is not a conv or linear layer: accelerators map only "
               "weights x activations");
 }
 

@@ -49,9 +49,10 @@ Fetches refetch(double weight_bytes, double input_bytes, const HardwareConfig& h
   if (!(weight_bytes > sw && input_bytes > si)) return {};
   const double input_passes = std::ceil(weight_bytes / sw);
   const double weight_passes = std::ceil(input_bytes / si);
-  const bool may_choose = !fidelity.named_refetch || network == "vgg16" ||
-                          network == "resnet34" || network == "resnet50";
-  if (may_choose && weight_passes * weight_bytes + input_bytes < input_passes * input_bytes + weight_bytes)
+  const bool may_choose = !fidelity.named_refetch || network == "vgg16" || network == "resnet34" ||
+                          network == "resnet50";
+  if (may_choose &&
+      weight_passes * weight_bytes + input_bytes < input_passes * input_bytes + weight_bytes)
     return {weight_passes, 1};
   return {1, input_passes};
 }
@@ -105,7 +106,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     c.compute = model.compute(w, profile, hw, fidelity);
     const WeightStorage storage = model.weight_storage(w, profile, hw, fidelity);
     const Footprint f = footprint(w, hw, fidelity, i + 1 == workload.layers.size());
-    const Fetches fetch = refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
+    const Fetches fetch =
+        refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
 
     bool input_from_dram = read_input;
     if (!fidelity.list_order_chain) {
@@ -133,12 +135,14 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     c.energy_registers_pj = model.register_energy_pj(c.compute, hw);
     c.energy_sram_read_pj = weight_reads * memory.weight.read_pj + act_reads * memory.act.read_pj;
 
-    const double row_channels = fidelity.dense_grouped_convs ? f.in_channels : double(w.in_channels);
+    const double row_channels =
+        fidelity.dense_grouped_convs ? f.in_channels : double(w.in_channels);
     const double weight_write_words = ceil64(row_channels * storage.sram_write_bits_per_weight) *
                                       double(w.kernel_area()) * double(w.out_channels);
     const bool charge_input_write = fidelity.list_order_chain || input_from_dram;
     const double input_write_words =
-        charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row : 0;
+        charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row
+                           : 0;
     const bool bitsim_skips_output = fidelity.list_order_chain && !w.is_conv && w.tokens == 1;
     const double output_write_words =
         bitsim_skips_output ? 0 : ceil64(double(w.out_channels) * act_bits) * f.output_positions;

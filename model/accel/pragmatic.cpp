@@ -14,8 +14,8 @@ std::string_view Pragmatic::description() const {
 
 WeightNeeds Pragmatic::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
   WeightNeeds needs = AccelModel::weight_needs(hw, fidelity);
-  needs.steps = fidelity.pragmatic_sign_term ? StepKind::PragmaticTermsWithSign
-                                             : StepKind::PragmaticTerms;
+  needs.steps =
+      fidelity.pragmatic_sign_term ? StepKind::PragmaticTermsWithSign : StepKind::PragmaticTerms;
   return needs;
 }
 

@@ -54,13 +54,14 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
     p.encoded_bits_per_weight = a.size.bits_per_weight(true);
     if (needs.steps) {
       if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
-        throw Error("layer '" + work.name + "': the bitsim profile cannot evaluate grouped or "
+        throw Error("layer '" + work.name +
+                    "': the bitsim profile cannot evaluate grouped or "
                     "depthwise convs on a data-dependent design (the reference simulator crashes "
                     "there); use --profile corrected");
       const bool bbs = *needs.steps == StepKind::StoredColumns;
-      p.steps = build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes,
-                                   *needs.steps,
-                                   bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
+      p.steps =
+          build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes, *needs.steps,
+                             bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
     }
     if (inspect) inspect(i, a, p);
     profiles.push_back(std::move(p));

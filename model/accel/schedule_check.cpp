@@ -143,9 +143,9 @@ ScheduleRun run_schedule(std::string_view design, Fidelity fidelity, std::span<c
   throw Error("no bit-level schedule for design '" + std::string(design) + "'");
 }
 
-ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
-                              Fidelity fidelity, const LayerWork& work,
-                              const LayerProfile& profile, std::span<const std::int16_t> values,
+ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,
+                              const LayerWork& work, const LayerProfile& profile,
+                              std::span<const std::int16_t> values,
                               std::span<const std::int16_t> spans,
                               std::span<const std::int16_t> constants, std::int64_t samples,
                               std::uint64_t seed) {
@@ -165,8 +165,7 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
   std::vector<int> w, s, c;
   std::vector<std::uint8_t> a;
   for_each_reduction_group(
-      work, hw.lanes,
-      [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
+      work, hw.lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
         if (ordinal++ % stride != 0) return;
         w.clear(), s.clear(), c.clear(), a.clear();
         std::int64_t expected = 0;
@@ -190,8 +189,7 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
                                 std::to_string(g) + ": schedule gives " +
                                 std::to_string(run.result) + " in " + std::to_string(run.cycles) +
                                 " cycles; expected " + std::to_string(expected) + " in " +
-                                (cycles_checked ? std::to_string(charged) : "any") +
-                                " cycles";
+                                (cycles_checked ? std::to_string(charged) : "any") + " cycles";
       });
   return check;
 }

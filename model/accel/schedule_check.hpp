@@ -35,9 +35,9 @@ ScheduleRun run_schedule(std::string_view design, Fidelity fidelity, std::span<c
 
 // `values`: the weights the design runs on (pruned), PyTorch layout; `spans`/`constants`: per
 // weight, BitVert only (empty otherwise); `records`: the layer's step records (null: fixed steps).
-ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
-                              Fidelity fidelity, const LayerWork& work,
-                              const LayerProfile& profile, std::span<const std::int16_t> values,
+ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,
+                              const LayerWork& work, const LayerProfile& profile,
+                              std::span<const std::int16_t> values,
                               std::span<const std::int16_t> spans,
                               std::span<const std::int16_t> constants, std::int64_t samples,
                               std::uint64_t seed);

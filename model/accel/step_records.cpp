@@ -59,7 +59,8 @@ GroupStep group_step(std::span<const int> group, StepKind kind) {
         min_low = std::min(min_low, span & 15);
       }
       s.steps = std::uint8_t(std::max(0, 8 - min_redundant - min_low));
-      s.useful = std::uint16_t(s.steps * int(group.size()) / 2);  // BBS: <= half the bits per column
+      s.useful =
+          std::uint16_t(s.steps * int(group.size()) / 2);  // BBS: <= half the bits per column
       return s;
     }
   }
@@ -143,9 +144,10 @@ void for_each_reduction_group(
   }
 }
 
-std::shared_ptr<const StepRecords> build_step_records(
-    const LayerWork& work, std::span<const std::int16_t> values, int lanes, StepKind kind,
-    std::span<const std::int64_t> channel_order) {
+std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
+                                                      std::span<const std::int16_t> values,
+                                                      int lanes, StepKind kind,
+                                                      std::span<const std::int64_t> channel_order) {
   if (std::int64_t(values.size()) != work.weight_count())
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));

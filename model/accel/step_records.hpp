@@ -23,7 +23,7 @@ namespace bbs::accel {
 
 struct ReductionGrouping {
   int lanes = 16;
-  bool along_kernel = false;         // k^2 > Ci: groups run along the kernel window
+  bool along_kernel = false;            // k^2 > Ci: groups run along the kernel window
   std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel
 };
 
@@ -41,9 +41,9 @@ enum class StepKind : std::uint8_t {
 };
 
 struct LockstepSums {
-  double tile_cycles = 0;   // sum over tiles of max over rows (per spatial step)
-  double row_cycles = 0;    // sum over rows of their own steps
-  double useful = 0;        // sum of useful multiplier-cycles
+  double tile_cycles = 0;  // sum over tiles of max over rows (per spatial step)
+  double row_cycles = 0;   // sum over rows of their own steps
+  double useful = 0;       // sum of useful multiplier-cycles
 };
 
 class StepRecords {

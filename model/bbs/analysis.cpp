@@ -60,8 +60,8 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
     a.stored_column_sum += group_columns[g];
   }
   a.size = encoded_size(layout, pruned.encodings, sensitive_groups, options.prune.method);
-  a.check = check_dot_products(layout, pruned, options.prune.method, options.check_samples,
-                               options.seed);
+  a.check =
+      check_dot_products(layout, pruned, options.prune.method, options.check_samples, options.seed);
 
   if (options.keep_column_spans) {
     std::vector<std::int16_t> spans(pruned.values.size()), constants(pruned.values.size());

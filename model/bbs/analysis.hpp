@@ -1,7 +1,8 @@
 // The BBS engine's front door: analyze (and prune) the weight tensors of a model.
 //
 //   int8 weights --group--> bit statistics (before) --prune--> sensitive channels restored
-//     --> bit statistics of the stored columns (after), encoded size, weight error, dot-product check
+//     --> bit statistics of the stored columns (after), encoded size, weight error, dot-product
+//     check
 //
 // Sensitive channels (paper Algorithm 2) are chosen globally over all tensors passed together.
 // A group that contains a weight of a sensitive channel is kept whole at 8 bits (this only differs
@@ -27,21 +28,21 @@ struct WeightTensor {
   std::string name;
   Shape shape;
   std::vector<std::int8_t> values;
-  std::vector<double> scales;    // per output channel; empty when the input was already int8
-  std::vector<float> original;   // float weights before quantization; empty for int8 input
+  std::vector<double> scales;   // per output channel; empty when the input was already int8
+  std::vector<float> original;  // float weights before quantization; empty for int8 input
 };
 
 struct AnalysisOptions {
   GroupingOptions grouping;
   PruneParams prune;
   double sensitive_fraction = 0.0;
-  int channel_multiple = 32;         // CH: sensitive channels per layer round up to this
-  std::int64_t check_samples = 0;    // groups per tensor for the dot-product check (0: none)
+  int channel_multiple = 32;       // CH: sensitive channels per layer round up to this
+  std::int64_t check_samples = 0;  // groups per tensor for the dot-product check (0: none)
   std::uint64_t seed = 1;
   int jobs = 1;
-  bool keep_pruned_values = false;   // fill LayerAnalysis::pruned (for `prune`)
-  bool keep_group_bits = false;      // fill LayerAnalysis::groups_* and encodings
-  bool keep_column_spans = false;    // fill LayerAnalysis::column_spans (accelerator models)
+  bool keep_pruned_values = false;  // fill LayerAnalysis::pruned (for `prune`)
+  bool keep_group_bits = false;     // fill LayerAnalysis::groups_* and encodings
+  bool keep_column_spans = false;   // fill LayerAnalysis::column_spans (accelerator models)
 };
 
 struct LayerAnalysis {
@@ -54,22 +55,23 @@ struct LayerAnalysis {
   std::int64_t sensitive_channels = 0;
   std::vector<bool> sensitive;  // per output channel
   std::int64_t sensitive_groups = 0;
-  BitSummary before;  // the int8 weights
-  BitSummary after;   // the stored columns after pruning (base = W - C)
+  BitSummary before;                   // the int8 weights
+  BitSummary after;                    // the stored columns after pruning (base = W - C)
   std::int64_t stored_column_sum = 0;  // sum over groups of columns the hardware processes
   EncodedSize size;
   ErrorMetrics error;
   DotCheckResult check;
-  std::vector<std::int16_t> pruned;  // canonical order, when keep_pruned_values
+  std::vector<std::int16_t> pruned;                    // canonical order, when keep_pruned_values
   std::vector<GroupBits> groups_before, groups_after;  // when keep_group_bits
   std::vector<GroupEncoding> encodings;                // when keep_group_bits
   // Per weight (canonical order): the stored columns of its group as (r << 4) | k, the top
   // stored column being 7 - r and the lowest k (0 for sensitive and unpruned groups).
-  std::vector<std::int16_t> column_spans;              // when keep_column_spans
-  std::vector<std::int16_t> group_constants;           // C of each weight's group, likewise
+  std::vector<std::int16_t> column_spans;     // when keep_column_spans
+  std::vector<std::int16_t> group_constants;  // C of each weight's group, likewise
 };
 
-using ProgressFn = std::function<void(std::size_t done, std::size_t total, const std::string& name)>;
+using ProgressFn =
+    std::function<void(std::size_t done, std::size_t total, const std::string& name)>;
 
 std::vector<LayerAnalysis> analyze_weights(const std::vector<WeightTensor>& tensors,
                                            const AnalysisOptions& options,

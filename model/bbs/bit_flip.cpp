@@ -1,7 +1,8 @@
 // BitWave's bit-flip (reference bitFlip_fc/conv), sign-magnitude, per group:
 //   p = 8 - N; for magnitude column i = 1..7 (MSB first): if p > i and column i is all zero: p++
 //   t = 1 + the last such zero column (1 if none)
-//   if t < p <= 7: bits t..7 of every magnitude -> nearest multiple of 2^(8-p) below 2^(8-t) (ties down)
+//   if t < p <= 7: bits t..7 of every magnitude -> nearest multiple of 2^(8-p) below 2^(8-t) (ties
+//   down)
 // Signs are kept; -128 becomes -127 first.
 #include <algorithm>
 

@@ -125,8 +125,8 @@ void scan_32(const std::int8_t* weights, GroupBits& bits, GroupScan& scan) {
   const __m256i negative = _mm256_cmpgt_epi8(_mm256_setzero_si256(), v);
   const __m256i magnitude = _mm256_min_epu8(_mm256_abs_epi8(v), _mm256_set1_epi8(127));
   const __m256i sm = _mm256_or_si256(magnitude, _mm256_and_si256(negative, _mm256_set1_epi8(-128)));
-  const __m256i nibble_ones = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0,
-                                               1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+  const __m256i nibble_ones = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1,
+                                               1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
   const __m256i low = _mm256_and_si256(magnitude, _mm256_set1_epi8(0x0F));
   const __m256i high = _mm256_and_si256(_mm256_srli_epi16(magnitude, 4), _mm256_set1_epi8(0x0F));
   const __m256i ones = _mm256_add_epi8(_mm256_shuffle_epi8(nibble_ones, low),
@@ -135,8 +135,8 @@ void scan_32(const std::int8_t* weights, GroupBits& bits, GroupScan& scan) {
   scan.effectual += horizontal_sum_u8(ones);
   scan.max_effectual = std::max(scan.max_effectual, horizontal_max_u8(ones));
   scan.max_all = std::max(scan.max_all, horizontal_max_u8(ones_with_sign));
-  scan.zeros += std::popcount(
-      unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_setzero_si256()))));
+  scan.zeros +=
+      std::popcount(unsigned(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_setzero_si256()))));
   add_column_ones(v, bits.ones_twos);
   add_column_ones(sm, bits.ones_sign_mag);
 }
@@ -167,8 +167,8 @@ std::vector<GroupBits> profile_groups(const GroupLayout& layout,
   std::vector<GroupBits> groups(std::size_t(layout.group_count()));
   parallel_for(layout.group_count(), jobs, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t g = first; g < last; ++g)
-      groups[std::size_t(g)] = group_bits(grouped.subspan(std::size_t(layout.group_begin[g]),
-                                                          std::size_t(layout.group_length(g))));
+      groups[std::size_t(g)] = group_bits(
+          grouped.subspan(std::size_t(layout.group_begin[g]), std::size_t(layout.group_length(g))));
   });
   return groups;
 }

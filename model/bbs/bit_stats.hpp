@@ -3,12 +3,13 @@
 //
 // Per group of n weights, with ones_b = number of 1 bits in column b (two's complement):
 //   zero bits (2's compl.)  = 8n - sum_b ones_b
-//   BBS sparse bits         = sum_b max(ones_b, n - ones_b)           (>= 50% of 8n by construction)
-//   all-zero / all-one cols = #b with ones_b = 0 / ones_b = n         (bi-directional sparse columns)
-//   redundant sign columns  = columns 6, 5, ... equal to the sign column in every weight
-//   effectual bits          = sum_i popcount(|w_i|)                   (terms Pragmatic processes)
-//   Bitlet cycles           = max_b ones_b                             (each significance lane drains its 1s)
-//   BitWave columns         = #sign-magnitude columns that are not all zero
+//   BBS sparse bits         = sum_b max(ones_b, n - ones_b)           (>= 50% of 8n by
+//   construction) all-zero / all-one cols = #b with ones_b = 0 / ones_b = n         (bi-directional
+//   sparse columns) redundant sign columns  = columns 6, 5, ... equal to the sign column in every
+//   weight effectual bits          = sum_i popcount(|w_i|)                   (terms Pragmatic
+//   processes) Bitlet cycles           = max_b ones_b                             (each
+//   significance lane drains its 1s) BitWave columns         = #sign-magnitude columns that are not
+//   all zero
 #pragma once
 
 #include <array>
@@ -25,10 +26,10 @@ struct GroupBits {
   std::array<std::uint16_t, 8> ones_sign_mag{};  // 7 = sign column, 0..6 = magnitude bits
   std::uint16_t size = 0;
   std::uint16_t zero_values = 0;
-  std::uint16_t effectual_bits = 0;    // sum of magnitude popcounts
+  std::uint16_t effectual_bits = 0;     // sum of magnitude popcounts
   std::uint8_t max_effectual_bits = 0;  // max magnitude popcount (Pragmatic's per-weight terms)
-  std::uint8_t max_sign_mag_bits = 0;   // max popcount of all 8 sign-magnitude bits (bitsim's count)
-  std::uint8_t redundant_columns = 0;   // uncapped, 0..7
+  std::uint8_t max_sign_mag_bits = 0;  // max popcount of all 8 sign-magnitude bits (bitsim's count)
+  std::uint8_t redundant_columns = 0;  // uncapped, 0..7
 
   int zero_bits_twos() const;
   int zero_bits_sign_mag() const;

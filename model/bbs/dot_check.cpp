@@ -58,13 +58,14 @@ DotCheckResult check_dot_products(const GroupLayout& layout, const PrunedTensor&
   std::vector<std::uint8_t> activations;
   for (std::int64_t s = 0; s < std::min(samples, groups); ++s) {
     const std::int64_t g = samples >= groups ? s : pick_group(rng);
-    const auto values = std::span<const std::int16_t>(pruned.values)
-                            .subspan(std::size_t(layout.group_begin[g]),
-                                     std::size_t(layout.group_length(g)));
+    const auto values =
+        std::span<const std::int16_t>(pruned.values)
+            .subspan(std::size_t(layout.group_begin[g]), std::size_t(layout.group_length(g)));
     activations.resize(values.size());
     for (auto& a : activations) a = std::uint8_t(pick_activation(rng));
     std::int64_t expected = 0;
-    for (std::size_t i = 0; i < values.size(); ++i) expected += std::int64_t(values[i]) * activations[i];
+    for (std::size_t i = 0; i < values.size(); ++i)
+      expected += std::int64_t(values[i]) * activations[i];
     const std::int64_t computed =
         method == PruneMethod::BitFlip
             ? sign_magnitude_dot_product(values, activations)

@@ -1,7 +1,8 @@
 // Functional check of the BBS encoding: for sampled groups, the dot product computed the way
 // BitVert computes it equals the plain integer dot product of the pruned weights.
 //
-// BBS groups (paper Eq. 1-3):  sum_i W_i A_i = -2^(7-r) S_(7-r) + sum_{b=k}^{6-r} 2^b S_b + C sum(A)
+// BBS groups (paper Eq. 1-3):  sum_i W_i A_i = -2^(7-r) S_(7-r) + sum_{b=k}^{6-r} 2^b S_b + C
+// sum(A)
 //   with S_b = sum_{i: bit_b(base_i) = 1} A_i                  (Eq. 2, when 1s are the minority)
 //         or  sum(A) - sum_{i: bit_b(base_i) = 0} A_i          (Eq. 3, when 1s are the majority)
 // Bit-flip groups (sign-magnitude, BitWave): sum over non-zero magnitude columns b of

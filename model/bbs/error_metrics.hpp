@@ -12,8 +12,8 @@ namespace bbs {
 
 struct ErrorMetrics {
   std::int64_t count = 0;
-  double signal_sq = 0;      // sum W^2
-  double error_sq = 0;       // sum (W' - W)^2
+  double signal_sq = 0;  // sum W^2
+  double error_sq = 0;   // sum (W' - W)^2
   bool has_float = false;
   double float_signal_sq = 0;
   double float_error_sq = 0;

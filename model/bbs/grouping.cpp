@@ -8,7 +8,8 @@ namespace {
 
 constexpr int kMaxGroupSize = 1024;
 
-// Dimensions of the [K, X, C] view: grouped order is [K][positions][C], canonical is [K][C][positions].
+// Dimensions of the [K, X, C] view: grouped order is [K][positions][C], canonical is
+// [K][C][positions].
 struct ConvView {
   std::int64_t k = 0, c = 0, positions = 1;
 };
@@ -46,20 +47,22 @@ GroupLayout make_group_layout(const Shape& canonical_shape, const GroupingOption
     throw Error("group size " + std::to_string(options.group_size) + ": expected 1.." +
                 std::to_string(kMaxGroupSize));
   const std::int64_t elements = element_count(canonical_shape);
-  if (elements == 0) throw Error("weight tensor of shape " + shape_string(canonical_shape) + " is empty");
+  if (elements == 0)
+    throw Error("weight tensor of shape " + shape_string(canonical_shape) + " is empty");
 
   GroupLayout layout;
   layout.canonical_shape = canonical_shape;
   const ConvView view = conv_view(canonical_shape);
   layout.out_channels = view.k;
   layout.weights_per_channel = view.c * view.positions;
-  layout.kernel_window = view.c == 1 && view.positions > 1 &&
-                         options.depthwise == DepthwiseGrouping::KernelWindow;
+  layout.kernel_window =
+      view.c == 1 && view.positions > 1 && options.depthwise == DepthwiseGrouping::KernelWindow;
   layout.row_length = layout.kernel_window ? view.positions : view.c;
   layout.effective_group_size = int(std::min<std::int64_t>(options.group_size, layout.row_length));
   const bool per_row = layout.kernel_window || options.mode == GroupingMode::PerRow;
-  layout.group_begin = per_row ? per_row_groups(elements, layout.row_length, layout.effective_group_size)
-                               : reference_groups(elements, layout.effective_group_size);
+  layout.group_begin =
+      per_row ? per_row_groups(elements, layout.row_length, layout.effective_group_size)
+              : reference_groups(elements, layout.effective_group_size);
   return layout;
 }
 
@@ -77,8 +80,10 @@ std::vector<T> reorder(const GroupLayout& layout, std::span<const T> input, bool
     for (std::int64_t c = 0; c < v.c; ++c)
       for (std::int64_t p = 0; p < v.positions; ++p) {
         const std::int64_t canonical = c * v.positions + p, grouped = p * v.c + c;
-        if (to_grouped) dst[grouped] = src[canonical];
-        else dst[canonical] = src[grouped];
+        if (to_grouped)
+          dst[grouped] = src[canonical];
+        else
+          dst[canonical] = src[grouped];
       }
   }
   return output;
@@ -96,7 +101,8 @@ std::vector<T> to_canonical_order(const GroupLayout& layout, std::span<const T> 
   return reorder(layout, grouped, false);
 }
 
-template std::vector<std::int8_t> to_grouped_order(const GroupLayout&, std::span<const std::int8_t>);
+template std::vector<std::int8_t> to_grouped_order(const GroupLayout&,
+                                                   std::span<const std::int8_t>);
 template std::vector<float> to_grouped_order(const GroupLayout&, std::span<const float>);
 template std::vector<std::int16_t> to_canonical_order(const GroupLayout&,
                                                       std::span<const std::int16_t>);

@@ -7,7 +7,8 @@
 //  - Reference (default): runs of g_eff over the whole flat array, exactly as the reference; when C
 //    is not a multiple of g_eff a group straddles two (k, h, w) rows. When the element count is not
 //    a multiple of g_eff (where the reference raises an error) the last group is shorter.
-//  - PerRow: runs of g_eff within each row of C weights; the last group of a row is shorter. This is
+//  - PerRow: runs of g_eff within each row of C weights; the last group of a row is shorter. This
+//  is
 //    what a PE computes: it never mixes two kernel positions.
 //  - Depthwise convs (C = 1, H*W > 1) would give one group per weight; instead their groups run
 //    along the kernel window: rows are the H*W taps of one channel (PerRow over [K, H*W]).
@@ -39,8 +40,8 @@ struct GroupLayout {
   std::int64_t out_channels = 0;
   std::int64_t weights_per_channel = 0;
   std::int64_t row_length = 0;
-  int effective_group_size = 0;     // g_eff
-  bool kernel_window = false;       // depthwise grouping along H*W
+  int effective_group_size = 0;           // g_eff
+  bool kernel_window = false;             // depthwise grouping along H*W
   std::vector<std::int64_t> group_begin;  // size groups + 1; last entry = element count
 
   std::int64_t group_count() const { return std::int64_t(group_begin.size()) - 1; }

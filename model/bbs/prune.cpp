@@ -17,10 +17,14 @@ PruneMethod parse_prune_method(std::string_view text) {
 
 std::string_view prune_method_name(PruneMethod method) {
   switch (method) {
-    case PruneMethod::None: return "none";
-    case PruneMethod::RoundAverage: return "round-avg";
-    case PruneMethod::ZeroPoint: return "zero-point";
-    case PruneMethod::BitFlip: return "bit-flip";
+    case PruneMethod::None:
+      return "none";
+    case PruneMethod::RoundAverage:
+      return "round-avg";
+    case PruneMethod::ZeroPoint:
+      return "zero-point";
+    case PruneMethod::BitFlip:
+      return "bit-flip";
   }
   return "?";
 }
@@ -37,11 +41,14 @@ namespace {
 GroupEncoding prune_group(std::span<const std::int8_t> group, const PruneParams& params,
                           std::span<std::int16_t> out) {
   switch (params.method) {
-    case PruneMethod::RoundAverage: return round_average_group(group, params.columns, out);
+    case PruneMethod::RoundAverage:
+      return round_average_group(group, params.columns, out);
     case PruneMethod::ZeroPoint:
       return zero_point_group(group, params.columns, params.const_bits, out);
-    case PruneMethod::BitFlip: return bit_flip_group(group, params.columns, out);
-    case PruneMethod::None: break;
+    case PruneMethod::BitFlip:
+      return bit_flip_group(group, params.columns, out);
+    case PruneMethod::None:
+      break;
   }
   return unpruned_group(group, out);
 }

@@ -6,7 +6,8 @@
 //  - ZeroPoint: for each offset o in [-2^(B-1), 2^(B-1)): v = clamp(w + o, -127, 127); L = leading
 //    zero magnitude columns; each |v| rounded to the nearest multiple of 2^(N-L) that keeps the L
 //    columns zero (ties down); candidate = result - o. Least summed squared error wins, ties keep
-//    the first offset. C = -o. Values can leave int8 (e.g. -130): stored columns + C reconstruct them.
+//    the first offset. C = -o. Values can leave int8 (e.g. -130): stored columns + C reconstruct
+//    them.
 //  - BitFlip (BitWave): sign-magnitude; all-zero magnitude columns push the prune point right;
 //    the bits after the last such column are rounded to a multiple of 2^(8 - prune point).
 // The BBS dot product of a pruned group is  sum_i W_i A_i = sum over stored columns + C * sum(A),
@@ -30,9 +31,9 @@ std::string_view prune_method_name(PruneMethod method);
 
 struct PruneParams {
   PruneMethod method = PruneMethod::None;
-  int columns = 0;          // N: bi-directional sparse (BBS) or zero (bit-flip) columns per group
-  int const_bits = 6;       // B: BBS constant width for zero-point shifting (paper 6, reference 5)
-  void validate() const;    // throws bbs::Error
+  int columns = 0;        // N: bi-directional sparse (BBS) or zero (bit-flip) columns per group
+  int const_bits = 6;     // B: BBS constant width for zero-point shifting (paper 6, reference 5)
+  void validate() const;  // throws bbs::Error
 };
 
 // Per-group metadata after pruning (what BitVert's 8-bit metadata field describes).
@@ -53,8 +54,8 @@ GroupEncoding bit_flip_group(std::span<const std::int8_t> group, int columns,
 GroupEncoding unpruned_group(std::span<const std::int8_t> group, std::span<std::int16_t> out);
 
 struct PrunedTensor {
-  std::vector<std::int16_t> values;        // grouped order
-  std::vector<GroupEncoding> encodings;    // one per group
+  std::vector<std::int16_t> values;      // grouped order
+  std::vector<GroupEncoding> encodings;  // one per group
 };
 
 // Prunes every group of a tensor held in grouped order, on `jobs` threads.

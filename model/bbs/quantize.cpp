@@ -30,8 +30,7 @@ QuantizedTensor quantize_int8(const Shape& shape, std::span<const float> weights
   QuantizedTensor q{shape, std::vector<std::int8_t>(weights.size()), {}};
   const std::size_t channels = std::size_t(shape[0]);
   const std::size_t per_channel = weights.size() / channels;
-  const double tensor_scale =
-      granularity == QuantGranularity::PerTensor ? scale_of(weights) : 0.0;
+  const double tensor_scale = granularity == QuantGranularity::PerTensor ? scale_of(weights) : 0.0;
   q.scales.resize(channels);
   for (std::size_t k = 0; k < channels; ++k) {
     const auto run = weights.subspan(k * per_channel, per_channel);

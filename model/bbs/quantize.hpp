@@ -17,7 +17,7 @@ namespace bbs {
 enum class QuantGranularity { PerChannel, PerTensor };
 
 struct QuantizedTensor {
-  Shape shape;                     // PyTorch layout
+  Shape shape;                      // PyTorch layout
   std::vector<std::int8_t> values;  // canonical (row-major) order
   std::vector<double> scales;       // one per output channel (per-tensor: the same value repeated)
 };

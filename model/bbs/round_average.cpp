@@ -1,10 +1,10 @@
 // Rounded averaging (paper Fig. 4, reference roundAvg_fc/conv):
 //   r = redundant sign columns (capped at 3), k = N - r
 //   c = round_half_even(mean_i(w_i mod 2^k));  w_i <- (w_i with low k bits cleared) | c
+#include <algorithm>
+
 #include "model/bbs/bits.hpp"
 #include "model/bbs/prune.hpp"
-
-#include <algorithm>
 
 namespace bbs {
 

@@ -47,9 +47,8 @@ std::vector<std::vector<bool>> select_sensitive_channels(
         std::min(channels, (per_layer[l] + multiple - 1) / multiple * multiple);
     std::vector<std::size_t> order(channels);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return scores[l][a] > scores[l][b];
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return scores[l][a] > scores[l][b]; });
     sensitive[l].assign(channels, false);
     for (std::size_t i = 0; i < wanted; ++i) sensitive[l][order[i]] = true;
   }

@@ -183,8 +183,8 @@ TensorRef NetworkBuilder::op(std::string name, OpKind kind, std::string op_name,
 
 TensorRef NetworkBuilder::reshape(std::string name, TensorRef x, Shape out) {
   if (element_count(out) != element_count(shape(x))) {
-    throw Error("network '" + name_ + "': reshape '" + name + "' from " +
-                shape_string(shape(x)) + " to " + shape_string(out) + " changes the size");
+    throw Error("network '" + name_ + "': reshape '" + name + "' from " + shape_string(shape(x)) +
+                " to " + shape_string(out) + " changes the size");
   }
   return op(std::move(name), OpKind::Reshape, "reshape", {x}, std::move(out));
 }

@@ -1,9 +1,8 @@
 // Graphviz export of a Network through boost::write_graphviz.
-#include <ostream>
-#include <string>
-
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
+#include <ostream>
+#include <string>
 
 #include "networks/network.hpp"
 
@@ -26,8 +25,8 @@ std::string escape(const std::string& text) {
 }
 
 std::string node_label(const Layer& layer) {
-  std::string label = escape(layer.name) + "\\n" + escape(layer.op) + " " +
-                      shape_string(layer.output_shape);
+  std::string label =
+      escape(layer.name) + "\\n" + escape(layer.op) + " " + shape_string(layer.output_shape);
   if (layer.macs > 0) label += "\\n" + std::to_string(layer.macs) + " MACs";
   return label;
 }

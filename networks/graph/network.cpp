@@ -2,12 +2,11 @@
 #include "networks/network.hpp"
 
 #include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
 #include <functional>
 #include <queue>
 #include <set>
 #include <unordered_map>
-
-#include <boost/graph/adjacency_list.hpp>
 
 namespace bbs::networks {
 namespace {
@@ -20,8 +19,8 @@ Graph make_graph(const std::string& network, const std::vector<Layer>& layers) {
     for (std::size_t from : layers[to].inputs) {
       if (from >= layers.size()) {
         throw Error("network '" + network + "': layer '" + layers[to].name + "' reads input #" +
-                    std::to_string(from) + ", but there are only " +
-                    std::to_string(layers.size()) + " layers");
+                    std::to_string(from) + ", but there are only " + std::to_string(layers.size()) +
+                    " layers");
       }
       boost::add_edge(from, to, graph);
     }
@@ -73,17 +72,28 @@ void check_unique_names(const std::string& network, const std::vector<Layer>& la
 
 std::string_view op_kind_name(OpKind kind) {
   switch (kind) {
-    case OpKind::Input: return "input";
-    case OpKind::Conv: return "conv";
-    case OpKind::Linear: return "linear";
-    case OpKind::MatMul: return "matmul";
-    case OpKind::Embedding: return "embedding";
-    case OpKind::Elementwise: return "elementwise";
-    case OpKind::Pool: return "pool";
-    case OpKind::Norm: return "norm";
-    case OpKind::Softmax: return "softmax";
-    case OpKind::Reshape: return "reshape";
-    case OpKind::Concat: return "concat";
+    case OpKind::Input:
+      return "input";
+    case OpKind::Conv:
+      return "conv";
+    case OpKind::Linear:
+      return "linear";
+    case OpKind::MatMul:
+      return "matmul";
+    case OpKind::Embedding:
+      return "embedding";
+    case OpKind::Elementwise:
+      return "elementwise";
+    case OpKind::Pool:
+      return "pool";
+    case OpKind::Norm:
+      return "norm";
+    case OpKind::Softmax:
+      return "softmax";
+    case OpKind::Reshape:
+      return "reshape";
+    case OpKind::Concat:
+      return "concat";
   }
   return "?";
 }

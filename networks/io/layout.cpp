@@ -71,7 +71,8 @@ Shape canonical_shape(const TensorInfo& info, WeightLayout layout) {
 }
 
 template <typename T>
-std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::span<const T> stored) {
+std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout,
+                            std::span<const T> stored) {
   if (!needs_reorder(info, layout)) return {stored.begin(), stored.end()};
   return keras_to_canonical(stored, info.shape, keras_kind(info));
 }

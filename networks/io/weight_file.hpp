@@ -2,8 +2,8 @@
 //
 // A WeightFile lists the tensors of a file and hands out read-only views of their raw
 // little-endian bytes. Safetensors files are memory-mapped, so a large checkpoint is never copied;
-// a .npy file holds one tensor, named after the file stem. Every structural problem (truncated data,
-// a header that lies about sizes or offsets, unknown dtype, non-C-order arrays, ...) throws
+// a .npy file holds one tensor, named after the file stem. Every structural problem (truncated
+// data, a header that lies about sizes or offsets, unknown dtype, non-C-order arrays, ...) throws
 // bbs::Error with a message that names the file and the problem.
 #pragma once
 

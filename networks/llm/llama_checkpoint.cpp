@@ -1,8 +1,7 @@
 // Llama checkpoints: config parsing (Hugging Face or llama2.c keys), shard discovery, weights.
 #include <fstream>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "networks/io/weight_file.hpp"
 #include "networks/llm.hpp"
@@ -52,8 +51,8 @@ ParsedConfig parse_config(const json& c, const std::string& source) {
     config.intermediate_size = positive_int(c, source, "hidden_dim");
     config.num_layers = positive_int(c, source, "n_layers");
     config.num_heads = positive_int(c, source, "n_heads");
-    config.num_kv_heads = c.contains("n_kv_heads") ? positive_int(c, source, "n_kv_heads")
-                                                   : config.num_heads;
+    config.num_kv_heads =
+        c.contains("n_kv_heads") ? positive_int(c, source, "n_kv_heads") : config.num_heads;
     config.vocab_size = positive_int(c, source, "vocab_size");
     config.tie_word_embeddings = flag(c, "shared_classifier", true);
     return {config, &llama2c_names()};
@@ -133,7 +132,7 @@ LlmCheckpoint load_llama_checkpoint(const fs::path& path, const Workload& worklo
   }
   if (path.filename().string().ends_with(".index.json")) {
     return load_llama_checkpoint_files(path.parent_path() / "config.json", shards_from_index(path),
-                                 workload, options);
+                                       workload, options);
   }
   const fs::path beside = path.parent_path() / "config.json";
   if (fs::exists(beside)) return load_llama_checkpoint_files(beside, {path}, workload, options);

@@ -24,8 +24,8 @@ TensorRef with_cache(NetworkBuilder& b, const std::string& cache_name, TensorRef
   return b.op(cache_name + ".append", OpKind::Concat, "concat", {cache, fresh}, all);
 }
 
-TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p,
-                        const LlamaNames& n, const LlamaConfig& c, std::int64_t past_tokens) {
+TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p, const LlamaNames& n,
+                        const LlamaConfig& c, std::int64_t past_tokens) {
   const std::int64_t head_dim = c.hidden_size / c.num_heads;
   const Shape s = b.shape(x);
   TensorRef h = b.layer_norm(p + n.attn_norm, "rmsnorm", x, false);
@@ -36,7 +36,7 @@ TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p,
   k = with_cache(b, p + "k_cache", b.elementwise(p + "k.rope", "rope", {k}), past_tokens);
   v = with_cache(b, p + "v_cache", v, past_tokens);
   h = builders::attention_core(b, p + "attention", q, k, v,
-                          {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim});
+                               {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim});
   h = b.linear(p + n.o, h, c.hidden_size, false);
   x = b.elementwise(p + "attention.add", "add", {x, h});
   h = b.layer_norm(p + n.ffn_norm, "rmsnorm", x, false);
@@ -50,22 +50,36 @@ TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p,
 }  // namespace
 
 const LlamaNames& hugging_face_llama_names() {
-  static const LlamaNames names{
-      "model.embed_tokens.weight",  "model.layers.{}.",          "self_attn.q_proj.weight",
-      "self_attn.k_proj.weight",    "self_attn.v_proj.weight",   "self_attn.o_proj.weight",
-      "mlp.gate_proj.weight",       "mlp.up_proj.weight",        "mlp.down_proj.weight",
-      "input_layernorm",            "post_attention_layernorm",  "model.norm",
-      "lm_head.weight"};
+  static const LlamaNames names{"model.embed_tokens.weight",
+                                "model.layers.{}.",
+                                "self_attn.q_proj.weight",
+                                "self_attn.k_proj.weight",
+                                "self_attn.v_proj.weight",
+                                "self_attn.o_proj.weight",
+                                "mlp.gate_proj.weight",
+                                "mlp.up_proj.weight",
+                                "mlp.down_proj.weight",
+                                "input_layernorm",
+                                "post_attention_layernorm",
+                                "model.norm",
+                                "lm_head.weight"};
   return names;
 }
 
 const LlamaNames& llama2c_names() {
-  static const LlamaNames names{
-      "tok_embeddings.weight",   "layers.{}.",              "attention.wq.weight",
-      "attention.wk.weight",     "attention.wv.weight",     "attention.wo.weight",
-      "feed_forward.w1.weight",  "feed_forward.w3.weight",  "feed_forward.w2.weight",
-      "attention_norm",          "ffn_norm",                "norm",
-      "output.weight"};
+  static const LlamaNames names{"tok_embeddings.weight",
+                                "layers.{}.",
+                                "attention.wq.weight",
+                                "attention.wk.weight",
+                                "attention.wv.weight",
+                                "attention.wo.weight",
+                                "feed_forward.w1.weight",
+                                "feed_forward.w3.weight",
+                                "feed_forward.w2.weight",
+                                "attention_norm",
+                                "ffn_norm",
+                                "norm",
+                                "output.weight"};
   return names;
 }
 

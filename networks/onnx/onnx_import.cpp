@@ -1,16 +1,16 @@
 // ONNX -> Network: parse, check, infer shapes, then one builder call per node.
 #include "networks/onnx_import.hpp"
 
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
-
-#include <onnx/checker.h>
-#include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
 
 #include "networks/graph/builder.hpp"
 #include "networks/onnx/onnx_weights.hpp"
@@ -53,8 +53,9 @@ std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
   if (!in) throw Error(path.string() + ": cannot open the ONNX file");
   auto model = std::make_shared<onnx::ModelProto>();
   if (!model->ParseFromIstream(&in) || model->graph().node_size() == 0) {
-    throw Error(path.string() + ": not an ONNX model (the protobuf does not parse as a ModelProto "
-                                "with a graph)");
+    throw Error(path.string() +
+                ": not an ONNX model (the protobuf does not parse as a ModelProto "
+                "with a graph)");
   }
   // libonnx 1.12 checks IR <= 8; newer models are imported unchecked.
   if (model->ir_version() <= 8) {
@@ -100,8 +101,7 @@ class Importer {
     }
     for (int i = 0; i < graph.node_size(); ++i) add_node(graph.node(i), i);
     Network network = std::move(builder_).build();
-    return {std::move(network),
-            make_onnx_weights(path_, std::move(model_), std::move(bindings_))};
+    return {std::move(network), make_onnx_weights(path_, std::move(model_), std::move(bindings_))};
   }
 
  private:
@@ -151,8 +151,8 @@ class Importer {
   }
 
   std::string layer_name(const onnx::NodeProto& node, int index) {
-    std::string name = node.name().empty() ? node.op_type() + "_" + std::to_string(index)
-                                           : node.name();
+    std::string name =
+        node.name().empty() ? node.op_type() + "_" + std::to_string(index) : node.name();
     while (!used_names_.insert(name).second) name += "_" + std::to_string(index);
     return name;
   }

@@ -1,8 +1,8 @@
 #include "networks/onnx/onnx_weights.hpp"
 
-#include <cstring>
-
 #include <onnx/onnx_pb.h>
+
+#include <cstring>
 
 #include "networks/weights/layout.hpp"
 
@@ -35,13 +35,15 @@ std::vector<float> float_values(const onnx::TensorProto& t, const std::string& f
       if (!t.raw_data().empty()) return raw_values<float>(t.raw_data());
       return {t.float_data().begin(), t.float_data().end()};
     case onnx::TensorProto_DataType_DOUBLE: {
-      const std::vector<double> wide = t.raw_data().empty()
-          ? std::vector<double>(t.double_data().begin(), t.double_data().end())
-          : raw_values<double>(t.raw_data());
+      const std::vector<double> wide =
+          t.raw_data().empty() ? std::vector<double>(t.double_data().begin(), t.double_data().end())
+                               : raw_values<double>(t.raw_data());
       return {wide.begin(), wide.end()};
     }
-    case onnx::TensorProto_DataType_FLOAT16: return half_values(t, half_to_float);
-    case onnx::TensorProto_DataType_BFLOAT16: return half_values(t, bfloat16_to_float);
+    case onnx::TensorProto_DataType_FLOAT16:
+      return half_values(t, half_to_float);
+    case onnx::TensorProto_DataType_BFLOAT16:
+      return half_values(t, bfloat16_to_float);
     default:
       throw Error(file + ": initializer '" + t.name() + "' has ONNX data type " +
                   std::to_string(t.data_type()) + ", not a floating-point type");
@@ -95,9 +97,9 @@ class OnnxWeights final : public WeightSource {
 
 }  // namespace
 
-std::shared_ptr<const WeightSource> make_onnx_weights(
-    std::filesystem::path path, std::shared_ptr<const onnx::ModelProto> model,
-    std::map<std::string, OnnxBinding> bindings) {
+std::shared_ptr<const WeightSource> make_onnx_weights(std::filesystem::path path,
+                                                      std::shared_ptr<const onnx::ModelProto> model,
+                                                      std::map<std::string, OnnxBinding> bindings) {
   return std::make_shared<OnnxWeights>(std::move(path), std::move(model), std::move(bindings));
 }
 

@@ -20,8 +20,8 @@ struct OnnxBinding {
 };
 
 // `bindings` is keyed by the layer's weight name.
-std::shared_ptr<const WeightSource> make_onnx_weights(
-    std::filesystem::path path, std::shared_ptr<const onnx::ModelProto> model,
-    std::map<std::string, OnnxBinding> bindings);
+std::shared_ptr<const WeightSource> make_onnx_weights(std::filesystem::path path,
+                                                      std::shared_ptr<const onnx::ModelProto> model,
+                                                      std::map<std::string, OnnxBinding> bindings);
 
 }  // namespace bbs::networks

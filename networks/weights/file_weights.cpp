@@ -117,10 +117,10 @@ std::optional<Binding> bind(const Layer& layer, const std::map<std::string, File
   }
   const Shape expected = file_shape(layer, tensor_layout);
   if (actual != expected) {
-    throw Error(files[it->second.file].path().string() + ": tensor '" + it->first +
-                "' has shape " + shape_string(actual) + ", but layer '" + layer.name +
-                "' expects " + shape_string(expected) + " (" +
-                std::string(tensor_layout_name(tensor_layout)) + " layout)");
+    throw Error(files[it->second.file].path().string() + ": tensor '" + it->first + "' has shape " +
+                shape_string(actual) + ", but layer '" + layer.name + "' expects " +
+                shape_string(expected) + " (" + std::string(tensor_layout_name(tensor_layout)) +
+                " layout)");
   }
   return Binding{it->second.file, it->first, tensor_layout};
 }
@@ -137,9 +137,12 @@ WeightLayout parse_weight_layout(std::string_view text) {
 
 std::string_view weight_layout_name(WeightLayout layout) {
   switch (layout) {
-    case WeightLayout::Auto: return "auto";
-    case WeightLayout::PyTorch: return "pytorch";
-    case WeightLayout::Keras: return "keras";
+    case WeightLayout::Auto:
+      return "auto";
+    case WeightLayout::PyTorch:
+      return "pytorch";
+    case WeightLayout::Keras:
+      return "keras";
   }
   return "?";
 }
@@ -173,8 +176,8 @@ AttachedWeights attach_weights(const Network& network,
 
   if (!options.allow_unmatched &&
       (!match.unmatched_layers.empty() || !match.unmatched_tensors.empty())) {
-    std::string message = file_list(paths) + ": weights do not match network '" +
-                          network.name() + "'";
+    std::string message =
+        file_list(paths) + ": weights do not match network '" + network.name() + "'";
     if (!match.unmatched_layers.empty()) {
       message += "; " + std::to_string(match.unmatched_layers.size()) +
                  " weight layer(s) without a tensor: " + list(match.unmatched_layers);

@@ -16,23 +16,30 @@ TensorLayout keras_layout_of(const Layer& layer) {
 Shape file_shape(const Layer& layer, TensorLayout layout) {
   const Shape& w = layer.weight.value().shape;
   switch (layout) {
-    case TensorLayout::PyTorch: return w;
-    case TensorLayout::KerasConv: return {w[2], w[3], w[1], w[0]};
+    case TensorLayout::PyTorch:
+      return w;
+    case TensorLayout::KerasConv:
+      return {w[2], w[3], w[1], w[0]};
     case TensorLayout::KerasDepthwise: {
       const std::int64_t channels = layer.conv->groups;
       return {w[2], w[3], channels, w[0] / channels};
     }
-    case TensorLayout::KerasDense: return {w[1], w[0]};
+    case TensorLayout::KerasDense:
+      return {w[1], w[0]};
   }
   return w;
 }
 
 std::string_view tensor_layout_name(TensorLayout layout) {
   switch (layout) {
-    case TensorLayout::PyTorch: return "PyTorch";
-    case TensorLayout::KerasConv: return "Keras conv [R,S,C,K]";
-    case TensorLayout::KerasDepthwise: return "Keras depthwise [R,S,C,M]";
-    case TensorLayout::KerasDense: return "Keras dense [in,out]";
+    case TensorLayout::PyTorch:
+      return "PyTorch";
+    case TensorLayout::KerasConv:
+      return "Keras conv [R,S,C,K]";
+    case TensorLayout::KerasDepthwise:
+      return "Keras depthwise [R,S,C,M]";
+    case TensorLayout::KerasDense:
+      return "Keras dense [in,out]";
   }
   return "?";
 }
@@ -40,7 +47,8 @@ std::string_view tensor_layout_name(TensorLayout layout) {
 std::vector<float> to_canonical(std::vector<float> values, const Layer& layer,
                                 TensorLayout layout) {
   switch (layout) {
-    case TensorLayout::PyTorch: return values;
+    case TensorLayout::PyTorch:
+      return values;
     case TensorLayout::KerasConv:
       return io::keras_to_canonical<float>(values, file_shape(layer, layout), io::KerasKind::Conv);
     case TensorLayout::KerasDepthwise:

@@ -15,8 +15,8 @@ TensorRef conv_bn_act(NetworkBuilder& b, TensorRef x, const std::string& conv_we
 TensorRef attention_core(NetworkBuilder& b, const std::string& prefix, TensorRef q, TensorRef k,
                          TensorRef v, const AttentionShape& s) {
   const MatMulGeometry scores{s.batch * s.heads, s.q_tokens, s.head_dim, s.kv_tokens};
-  TensorRef logits = b.matmul(prefix + ".scores", q, k, scores,
-                              {s.batch, s.heads, s.q_tokens, s.kv_tokens});
+  TensorRef logits =
+      b.matmul(prefix + ".scores", q, k, scores, {s.batch, s.heads, s.q_tokens, s.kv_tokens});
   TensorRef probs = b.softmax(prefix + ".softmax", logits);
   const MatMulGeometry context{s.batch * s.heads, s.q_tokens, s.kv_tokens, s.head_dim};
   return b.matmul(prefix + ".context", probs, v, context,

@@ -10,12 +10,12 @@ namespace bbs::networks::builders {
 namespace {
 
 // conv (+bias) -> per-channel scale -> optional ReLU.
-TensorRef conv_scale(NetworkBuilder& b, TensorRef x, const std::string& scope,
-                     std::int64_t out, std::int64_t kernel, std::int64_t stride, bool relu) {
+TensorRef conv_scale(NetworkBuilder& b, TensorRef x, const std::string& scope, std::int64_t out,
+                     std::int64_t kernel, std::int64_t stride, bool relu) {
   const std::int64_t padding = stride == 1 ? kernel / 2 : 0;  // 'same' / 'valid'
-  TensorRef y = tf_conv(b, x, scope + "/conv/filters",
-                        {.out_channels = out, .kernel = kernel, .stride = stride,
-                         .padding = padding, .bias = true});
+  TensorRef y = tf_conv(
+      b, x, scope + "/conv/filters",
+      {.out_channels = out, .kernel = kernel, .stride = stride, .padding = padding, .bias = true});
   y = b.elementwise(dotted(scope) + ".scale", "scale", {y}, 2 * out);
   return relu ? b.elementwise(dotted(scope) + ".relu", "relu", {y}) : y;
 }
@@ -45,10 +45,10 @@ Network face_recognition(const std::string& name, const Workload& w) {
     bool down;
   };
   constexpr Block kBlocks[] = {
-      {"conv32_1", 32, false},   {"conv32_2", 32, false},      {"conv32_3", 32, false},
-      {"conv64_down", 64, true}, {"conv64_1", 64, false},      {"conv64_2", 64, false},
-      {"conv64_3", 64, false},   {"conv128_down", 128, true},  {"conv128_1", 128, false},
-      {"conv128_2", 128, false}, {"conv256_down", 256, true},  {"conv256_1", 256, false},
+      {"conv32_1", 32, false},   {"conv32_2", 32, false},        {"conv32_3", 32, false},
+      {"conv64_down", 64, true}, {"conv64_1", 64, false},        {"conv64_2", 64, false},
+      {"conv64_3", 64, false},   {"conv128_down", 128, true},    {"conv128_1", 128, false},
+      {"conv128_2", 128, false}, {"conv256_down", 256, true},    {"conv256_1", 256, false},
       {"conv256_2", 256, false}, {"conv256_down_out", 256, true}};
   for (const Block& block : kBlocks) x = residual(b, x, block.scope, block.channels, block.down);
   const Shape s = b.shape(x);

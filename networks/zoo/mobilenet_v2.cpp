@@ -10,8 +10,8 @@ namespace {
 struct StageSetting {
   std::int64_t expansion, channels, blocks, stride;
 };
-constexpr StageSetting kStages[] = {{1, 16, 1, 1},  {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
-                                    {6, 96, 3, 1},  {6, 160, 3, 2}, {6, 320, 1, 1}};
+constexpr StageSetting kStages[] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
+                                    {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
 
 // Inverted residual block number `block` (features.<block+1>): [1x1 expand] -> 3x3 depthwise ->
 // 1x1 project, with a residual add when the shape is kept.
@@ -25,15 +25,15 @@ TensorRef inverted_residual(NetworkBuilder& b, TensorRef x, int block, std::int6
   TensorRef y = x;
   int index = 0;  // position in the block's `conv` Sequential
   if (expansion != 1) {
-    y = conv_bn_act(b, y, prefix + "0.0.weight", prefix + "0.1", {.out_channels = hidden},
-                    "relu6", keras + "expand/kernel");
+    y = conv_bn_act(b, y, prefix + "0.0.weight", prefix + "0.1", {.out_channels = hidden}, "relu6",
+                    keras + "expand/kernel");
     index = 1;
   }
   const std::string dw = prefix + std::to_string(index);
-  y = conv_bn_act(b, y, dw + ".0.weight", dw + ".1",
-                  {.out_channels = hidden, .kernel = 3, .stride = stride, .padding = 1,
-                   .groups = hidden},
-                  "relu6", keras + "depthwise/depthwise_kernel");
+  y = conv_bn_act(
+      b, y, dw + ".0.weight", dw + ".1",
+      {.out_channels = hidden, .kernel = 3, .stride = stride, .padding = 1, .groups = hidden},
+      "relu6", keras + "depthwise/depthwise_kernel");
   y = conv_bn_act(b, y, prefix + std::to_string(index + 1) + ".weight",
                   prefix + std::to_string(index + 2), {.out_channels = out_channels}, "",
                   keras + "project/kernel");

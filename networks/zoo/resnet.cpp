@@ -11,14 +11,14 @@ namespace {
 TensorRef residual_branch(NetworkBuilder& b, TensorRef x, const std::string& prefix,
                           std::int64_t width, std::int64_t stride, bool bottleneck) {
   if (!bottleneck) {
-    TensorRef y = conv_bn_act(b, x, prefix + ".conv1.weight", prefix + ".bn1",
-                              {.out_channels = width, .kernel = 3, .stride = stride, .padding = 1},
-                              "relu");
+    TensorRef y =
+        conv_bn_act(b, x, prefix + ".conv1.weight", prefix + ".bn1",
+                    {.out_channels = width, .kernel = 3, .stride = stride, .padding = 1}, "relu");
     return conv_bn_act(b, y, prefix + ".conv2.weight", prefix + ".bn2",
                        {.out_channels = width, .kernel = 3, .padding = 1}, "");
   }
-  TensorRef y = conv_bn_act(b, x, prefix + ".conv1.weight", prefix + ".bn1",
-                            {.out_channels = width}, "relu");
+  TensorRef y =
+      conv_bn_act(b, x, prefix + ".conv1.weight", prefix + ".bn1", {.out_channels = width}, "relu");
   y = conv_bn_act(b, y, prefix + ".conv2.weight", prefix + ".bn2",
                   {.out_channels = width, .kernel = 3, .stride = stride, .padding = 1}, "relu");
   return conv_bn_act(b, y, prefix + ".conv3.weight", prefix + ".bn3", {.out_channels = 4 * width},
@@ -27,8 +27,8 @@ TensorRef residual_branch(NetworkBuilder& b, TensorRef x, const std::string& pre
 
 TensorRef add_relu(NetworkBuilder& b, const std::string& prefix, TensorRef branch,
                    TensorRef shortcut) {
-  return b.elementwise(prefix + ".relu", "relu", {b.elementwise(prefix + ".add", "add",
-                                                                {branch, shortcut})});
+  return b.elementwise(prefix + ".relu", "relu",
+                       {b.elementwise(prefix + ".add", "add", {branch, shortcut})});
 }
 
 // avgpool over the whole map -> flatten -> fully connected `fc_weight` (with bias).

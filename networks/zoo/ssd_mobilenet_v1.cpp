@@ -12,17 +12,20 @@ namespace {
 TensorRef pointwise(NetworkBuilder& b, TensorRef x, const std::string& scope, std::int64_t out,
                     std::int64_t kernel, std::int64_t stride) {
   TensorRef y = tf_conv(b, x, scope + "/weights",
-                        {.out_channels = out, .kernel = kernel, .stride = stride,
-                         .padding = kernel / 2, .bias = true});
+                        {.out_channels = out,
+                         .kernel = kernel,
+                         .stride = stride,
+                         .padding = kernel / 2,
+                         .bias = true});
   return b.elementwise(dotted(scope) + ".relu6", "relu6", {y});
 }
 
 // depthwise 3x3 -> batch norm -> ReLU6.
 TensorRef depthwise(NetworkBuilder& b, TensorRef x, const std::string& scope, std::int64_t stride) {
   const std::int64_t channels = b.shape(x)[1];
-  TensorRef y = tf_conv(b, x, scope + "/depthwise_weights",
-                        {.out_channels = channels, .kernel = 3, .stride = stride, .padding = 1,
-                         .groups = channels});
+  TensorRef y = tf_conv(
+      b, x, scope + "/depthwise_weights",
+      {.out_channels = channels, .kernel = 3, .stride = stride, .padding = 1, .groups = channels});
   y = b.batch_norm(dotted(scope) + ".BatchNorm", y);
   return b.elementwise(dotted(scope) + ".relu6", "relu6", {y});
 }
@@ -37,7 +40,7 @@ void box_predictor(NetworkBuilder& b, TensorRef x, int index, std::int64_t ancho
 }  // namespace
 
 Network ssd_mobilenet_v1(const std::string& name, const Workload& w) {
-  constexpr std::int64_t kPointwiseChannels[] = {64,  128, 128, 256, 256, 512, 512,
+  constexpr std::int64_t kPointwiseChannels[] = {64,  128, 128, 256, 256,  512, 512,
                                                  512, 512, 512, 512, 1024, 1024};
   NetworkBuilder b(name);
   TensorRef x = b.input("image", {w.batch, 3, w.image_size, w.image_size});

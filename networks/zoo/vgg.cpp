@@ -6,8 +6,9 @@ namespace bbs::networks::builders {
 
 Network vgg16(const std::string& name, const Workload& w) {
   constexpr std::int64_t kMaxPool = 0;
-  constexpr std::int64_t kConfig[] = {64,  64,  kMaxPool, 128, 128, kMaxPool, 256, 256, 256,
-                                      kMaxPool, 512, 512, 512, kMaxPool, 512, 512, 512, kMaxPool};
+  constexpr std::int64_t kConfig[] = {64,  64,       kMaxPool, 128,      128, kMaxPool,
+                                      256, 256,      256,      kMaxPool, 512, 512,
+                                      512, kMaxPool, 512,      512,      512, kMaxPool};
   NetworkBuilder b(name);
   TensorRef x = b.input("image", {w.batch, 3, w.image_size, w.image_size});
   int index = 0;  // position in torchvision's `features` Sequential

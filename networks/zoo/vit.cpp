@@ -8,8 +8,7 @@
 namespace bbs::networks::builders {
 namespace {
 
-TensorRef vit_block(NetworkBuilder& b, TensorRef x, const std::string& prefix,
-                    const VitConfig& c) {
+TensorRef vit_block(NetworkBuilder& b, TensorRef x, const std::string& prefix, const VitConfig& c) {
   const Shape tokens = b.shape(x);  // [batch, tokens, dim]
   TensorRef h = b.layer_norm(prefix + ".norm1", "layernorm", x, true);
   TensorRef qkv = b.linear(prefix + ".attn.qkv.weight", h, 3 * c.dim, true);

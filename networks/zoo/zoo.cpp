@@ -1,10 +1,11 @@
 // The zoo registry: names, descriptions, default workloads, and which builder makes each network.
+#include "networks/zoo.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <functional>
 
 #include "networks/llm/llama_graph.hpp"
-#include "networks/zoo.hpp"
 #include "networks/zoo/families.hpp"
 
 namespace bbs::networks {
@@ -23,12 +24,20 @@ Workload text(std::int64_t tokens) {
 }
 
 // Meta-Llama-3-8B config.json.
-constexpr LlamaConfig kLlama3_8B{.hidden_size = 4096, .intermediate_size = 14336,
-                                 .num_layers = 32, .num_heads = 32, .num_kv_heads = 8,
-                                 .vocab_size = 128256, .tie_word_embeddings = false};
+constexpr LlamaConfig kLlama3_8B{.hidden_size = 4096,
+                                 .intermediate_size = 14336,
+                                 .num_layers = 32,
+                                 .num_heads = 32,
+                                 .num_kv_heads = 8,
+                                 .vocab_size = 128256,
+                                 .tie_word_embeddings = false};
 // llama2.c stories260K (the config in the shared file's __metadata__).
-constexpr LlamaConfig kStories260K{.hidden_size = 64, .intermediate_size = 172, .num_layers = 5,
-                                   .num_heads = 8, .num_kv_heads = 4, .vocab_size = 512,
+constexpr LlamaConfig kStories260K{.hidden_size = 64,
+                                   .intermediate_size = 172,
+                                   .num_layers = 5,
+                                   .num_heads = 8,
+                                   .num_kv_heads = 4,
+                                   .vocab_size = 512,
                                    .tie_word_embeddings = true};
 
 const std::vector<Model>& models() {
@@ -60,11 +69,11 @@ const std::vector<Model>& models() {
         [](const std::string& n, const Workload& w) { return vit(n, VitConfig{}, w); });
     add("bert_base_mrpc", "bert", "BERT-base, GLUE MRPC, 2 labels (Hugging Face names)", text(128),
         "", [](const std::string& n, const Workload& w) { return bert_base(n, 2, w); });
-    add("bert_base_sst2", "bert", "BERT-base, GLUE SST-2, 2 labels (Hugging Face names)",
-        text(128), "", [](const std::string& n, const Workload& w) { return bert_base(n, 2, w); });
+    add("bert_base_sst2", "bert", "BERT-base, GLUE SST-2, 2 labels (Hugging Face names)", text(128),
+        "", [](const std::string& n, const Workload& w) { return bert_base(n, 2, w); });
     // Large language model.
-    add("llama3_8b", "llm", "Llama-3-8B decoder, prefill or decode (Hugging Face names)",
-        text(128), "", [](const std::string& n, const Workload& w) {
+    add("llama3_8b", "llm", "Llama-3-8B decoder, prefill or decode (Hugging Face names)", text(128),
+        "", [](const std::string& n, const Workload& w) {
           return llama(n, kLlama3_8B, hugging_face_llama_names(), w);
         });
     // More CNNs.

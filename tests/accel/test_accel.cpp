@@ -93,8 +93,8 @@ TEST(StepRecords, PerDesignStepsOfOneGroup) {
 
 TEST(StepRecords, RowsRunInLockstep) {
   // 3 channels x 1 group with steps 2, 5, 3 (popcounts of 3, 31, 7).
-  const auto r = build_step_records(linear(1, 3, 1), values({3, 31, 7}), 16,
-                                    StepKind::PragmaticTerms);
+  const auto r =
+      build_step_records(linear(1, 3, 1), values({3, 31, 7}), 16, StepKind::PragmaticTerms);
   const LockstepSums two_rows = r->lockstep(2);  // tiles {2, 5} -> 5 and {3} -> 3
   EXPECT_DOUBLE_EQ(two_rows.tile_cycles, 8);
   EXPECT_DOUBLE_EQ(two_rows.row_cycles, 10);
@@ -157,7 +157,8 @@ HardwareConfig design_config(const std::string& design) {
   if (design == "pragmatic" || design == "bitwave") hw.lanes = 8;
   if (design == "bitlet") hw.lanes = 32;
   if (design == "bit-parallel") hw.lanes = 1;
-  if (design == "bitvert") hw.pruning = "zero-point", hw.pruned_columns = 4, hw.sensitive_fraction = 0.2;
+  if (design == "bitvert")
+    hw.pruning = "zero-point", hw.pruned_columns = 4, hw.sensitive_fraction = 0.2;
   if (design == "bitwave") hw.pruning = "bit-flip", hw.pruned_columns = 3;
   return hw;
 }
@@ -172,8 +173,7 @@ WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t 
   return t;
 }
 
-class EveryDesign
-    : public ::testing::TestWithParam<std::tuple<std::string, Fidelity>> {};
+class EveryDesign : public ::testing::TestWithParam<std::tuple<std::string, Fidelity>> {};
 
 TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
   const auto [design, fidelity] = GetParam();
@@ -201,11 +201,11 @@ TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
   EXPECT_TRUE(check.ok()) << check.first_problem;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Designs, EveryDesign,
-    ::testing::Combine(::testing::Values("stripes", "pragmatic", "bitlet", "bitwave", "bitvert",
-                                         "bit-parallel"),
-                       ::testing::Values(Fidelity::BitSim, Fidelity::Corrected)));
+INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
+                         ::testing::Combine(::testing::Values("stripes", "pragmatic", "bitlet",
+                                                              "bitwave", "bitvert", "bit-parallel"),
+                                            ::testing::Values(Fidelity::BitSim,
+                                                              Fidelity::Corrected)));
 
 TEST(Schedule, DetectsAWrongCycleCount) {
   // Pragmatic on {7, 1}: 3 terms for 7 -> 3 cycles; a record claiming 2 would be caught.

@@ -22,7 +22,7 @@ TEST(GroupBits, HandCountedExample) {
   EXPECT_EQ(g.all_zero_columns(), 0);
   EXPECT_EQ(g.all_one_columns(), 1);  // column 2^2
   EXPECT_EQ(g.redundant_columns, 0);
-  EXPECT_EQ(g.effectual_bits, 12);    // 4 + 3 + 2 + 3
+  EXPECT_EQ(g.effectual_bits, 12);  // 4 + 3 + 2 + 3
   EXPECT_EQ(g.max_effectual_bits, 4);
   EXPECT_EQ(g.max_sign_mag_bits, 4);
   EXPECT_EQ(g.max_column_ones(), 4);
@@ -101,7 +101,7 @@ TEST(Bits, RoundHalfEvenRatio) {
 
 TEST(Bits, NearestMultipleTiesDownAndRespectsTheCap) {
   EXPECT_EQ(bits::nearest_multiple(67, 3, 120), 64);
-  EXPECT_EQ(bits::nearest_multiple(60, 3, 120), 56);   // tie
+  EXPECT_EQ(bits::nearest_multiple(60, 3, 120), 56);  // tie
   EXPECT_EQ(bits::nearest_multiple(61, 3, 120), 64);
   EXPECT_EQ(bits::nearest_multiple(127, 4, 112), 112);  // 128 is out of range
 }

@@ -102,8 +102,10 @@ std::vector<std::int8_t> random_group(std::mt19937& rng, int size, int style) {
   std::uniform_int_distribution<int> uniform(-128, 127);
   std::normal_distribution<double> normal(0.0, style == 1 ? 20.0 : 4.0);
   for (auto& w : g) {
-    if (style == 0) w = std::int8_t(uniform(rng));
-    else w = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
+    if (style == 0)
+      w = std::int8_t(uniform(rng));
+    else
+      w = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
   }
   if (style == 3) g[0] = -128;  // the int8 corner the reference maps specially
   if (style == 4) std::fill(g.begin(), g.end(), std::int8_t{0});

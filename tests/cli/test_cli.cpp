@@ -43,8 +43,10 @@ struct RunResult {
 std::string quoted(const std::string& text) {
   std::string q = "'";
   for (char c : text) {
-    if (c == '\'') q += "'\\''";
-    else q += c;
+    if (c == '\'')
+      q += "'\\''";
+    else
+      q += c;
   }
   return q + "'";
 }
@@ -102,7 +104,8 @@ class CliTest : public ::testing::Test {
     }
     std::array<char, 4096> buffer{};
     std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+      result.out.append(buffer.data(), n);
     const int status = ::pclose(pipe);
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     result.err = read_file(err_path);
@@ -277,9 +280,9 @@ TEST_F(CliTest, PruneFloatSafetensorsKeepsNamesShapesDtypesAndBiases) {
   };
   io::write_safetensors(path("model.safetensors"), tensors, {{"layout", "PyTorch"}});
 
-  const RunResult r = run("prune -i " + quoted(path("model.safetensors")) + " -o " +
-                          quoted(path("pruned.safetensors")) +
-                          " --method round-avg --columns 2 --format json");
+  const RunResult r =
+      run("prune -i " + quoted(path("model.safetensors")) + " -o " +
+          quoted(path("pruned.safetensors")) + " --method round-avg --columns 2 --format json");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const json report = parse_json(r);
   EXPECT_EQ(report[kSummaryTable].at(0)["layers"], 3);
@@ -336,9 +339,8 @@ TEST_F(CliTest, PruneFloatSafetensorsKeepsNamesShapesDtypesAndBiases) {
 TEST_F(CliTest, PruneFloatNpyWritesFloat32) {
   const auto w = random_floats(16 * 32, 0.1f, 7);
   io::write_npy(path("fc.npy"), io::make_tensor("fc", {16, 32}, w));
-  const RunResult r =
-      run("prune -i " + quoted(path("fc.npy")) + " -o " + quoted(path("fc_out.npy")) +
-          " --method zero-point");
+  const RunResult r = run("prune -i " + quoted(path("fc.npy")) + " -o " +
+                          quoted(path("fc_out.npy")) + " --method zero-point");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const auto out = io::WeightFile::open(path("fc_out.npy"));
   EXPECT_EQ(out.format(), io::FileFormat::Npy);
@@ -410,9 +412,9 @@ TEST_F(CliTest, PruneInt8ConvNpyKeepsShape) {
   io::write_npy(path("conv.npy"), io::make_tensor("conv", {6, 20, 3, 3}, values));
   for (const char* method : {"round-avg", "zero-point", "bit-flip"}) {
     SCOPED_TRACE(method);
-    const RunResult r = run("prune -i " + quoted(path("conv.npy")) + " -o " +
-                            quoted(path("out.npy")) + " --method " + method +
-                            " --group-size 8 --format json");
+    const RunResult r =
+        run("prune -i " + quoted(path("conv.npy")) + " -o " + quoted(path("out.npy")) +
+            " --method " + method + " --group-size 8 --format json");
     ASSERT_EQ(r.exit_code, 0) << describe(r);
     const json report = parse_json(r);
     const json& s = report[kSummaryTable].at(0);
@@ -465,14 +467,13 @@ class CliErrorTest : public CliTest {
     EXPECT_EQ(r.exit_code, 2) << describe(r);
     EXPECT_NE(r.err.find("error"), std::string::npos) << r.err;
     for (const auto& needle : needles)
-      EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr lacks \"" << needle
-                                                       << "\": " << r.err;
+      EXPECT_NE(r.err.find(needle), std::string::npos)
+          << "stderr lacks \"" << needle << "\": " << r.err;
     EXPECT_FALSE(fs::exists(path("out.npy"))) << "an output file was written";
   }
 
   std::string prune_good(const std::string& extra) {
-    return "prune -i " + quoted(path("good.npy")) + " -o " + quoted(path("out.npy")) + " " +
-           extra;
+    return "prune -i " + quoted(path("good.npy")) + " -o " + quoted(path("out.npy")) + " " + extra;
   }
 };
 
@@ -521,9 +522,7 @@ TEST_F(CliErrorTest, SensitiveFractionAboveOne) {
   expect_error(prune_good("--method round-avg --sensitive 1.5"), {"--sensitive"});
 }
 
-TEST_F(CliErrorTest, PruneWithoutMethod) {
-  expect_error(prune_good(""), {"--method"});
-}
+TEST_F(CliErrorTest, PruneWithoutMethod) { expect_error(prune_good(""), {"--method"}); }
 
 TEST_F(CliErrorTest, Int16ValuesOutsideInt8) {
   expect_error("prune -i " + quoted(path("wide.npy")) + " -o " + quoted(path("out.npy")) +
@@ -531,9 +530,7 @@ TEST_F(CliErrorTest, Int16ValuesOutsideInt8) {
                {path("wide.npy"), "200", "outside int8"});
 }
 
-TEST_F(CliErrorTest, UnknownFormat) {
-  expect_error("analyze --format xml", {"xml"});
-}
+TEST_F(CliErrorTest, UnknownFormat) { expect_error("analyze --format xml", {"xml"}); }
 
 }  // namespace
 }  // namespace bbs::cli_test

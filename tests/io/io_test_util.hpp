@@ -1,8 +1,6 @@
 // Helpers shared by the weight-file tests: a scratch directory, raw file writing, error checks.
 #pragma once
 
-#include "tests/test_util.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
 
 namespace bbs::io::test {
 

@@ -1,8 +1,6 @@
 // Helpers for the network tests: environment paths and a scratch directory.
 #pragma once
 
-#include "tests/test_util.hpp"
-
 #include <unistd.h>
 
 #include <atomic>
@@ -10,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+
+#include "tests/test_util.hpp"
 
 namespace bbs::networks::test {
 

@@ -19,8 +19,8 @@ Layer make_layer(std::string name, std::vector<std::size_t> inputs, Shape out) {
 
 TEST(NetworkGraph, ReordersIntoStableTopologicalOrder) {
   // Given out of order: "c" reads "b", "b" reads "a".
-  Network net("toy", {make_layer("c", {1}, {1}), make_layer("b", {2}, {1}),
-                      make_layer("a", {}, {1})});
+  Network net("toy",
+              {make_layer("c", {1}, {1}), make_layer("b", {2}, {1}), make_layer("a", {}, {1})});
   ASSERT_EQ(net.layers().size(), 3u);
   EXPECT_EQ(net.layers()[0].name, "a");
   EXPECT_EQ(net.layers()[1].name, "b");
@@ -48,10 +48,10 @@ TEST(NetworkGraph, RejectsDuplicateNamesAndBadInputs) {
 // A residual: in -> conv1 -> conv2 -> add(in, conv2). "in" stays alive until the add.
 TEST(NetworkGraph, LivenessKeepsShortcutAlive) {
   NetworkBuilder b("residual");
-  TensorRef x = b.input("in", {1, 4, 8, 8});  // 256 B
+  TensorRef x = b.input("in", {1, 4, 8, 8});                                                // 256 B
   TensorRef y = b.conv("conv1.weight", x, {.out_channels = 8, .kernel = 3, .padding = 1});  // 512
   TensorRef z = b.conv("conv2.weight", y, {.out_channels = 4, .kernel = 3, .padding = 1});  // 256
-  b.elementwise("add", "add", {x, z});  // 256
+  b.elementwise("add", "add", {x, z});                                                      // 256
   Network net = std::move(b).build();
   EXPECT_EQ(net.live_activation_bytes(), (std::vector<std::int64_t>{256, 768, 1024, 768}));
   EXPECT_EQ(net.peak_live_activation_bytes(), 1024);
@@ -68,8 +68,7 @@ TEST(NetworkGraph, DepthwiseStrideDilationGeometry) {
   NetworkBuilder b("dw");
   TensorRef x = b.input("in", {2, 16, 15, 15});
   b.conv("dw.weight", x,
-         {.out_channels = 16, .kernel = 3, .stride = 2, .padding = 2, .dilation = 2,
-          .groups = 16});
+         {.out_channels = 16, .kernel = 3, .stride = 2, .padding = 2, .dilation = 2, .groups = 16});
   Network net = std::move(b).build();
   const Layer& dw = net.layers()[1];
   ASSERT_TRUE(dw.conv);

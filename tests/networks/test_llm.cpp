@@ -89,8 +89,8 @@ class SyntheticCheckpoint : public ::testing::Test {
 };
 
 TEST_F(SyntheticCheckpoint, TwoBf16ShardsThroughTheIndex) {
-  const LlmCheckpoint ckpt = load_llama_checkpoint(
-      dir_ / "", {.phase = LlmPhase::Decode, .kv_length = 10});
+  const LlmCheckpoint ckpt =
+      load_llama_checkpoint(dir_ / "", {.phase = LlmPhase::Decode, .kv_length = 10});
   EXPECT_EQ(ckpt.weights.match.matched_layers, 2u * 7 + 2);
   EXPECT_EQ(ckpt.weights.match.ignored_tensors.size(), 2u * 2 + 1);  // the RMSNorm weights
   const Layer* k = ckpt.network.find("model.layers.1.self_attn.k_proj.weight");

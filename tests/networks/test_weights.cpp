@@ -109,15 +109,14 @@ class WeightMatching : public ::testing::Test {
 };
 
 TEST_F(WeightMatching, UnmatchedLayersAndTensorsAreListedAndFail) {
-  const auto path = write("extra.safetensors", {tensor("conv.weight", {3, 2, 3, 3}),
-                                                tensor("head.weight", {5, 48}),
-                                                tensor("fc.bias", {5})});
+  const auto path =
+      write("extra.safetensors", {tensor("conv.weight", {3, 2, 3, 3}),
+                                  tensor("head.weight", {5, 48}), tensor("fc.bias", {5})});
   const std::string message = message_of([&] { attach_weights(net_, {path}); });
   EXPECT_NE(message.find("extra.safetensors"), std::string::npos) << message;
   EXPECT_NE(message.find("1 weight layer(s) without a tensor: fc.weight"), std::string::npos)
       << message;
-  EXPECT_NE(message.find("1 tensor(s) without a layer: head.weight"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("1 tensor(s) without a layer: head.weight"), std::string::npos) << message;
 
   const AttachedWeights allowed = attach_weights(net_, {path}, {.allow_unmatched = true});
   EXPECT_EQ(allowed.match.unmatched_layers, std::vector<std::string>{"fc.weight"});
@@ -128,8 +127,8 @@ TEST_F(WeightMatching, UnmatchedLayersAndTensorsAreListedAndFail) {
 }
 
 TEST_F(WeightMatching, ShapeMismatchNamesFileTensorAndLayer) {
-  const auto path = write("bad.safetensors", {tensor("conv.weight", {3, 2, 5, 5}),
-                                              tensor("fc.weight", {5, 48})});
+  const auto path =
+      write("bad.safetensors", {tensor("conv.weight", {3, 2, 5, 5}), tensor("fc.weight", {5, 48})});
   const std::string message = message_of([&] { attach_weights(net_, {path}); });
   EXPECT_NE(message.find("bad.safetensors: tensor 'conv.weight' has shape [3, 2, 5, 5], but "
                          "layer 'conv.weight' expects [3, 2, 3, 3]"),
@@ -141,8 +140,7 @@ TEST_F(WeightMatching, ExplicitKerasLayoutAndShards) {
   // The same names, Keras layout, split over two shards.
   const auto a = write("a.safetensors", {tensor("conv.weight", {3, 3, 2, 3})});
   const auto b = write("b.safetensors", {tensor("fc.weight", {48, 5})});
-  const AttachedWeights attached =
-      attach_weights(net_, {a, b}, {.layout = WeightLayout::Keras});
+  const AttachedWeights attached = attach_weights(net_, {a, b}, {.layout = WeightLayout::Keras});
   const std::vector<float> fc = attached.source->load(*net_.find("fc.weight"));
   EXPECT_EQ(fc[1 * 48 + 2], 2.0f * 5 + 1);  // torch[out=1][in=2] == keras[in=2][out=1]
   EXPECT_EQ(attached.source->origin(*net_.find("fc.weight")),

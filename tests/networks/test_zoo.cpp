@@ -135,8 +135,7 @@ TEST(Zoo, LlamaPrefillAndDecode) {
             (Shape{1024, 4096}));
   EXPECT_EQ(prefill.find("lm_head.weight")->linear->tokens, 1);  // logits of the last token
 
-  const Network decode =
-      build_network("llama3_8b", {.phase = LlmPhase::Decode, .kv_length = 1000});
+  const Network decode = build_network("llama3_8b", {.phase = LlmPhase::Decode, .kv_length = 1000});
   const Layer* scores = decode.find("model.layers.31.attention.scores");
   ASSERT_NE(scores, nullptr);
   EXPECT_EQ(scores->matmul->rows, 1);

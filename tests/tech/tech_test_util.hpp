@@ -1,8 +1,6 @@
 // Helpers shared by the technology / hardware tests: a scratch directory and error checks.
 #pragma once
 
-#include "tests/test_util.hpp"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include <string_view>
 
 #include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
 
 namespace bbs::tech::test {
 
