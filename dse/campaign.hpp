@@ -1,0 +1,83 @@
+// A DSE campaign, as the user writes it in TOML (errors name file:line and key):
+//
+//   name = "bitvert-explore"
+//   profile = "corrected"            # or "bitsim"; defects = ["no-metadata", ...] optional
+//   objectives = ["latency", "energy"]
+//   [[workload]]  network = "resnet50"  weights = "path.safetensors" (default: synthetic)
+//                 seed, batch, image_size, seq_len, phase, kv_length
+//   [[design]]    accel = "bitvert"     (a hardware preset, `bbs-dse list accels`)
+//                 set = ["pruning.columns=4", ...]   fixed overrides
+//     [design.axes]  "array.rows" = [16, 32, 64]                  a list
+//                    "array.cols" = { range = [8, 32], step = 8 }  inclusive
+//                    "weight_sram.capacity_kib" = { log2_range = [128, 1024] }  x2 steps
+//   [constraints] iso_multipliers = 4096, max_area_mm2 = 5.0, max_power_w = 2.0
+//   [strategy]    kind = "grid" | "random" | "nsga2", samples, seed, population, generations
+// Any hardware key (model/accel/hardware_config.hpp) can be an axis; axes are kept in key order
+// (the last one varies fastest in the design space).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bbs::dse {
+
+struct WorkloadSpec {
+  std::string network;
+  std::string weights;  // empty: seeded synthetic weights
+  std::uint64_t seed = 1;
+  std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
+  std::string phase = "prefill";
+};
+
+struct Axis {
+  std::string key;                  // dotted hardware key
+  std::vector<std::string> values;  // TOML text of each value, ready for key=value
+};
+
+struct DesignSpec {
+  std::string accel;              // hardware preset
+  std::vector<std::string> sets;  // fixed key=value overrides
+  std::vector<Axis> axes;
+};
+
+struct Constraints {
+  std::optional<std::int64_t> iso_multipliers;
+  std::optional<double> max_area_mm2;
+  std::optional<double> max_power_w;
+};
+
+enum class StrategyKind { Grid, Random, Nsga2 };
+
+struct Strategy {
+  StrategyKind kind = StrategyKind::Grid;
+  std::int64_t samples = 0;  // random: points drawn
+  std::uint64_t seed = 1;
+  int population = 64;  // nsga2
+  int generations = 20;
+};
+
+struct CampaignSpec {
+  std::string name;
+  std::string profile = "corrected";
+  std::vector<std::string> defects;
+  std::vector<std::string> objectives{"latency", "energy"};
+  std::vector<WorkloadSpec> workloads;
+  std::vector<DesignSpec> designs;
+  Constraints constraints;
+  Strategy strategy;
+  std::string source;  // file name (or "built-in NAME")
+  std::string text;    // the TOML as written
+  std::string hash;    // FNV-1a 64 of text, hex
+};
+
+CampaignSpec parse_campaign(std::string_view text, const std::string& source);
+CampaignSpec load_campaign(const std::filesystem::path& path);
+// Built-in campaigns shipped in data/campaigns/<name>.toml: "paper", "bitvert-explore".
+CampaignSpec builtin_campaign(std::string_view name);
+std::vector<std::string> builtin_campaigns();
+
+}  // namespace bbs::dse

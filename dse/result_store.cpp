@@ -1,0 +1,787 @@
+#include "dse/result_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <utility>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::dse {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The tables and views a store must hold once migrated.
+constexpr std::array kRequiredObjects = {"campaign",      "workload",         "layer",
+                                         "profile_cache", "design_point",     "layer_result",
+                                         "point_summary", "point_vs_baseline"};
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+std::string hex32(std::int64_t value) {
+  std::array<char, 16> text{};
+  std::snprintf(text.data(), text.size(), "0x%08llx",
+                static_cast<unsigned long long>(static_cast<std::uint32_t>(value)));
+  return text.data();
+}
+
+std::string now_utc() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  std::array<char, 32> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text.data();
+}
+
+bool is_writable(const fs::path& path) {
+  std::error_code ec;
+  const fs::perms perms = fs::status(path, ec).permissions();
+  if (ec) return false;
+  constexpr fs::perms any_write =
+      fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+  if ((perms & any_write) == fs::perms::none) return false;  // also for root
+  return ::access(path.c_str(), W_OK) == 0;
+}
+
+// Turns a SQLite failure into a bbs::Error that names the file and what was expected.
+[[noreturn]] void fail(const fs::path& file, const std::string& doing, const SQLite::Exception& e,
+                       int busy_timeout_ms) {
+  const std::string where = quoted(file);
+  switch (e.getErrorCode()) {
+    case SQLITE_NOTADB:
+      throw Error(where + " is not a SQLite database (" + e.what() +
+                  "); expected a bbs-dse result store");
+    case SQLITE_CORRUPT:
+      throw Error(where + " is corrupt (" + std::string(e.what()) + ") while " + doing +
+                  "; expected an intact bbs-dse result store: restore it from a copy or re-run "
+                  "the campaign into a new file");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      throw Error(where + " is locked by another writer (waited " +
+                  std::to_string(busy_timeout_ms) + " ms) while " + doing +
+                  "; use one writer per database file (shard the campaign and merge)");
+    case SQLITE_READONLY:
+      throw Error(where + " cannot be written (" + std::string(e.what()) + ") while " + doing +
+                  "; expected a writable file in a writable directory");
+    case SQLITE_CANTOPEN:
+      throw Error(where + " cannot be opened (" + std::string(e.what()) + ") while " + doing +
+                  "; expected an existing directory and a readable file");
+    case SQLITE_FULL:
+      throw Error(where + ": disk full while " + doing);
+    default:
+      throw Error(where + ": SQLite error while " + doing + ": " + e.what());
+  }
+}
+
+double real_or_zero(const SQLite::Column& column) {
+  return column.isNull() ? 0.0 : column.getDouble();
+}
+
+void check_value(const PointRecord& point, const char* name, double value) {
+  if (!std::isfinite(value) || value < 0)
+    throw Error("design point '" + point.point_key + "' (" + point.design + "): " + name + " = " +
+                std::to_string(value) + "; expected a finite non-negative number");
+}
+
+void check_point(const PointRecord& p) {
+  if (p.point_key.empty()) throw Error("design point without a point_key");
+  if (p.status == PointStatus::Failed) return;
+  const std::array<std::pair<const char*, double>, 14> values = {{
+      {"compute_cycles", p.compute_cycles},
+      {"dram_cycles", p.dram_cycles},
+      {"total_cycles", p.total_cycles},
+      {"time_s", p.time_s},
+      {"energy_pj", p.energy_pj},
+      {"energy_pe_pj", p.energy_pe_pj},
+      {"energy_registers_pj", p.energy_registers_pj},
+      {"energy_sram_read_pj", p.energy_sram_read_pj},
+      {"energy_sram_write_pj", p.energy_sram_write_pj},
+      {"energy_dram_pj", p.energy_dram_pj},
+      {"area_mm2", p.area_mm2},
+      {"useful_fraction", p.useful_fraction},
+      {"intra_pe_stall_fraction", p.intra_pe_stall_fraction},
+      {"inter_pe_stall_fraction", p.inter_pe_stall_fraction},
+  }};
+  for (const auto& [name, value] : values) check_value(p, name, value);
+}
+
+constexpr const char* kPointColumns =
+    "id, campaign_id, workload_id, point_key, design, profile, hardware_json, status, error, "
+    "compute_cycles, dram_cycles, total_cycles, time_s, energy_pj, energy_pe_pj, "
+    "energy_registers_pj, energy_sram_read_pj, energy_sram_write_pj, energy_dram_pj, area_mm2, "
+    "useful_fraction, intra_pe_stall_fraction, inter_pe_stall_fraction, edp";
+
+PointRecord read_point(const SQLite::Statement& q) {
+  PointRecord p;
+  p.id = q.getColumn(0).getInt64();
+  p.campaign_id = q.getColumn(1).getInt64();
+  p.workload_id = q.getColumn(2).getInt64();
+  p.point_key = q.getColumn(3).getString();
+  p.design = q.getColumn(4).getString();
+  p.profile = q.getColumn(5).getString();
+  p.hardware_json = q.getColumn(6).getString();
+  p.status = q.getColumn(7).getString() == "failed" ? PointStatus::Failed : PointStatus::Done;
+  p.error = q.getColumn(8).getString();
+  p.compute_cycles = real_or_zero(q.getColumn(9));
+  p.dram_cycles = real_or_zero(q.getColumn(10));
+  p.total_cycles = real_or_zero(q.getColumn(11));
+  p.time_s = real_or_zero(q.getColumn(12));
+  p.energy_pj = real_or_zero(q.getColumn(13));
+  p.energy_pe_pj = real_or_zero(q.getColumn(14));
+  p.energy_registers_pj = real_or_zero(q.getColumn(15));
+  p.energy_sram_read_pj = real_or_zero(q.getColumn(16));
+  p.energy_sram_write_pj = real_or_zero(q.getColumn(17));
+  p.energy_dram_pj = real_or_zero(q.getColumn(18));
+  p.area_mm2 = real_or_zero(q.getColumn(19));
+  p.useful_fraction = real_or_zero(q.getColumn(20));
+  p.intra_pe_stall_fraction = real_or_zero(q.getColumn(21));
+  p.inter_pe_stall_fraction = real_or_zero(q.getColumn(22));
+  p.edp = real_or_zero(q.getColumn(23));
+  return p;
+}
+
+}  // namespace
+
+struct ResultStore::Impl {
+  Impl(fs::path file, Mode open_mode, const Options& options, int flags)
+      : path(std::move(file)),
+        mode(open_mode),
+        busy_timeout_ms(options.busy_timeout_ms),
+        db(path, flags, options.busy_timeout_ms) {}
+
+  fs::path path;
+  Mode mode;
+  int busy_timeout_ms;
+  SQLite::Database db;
+  int version = 0;
+  std::optional<SQLite::Statement> insert_point, insert_layer;
+
+  // Runs `body`, translating SQLite failures into bbs::Error.
+  template <class F>
+  auto guard(const std::string& doing, F&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const SQLite::Exception& e) {
+      fail(path, doing, e, busy_timeout_ms);
+    }
+  }
+
+  void require_writable(const char* doing) const {
+    if (mode == Mode::ReadOnly) throw Error(quoted(path) + " is open read-only; cannot " + doing);
+  }
+
+  void initialise(std::span<const Migration> migrations);
+  void migrate(std::span<const Migration> migrations, int target);
+  bool write_point(const PointRecord& point, const std::vector<LayerRecord>& layers);
+};
+
+void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
+  const int target = static_cast<int>(migrations.size());
+  db.exec("PRAGMA foreign_keys = ON");
+  // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
+  const std::int64_t app_id = db.execAndGet("PRAGMA application_id").getInt64();
+  version = db.execAndGet("PRAGMA user_version").getInt();
+  std::string objects;
+  {
+    SQLite::Statement q(db,
+                        "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
+                        "ORDER BY name LIMIT 6");
+    while (q.executeStep()) objects += (objects.empty() ? "" : ", ") + q.getColumn(0).getString();
+  }
+  if (app_id != kApplicationId) {
+    if (app_id != 0 || version != 0 || !objects.empty())
+      throw Error(quoted(path) + " is a SQLite database of another application (application_id " +
+                  hex32(app_id) + ", objects: " + (objects.empty() ? "none" : objects) +
+                  "), not a bbs-dse result store (application_id " + hex32(kApplicationId) +
+                  "); the file was left untouched");
+    if (mode == Mode::ReadOnly)
+      throw Error(quoted(path) + " is an empty SQLite database, not a bbs-dse result store");
+  }
+  if (version > target)
+    throw Error(quoted(path) + " has schema version " + std::to_string(version) +
+                ", newer than this bbs-dse knows (schema version " + std::to_string(target) +
+                "); use a newer bbs-dse to read it");
+  if (mode == Mode::ReadWrite) {
+    const std::string journal = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (journal != "wal")
+      throw Error(quoted(path) + ": could not switch to WAL journal mode (got '" + journal +
+                  "'); expected a local file system that supports WAL");
+    db.exec("PRAGMA synchronous = FULL");
+  }
+  if (version < target) {
+    if (mode == Mode::ReadOnly)
+      throw Error(quoted(path) + " has schema version " + std::to_string(version) +
+                  ", older than this bbs-dse's (schema version " + std::to_string(target) +
+                  "); open it read-write once to migrate it");
+    migrate(migrations, target);
+  }
+  for (const char* name : kRequiredObjects) {
+    SQLite::Statement q(db, "SELECT count(*) FROM sqlite_schema WHERE name = ?");
+    q.bind(1, name);
+    q.executeStep();
+    if (q.getColumn(0).getInt() == 0)
+      throw Error(quoted(path) + " claims to be a bbs-dse result store (schema version " +
+                  std::to_string(version) + ") but has no '" + name +
+                  "'; expected every table and view of docs/database.md");
+  }
+}
+
+void ResultStore::Impl::migrate(std::span<const Migration> migrations, int target) {
+  while (version < target) {
+    const Migration& step = migrations[static_cast<std::size_t>(version)];
+    if (step.from != version)
+      throw Error("schema migration list out of order: step " + std::to_string(version) +
+                  " migrates from version " + std::to_string(step.from));
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(step.sql);
+    if (version == 0) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    transaction.commit();
+    ++version;
+  }
+}
+
+bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<LayerRecord>& layers) {
+  check_point(p);
+  if (!insert_point)
+    insert_point.emplace(
+        db,
+        "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
+        "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
+        "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
+        "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
+        "intra_pe_stall_fraction, inter_pe_stall_fraction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
+  if (!insert_layer)
+    insert_layer.emplace(
+        db,
+        "INSERT INTO layer_result (point_id, layer_idx, name, compute_cycles, dram_cycles, "
+        "total_cycles, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
+        "energy_sram_write_pj, energy_dram_pj, weight_dram_bytes, input_dram_bytes, "
+        "output_dram_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement& q = *insert_point;
+  q.reset();
+  q.clearBindings();
+  const bool done = p.status == PointStatus::Done;
+  q.bind(1, p.campaign_id);
+  q.bind(2, p.workload_id);
+  q.bind(3, p.point_key);
+  q.bind(4, p.design);
+  q.bind(5, p.profile);
+  q.bind(6, p.hardware_json);
+  q.bind(7, done ? "done" : "failed");
+  if (!p.error.empty()) q.bind(8, p.error);
+  if (done) {
+    const std::array totals = {p.compute_cycles,
+                               p.dram_cycles,
+                               p.total_cycles,
+                               p.time_s,
+                               p.energy_pj,
+                               p.energy_pe_pj,
+                               p.energy_registers_pj,
+                               p.energy_sram_read_pj,
+                               p.energy_sram_write_pj,
+                               p.energy_dram_pj,
+                               p.area_mm2,
+                               p.useful_fraction,
+                               p.intra_pe_stall_fraction,
+                               p.inter_pe_stall_fraction};
+    for (std::size_t i = 0; i < totals.size(); ++i) q.bind(static_cast<int>(9 + i), totals[i]);
+  }
+  q.exec();
+  if (db.getChanges() == 0) return false;
+  const std::int64_t point_id = db.getLastInsertRowid();
+  SQLite::Statement& l = *insert_layer;
+  for (const LayerRecord& layer : layers) {
+    l.reset();
+    l.bind(1, point_id);
+    l.bind(2, layer.layer_idx);
+    l.bind(3, layer.name);
+    const std::array values = {
+        layer.compute_cycles,       layer.dram_cycles,         layer.total_cycles,
+        layer.energy_pe_pj,         layer.energy_registers_pj, layer.energy_sram_read_pj,
+        layer.energy_sram_write_pj, layer.energy_dram_pj,      layer.weight_dram_bytes,
+        layer.input_dram_bytes,     layer.output_dram_bytes};
+    for (std::size_t i = 0; i < values.size(); ++i) l.bind(static_cast<int>(4 + i), values[i]);
+    l.exec();
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+ResultStore::ResultStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ResultStore::ResultStore(ResultStore&&) noexcept = default;
+ResultStore& ResultStore::operator=(ResultStore&&) noexcept = default;
+ResultStore::~ResultStore() = default;
+
+ResultStore ResultStore::open(const fs::path& path, Mode mode) {
+  return open(path, mode, Options{});
+}
+
+ResultStore ResultStore::open(const fs::path& path, Mode mode, const Options& options) {
+  const std::span<const Migration> migrations =
+      options.migrations.empty() ? schema_migrations() : options.migrations;
+  std::error_code ec;
+  const bool exists = fs::exists(path, ec);
+  if (exists && !fs::is_regular_file(path, ec))
+    throw Error(quoted(path) + " is not a regular file; expected a bbs-dse result store");
+  if (!exists && mode == Mode::ReadOnly)
+    throw Error(quoted(path) + " does not exist; expected a bbs-dse result store");
+  if (!exists && !path.parent_path().empty() && !fs::is_directory(path.parent_path(), ec))
+    throw Error(quoted(path) + ": directory " + quoted(path.parent_path()) +
+                " does not exist; expected an existing directory for the result store");
+  if (exists && mode == Mode::ReadWrite && !is_writable(path))
+    throw Error(quoted(path) +
+                " is a read-only file; cannot open it for writing (open it read-only to query, "
+                "or make it writable)");
+  const int flags =
+      mode == Mode::ReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+  try {
+    auto impl = std::make_unique<Impl>(path, mode, options, flags);
+    impl->initialise(migrations);
+    return ResultStore(std::move(impl));
+  } catch (const SQLite::Exception& e) {
+    fail(path, "opening the result store", e, options.busy_timeout_ms);
+  }
+}
+
+const fs::path& ResultStore::path() const { return impl_->path; }
+int ResultStore::user_version() const { return impl_->version; }
+
+std::int64_t ResultStore::add_campaign(const CampaignRecord& c) {
+  impl_->require_writable("add a campaign");
+  return impl_->guard("adding campaign '" + c.name + "'", [&] {
+    SQLite::Database& db = impl_->db;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement insert(db,
+                             "INSERT INTO campaign (name, spec_text, spec_hash, tool_version, "
+                             "git_revision, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (name, spec_hash) DO NOTHING");
+    insert.bind(1, c.name);
+    insert.bind(2, c.spec_text);
+    insert.bind(3, c.spec_hash);
+    insert.bind(4, c.tool_version);
+    insert.bind(5, c.git_revision);
+    insert.bind(6, c.created_at.empty() ? now_utc() : c.created_at);
+    insert.exec();
+    SQLite::Statement find(db, "SELECT id FROM campaign WHERE name = ? AND spec_hash = ?");
+    find.bind(1, c.name);
+    find.bind(2, c.spec_hash);
+    find.executeStep();
+    const std::int64_t id = find.getColumn(0).getInt64();
+    transaction.commit();
+    return id;
+  });
+}
+
+namespace {
+CampaignRecord read_campaign(const SQLite::Statement& q) {
+  CampaignRecord c;
+  c.id = q.getColumn(0).getInt64();
+  c.name = q.getColumn(1).getString();
+  c.spec_text = q.getColumn(2).getString();
+  c.spec_hash = q.getColumn(3).getString();
+  c.tool_version = q.getColumn(4).getString();
+  c.git_revision = q.getColumn(5).getString();
+  c.created_at = q.getColumn(6).getString();
+  return c;
+}
+constexpr const char* kCampaignColumns =
+    "id, name, spec_text, spec_hash, tool_version, git_revision, created_at";
+}  // namespace
+
+std::vector<CampaignRecord> ResultStore::campaigns() const {
+  return impl_->guard("listing campaigns", [&] {
+    SQLite::Statement q(impl_->db,
+                        std::string("SELECT ") + kCampaignColumns + " FROM campaign ORDER BY id");
+    std::vector<CampaignRecord> out;
+    while (q.executeStep()) out.push_back(read_campaign(q));
+    return out;
+  });
+}
+
+std::optional<CampaignRecord> ResultStore::find_campaign(const std::string& name) const {
+  return impl_->guard("looking up campaign '" + name + "'", [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kCampaignColumns +
+                                       " FROM campaign WHERE name = ? "
+                                       "ORDER BY created_at DESC, id DESC LIMIT 1");
+    q.bind(1, name);
+    std::optional<CampaignRecord> out;
+    if (q.executeStep()) out = read_campaign(q);
+    return out;
+  });
+}
+
+std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
+                                       const std::vector<WorkloadLayerRecord>& layers) {
+  impl_->require_writable("add a workload");
+  return impl_->guard("adding workload '" + w.network + "'", [&] {
+    SQLite::Database& db = impl_->db;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement find(db,
+                           "SELECT id, workload_json FROM workload WHERE campaign_id = ? AND "
+                           "network = ? AND weights_source = ?");
+    find.bind(1, w.campaign_id);
+    find.bind(2, w.network);
+    find.bind(3, w.weights_source);
+    if (find.executeStep()) {
+      if (find.getColumn(1).getString() != w.workload_json)
+        throw Error(quoted(impl_->path) + ": workload '" + w.network + "' (weights '" +
+                    w.weights_source + "') of campaign " + std::to_string(w.campaign_id) +
+                    " is already stored with a different description; expected the same "
+                    "workload_json (start a new campaign for a changed workload)");
+      return find.getColumn(0).getInt64();
+    }
+    SQLite::Statement insert(db,
+                             "INSERT INTO workload (campaign_id, network, weights_source, "
+                             "synthetic, workload_json) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, w.campaign_id);
+    insert.bind(2, w.network);
+    insert.bind(3, w.weights_source);
+    insert.bind(4, w.synthetic ? 1 : 0);
+    insert.bind(5, w.workload_json);
+    insert.exec();
+    const std::int64_t id = db.getLastInsertRowid();
+    SQLite::Statement layer(db,
+                            "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) "
+                            "VALUES (?, ?, ?, ?, ?, ?)");
+    for (const WorkloadLayerRecord& l : layers) {
+      layer.reset();
+      layer.bind(1, id);
+      layer.bind(2, l.idx);
+      layer.bind(3, l.name);
+      layer.bind(4, l.kind);
+      layer.bind(5, l.macs);
+      layer.bind(6, l.weights);
+      layer.exec();
+    }
+    transaction.commit();
+    return id;
+  });
+}
+
+std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) const {
+  return impl_->guard("listing workloads", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT id, campaign_id, network, weights_source, synthetic, "
+                        "workload_json FROM workload WHERE campaign_id = ? ORDER BY id");
+    q.bind(1, campaign_id);
+    std::vector<WorkloadRecord> out;
+    while (q.executeStep()) {
+      WorkloadRecord w;
+      w.id = q.getColumn(0).getInt64();
+      w.campaign_id = q.getColumn(1).getInt64();
+      w.network = q.getColumn(2).getString();
+      w.weights_source = q.getColumn(3).getString();
+      w.synthetic = q.getColumn(4).getInt() != 0;
+      w.workload_json = q.getColumn(5).getString();
+      out.push_back(std::move(w));
+    }
+    return out;
+  });
+}
+
+std::vector<WorkloadLayerRecord> ResultStore::workload_layers(std::int64_t workload_id) const {
+  return impl_->guard("listing workload layers", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT idx, name, kind, macs, weights FROM layer WHERE workload_id = ? "
+                        "ORDER BY idx");
+    q.bind(1, workload_id);
+    std::vector<WorkloadLayerRecord> out;
+    while (q.executeStep()) {
+      WorkloadLayerRecord l;
+      l.idx = q.getColumn(0).getInt();
+      l.name = q.getColumn(1).getString();
+      l.kind = q.getColumn(2).getString();
+      l.macs = q.getColumn(3).getInt64();
+      l.weights = q.getColumn(4).getInt64();
+      out.push_back(std::move(l));
+    }
+    return out;
+  });
+}
+
+bool ResultStore::has_point(std::int64_t campaign_id, std::int64_t workload_id,
+                            const std::string& point_key) const {
+  return impl_->guard("looking up a design point", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT 1 FROM design_point WHERE campaign_id = ? AND workload_id = ? "
+                        "AND point_key = ?");
+    q.bind(1, campaign_id);
+    q.bind(2, workload_id);
+    q.bind(3, point_key);
+    return q.executeStep();
+  });
+}
+
+std::unordered_set<std::string> ResultStore::point_keys(std::int64_t campaign_id,
+                                                        std::int64_t workload_id) const {
+  return impl_->guard("listing stored design points", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT point_key FROM design_point WHERE campaign_id = ? AND "
+                        "workload_id = ?");
+    q.bind(1, campaign_id);
+    q.bind(2, workload_id);
+    std::unordered_set<std::string> out;
+    while (q.executeStep()) out.insert(q.getColumn(0).getString());
+    return out;
+  });
+}
+
+bool ResultStore::add_point(const PointRecord& point, const std::vector<LayerRecord>& layers) {
+  impl_->require_writable("add a design point");
+  return impl_->guard("writing design point '" + point.point_key + "'", [&] {
+    SQLite::Transaction transaction(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    const bool added = impl_->write_point(point, layers);
+    transaction.commit();
+    return added;
+  });
+}
+
+std::size_t ResultStore::add_points(const std::vector<PointWithLayers>& batch) {
+  impl_->require_writable("add design points");
+  return impl_->guard("writing a batch of " + std::to_string(batch.size()) + " design points", [&] {
+    SQLite::Transaction transaction(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    std::size_t added = 0;
+    for (const PointWithLayers& p : batch) added += impl_->write_point(p.point, p.layers) ? 1 : 0;
+    transaction.commit();
+    return added;
+  });
+}
+
+std::vector<PointRecord> ResultStore::points(std::int64_t campaign_id) const {
+  return impl_->guard("reading design points", [&] {
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kPointColumns +
+                                       " FROM design_point WHERE campaign_id = ? "
+                                       "ORDER BY workload_id, point_key");
+    q.bind(1, campaign_id);
+    std::vector<PointRecord> out;
+    while (q.executeStep()) out.push_back(read_point(q));
+    return out;
+  });
+}
+
+std::vector<LayerRecord> ResultStore::point_layers(std::int64_t point_id) const {
+  return impl_->guard("reading layer results", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT layer_idx, name, compute_cycles, dram_cycles, total_cycles, "
+                        "energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
+                        "energy_sram_write_pj, energy_dram_pj, energy_pj, weight_dram_bytes, "
+                        "input_dram_bytes, output_dram_bytes FROM layer_result "
+                        "WHERE point_id = ? ORDER BY layer_idx");
+    q.bind(1, point_id);
+    std::vector<LayerRecord> out;
+    while (q.executeStep()) {
+      LayerRecord l;
+      l.layer_idx = q.getColumn(0).getInt();
+      l.name = q.getColumn(1).getString();
+      l.compute_cycles = q.getColumn(2).getDouble();
+      l.dram_cycles = q.getColumn(3).getDouble();
+      l.total_cycles = q.getColumn(4).getDouble();
+      l.energy_pe_pj = q.getColumn(5).getDouble();
+      l.energy_registers_pj = q.getColumn(6).getDouble();
+      l.energy_sram_read_pj = q.getColumn(7).getDouble();
+      l.energy_sram_write_pj = q.getColumn(8).getDouble();
+      l.energy_dram_pj = q.getColumn(9).getDouble();
+      l.energy_pj = q.getColumn(10).getDouble();
+      l.weight_dram_bytes = q.getColumn(11).getDouble();
+      l.input_dram_bytes = q.getColumn(12).getDouble();
+      l.output_dram_bytes = q.getColumn(13).getDouble();
+      out.push_back(std::move(l));
+    }
+    return out;
+  });
+}
+
+std::optional<std::string> ResultStore::cached_profile(const std::string& key) const {
+  return impl_->guard("reading cached profile '" + key + "'", [&] {
+    SQLite::Statement q(impl_->db, "SELECT blob FROM profile_cache WHERE key = ?");
+    q.bind(1, key);
+    std::optional<std::string> out;
+    if (q.executeStep()) {
+      const SQLite::Column blob = q.getColumn(0);
+      out.emplace(static_cast<const char*>(blob.getBlob()),
+                  static_cast<std::size_t>(blob.getBytes()));
+    }
+    return out;
+  });
+}
+
+void ResultStore::store_profile(const std::string& key, const std::string& blob) {
+  impl_->require_writable("cache a profile");
+  impl_->guard("caching profile '" + key + "'", [&] {
+    SQLite::Statement q(impl_->db,
+                        "INSERT INTO profile_cache (key, blob, created_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET blob = excluded.blob, "
+                        "created_at = excluded.created_at");
+    q.bind(1, key);
+    q.bind(2, blob.data(), static_cast<int>(blob.size()));
+    q.bind(3, now_utc());
+    q.exec();
+  });
+}
+
+MergeStats ResultStore::merge_from(const fs::path& shard) {
+  impl_->require_writable("merge into it");
+  std::error_code ec;
+  if (fs::exists(shard, ec) && fs::equivalent(shard, impl_->path, ec))
+    throw Error(quoted(shard) +
+                " is the store being merged into; cannot merge a store into itself");
+  // Validates the shard (exists, SQLite, ours, same schema version) with errors naming it.
+  {
+    Options options;
+    options.busy_timeout_ms = impl_->busy_timeout_ms;
+    const ResultStore other = open(shard, Mode::ReadOnly, options);
+    if (other.user_version() != impl_->version)
+      throw Error(quoted(shard) + " has schema version " + std::to_string(other.user_version()) +
+                  "; expected " + std::to_string(impl_->version) + " as " + quoted(impl_->path));
+  }
+  SQLite::Database& db = impl_->db;
+  impl_->guard("attaching " + quoted(shard), [&] {
+    SQLite::Statement attach(db, "ATTACH DATABASE ? AS shard");
+    attach.bind(1, shard.string());
+    attach.exec();
+  });
+  struct Detach {
+    SQLite::Database& db;
+    ~Detach() {
+      try {
+        db.exec("DETACH DATABASE shard");
+      } catch (...) {  // NOLINT(bugprone-empty-catch): nothing useful to do while unwinding
+      }
+    }
+  } detach{db};
+  return impl_->guard("merging " + quoted(shard), [&] {
+    MergeStats stats;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(
+        "DROP TABLE IF EXISTS temp.merge_campaign; DROP TABLE IF EXISTS temp.merge_workload; "
+        "DROP TABLE IF EXISTS temp.merge_point");
+    stats.campaigns_added = db.exec(
+        "INSERT INTO main.campaign (name, spec_text, spec_hash, tool_version, git_revision, "
+        "created_at) SELECT name, spec_text, spec_hash, tool_version, git_revision, created_at "
+        "FROM shard.campaign WHERE true ORDER BY id ON CONFLICT (name, spec_hash) DO NOTHING");
+    db.exec(
+        "CREATE TEMP TABLE merge_campaign AS SELECT s.id AS old_id, m.id AS new_id "
+        "FROM shard.campaign s JOIN main.campaign m "
+        "ON m.name = s.name AND m.spec_hash = s.spec_hash");
+    stats.workloads_added = db.exec(
+        "INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
+        "workload_json) SELECT mc.new_id, s.network, s.weights_source, s.synthetic, "
+        "s.workload_json FROM shard.workload s JOIN temp.merge_campaign mc "
+        "ON mc.old_id = s.campaign_id WHERE true ORDER BY s.id "
+        "ON CONFLICT (campaign_id, network, weights_source) DO NOTHING");
+    db.exec(
+        "CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS new_id "
+        "FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id "
+        "JOIN main.workload m ON m.campaign_id = mc.new_id AND m.network = s.network "
+        "AND m.weights_source = s.weights_source");
+    db.exec(
+        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights) "
+        "SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights FROM shard.layer s "
+        "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id WHERE true ORDER BY s.id "
+        "ON CONFLICT (workload_id, idx) DO NOTHING");
+    db.exec(
+        "CREATE TEMP TABLE merge_point AS SELECT s.id AS old_id, mc.new_id AS campaign_id, "
+        "mw.new_id AS workload_id, s.point_key AS point_key FROM shard.design_point s "
+        "JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id "
+        "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.design_point m WHERE m.campaign_id = mc.new_id "
+        "AND m.workload_id = mw.new_id AND m.point_key = s.point_key)");
+    const std::int64_t shard_points =
+        db.execAndGet("SELECT count(*) FROM shard.design_point").getInt64();
+    stats.points_added = db.exec(
+        "INSERT INTO main.design_point (campaign_id, workload_id, point_key, design, profile, "
+        "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
+        "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
+        "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
+        "intra_pe_stall_fraction, inter_pe_stall_fraction) "
+        "SELECT n.campaign_id, n.workload_id, s.point_key, s.design, s.profile, "
+        "s.hardware_json, s.status, s.error, s.compute_cycles, s.dram_cycles, s.total_cycles, "
+        "s.time_s, s.energy_pj, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
+        "s.energy_sram_write_pj, s.energy_dram_pj, s.area_mm2, s.useful_fraction, "
+        "s.intra_pe_stall_fraction, s.inter_pe_stall_fraction "
+        "FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
+    stats.points_skipped = shard_points - stats.points_added;
+    stats.layer_rows_added = db.exec(
+        "INSERT INTO main.layer_result (point_id, layer_idx, name, compute_cycles, dram_cycles, "
+        "total_cycles, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
+        "energy_sram_write_pj, energy_dram_pj, weight_dram_bytes, input_dram_bytes, "
+        "output_dram_bytes) SELECT m.id, s.layer_idx, s.name, s.compute_cycles, s.dram_cycles, "
+        "s.total_cycles, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
+        "s.energy_sram_write_pj, s.energy_dram_pj, s.weight_dram_bytes, s.input_dram_bytes, "
+        "s.output_dram_bytes FROM temp.merge_point n JOIN main.design_point m "
+        "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
+        "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
+    stats.profiles_added = db.exec(
+        "INSERT INTO main.profile_cache (key, blob, created_at) SELECT key, blob, created_at "
+        "FROM shard.profile_cache WHERE true ON CONFLICT (key) DO NOTHING");
+    db.exec(
+        "DROP TABLE temp.merge_campaign; DROP TABLE temp.merge_workload; "
+        "DROP TABLE temp.merge_point");
+    transaction.commit();
+    return stats;
+  });
+}
+
+QueryResult ResultStore::sql(const std::string& query) {
+  return impl_->guard("running the query", [&] {
+    // One statement only: SQLite would silently ignore everything after the first.
+    sqlite3_stmt* probe = nullptr;
+    const char* tail = nullptr;
+    const int rc = sqlite3_prepare_v2(impl_->db.getHandle(), query.c_str(),
+                                      static_cast<int>(query.size()), &probe, &tail);
+    sqlite3_finalize(probe);
+    if (rc != SQLITE_OK)
+      throw Error(quoted(impl_->path) + ": invalid query (" +
+                  sqlite3_errmsg(impl_->db.getHandle()) + "): " + query);
+    for (const char* c = tail; c != nullptr && *c != '\0'; ++c)
+      if (!std::isspace(static_cast<unsigned char>(*c)) && *c != ';')
+        throw Error(quoted(impl_->path) + ": expected one SQL statement, got more: " + query);
+    SQLite::Statement q(impl_->db, query);
+    QueryResult out;
+    for (int i = 0; i < q.getColumnCount(); ++i) out.columns.emplace_back(q.getColumnName(i));
+    while (q.executeStep()) {
+      std::vector<std::string> row;
+      row.reserve(out.columns.size());
+      for (int i = 0; i < q.getColumnCount(); ++i) {
+        const SQLite::Column column = q.getColumn(i);
+        if (column.isNull())
+          row.emplace_back("NULL");
+        else if (column.isBlob())
+          row.push_back("<blob " + std::to_string(column.getBytes()) + " bytes>");
+        else
+          row.emplace_back(column.getText());
+      }
+      out.rows.push_back(std::move(row));
+    }
+    return out;
+  });
+}
+
+void ResultStore::check_integrity() const {
+  impl_->guard("checking integrity", [&] {
+    SQLite::Statement q(impl_->db, "PRAGMA integrity_check(20)");
+    std::string findings;
+    while (q.executeStep()) {
+      const std::string line = q.getColumn(0).getString();
+      if (line != "ok") findings += "\n  " + line;
+    }
+    if (!findings.empty())
+      throw Error(quoted(impl_->path) + " failed the integrity check; expected an intact " +
+                  "bbs-dse result store:" + findings);
+  });
+}
+
+}  // namespace bbs::dse

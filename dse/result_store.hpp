@@ -1,0 +1,185 @@
+// The SQLite result database of design-space campaigns (see docs/database.md).
+//
+// One ResultStore is one connection to one database file: WAL journal, STRICT tables, foreign
+// keys on, schema version in PRAGMA user_version (migrated forward on open), and an
+// application_id that tells a bbs-dse store from any other SQLite file. A store is used from one
+// thread; a campaign has one writer per file (shard per job, merge afterwards).
+//
+// The records are plain structs: the store knows nothing about the accelerator models, the caller
+// converts. Every failure is a bbs::Error naming the file and what was expected.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace bbs::dse {
+
+// 'BBSD': PRAGMA application_id of every bbs-dse result store.
+inline constexpr std::int32_t kApplicationId = 0x42425344;
+
+struct CampaignRecord {
+  std::int64_t id = 0;  // set by the store
+  std::string name;
+  std::string spec_text;
+  std::string spec_hash;
+  std::string tool_version;
+  std::string git_revision;
+  std::string created_at;  // ISO 8601 UTC; empty -> now
+};
+
+struct WorkloadRecord {
+  std::int64_t id = 0;  // set by the store
+  std::int64_t campaign_id = 0;
+  std::string network;
+  std::string weights_source;  // file path/hash, or a description of the synthetic generator
+  bool synthetic = false;
+  std::string workload_json;
+};
+
+// One layer of a workload (the network description, independent of any design).
+struct WorkloadLayerRecord {
+  int idx = 0;
+  std::string name;
+  std::string kind;
+  std::int64_t macs = 0;
+  std::int64_t weights = 0;
+};
+
+enum class PointStatus { Done, Failed };
+
+// One evaluated design point: its identity and its network totals. A failed point keeps its
+// identity and error; its totals are stored as NULL and read back as 0.
+struct PointRecord {
+  std::int64_t id = 0;  // set by the store
+  std::int64_t campaign_id = 0;
+  std::int64_t workload_id = 0;
+  std::string point_key;  // canonical string of the hardware settings
+  std::string design;     // "bitvert", "stripes", ...
+  std::string profile;    // fidelity name: "corrected", "bitsim"
+  std::string hardware_json;
+  PointStatus status = PointStatus::Done;
+  std::string error;
+  double compute_cycles = 0, dram_cycles = 0, total_cycles = 0;
+  double time_s = 0;
+  double energy_pj = 0;
+  double energy_pe_pj = 0, energy_registers_pj = 0, energy_sram_read_pj = 0;
+  double energy_sram_write_pj = 0, energy_dram_pj = 0;
+  double area_mm2 = 0;
+  double useful_fraction = 0, intra_pe_stall_fraction = 0, inter_pe_stall_fraction = 0;
+  double edp = 0;  // read only: energy_pj * time_s, computed by the database
+};
+
+// The per-layer result of one point.
+struct LayerRecord {
+  int layer_idx = 0;
+  std::string name;
+  double compute_cycles = 0, dram_cycles = 0, total_cycles = 0;
+  double energy_pe_pj = 0, energy_registers_pj = 0, energy_sram_read_pj = 0;
+  double energy_sram_write_pj = 0, energy_dram_pj = 0;
+  double energy_pj = 0;  // read only: the sum of the split, computed by the database
+  double weight_dram_bytes = 0, input_dram_bytes = 0, output_dram_bytes = 0;
+};
+
+struct PointWithLayers {
+  PointRecord point;
+  std::vector<LayerRecord> layers;
+};
+
+// Rows of an ad-hoc query, every value rendered as text (NULL as "NULL").
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct MergeStats {
+  std::int64_t campaigns_added = 0, workloads_added = 0;
+  std::int64_t points_added = 0, points_skipped = 0;
+  std::int64_t layer_rows_added = 0, profiles_added = 0;
+};
+
+// One schema step: applied to a database at version `from`, leaves it at `from + 1`.
+struct Migration {
+  int from = 0;
+  const char* sql = "";
+};
+
+// The built-in steps; version 0 -> 1 creates the initial schema.
+std::span<const Migration> schema_migrations();
+// The schema version this build writes (the number of built-in steps).
+int schema_version();
+
+class ResultStore {
+ public:
+  enum class Mode { ReadWrite, ReadOnly };
+
+  struct Options {
+    int busy_timeout_ms = 5000;  // wait for another writer this long, then fail
+    // Migration steps (tests substitute their own); empty -> schema_migrations().
+    std::span<const Migration> migrations;
+  };
+
+  // Opens (ReadWrite: creating if absent) and checks/migrates the database at `path`.
+  static ResultStore open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
+  static ResultStore open(const std::filesystem::path& path, Mode mode, const Options& options);
+
+  ResultStore(ResultStore&&) noexcept;
+  ResultStore& operator=(ResultStore&&) noexcept;
+  ~ResultStore();
+
+  const std::filesystem::path& path() const;
+  int user_version() const;
+
+  // Returns the id of the campaign (name, spec_hash), adding it if absent.
+  std::int64_t add_campaign(const CampaignRecord& campaign);
+  std::vector<CampaignRecord> campaigns() const;
+  std::optional<CampaignRecord> find_campaign(const std::string& name) const;  // newest of name
+
+  // Returns the id of the workload (campaign, network, weights_source), adding it and its layers
+  // if absent. An existing workload with a different workload_json is an error.
+  std::int64_t add_workload(const WorkloadRecord& workload,
+                            const std::vector<WorkloadLayerRecord>& layers);
+  std::vector<WorkloadRecord> workloads(std::int64_t campaign_id) const;
+  std::vector<WorkloadLayerRecord> workload_layers(std::int64_t workload_id) const;
+
+  bool has_point(std::int64_t campaign_id, std::int64_t workload_id,
+                 const std::string& point_key) const;
+  // Every point_key stored for (campaign, workload): what a resumed run skips.
+  std::unordered_set<std::string> point_keys(std::int64_t campaign_id,
+                                             std::int64_t workload_id) const;
+
+  // Writes a point and its layer rows in one transaction. Returns false (writing nothing) when
+  // the point (campaign, workload, point_key) is already stored.
+  bool add_point(const PointRecord& point, const std::vector<LayerRecord>& layers);
+  // Writes many points in one transaction; returns how many were new.
+  std::size_t add_points(const std::vector<PointWithLayers>& batch);
+
+  std::vector<PointRecord> points(std::int64_t campaign_id) const;  // by workload, point_key
+  std::vector<LayerRecord> point_layers(std::int64_t point_id) const;
+
+  // Cached engine profiles, keyed by weights hash + design needs.
+  std::optional<std::string> cached_profile(const std::string& key) const;
+  void store_profile(const std::string& key, const std::string& blob);
+
+  // Copies the campaigns, workloads, points, layer rows and cached profiles of another store
+  // (same schema version) in one transaction, skipping points already present.
+  MergeStats merge_from(const std::filesystem::path& shard);
+
+  // Runs one SQL statement and returns its rows as text (the `query --sql` command).
+  QueryResult sql(const std::string& query);
+
+  // PRAGMA integrity_check; throws bbs::Error with its findings unless the file is sound.
+  void check_integrity() const;
+
+ private:
+  struct Impl;
+  explicit ResultStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bbs::dse

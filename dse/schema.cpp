@@ -1,0 +1,142 @@
+// The schema of the result database as a list of migration steps (docs/database.md).
+// Never edit a released step: append a new one (version N -> N+1) instead.
+#include <array>
+
+#include "dse/result_store.hpp"
+
+namespace bbs::dse {
+namespace {
+
+// Version 0 -> 1: the initial schema.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE campaign (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  spec_text     TEXT NOT NULL,
+  spec_hash     TEXT NOT NULL,
+  tool_version  TEXT NOT NULL,
+  git_revision  TEXT NOT NULL,
+  created_at    TEXT NOT NULL,
+  UNIQUE (name, spec_hash)
+) STRICT;
+
+CREATE TABLE workload (
+  id              INTEGER PRIMARY KEY,
+  campaign_id     INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+  network         TEXT NOT NULL,
+  weights_source  TEXT NOT NULL,
+  synthetic       INTEGER NOT NULL CHECK (synthetic IN (0, 1)),
+  workload_json   TEXT NOT NULL,
+  UNIQUE (campaign_id, network, weights_source)
+) STRICT;
+
+CREATE TABLE layer (
+  id           INTEGER PRIMARY KEY,
+  workload_id  INTEGER NOT NULL REFERENCES workload(id) ON DELETE CASCADE,
+  idx          INTEGER NOT NULL,
+  name         TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  macs         INTEGER NOT NULL,
+  weights      INTEGER NOT NULL,
+  UNIQUE (workload_id, idx)
+) STRICT;
+
+CREATE TABLE profile_cache (
+  key         TEXT PRIMARY KEY,
+  blob        BLOB NOT NULL,
+  created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE design_point (
+  id                       INTEGER PRIMARY KEY,
+  campaign_id              INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+  workload_id              INTEGER NOT NULL REFERENCES workload(id) ON DELETE CASCADE,
+  point_key                TEXT NOT NULL,
+  design                   TEXT NOT NULL,
+  profile                  TEXT NOT NULL,
+  hardware_json            TEXT NOT NULL,
+  status                   TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+  error                    TEXT,
+  compute_cycles           REAL,
+  dram_cycles              REAL,
+  total_cycles             REAL,
+  time_s                   REAL,
+  energy_pj                REAL,
+  energy_pe_pj             REAL,
+  energy_registers_pj      REAL,
+  energy_sram_read_pj      REAL,
+  energy_sram_write_pj     REAL,
+  energy_dram_pj           REAL,
+  area_mm2                 REAL,
+  useful_fraction          REAL,
+  intra_pe_stall_fraction  REAL,
+  inter_pe_stall_fraction  REAL,
+  edp                      REAL GENERATED ALWAYS AS (energy_pj * time_s) STORED,
+  UNIQUE (campaign_id, workload_id, point_key)
+) STRICT;
+
+CREATE INDEX design_point_by_design ON design_point (campaign_id, workload_id, design, profile);
+
+CREATE TABLE layer_result (
+  point_id              INTEGER NOT NULL REFERENCES design_point(id) ON DELETE CASCADE,
+  layer_idx             INTEGER NOT NULL,
+  name                  TEXT NOT NULL,
+  compute_cycles        REAL NOT NULL,
+  dram_cycles           REAL NOT NULL,
+  total_cycles          REAL NOT NULL,
+  energy_pe_pj          REAL NOT NULL,
+  energy_registers_pj   REAL NOT NULL,
+  energy_sram_read_pj   REAL NOT NULL,
+  energy_sram_write_pj  REAL NOT NULL,
+  energy_dram_pj        REAL NOT NULL,
+  energy_pj             REAL GENERATED ALWAYS AS (energy_pe_pj + energy_registers_pj +
+                          energy_sram_read_pj + energy_sram_write_pj + energy_dram_pj) VIRTUAL,
+  weight_dram_bytes     REAL NOT NULL,
+  input_dram_bytes      REAL NOT NULL,
+  output_dram_bytes     REAL NOT NULL,
+  PRIMARY KEY (point_id, layer_idx)
+) STRICT, WITHOUT ROWID;
+
+CREATE VIEW point_summary AS
+SELECT p.id AS point_id, c.name AS campaign, c.spec_hash AS spec_hash, w.network AS network,
+       w.weights_source AS weights_source, w.synthetic AS synthetic, p.point_key, p.design,
+       p.profile, p.status, p.error, p.compute_cycles, p.dram_cycles, p.total_cycles, p.time_s,
+       p.energy_pj, p.energy_pe_pj, p.energy_registers_pj, p.energy_sram_read_pj,
+       p.energy_sram_write_pj, p.energy_dram_pj, p.area_mm2, p.useful_fraction,
+       p.intra_pe_stall_fraction, p.inter_pe_stall_fraction, p.edp, p.hardware_json,
+       p.campaign_id, p.workload_id
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id;
+
+-- Every done point against its baseline: the done 'stripes' point of the same campaign,
+-- workload and profile; when there are several, the one with the smallest point_key.
+CREATE VIEW point_vs_baseline AS
+SELECT p.id AS point_id, c.name AS campaign, w.network AS network, p.design, p.profile,
+       p.point_key, b.id AS baseline_id, b.point_key AS baseline_key,
+       b.time_s / p.time_s AS speedup,
+       b.total_cycles / p.total_cycles AS cycle_speedup,
+       p.energy_pj / b.energy_pj AS energy_ratio,
+       p.edp / b.edp AS edp_ratio
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id
+LEFT JOIN design_point b ON b.id = (
+  SELECT s.id FROM design_point s
+  WHERE s.campaign_id = p.campaign_id AND s.workload_id = p.workload_id
+    AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
+  ORDER BY s.point_key LIMIT 1)
+WHERE p.status = 'done';
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{0, kSchemaV1},
+};
+
+}  // namespace
+
+std::span<const Migration> schema_migrations() { return kMigrations; }
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+}  // namespace bbs::dse

@@ -1,0 +1,130 @@
+// Campaign specs and the design space: parsing, errors with file:line:key, deterministic
+// enumeration, random sampling and sharding.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "dse/campaign.hpp"
+#include "dse/design_space.hpp"
+#include "model/accel/hardware_config.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::dse {
+namespace {
+
+constexpr const char* kSpec = R"(name = "demo"
+objectives = ["latency", "edp"]
+[[workload]]
+network = "resnet50"
+[[workload]]
+network = "bert_base_mrpc"
+seq_len = 64
+[[design]]
+accel = "stripes"
+[[design]]
+accel = "bitvert"
+set = ["pruning.columns=4"]
+[design.axes]
+"array.rows" = [16, 32]
+"array.cols" = { range = [8, 24], step = 8 }
+"weight_sram.capacity_kib" = { log2_range = [128, 512] }
+[strategy]
+kind = "random"
+samples = 10
+seed = 3
+)";
+
+TEST(Campaign, ParsesWorkloadsDesignsAxesAndStrategy) {
+  const CampaignSpec c = parse_campaign(kSpec, "demo.toml");
+  EXPECT_EQ(c.name, "demo");
+  ASSERT_EQ(c.workloads.size(), 2u);
+  EXPECT_EQ(c.workloads[1].sequence_length, 64);
+  ASSERT_EQ(c.designs.size(), 2u);
+  ASSERT_EQ(c.designs[1].axes.size(), 3u);  // axes in key order: cols, rows, capacity
+  EXPECT_EQ(c.designs[1].axes[0].values, (std::vector<std::string>{"8", "16", "24"}));
+  EXPECT_EQ(c.designs[1].axes[1].key, "array.rows");
+  EXPECT_EQ(c.designs[1].axes[2].values, (std::vector<std::string>{"128", "256", "512"}));
+  EXPECT_EQ(c.strategy.kind, StrategyKind::Random);
+  EXPECT_EQ(c.hash.size(), 16u);
+}
+
+void expect_error(const std::string& text, const std::string& needle) {
+  try {
+    parse_campaign(text, "bad.toml");
+    ADD_FAILURE() << "no error for: " << text;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+TEST(Campaign, ErrorsNameTheFileLineAndKey) {
+  expect_error("name = \"x\"\n[[workload]]\nnetwrk = \"resnet50\"\n",
+               "bad.toml:3: key 'workload[0].netwrk' is unknown");
+  expect_error("name = \"x\"\n[[workload]]\nnetwork = 5\n[[design]]\naccel=\"stripes\"\n",
+               "bad.toml:3: key 'workload[0].network' expects a string");
+  expect_error("name = \"x\"\n[[workload]]\nnetwork = \"resnet50\"\n", "key 'design' is missing");
+  expect_error("name = = \"x\"\n", "bad.toml:1:");
+  expect_error(std::string(kSpec) + "\n[constraints]\nmax_area = 3\n",
+               "key 'constraints.max_area' is unknown");
+  expect_error(
+      "name = \"x\"\nobjectives = [\"speed\"]\n[[workload]]\nnetwork = \"a\"\n"
+      "[[design]]\naccel = \"stripes\"\n",
+      "has 'speed'");
+}
+
+TEST(DesignSpace, EnumeratesEveryCombinationOnceInAFixedOrder) {
+  const CampaignSpec c = parse_campaign(kSpec, "demo.toml");
+  const DesignSpace space(c);
+  EXPECT_EQ(space.size(), 2 * (1 + 2 * 3 * 3));
+  std::set<std::pair<std::size_t, std::string>> keys;
+  for (std::int64_t i = 0; i < space.size(); ++i) {
+    const DesignPoint p = space.at(i);
+    keys.insert({p.workload, p.key});
+  }
+  EXPECT_EQ(std::int64_t(keys.size()), space.size());
+  const DesignPoint first_bitvert = space.at(1);
+  EXPECT_EQ(first_bitvert.key,
+            "accel=bitvert;array.cols=8;array.rows=16;pruning.columns=4;"
+            "weight_sram.capacity_kib=128");
+  EXPECT_EQ(space.at(2).sets.back(), "weight_sram.capacity_kib=256");  // last axis fastest
+  EXPECT_EQ(space.at(19).workload, 1u);
+  EXPECT_THROW(space.at(space.size()), Error);
+}
+
+TEST(DesignSpace, RandomSamplingIsSeededAndShardsPartitionIt) {
+  const CampaignSpec c = parse_campaign(kSpec, "demo.toml");
+  const DesignSpace space(c);
+  const auto all = planned_points(space, c.strategy, Shard{});
+  EXPECT_EQ(all.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(all, planned_points(space, c.strategy, Shard{}));  // same seed, same points
+  Strategy other = c.strategy;
+  other.seed = 4;
+  EXPECT_NE(all, planned_points(space, other, Shard{}));
+  std::vector<std::int64_t> joined;
+  for (int k = 1; k <= 3; ++k) {
+    const auto part = planned_points(space, c.strategy, Shard::parse(std::to_string(k) + "/3"));
+    joined.insert(joined.end(), part.begin(), part.end());
+  }
+  std::sort(joined.begin(), joined.end());
+  EXPECT_EQ(joined, all);
+  EXPECT_THROW(Shard::parse("4/3"), Error);
+  EXPECT_THROW(Shard::parse("two"), Error);
+}
+
+TEST(Campaign, BuiltInCampaignsLoadAndEveryPointIsAValidHardwareConfig) {
+  for (const auto& name : builtin_campaigns()) {
+    const CampaignSpec c = builtin_campaign(name);
+    const DesignSpace space(c);
+    EXPECT_GT(space.size(), 0) << name;
+    for (std::int64_t i = 0; i < space.size(); ++i) {
+      const DesignPoint p = space.at(i);
+      EXPECT_NO_THROW(accel::load_hardware(p.accel, std::nullopt, p.sets)) << p.key;
+    }
+  }
+  EXPECT_EQ(DesignSpace(builtin_campaign("paper")).size(), 7 * 6);
+  EXPECT_THROW(builtin_campaign("nope"), Error);
+}
+
+}  // namespace
+}  // namespace bbs::dse

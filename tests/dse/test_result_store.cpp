@@ -1,0 +1,540 @@
+// The SQLite result store: schema, round trips, views, merge, and the failure modes of a file
+// on disk (foreign, newer, older, read-only, locked, corrupt, writer killed mid-write).
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "dse/result_store.hpp"
+#include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
+
+namespace bbs::dse {
+namespace {
+
+namespace fs = std::filesystem;
+using bbs::test::TempDir;
+using Mode = ResultStore::Mode;
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Runs `body`, expecting a bbs::Error whose message contains every one of `parts`.
+template <class F>
+void expect_error(F&& body, const std::vector<std::string>& parts) {
+  try {
+    body();
+    ADD_FAILURE() << "expected a bbs::Error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const std::string& part : parts)
+      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+  }
+}
+
+CampaignRecord campaign(const std::string& name = "sweep", const std::string& hash = "abc123") {
+  CampaignRecord c;
+  c.name = name;
+  c.spec_text = "[space]\narray.rows = [8, 16]\n";
+  c.spec_hash = hash;
+  c.tool_version = "0.1.0";
+  c.git_revision = "deadbeef";
+  return c;
+}
+
+WorkloadRecord workload(std::int64_t campaign_id, const std::string& network = "resnet20") {
+  WorkloadRecord w;
+  w.campaign_id = campaign_id;
+  w.network = network;
+  w.weights_source = "data/weights/resnet20.safetensors";
+  w.synthetic = false;
+  w.workload_json = R"({"layers":3})";
+  return w;
+}
+
+std::vector<WorkloadLayerRecord> workload_layers(int n) {
+  std::vector<WorkloadLayerRecord> layers;
+  for (int i = 0; i < n; ++i)
+    layers.push_back({i, "conv" + std::to_string(i), "conv", 1000 * (i + 1), 100 * (i + 1)});
+  return layers;
+}
+
+PointRecord point(std::int64_t campaign_id, std::int64_t workload_id, const std::string& key,
+                  const std::string& design = "bitvert", double time_s = 1.0,
+                  const std::string& profile = "corrected") {
+  PointRecord p;
+  p.campaign_id = campaign_id;
+  p.workload_id = workload_id;
+  p.point_key = key;
+  p.design = design;
+  p.profile = profile;
+  p.hardware_json = R"({"array.rows":16})";
+  p.compute_cycles = 900;
+  p.dram_cycles = 100;
+  p.total_cycles = 1000 * time_s;
+  p.time_s = time_s;
+  p.energy_pe_pj = 10;
+  p.energy_registers_pj = 2;
+  p.energy_sram_read_pj = 3;
+  p.energy_sram_write_pj = 4;
+  p.energy_dram_pj = 5;
+  p.energy_pj = 24 * time_s;
+  p.area_mm2 = 1.5;
+  p.useful_fraction = 0.5;
+  p.intra_pe_stall_fraction = 0.25;
+  p.inter_pe_stall_fraction = 0.25;
+  return p;
+}
+
+std::vector<LayerRecord> layers(int n) {
+  std::vector<LayerRecord> out;
+  for (int i = 0; i < n; ++i) {
+    LayerRecord l;
+    l.layer_idx = i;
+    l.name = "conv" + std::to_string(i);
+    l.compute_cycles = 10.0 * i;
+    l.dram_cycles = 1;
+    l.total_cycles = 10.0 * i + 1;
+    l.energy_pe_pj = 1;
+    l.energy_registers_pj = 2;
+    l.energy_sram_read_pj = 3;
+    l.energy_sram_write_pj = 4;
+    l.energy_dram_pj = 5;
+    l.weight_dram_bytes = 64;
+    l.input_dram_bytes = 32;
+    l.output_dram_bytes = 16;
+    out.push_back(l);
+  }
+  return out;
+}
+
+std::string scalar(ResultStore& store, const std::string& query) {
+  const QueryResult r = store.sql(query);
+  EXPECT_EQ(r.rows.size(), 1u) << query;
+  return r.rows.empty() ? "" : r.rows.front().front();
+}
+
+// ----------------------------------------------------------------------------- schema, round trip
+
+TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  { ResultStore store = ResultStore::open(path); }
+  SQLite::Database raw(path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
+  EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
+  EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
+  EXPECT_EQ(schema_version(), 1);
+  SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
+  int count = 0;
+  while (tables.executeStep()) {
+    ++count;
+    EXPECT_NE(tables.getColumn(1).getString().find("STRICT"), std::string::npos)
+        << tables.getColumn(0).getString();
+  }
+  EXPECT_EQ(count, 6);
+}
+
+TEST(DseStore, RoundTripsPointsAndLayersAndEnforcesForeignKeys) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  EXPECT_EQ(store.add_campaign(campaign()), c);  // same name + spec_hash: same campaign
+  EXPECT_NE(store.add_campaign(campaign("sweep", "other")), c);
+  ASSERT_TRUE(store.find_campaign("sweep").has_value());
+  EXPECT_EQ(store.campaigns().size(), 2u);
+
+  const std::int64_t w = store.add_workload(workload(c), workload_layers(3));
+  EXPECT_EQ(store.add_workload(workload(c), workload_layers(3)), w);
+  WorkloadRecord changed = workload(c);
+  changed.workload_json = "{}";
+  expect_error([&] { store.add_workload(changed, {}); }, {"r.db", "different description"});
+  EXPECT_EQ(store.workload_layers(w).size(), 3u);
+  EXPECT_EQ(store.workloads(c).size(), 1u);
+  // Foreign keys are on: a workload of a campaign that does not exist is refused.
+  expect_error([&] { store.add_workload(workload(999), {}); }, {"r.db", "FOREIGN KEY"});
+
+  EXPECT_FALSE(store.has_point(c, w, "rows=16"));
+  EXPECT_TRUE(store.add_point(point(c, w, "rows=16"), layers(3)));
+  EXPECT_FALSE(store.add_point(point(c, w, "rows=16"), layers(3)));  // already stored
+  EXPECT_TRUE(store.has_point(c, w, "rows=16"));
+  EXPECT_EQ(store.point_keys(c, w).count("rows=16"), 1u);
+
+  const std::vector<PointRecord> points = store.points(c);
+  ASSERT_EQ(points.size(), 1u);
+  const PointRecord& p = points.front();
+  EXPECT_EQ(p.point_key, "rows=16");
+  EXPECT_EQ(p.design, "bitvert");
+  EXPECT_EQ(p.profile, "corrected");
+  EXPECT_EQ(p.status, PointStatus::Done);
+  EXPECT_DOUBLE_EQ(p.total_cycles, 1000);
+  EXPECT_DOUBLE_EQ(p.energy_pj, 24);
+  EXPECT_DOUBLE_EQ(p.edp, 24);  // energy * time, computed by the database
+  EXPECT_DOUBLE_EQ(p.inter_pe_stall_fraction, 0.25);
+  const std::vector<LayerRecord> stored = store.point_layers(p.id);
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[2].name, "conv2");
+  EXPECT_DOUBLE_EQ(stored[2].total_cycles, 21);
+  EXPECT_DOUBLE_EQ(stored[2].energy_pj, 15);
+  EXPECT_DOUBLE_EQ(stored[2].weight_dram_bytes, 64);
+}
+
+TEST(DseStore, FailedPointsKeepTheirErrorAndNullTotals) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  PointRecord failed = point(c, w, "rows=0");
+  failed.status = PointStatus::Failed;
+  failed.error = "array.rows must be positive";
+  EXPECT_TRUE(store.add_point(failed, {}));
+  EXPECT_EQ(scalar(store,
+                   "SELECT status || ':' || error || ':' || "
+                   "coalesce(total_cycles, 'null') FROM design_point"),
+            "failed:array.rows must be positive:null");
+  EXPECT_EQ(store.points(c).front().status, PointStatus::Failed);
+}
+
+TEST(DseStore, RejectsNegativeOrNonFiniteTotals) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  PointRecord bad = point(c, w, "k");
+  bad.energy_dram_pj = -1;
+  expect_error([&] { store.add_point(bad, {}); }, {"energy_dram_pj", "non-negative"});
+  bad = point(c, w, "k");
+  bad.time_s = std::numeric_limits<double>::quiet_NaN();
+  expect_error([&] { store.add_point(bad, {}); }, {"time_s"});
+  EXPECT_TRUE(store.points(c).empty());
+}
+
+TEST(DseStore, AddPointsWritesABatchInOneTransaction) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  ASSERT_TRUE(store.add_point(point(c, w, "k0"), layers(2)));
+  std::vector<PointWithLayers> batch;
+  for (int i = 0; i < 10; ++i) batch.push_back({point(c, w, "k" + std::to_string(i)), layers(4)});
+  EXPECT_EQ(store.add_points(batch), 9u);  // k0 was already there
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM layer_result"), "38");
+  // A bad point anywhere in a batch rolls back the whole batch.
+  std::vector<PointWithLayers> bad_batch = {{point(c, w, "x1"), layers(2)},
+                                            {point(c, w, "x2"), layers(2)}};
+  bad_batch[1].point.area_mm2 = -5;
+  EXPECT_THROW(store.add_points(bad_batch), Error);
+  EXPECT_FALSE(store.has_point(c, w, "x1"));
+}
+
+TEST(DseStore, CachesProfilesAsBinaryBlobs) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  EXPECT_FALSE(store.cached_profile("w:abc|g16").has_value());
+  const std::string blob("\0\x01\xff binary\0", 11);
+  store.store_profile("w:abc|g16", blob);
+  EXPECT_EQ(store.cached_profile("w:abc|g16"), blob);
+  store.store_profile("w:abc|g16", "v2");
+  EXPECT_EQ(store.cached_profile("w:abc|g16"), "v2");
+}
+
+TEST(DseStore, BaselineViewComparesWithTheStripesPointOfTheSameCampaignWorkloadAndProfile) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  store.add_point(point(c, w, "s-b", "stripes", 4.0), {});
+  store.add_point(point(c, w, "s-a", "stripes", 2.0), {});  // smallest point_key: the baseline
+  store.add_point(point(c, w, "v", "bitvert", 1.0), {});
+  store.add_point(point(c, w, "v-bitsim", "bitvert", 1.0, "bitsim"), {});  // no bitsim stripes
+  const QueryResult r = store.sql(
+      "SELECT point_key, baseline_key, speedup, energy_ratio FROM point_vs_baseline "
+      "ORDER BY point_key");
+  ASSERT_EQ(r.rows.size(), 4u);
+  EXPECT_EQ(r.columns,
+            (std::vector<std::string>{"point_key", "baseline_key", "speedup", "energy_ratio"}));
+  EXPECT_EQ(r.rows[0], (std::vector<std::string>{"s-a", "s-a", "1.0", "1.0"}));
+  EXPECT_EQ(r.rows[1], (std::vector<std::string>{"s-b", "s-a", "0.5", "2.0"}));
+  EXPECT_EQ(r.rows[2], (std::vector<std::string>{"v", "s-a", "2.0", "0.5"}));
+  EXPECT_EQ(r.rows[3], (std::vector<std::string>{"v-bitsim", "NULL", "NULL", "NULL"}));
+  EXPECT_EQ(scalar(store, "SELECT campaign || '/' || network FROM point_summary LIMIT 1"),
+            "sweep/resnet20");
+}
+
+TEST(DseStore, SqlRunsOneStatementAndReportsBadQueries) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  EXPECT_EQ(scalar(store, "SELECT 1 + 1;"), "2");
+  expect_error([&] { store.sql("SELECT 1; DROP TABLE campaign"); }, {"r.db", "one SQL statement"});
+  expect_error([&] { store.sql("SELECT nope FROM campaign"); }, {"r.db", "no such column"});
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM campaign"), "0");
+}
+
+// -------------------------------------------------------------------------------- file failures
+
+TEST(DseStoreFiles, RefusesAFileThatIsNotSqlite) {
+  TempDir dir;
+  const fs::path path = dir.write("notes.db", std::string(4096, 'x'));
+  expect_error([&] { ResultStore::open(path); }, {path.string(), "not a SQLite database"});
+  expect_error([&] { ResultStore::open(path, Mode::ReadOnly); }, {path.string()});
+  EXPECT_EQ(read_bytes(path), std::string(4096, 'x'));
+}
+
+TEST(DseStoreFiles, RefusesAnotherApplicationsDatabaseAndLeavesItUntouched) {
+  TempDir dir;
+  const fs::path foreign = dir / "foreign.db";
+  {
+    SQLite::Database raw(foreign.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec("CREATE TABLE trials (id INTEGER PRIMARY KEY, value REAL)");
+  }
+  const std::string before = read_bytes(foreign);
+  expect_error([&] { ResultStore::open(foreign); },
+               {foreign.string(), "another application", "trials", "untouched"});
+  EXPECT_EQ(read_bytes(foreign), before);
+  EXPECT_FALSE(fs::exists(dir / "foreign.db-wal"));
+
+  const fs::path other_id = dir / "other_id.db";
+  {
+    SQLite::Database raw(other_id.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec("PRAGMA application_id = 1234");
+  }
+  expect_error([&] { ResultStore::open(other_id); }, {other_id.string(), "0x000004d2"});
+
+  // Ours by application_id, but the tables are missing.
+  const fs::path hollow = dir / "hollow.db";
+  {
+    SQLite::Database raw(hollow.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    raw.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    raw.exec("PRAGMA user_version = 1");
+  }
+  expect_error([&] { ResultStore::open(hollow); }, {hollow.string(), "has no 'campaign'"});
+}
+
+TEST(DseStoreFiles, RefusesANewerSchemaNamingBothVersions) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  { ResultStore::open(path); }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = 7");
+  }
+  expect_error([&] { ResultStore::open(path); }, {path.string(), "version 7", "version 1"});
+  expect_error([&] { ResultStore::open(path, Mode::ReadOnly); }, {"version 7"});
+}
+
+TEST(DseStoreFiles, MigratesAnOlderSchemaForward) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  std::int64_t c = 0;
+  {
+    ResultStore store = ResultStore::open(path);
+    c = store.add_campaign(campaign());
+  }
+  // A build that knows one more step: version 1 -> 2 adds a column.
+  std::vector<Migration> steps(schema_migrations().begin(), schema_migrations().end());
+  steps.push_back({1, "ALTER TABLE campaign ADD COLUMN note TEXT NOT NULL DEFAULT 'none'"});
+  ResultStore::Options options;
+  options.migrations = steps;
+  expect_error([&] { ResultStore::open(path, Mode::ReadOnly, options); },
+               {path.string(), "version 1", "version 2", "read-write"});
+  ResultStore store = ResultStore::open(path, Mode::ReadWrite, options);
+  EXPECT_EQ(store.user_version(), 2);
+  EXPECT_EQ(scalar(store, "SELECT note FROM campaign WHERE id = " + std::to_string(c)), "none");
+  EXPECT_EQ(scalar(store, "PRAGMA user_version"), "2");
+}
+
+TEST(DseStoreFiles, ReadOnlyFileOpensForQueriesButNotForWriting) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  {
+    ResultStore store = ResultStore::open(path);
+    const std::int64_t c = store.add_campaign(campaign());
+    store.add_point(point(c, store.add_workload(workload(c), {}), "k"), {});
+  }
+  fs::permissions(path, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  expect_error([&] { ResultStore::open(path); }, {path.string(), "read-only"});
+  ResultStore store = ResultStore::open(path, Mode::ReadOnly);
+  EXPECT_EQ(store.points(store.campaigns().front().id).size(), 1u);
+  expect_error([&] { store.add_campaign(campaign("x")); }, {path.string(), "read-only"});
+  expect_error([&] { ResultStore::open(dir / "missing.db", Mode::ReadOnly); },
+               {"missing.db", "does not exist"});
+  expect_error([&] { ResultStore::open(dir / "no" / "such" / "r.db"); }, {"does not exist"});
+}
+
+TEST(DseStoreFiles, ALockedDatabaseFailsAfterTheBusyTimeoutNamingTheFile) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  ResultStore::Options options;
+  options.busy_timeout_ms = 300;
+  ResultStore store = ResultStore::open(path, Mode::ReadWrite, options);
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  {
+    SQLite::Database other(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Transaction hold(other, SQLite::TransactionBehavior::IMMEDIATE);
+    other.exec("INSERT INTO profile_cache VALUES ('k', x'00', 'now')");
+    const auto start = std::chrono::steady_clock::now();
+    expect_error([&] { store.add_point(point(c, w, "k"), layers(2)); },
+                 {path.string(), "locked by another writer", "300 ms"});
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(250));
+    EXPECT_EQ(store.points(c).size(), 0u);  // readers are not blocked in WAL mode
+  }                                         // the other writer rolls back
+  EXPECT_TRUE(store.add_point(point(c, w, "k"), layers(2)));
+}
+
+TEST(DseStoreFiles, CorruptPagesGiveAnErrorNotACrash) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  std::int64_t c = 0;
+  {
+    ResultStore store = ResultStore::open(path);
+    c = store.add_campaign(campaign());
+    const std::int64_t w = store.add_workload(workload(c), workload_layers(50));
+    std::vector<PointWithLayers> batch;
+    for (int i = 0; i < 300; ++i)
+      batch.push_back({point(c, w, "k" + std::to_string(i)), layers(20)});
+    store.add_points(batch);
+  }  // the last connection checkpoints the WAL into the file
+  const auto size = fs::file_size(path);
+  ASSERT_GT(size, 64u * 1024u);
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(size / 3));
+    std::string garbage(size / 3, '\0');
+    for (std::size_t i = 0; i < garbage.size(); ++i)
+      garbage[i] = static_cast<char>((i * 2654435761u) >> 13);
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  expect_error(
+      [&] {
+        ResultStore store = ResultStore::open(path);
+        for (const PointRecord& p : store.points(c)) store.point_layers(p.id);
+        store.check_integrity();
+      },
+      {path.string()});
+}
+
+// A writer killed at any moment keeps every committed point whole and no partial one.
+TEST(DseStoreFiles, KilledWriterLosesNothingCommittedAndLeavesNoHalfPoint) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  constexpr int kLayers = 64;
+  std::int64_t c = 0, w = 0;
+  {
+    ResultStore store = ResultStore::open(path);
+    c = store.add_campaign(campaign());
+    w = store.add_workload(workload(c), workload_layers(kLayers));
+  }
+  for (int round = 0; round < 3; ++round) {
+    std::array<int, 2> ready{};
+    ASSERT_EQ(::pipe(ready.data()), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      ::close(ready[0]);
+      try {
+        ResultStore store = ResultStore::open(path);
+        for (int i = 0;; ++i) {
+          const std::string key = std::to_string(round) + ":" + std::to_string(i);
+          if (i % 2 == 0) {
+            store.add_point(point(c, w, key), layers(kLayers));
+          } else {
+            store.add_points({{point(c, w, key + "a"), layers(kLayers)},
+                              {point(c, w, key + "b"), layers(kLayers)}});
+          }
+          if (i == 10) {
+            const char byte = 'x';
+            if (::write(ready[1], &byte, 1) != 1) ::_exit(4);
+          }
+        }
+      } catch (...) {
+        ::_exit(3);
+      }
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    ASSERT_EQ(::read(ready[0], &byte, 1), 1) << "the writer died before committing 10 points";
+    ::close(ready[0]);
+    ::usleep(static_cast<useconds_t>(20000 + 15000 * round));
+    ASSERT_EQ(::kill(child, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited on its own with " << status;
+
+    ResultStore store = ResultStore::open(path);
+    store.check_integrity();
+    const std::vector<PointRecord> points = store.points(c);
+    EXPECT_GE(points.size(), 16u * static_cast<std::size_t>(round + 1));
+    for (const PointRecord& p : points)
+      ASSERT_EQ(store.point_layers(p.id).size(), static_cast<std::size_t>(kLayers)) << p.point_key;
+    EXPECT_EQ(scalar(store, "SELECT count(*) FROM layer_result"),
+              std::to_string(points.size() * kLayers));
+    EXPECT_TRUE(store.sql("PRAGMA foreign_key_check").rows.empty());
+  }
+}
+
+// ------------------------------------------------------------------------------------------ merge
+
+TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
+  TempDir dir;
+  const auto make_shard = [&](const std::string& name, int first, int last, bool extra_campaign) {
+    ResultStore shard = ResultStore::open(dir / name);
+    if (extra_campaign) shard.add_campaign(campaign("unrelated", "zzz"));  // shifts the ids
+    const std::int64_t c = shard.add_campaign(campaign());
+    const std::int64_t w = shard.add_workload(workload(c), workload_layers(3));
+    for (int i = first; i < last; ++i)
+      shard.add_point(point(c, w, "k" + std::to_string(i), i == 0 ? "stripes" : "bitvert"),
+                      layers(3));
+    shard.store_profile("profile-" + name, "blob");
+    return dir / name;
+  };
+  const fs::path a = make_shard("a.db", 0, 6, false);
+  const fs::path b = make_shard("b.db", 4, 10, true);
+
+  ResultStore merged = ResultStore::open(dir / "merged.db");
+  MergeStats first = merged.merge_from(a);
+  EXPECT_EQ(first.campaigns_added, 1);
+  EXPECT_EQ(first.workloads_added, 1);
+  EXPECT_EQ(first.points_added, 6);
+  EXPECT_EQ(first.layer_rows_added, 18);
+  EXPECT_EQ(first.profiles_added, 1);
+  MergeStats second = merged.merge_from(b);
+  EXPECT_EQ(second.campaigns_added, 1);  // "unrelated"; "sweep" is matched by name + spec_hash
+  EXPECT_EQ(second.workloads_added, 0);
+  EXPECT_EQ(second.points_added, 4);
+  EXPECT_EQ(second.points_skipped, 2);
+  EXPECT_EQ(second.layer_rows_added, 12);
+  MergeStats again = merged.merge_from(b);
+  EXPECT_EQ(again.points_added, 0);
+  EXPECT_EQ(again.points_skipped, 6);
+
+  const std::int64_t c = merged.find_campaign("sweep")->id;
+  const std::vector<PointRecord> points = merged.points(c);
+  ASSERT_EQ(points.size(), 10u);
+  for (const PointRecord& p : points) EXPECT_EQ(merged.point_layers(p.id).size(), 3u);
+  EXPECT_EQ(merged.workload_layers(points.front().workload_id).size(), 3u);
+  EXPECT_EQ(merged.cached_profile("profile-b.db"), "blob");
+  EXPECT_EQ(scalar(merged, "SELECT count(*) FROM point_vs_baseline WHERE speedup IS NOT NULL"),
+            "10");
+  merged.check_integrity();
+  EXPECT_TRUE(merged.sql("PRAGMA foreign_key_check").rows.empty());
+
+  expect_error([&] { merged.merge_from(dir / "merged.db"); }, {"merged.db", "itself"});
+  const fs::path junk = dir.write("junk.db", std::string(2048, 'j'));
+  expect_error([&] { merged.merge_from(junk); }, {junk.string(), "not a SQLite database"});
+  expect_error([&] { merged.merge_from(dir / "absent.db"); }, {"absent.db", "does not exist"});
+  EXPECT_EQ(merged.points(c).size(), 10u);
+}
+
+}  // namespace
+}  // namespace bbs::dse
