@@ -194,6 +194,38 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option("--jobs,-j", cmp.jobs, "Threads")->capture_default_str();
   compare_cmd->add_option("--format", cmp.format, kFormatHelp)->capture_default_str();
 
+  RunOptions run;
+  auto* run_cmd = app.add_subcommand(
+      "run", "Evaluate a DSE campaign into a SQLite database (resumable; shardable with --shard)");
+  run_cmd
+      ->add_option("campaign", run.campaign,
+                   "Campaign TOML file or built-in name (paper, bitvert-explore)")
+      ->capture_default_str();
+  run_cmd->add_option("--db", run.db, "Result database (default results/<campaign>.db)");
+  run_cmd->add_option("--shard", run.shard, "K/N: evaluate this share of the points")
+      ->capture_default_str();
+  run_cmd->add_option("--jobs,-j", run.jobs, "Threads")->capture_default_str();
+
+  QueryOptions query;
+  auto* query_cmd = app.add_subcommand("query", "Read a result database");
+  query_cmd->add_option("--db", query.db, "Result database")->required();
+  query_cmd->add_option("--campaign", query.campaign, "Only this campaign");
+  query_cmd->add_option("--sql", query.sql, "Run this SQL (read-only)");
+  query_cmd->add_option("--top", query.top, "The N best points by --by");
+  query_cmd->add_option("--by", query.by, "latency, energy, edp or area")->capture_default_str();
+  query_cmd->add_option("--pareto", query.pareto,
+                        "Pareto front of two metrics, e.g. latency,energy");
+  query_cmd->add_option("--point", query.point, "Per-layer results of one point id");
+  query_cmd->add_flag("--baseline", query.baseline, "Speedup and energy against Stripes");
+  query_cmd->add_option("--format", query.format, kFormatHelp)->capture_default_str();
+
+  std::string merge_output;
+  std::vector<std::string> merge_inputs;
+  auto* merge_cmd = app.add_subcommand("merge", "Merge shard databases into one");
+  merge_cmd->add_option("output", merge_output, "Database to merge into (created if absent)")
+      ->required();
+  merge_cmd->add_option("shards", merge_inputs, "Shard databases")->required();
+
   auto* list_cmd = app.add_subcommand("list", "List registered things: accels");
   std::string list_what, list_format = "table";
   list_cmd->add_option("what", list_what, "accels")->required()->check(CLI::IsMember({"accels"}));
@@ -213,6 +245,9 @@ int run_cli(int argc, char** argv) {
   }
   if (*analyze_cmd) return run_analyze(analyze);
   if (*simulate_cmd) return run_simulate(sim);
+  if (*run_cmd) return run_campaign(run);
+  if (*query_cmd) return run_query(query);
+  if (*merge_cmd) return run_merge(merge_output, merge_inputs);
   if (*compare_cmd) return run_compare(cmp);
   if (*list_cmd) return run_list_accels(list_format);
   if (*networks_cmd) {

@@ -56,7 +56,7 @@ int run_compare(const CompareOptions& options) {
       if (!stem.empty() && std::filesystem::exists(file)) network_options.weights = file;
     }
     progress.update(done, networks.size() * accels.size(), "profiling " + name);
-    const PreparedNetwork network = prepare_network(network_options);
+    const auto network = prepare_network(network_options);
     std::map<std::string, Outcome> outcomes;
     for (const auto& accel : accels) {
       progress.update(done++, networks.size() * accels.size(), name + " on " + accel);
@@ -65,7 +65,7 @@ int run_compare(const CompareOptions& options) {
       request.sets = options.sets;
       request.fidelity = fidelity;
       request.jobs = options.jobs;
-      const Simulation s = simulate(network, request);
+      const Simulation s = simulate(*network, request);
       outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s};
     }
     const Outcome& base = outcomes.at(options.baseline);
@@ -75,7 +75,7 @@ int run_compare(const CompareOptions& options) {
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
       table.add_row({name, accel, fidelity.name(),
-                     std::string(network.loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
+                     std::string(network->loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
                      speedup, o.energy_pj, energy, o.time_s});
     }
   }

@@ -74,7 +74,29 @@ struct CompareOptions {
   std::string format = "table";
 };
 
+struct RunOptions {
+  std::string campaign = "paper";  // a TOML file or a built-in campaign name
+  std::string db;                  // default results/<campaign name>.db
+  std::string shard = "1/1";
+  int jobs = 1;
+};
+
+struct QueryOptions {
+  std::string db;
+  std::string campaign;  // default: every campaign
+  std::string sql;
+  std::int64_t top = 0;
+  std::string by = "edp";
+  std::string pareto;  // "latency,energy"
+  std::int64_t point = 0;
+  bool baseline = false;
+  std::string format = "table";
+};
+
 int run_analyze(const AnalyzeOptions& options);
+int run_campaign(const RunOptions& options);
+int run_query(const QueryOptions& options);
+int run_merge(const std::string& output, const std::vector<std::string>& shards);
 int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
 int run_list_accels(const std::string& format);

@@ -16,16 +16,41 @@ accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
   return {c.read_pj, c.write_pj_per_64_bits, c.area_mm2};
 }
 
+std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {
+  return n.pruning + "/" + std::to_string(n.pruning_group) + "/" +
+         std::to_string(n.pruned_columns) + "/" + std::to_string(n.const_bits) + "/" +
+         std::to_string(n.sensitive_fraction) + "/" + std::to_string(n.sensitive_channel_multiple) +
+         "/" + (n.steps ? std::to_string(int(*n.steps)) : "fixed") + "/" + std::to_string(n.lanes) +
+         "/" + f.name();
+}
+
+std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
+    const PreparedNetwork& network, const accel::WeightNeeds& needs,
+    const accel::Fidelity& fidelity, int jobs) {
+  const std::string key = needs_key(needs, fidelity);
+  {
+    std::lock_guard<std::mutex> lock(network.profile_mutex);
+    if (const auto it = network.profiles.find(key); it != network.profiles.end()) return it->second;
+  }
+  auto built = std::make_shared<const std::vector<accel::LayerProfile>>(
+      accel::build_profiles(network.workload, network.per_layer, needs, fidelity, jobs));
+  std::lock_guard<std::mutex> lock(network.profile_mutex);
+  return network.profiles.emplace(key, std::move(built)).first->second;
+}
+
 }  // namespace
 
-PreparedNetwork prepare_network(const ShowOptions& options) {
-  PreparedNetwork p{load_network(options), {}, {}, {}};
-  p.workload = accel::make_workload(p.loaded.network);
-  p.tensors = load_network_input(p.loaded, EngineSettings{}).tensors;
+PreparedNetwork::PreparedNetwork(LoadedNetwork network)
+    : loaded(std::move(network)),
+      workload(accel::make_workload(loaded.network)),
+      tensors(load_network_input(loaded, EngineSettings{}).tensors) {
   std::map<std::string, const WeightTensor*> by_name;
-  for (const auto& t : p.tensors) by_name.emplace(t.name, &t);
-  for (const auto& layer : p.workload.layers) p.per_layer.push_back(by_name.at(layer.name));
-  return p;
+  for (const auto& t : tensors) by_name.emplace(t.name, &t);
+  for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
+}
+
+std::unique_ptr<const PreparedNetwork> prepare_network(const ShowOptions& options) {
+  return std::make_unique<PreparedNetwork>(load_network(options));
 }
 
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request) {
@@ -48,12 +73,15 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                          profile, a.pruned, a.column_spans, a.group_constants,
                                          request.check_samples, i + 1));
     };
-  const auto profiles = accel::build_profiles(network.workload, network.per_layer, needs,
-                                              request.fidelity, request.jobs, check_layer);
+  const auto profiles =
+      check_layer ? std::make_shared<const std::vector<accel::LayerProfile>>(
+                        accel::build_profiles(network.workload, network.per_layer, needs,
+                                              request.fidelity, request.jobs, check_layer))
+                  : cached_profiles(network, needs, request.fidelity, request.jobs);
   const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, s.hw.tech_nm),
                                   sram_costs(s.hw.act_sram, s.hw.tech_nm)};
   s.cost =
-      accel::evaluate_network(model, s.hw, request.fidelity, network.workload, profiles, memory);
+      accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
   return s;
 }
 

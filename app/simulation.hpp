@@ -3,6 +3,9 @@
 //   -> hardware description + SRAM costs -> per-layer and network costs
 #pragma once
 
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,13 +40,18 @@ struct Simulation {
 
 // A network loaded once, reused for several hardware configurations.
 struct PreparedNetwork {
+  explicit PreparedNetwork(LoadedNetwork network);  // derives the workload and int8 weights
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight
   std::vector<const WeightTensor*> per_layer;
+  // Profiles by design needs: hardware points that prune and group alike share one pass over
+  // the weights (thread-safe).
+  mutable std::mutex profile_mutex;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<accel::LayerProfile>>> profiles;
 };
 
-PreparedNetwork prepare_network(const ShowOptions& options);
+std::unique_ptr<const PreparedNetwork> prepare_network(const ShowOptions& options);
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request);
 
 // Tables: "simulation" (one row: totals, time, area, energy split) and, with per_layer, "layers".

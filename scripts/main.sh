@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the main job on the built-in default (the README's main command):
-# the BBS analysis of the built-in ResNet-20 weights, then BitVert and Stripes on the same net.
+# the BBS analysis of the built-in ResNet-20 weights, then the `paper` campaign (the paper's seven
+# benchmarks x six designs at iso-multiplier configurations) into results/paper.db, and its
+# speedup / energy against Stripes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 exe="$root/build/app/bbs-dse"
-weights="$root/data/weights/cifar10_resnet20.safetensors"
 "$exe" analyze --setting moderate --check 200 "$@"
-for accel in stripes bitvert; do
-  "$exe" simulate --network cifar10_resnet20 --weights "$weights" --accel "$accel" --check 100
-done
+"$exe" run paper --db "$root/results/paper.db" --jobs "$(nproc)"
+"$exe" query --db "$root/results/paper.db" --sql \
+  "SELECT design, count(*) AS networks, exp(avg(ln(speedup))) AS geomean_speedup,
+          exp(avg(ln(energy_ratio))) AS geomean_energy_vs_stripes
+   FROM point_vs_baseline GROUP BY design ORDER BY geomean_speedup"
+echo "results: $root/results/paper.db (bbs-dse query --db $root/results/paper.db --help)"

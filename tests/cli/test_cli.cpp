@@ -23,6 +23,7 @@
 
 #include "networks/io/weight_file.hpp"
 #include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
 
 namespace bbs::cli_test {
 namespace {
@@ -62,26 +63,7 @@ std::string lower(std::string text) {
   return text;
 }
 
-// A fresh scratch directory, removed on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("bbs-cli-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using TempDir = bbs::test::TempDir;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -531,6 +513,60 @@ TEST_F(CliErrorTest, Int16ValuesOutsideInt8) {
 }
 
 TEST_F(CliErrorTest, UnknownFormat) { expect_error("analyze --format xml", {"xml"}); }
+
+}  // namespace
+}  // namespace bbs::cli_test
+
+namespace bbs::cli_test {
+namespace {
+
+// A small campaign on the built-in real weights: Stripes + 8 BitVert points.
+std::string small_campaign(const std::string& weights) {
+  return "name = \"small\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\nweights = \"" + weights +
+         "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = \"bitvert\"\n"
+         "[design.axes]\n\"array.rows\" = [16, 32]\n\"array.cols\" = [8, 16]\n"
+         "\"pruning.columns\" = [2, 4]\n";
+}
+
+TEST_F(CliTest, RunResumesAndShardsMergeToTheSameDatabaseContent) {
+  const std::string weights =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  const std::string campaign = path("small.toml");
+  std::ofstream(campaign) << small_campaign(weights);
+  const std::string rows =
+      " --format csv --sql \"SELECT point_key, status, total_cycles, energy_pj FROM design_point "
+      "ORDER BY point_key\"";
+
+  ASSERT_EQ(run("run " + quoted(campaign) + " --db " + quoted(path("all.db")) + " -j 2").exit_code,
+            0);
+  const RunResult all = run("query --db " + quoted(path("all.db")) + rows);
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2 + 9);  // title, header, 9 points
+
+  const RunResult again = run("run " + quoted(campaign) + " --db " + quoted(path("all.db")));
+  EXPECT_NE(again.err.find("0 new points"), std::string::npos)
+      << again.err;  // resumed: nothing to do
+
+  for (const char* shard : {"1/2", "2/2"})
+    ASSERT_EQ(run("run " + quoted(campaign) + " --shard " + shard + " --db " +
+                  quoted(path(std::string("shard") + shard[0] + ".db")))
+                  .exit_code,
+              0);
+  ASSERT_EQ(run("merge " + quoted(path("merged.db")) + " " + quoted(path("shard1.db")) + " " +
+                quoted(path("shard2.db")))
+                .exit_code,
+            0);
+  const RunResult merged = run("query --db " + quoted(path("merged.db")) + rows);
+  EXPECT_EQ(merged.out, all.out);
+}
+
+TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
+  const std::string junk = path("junk.db");
+  std::ofstream(junk) << "not a database at all, just text that is long enough to matter";
+  const RunResult r = run("query --db " + quoted(junk));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(junk), std::string::npos) << r.err;
+}
 
 }  // namespace
 }  // namespace bbs::cli_test

@@ -1,0 +1,195 @@
+// bbs-dse run: evaluates a campaign's design points into a SQLite result database.
+//   points = the campaign's design space (grid, or seeded random sample), this shard's share
+//   per workload: profiles once per design needs, points evaluated on --jobs threads in batches,
+//   each batch (points with their per-layer rows) committed in one transaction
+// Points already in the database are skipped, so an interrupted run resumes where it stopped and
+// ends with exactly what an uninterrupted run writes. Ctrl-C stops after the current batch.
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/commands.hpp"
+#include "app/progress.hpp"
+#include "app/simulation.hpp"
+#include "dse/campaign.hpp"
+#include "dse/design_space.hpp"
+#include "dse/result_store.hpp"
+#include "model/accel/hardware_config.hpp"
+#include "model/bbs/parallel.hpp"
+
+namespace bbs::app {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+dse::CampaignSpec campaign_of(const std::string& name_or_file) {
+  if (std::filesystem::exists(name_or_file)) return dse::load_campaign(name_or_file);
+  return dse::builtin_campaign(name_or_file);
+}
+
+ShowOptions workload_options(const dse::WorkloadSpec& w) {
+  ShowOptions o;
+  o.network = w.network;
+  if (!w.weights.empty()) o.weights = w.weights;
+  o.synthetic_seed = w.seed;
+  o.workload.batch = w.batch;
+  o.workload.image_size = w.image_size;
+  o.workload.sequence_length = w.sequence_length;
+  o.workload.kv_length = w.kv_length;
+  o.workload.phase = networks::parse_llm_phase(w.phase);
+  return o;
+}
+
+std::string workload_json(const dse::WorkloadSpec& w) {
+  return nlohmann::json{
+      {"network", w.network}, {"weights", w.weights},       {"seed", w.seed},
+      {"batch", w.batch},     {"image_size", w.image_size}, {"seq_len", w.sequence_length},
+      {"phase", w.phase},     {"kv_length", w.kv_length}}
+      .dump();
+}
+
+std::string hardware_json(const accel::HardwareConfig& hw) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [key, value] : accel::hardware_settings(hw)) j[key] = value;
+  return j.dump();
+}
+
+// A constraint a point violates, or empty.
+std::string violated_constraint(const dse::Constraints& c, const accel::HardwareConfig& hw,
+                                const accel::NetworkCost& cost) {
+  if (c.iso_multipliers && hw.bit_serial_multipliers() != *c.iso_multipliers)
+    return "iso_multipliers: " + std::to_string(hw.bit_serial_multipliers()) +
+           " != " + std::to_string(*c.iso_multipliers);
+  if (c.max_area_mm2 && cost.area_mm2() > *c.max_area_mm2)
+    return "max_area_mm2: " + std::to_string(cost.area_mm2()) + " mm2";
+  const double power_w = cost.time_s > 0 ? cost.total.energy_pj() * 1e-12 / cost.time_s : 0.0;
+  if (c.max_power_w && power_w > *c.max_power_w)
+    return "max_power_w: " + std::to_string(power_w) + " W";
+  return {};
+}
+
+dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& p,
+                                    const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
+                                    std::int64_t campaign_id, std::int64_t workload_id) {
+  dse::PointWithLayers out;
+  dse::PointRecord& r = out.point;
+  r.campaign_id = campaign_id;
+  r.workload_id = workload_id;
+  r.point_key = p.key;
+  r.profile = fidelity.name();
+  try {
+    SimulationRequest request;
+    request.hardware = p.accel;
+    request.sets = p.sets;
+    request.fidelity = fidelity;
+    const Simulation s = simulate(network, request);
+    r.design = s.hw.design;
+    r.hardware_json = hardware_json(s.hw);
+    if (const std::string why = violated_constraint(spec.constraints, s.hw, s.cost); !why.empty()) {
+      r.status = dse::PointStatus::Failed;
+      r.error = "constraint " + why;
+      return out;
+    }
+    const accel::LayerCost& t = s.cost.total;
+    const double stalls = t.compute.useful + t.compute.intra_pe_stall + t.compute.inter_pe_stall;
+    r.compute_cycles = t.compute.cycles, r.dram_cycles = t.dram_cycles;
+    r.total_cycles = t.total_cycles, r.time_s = s.cost.time_s, r.energy_pj = t.energy_pj();
+    r.energy_pe_pj = t.energy_pe_pj, r.energy_registers_pj = t.energy_registers_pj;
+    r.energy_sram_read_pj = t.energy_sram_read_pj, r.energy_sram_write_pj = t.energy_sram_write_pj;
+    r.energy_dram_pj = t.energy_dram_pj, r.area_mm2 = s.cost.area_mm2();
+    if (stalls > 0) {
+      r.useful_fraction = t.compute.useful / stalls;
+      r.intra_pe_stall_fraction = t.compute.intra_pe_stall / stalls;
+      r.inter_pe_stall_fraction = t.compute.inter_pe_stall / stalls;
+    }
+    for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
+      const accel::LayerCost& l = s.cost.layers[i];
+      out.layers.push_back({int(i), l.name, l.compute.cycles, l.dram_cycles, l.total_cycles,
+                            l.energy_pe_pj, l.energy_registers_pj, l.energy_sram_read_pj,
+                            l.energy_sram_write_pj, l.energy_dram_pj, 0.0, l.weight_dram_bytes,
+                            l.input_dram_bytes, l.output_dram_bytes});
+    }
+  } catch (const Error& e) {
+    r.status = dse::PointStatus::Failed;
+    r.error = e.what();
+    if (r.design.empty()) r.design = p.accel;
+    out.layers.clear();
+  }
+  return out;
+}
+
+std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& network) {
+  std::vector<dse::WorkloadLayerRecord> layers;
+  for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
+    const accel::LayerWork& w = network.workload.layers[i];
+    layers.push_back({int(i), w.name, w.is_conv ? "conv" : "linear", w.macs(), w.weight_count()});
+  }
+  return layers;
+}
+
+}  // namespace
+
+int run_campaign(const RunOptions& options) {
+  const dse::CampaignSpec spec = campaign_of(options.campaign);
+  const std::filesystem::path db = options.db.empty()
+                                       ? std::filesystem::path("results") / (spec.name + ".db")
+                                       : std::filesystem::path(options.db);
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  dse::ResultStore store = dse::ResultStore::open(db);
+  const std::int64_t campaign_id = store.add_campaign(
+      {0, spec.name, spec.text, spec.hash, "bbs-dse 0.1.0", BBS_DSE_GIT_REVISION, ""});
+  const dse::DesignSpace space(spec);
+  if (spec.strategy.kind == dse::StrategyKind::Nsga2)
+    throw Error(spec.source + ": strategy 'nsga2' is not implemented yet: use grid or random");
+  const std::vector<std::int64_t> planned =
+      dse::planned_points(space, spec.strategy, dse::Shard::parse(options.shard));
+  const accel::Fidelity fidelity = accel::parse_fidelity(spec.profile, spec.defects);
+
+  std::signal(SIGINT, on_interrupt);
+  Progress progress("run " + spec.name);
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t done = 0, written = 0;
+  for (std::size_t w = 0; w < spec.workloads.size() && !g_interrupted; ++w) {
+    std::vector<dse::DesignPoint> todo;
+    for (std::int64_t ordinal : planned) {
+      dse::DesignPoint p = space.at(ordinal);
+      if (p.workload == w) todo.push_back(std::move(p));
+    }
+    if (todo.empty()) continue;
+    const auto network = prepare_network(workload_options(spec.workloads[w]));
+    const std::int64_t workload_id = store.add_workload(
+        {0, campaign_id, spec.workloads[w].network, network->loaded.weights->description(),
+         network->loaded.weights->synthetic(), workload_json(spec.workloads[w])},
+        workload_layers(*network));
+    const auto stored = store.point_keys(campaign_id, workload_id);
+    const std::size_t in_workload = todo.size();
+    std::erase_if(todo, [&](const dse::DesignPoint& p) { return stored.count(p.key) > 0; });
+    done += in_workload - todo.size();  // already in the database: a resumed run skips them
+    const std::size_t batch_size = std::size_t(std::max(1, options.jobs)) * 8;
+    for (std::size_t first = 0; first < todo.size() && !g_interrupted; first += batch_size) {
+      const std::size_t count = std::min(batch_size, todo.size() - first);
+      std::vector<dse::PointWithLayers> batch(count);
+      parallel_for(std::int64_t(count), options.jobs, [&](std::int64_t a, std::int64_t b) {
+        for (std::int64_t i = a; i < b; ++i)
+          batch[std::size_t(i)] = evaluate_point(*network, todo[first + std::size_t(i)], fidelity,
+                                                 spec, campaign_id, workload_id);
+      });
+      written += store.add_points(batch);
+      done += count;
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      progress.update(done, planned.size(),
+                      std::to_string(int(double(done) / std::max(seconds, 1e-9))) + " points/s");
+    }
+  }
+  std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
+            << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';
+  return g_interrupted ? 130 : 0;
+}
+
+}  // namespace bbs::app
