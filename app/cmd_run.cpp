@@ -183,8 +183,11 @@ int run_campaign(const RunOptions& options) {
       done += count;
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double rate = double(done) / std::max(seconds, 1e-9);
+      const double eta_s = double(planned.size() - done) / std::max(rate, 1e-9);
       progress.update(done, planned.size(),
-                      std::to_string(int(double(done) / std::max(seconds, 1e-9))) + " points/s");
+                      std::to_string(int(rate)) + " points/s, ETA " + std::to_string(int(eta_s)) +
+                          " s");
     }
   }
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
