@@ -11,7 +11,8 @@ exe="$root/build/app/bbs-dse"
 "$exe" analyze --setting moderate --check 200 "$@"
 "$exe" run paper --db "$root/results/paper.db" --jobs "$(nproc)"
 "$exe" query --db "$root/results/paper.db" --sql \
-  "SELECT design, count(*) AS networks, exp(avg(ln(speedup))) AS geomean_speedup,
+  "SELECT point_key AS configuration, count(*) AS networks,
+          exp(avg(ln(speedup))) AS geomean_speedup,
           exp(avg(ln(energy_ratio))) AS geomean_energy_vs_stripes
-   FROM point_vs_baseline GROUP BY design ORDER BY geomean_speedup"
+   FROM point_vs_baseline GROUP BY point_key ORDER BY geomean_speedup"
 echo "results: $root/results/paper.db (bbs-dse query --db $root/results/paper.db --help)"
