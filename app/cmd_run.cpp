@@ -29,6 +29,7 @@ extern "C" void on_interrupt(int) { g_interrupted = true; }
 
 dse::CampaignSpec campaign_of(const std::string& name_or_file) {
   if (std::filesystem::exists(name_or_file)) return dse::load_campaign(name_or_file);
+  if (name_or_file.ends_with(".toml")) throw Error(name_or_file + ": no such campaign file");
   return dse::builtin_campaign(name_or_file);
 }
 
