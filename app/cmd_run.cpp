@@ -10,6 +10,8 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
@@ -17,6 +19,7 @@
 #include "app/simulation.hpp"
 #include "dse/campaign.hpp"
 #include "dse/design_space.hpp"
+#include "dse/nsga2.hpp"
 #include "dse/result_store.hpp"
 #include "model/accel/hardware_config.hpp"
 #include "model/bbs/parallel.hpp"
@@ -135,6 +138,100 @@ std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& net
 
 }  // namespace
 
+namespace {
+
+double objective(const dse::PointRecord& p, const std::string& name) {
+  if (p.status != dse::PointStatus::Done) return std::numeric_limits<double>::infinity();
+  if (name == "latency") return p.time_s;
+  if (name == "energy") return p.energy_pj;
+  if (name == "edp") return p.energy_pj * p.time_s;
+  if (name == "area") return p.area_mm2;
+  return -1.0 / (p.time_s * p.area_mm2);  // throughput_per_area, maximised
+}
+
+// One workload of a running campaign: evaluates points (skipping stored ones), writes each batch
+// in one transaction, reports progress.
+class WorkloadRun {
+ public:
+  WorkloadRun(dse::ResultStore& store, const dse::CampaignSpec& spec, std::int64_t campaign_id,
+              std::size_t workload, const accel::Fidelity& fidelity, int jobs)
+      : store_(store),
+        spec_(spec),
+        campaign_id_(campaign_id),
+        fidelity_(fidelity),
+        jobs_(jobs),
+        network_(prepare_network(workload_options(spec.workloads[workload]))) {
+    const dse::WorkloadSpec& w = spec.workloads[workload];
+    workload_id_ =
+        store.add_workload({0, campaign_id, w.network, network_->loaded.weights->description(),
+                            network_->loaded.weights->synthetic(), workload_json(w)},
+                           workload_layers(*network_));
+    for (auto& p : store.points(campaign_id))
+      if (p.workload_id == workload_id_) known_.emplace(p.point_key, std::move(p));
+  }
+
+  // The records of `points` in order: stored ones read back, the others evaluated on the
+  // thread pool and written in one transaction.
+  std::vector<dse::PointRecord> evaluate(const std::vector<dse::DesignPoint>& points) {
+    std::vector<const dse::DesignPoint*> fresh;
+    for (const auto& p : points)
+      if (!known_.count(p.key) &&
+          std::none_of(fresh.begin(), fresh.end(), [&](auto* f) { return f->key == p.key; }))
+        fresh.push_back(&p);
+    std::vector<dse::PointWithLayers> batch(fresh.size());
+    parallel_for(std::int64_t(fresh.size()), jobs_, [&](std::int64_t a, std::int64_t b) {
+      for (std::int64_t i = a; i < b; ++i)
+        batch[std::size_t(i)] = evaluate_point(*network_, *fresh[std::size_t(i)], fidelity_, spec_,
+                                               campaign_id_, workload_id_);
+    });
+    written += store_.add_points(batch);
+    for (auto& b : batch) known_.emplace(b.point.point_key, std::move(b.point));
+    std::vector<dse::PointRecord> records;
+    for (const auto& p : points) records.push_back(known_.at(p.key));
+    return records;
+  }
+
+  std::size_t written = 0;
+
+ private:
+  dse::ResultStore& store_;
+  const dse::CampaignSpec& spec_;
+  std::int64_t campaign_id_, workload_id_ = 0;
+  accel::Fidelity fidelity_;
+  int jobs_;
+  std::unique_ptr<const PreparedNetwork> network_;
+  std::map<std::string, dse::PointRecord> known_;
+};
+
+// NSGA-II over each design's axes (bbs::dse::nsga2); every evaluated point lands in the database.
+void search(WorkloadRun& run, const dse::DesignSpace& space, const dse::CampaignSpec& spec,
+            std::size_t workload) {
+  for (std::size_t d = 0; d < spec.designs.size() && !g_interrupted; ++d) {
+    std::vector<int> radix;
+    for (const auto& axis : spec.designs[d].axes) radix.push_back(int(axis.values.size()));
+    const std::int64_t first = space.first_ordinal(workload, d);
+    auto evaluate = [&](const std::vector<dse::Genome>& genomes) {
+      std::vector<dse::DesignPoint> points;
+      for (const auto& g : genomes) {
+        std::int64_t offset = 0;
+        for (std::size_t i = 0; i < g.size(); ++i) offset = offset * radix[i] + g[i];
+        points.push_back(space.at(first + offset));
+      }
+      std::vector<dse::Objectives> objectives;
+      for (const auto& record : run.evaluate(points)) {
+        dse::Objectives o;
+        for (const auto& name : spec.objectives) o.push_back(objective(record, name));
+        objectives.push_back(std::move(o));
+      }
+      return objectives;
+    };
+    dse::nsga2(radix, {spec.strategy.population, spec.strategy.generations, spec.strategy.seed},
+               evaluate);
+  }
+}
+
+}  // namespace
+
 int run_campaign(const RunOptions& options) {
   const dse::CampaignSpec spec = campaign_of(options.campaign);
   const std::filesystem::path db = options.db.empty()
@@ -145,10 +242,12 @@ int run_campaign(const RunOptions& options) {
   const std::int64_t campaign_id = store.add_campaign(
       {0, spec.name, spec.text, spec.hash, "bbs-dse 0.1.0", BBS_DSE_GIT_REVISION, ""});
   const dse::DesignSpace space(spec);
-  if (spec.strategy.kind == dse::StrategyKind::Nsga2)
-    throw Error(spec.source + ": strategy 'nsga2' is not implemented yet: use grid or random");
+  const dse::Shard shard = dse::Shard::parse(options.shard);
+  const bool evolutionary = spec.strategy.kind == dse::StrategyKind::Nsga2;
+  if (evolutionary && shard.count > 1)
+    throw Error(spec.source + ": an NSGA-II search runs as one job; use grid or random to shard");
   const std::vector<std::int64_t> planned =
-      dse::planned_points(space, spec.strategy, dse::Shard::parse(options.shard));
+      evolutionary ? std::vector<std::int64_t>{} : dse::planned_points(space, spec.strategy, shard);
   const accel::Fidelity fidelity = accel::parse_fidelity(spec.profile, spec.defects);
 
   std::signal(SIGINT, on_interrupt);
@@ -157,39 +256,26 @@ int run_campaign(const RunOptions& options) {
   std::size_t done = 0, written = 0;
   for (std::size_t w = 0; w < spec.workloads.size() && !g_interrupted; ++w) {
     std::vector<dse::DesignPoint> todo;
-    for (std::int64_t ordinal : planned) {
-      dse::DesignPoint p = space.at(ordinal);
-      if (p.workload == w) todo.push_back(std::move(p));
-    }
-    if (todo.empty()) continue;
-    const auto network = prepare_network(workload_options(spec.workloads[w]));
-    const std::int64_t workload_id = store.add_workload(
-        {0, campaign_id, spec.workloads[w].network, network->loaded.weights->description(),
-         network->loaded.weights->synthetic(), workload_json(spec.workloads[w])},
-        workload_layers(*network));
-    const auto stored = store.point_keys(campaign_id, workload_id);
-    const std::size_t in_workload = todo.size();
-    std::erase_if(todo, [&](const dse::DesignPoint& p) { return stored.count(p.key) > 0; });
-    done += in_workload - todo.size();  // already in the database: a resumed run skips them
+    for (std::int64_t ordinal : planned)
+      if (dse::DesignPoint p = space.at(ordinal); p.workload == w) todo.push_back(std::move(p));
+    if (todo.empty() && !evolutionary) continue;
+    WorkloadRun run(store, spec, campaign_id, w, fidelity, options.jobs);
+    if (evolutionary) search(run, space, spec, w);
     const std::size_t batch_size = std::size_t(std::max(1, options.jobs)) * 8;
     for (std::size_t first = 0; first < todo.size() && !g_interrupted; first += batch_size) {
       const std::size_t count = std::min(batch_size, todo.size() - first);
-      std::vector<dse::PointWithLayers> batch(count);
-      parallel_for(std::int64_t(count), options.jobs, [&](std::int64_t a, std::int64_t b) {
-        for (std::int64_t i = a; i < b; ++i)
-          batch[std::size_t(i)] = evaluate_point(*network, todo[first + std::size_t(i)], fidelity,
-                                                 spec, campaign_id, workload_id);
-      });
-      written += store.add_points(batch);
+      run.evaluate(
+          {todo.begin() + std::ptrdiff_t(first), todo.begin() + std::ptrdiff_t(first + count)});
       done += count;
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double rate = double(done) / std::max(seconds, 1e-9);
       const double eta_s = double(planned.size() - done) / std::max(rate, 1e-9);
-      progress.update(done, planned.size(),
-                      std::to_string(int(rate)) + " points/s, ETA " + std::to_string(int(eta_s)) +
-                          " s");
+      progress.update(
+          done, planned.size(),
+          std::to_string(int(rate)) + " points/s, ETA " + std::to_string(int(eta_s)) + " s");
     }
+    written += run.written;
   }
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
             << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';

@@ -55,6 +55,12 @@ DesignPoint DesignSpace::at(std::int64_t ordinal) const {
   return p;
 }
 
+std::int64_t DesignSpace::first_ordinal(std::size_t workload, std::size_t design) const {
+  std::int64_t ordinal = std::int64_t(workload) * per_workload_;
+  for (std::size_t d = 0; d < design; ++d) ordinal += design_sizes_[d];
+  return ordinal;
+}
+
 Shard Shard::parse(const std::string& text) {
   Shard s;
   const auto slash = text.find('/');

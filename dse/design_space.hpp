@@ -28,6 +28,8 @@ class DesignSpace {
   explicit DesignSpace(const CampaignSpec& campaign);
   std::int64_t size() const { return total_; }
   DesignPoint at(std::int64_t ordinal) const;
+  // Ordinal of the first point of `design` for `workload` (its axis values all at index 0).
+  std::int64_t first_ordinal(std::size_t workload, std::size_t design) const;
 
  private:
   const CampaignSpec* campaign_;

@@ -560,6 +560,29 @@ TEST_F(CliTest, RunResumesAndShardsMergeToTheSameDatabaseContent) {
   EXPECT_EQ(merged.out, all.out);
 }
 
+TEST_F(CliTest, Nsga2SearchIsTheSameWhateverTheJobsAndResumes) {
+  const std::string weights =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  const std::string campaign = path("nsga.toml");
+  std::ofstream(campaign) << small_campaign(weights)
+                          << "\"weight_sram.capacity_kib\" = { log2_range = [128, 1024] }\n"
+                             "[strategy]\nkind = \"nsga2\"\npopulation = 8\ngenerations = 3\n"
+                             "seed = 5\n";
+  const std::string rows =
+      " --format csv --sql \"SELECT point_key, total_cycles FROM design_point ORDER BY point_key\"";
+  ASSERT_EQ(run("run " + quoted(campaign) + " --db " + quoted(path("a.db")) + " -j 2").exit_code,
+            0);
+  ASSERT_EQ(run("run " + quoted(campaign) + " --db " + quoted(path("b.db")) + " -j 1").exit_code,
+            0);
+  const RunResult a = run("query --db " + quoted(path("a.db")) + rows);
+  EXPECT_EQ(a.out, run("query --db " + quoted(path("b.db")) + rows).out);
+  EXPECT_GT(std::count(a.out.begin(), a.out.end(), '\n'), 8);
+  const RunResult again = run("run " + quoted(campaign) + " --db " + quoted(path("a.db")));
+  EXPECT_NE(again.err.find("0 new points"), std::string::npos) << again.err;
+  EXPECT_EQ(run("run " + quoted(campaign) + " --shard 1/2 --db " + quoted(path("c.db"))).exit_code,
+            2);  // an evolutionary search is one job
+}
+
 TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
   const std::string junk = path("junk.db");
   std::ofstream(junk) << "not a database at all, just text that is long enough to matter";
