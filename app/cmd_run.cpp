@@ -12,6 +12,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
@@ -161,6 +162,14 @@ class WorkloadRun {
         fidelity_(fidelity),
         jobs_(jobs),
         network_(prepare_network(workload_options(spec.workloads[workload]))) {
+    network_->load_profiles = [this](const std::string& key) {
+      std::lock_guard<std::mutex> lock(store_mutex_);
+      return store_.cached_profile(key);
+    };
+    network_->save_profiles = [this](const std::string& key, const std::string& blob) {
+      std::lock_guard<std::mutex> lock(store_mutex_);
+      store_.store_profile(key, blob);
+    };
     const dse::WorkloadSpec& w = spec.workloads[workload];
     workload_id_ =
         store.add_workload({0, campaign_id, w.network, network_->loaded.weights->description(),
@@ -192,14 +201,17 @@ class WorkloadRun {
   }
 
   std::size_t written = 0;
+  int profiles_loaded() const { return network_->profiles_loaded; }
+  int profiles_computed() const { return network_->profiles_computed; }
 
  private:
+  std::mutex store_mutex_;  // profile cache calls come from the worker threads
   dse::ResultStore& store_;
   const dse::CampaignSpec& spec_;
   std::int64_t campaign_id_, workload_id_ = 0;
   accel::Fidelity fidelity_;
   int jobs_;
-  std::unique_ptr<const PreparedNetwork> network_;
+  std::unique_ptr<PreparedNetwork> network_;
   std::map<std::string, dse::PointRecord> known_;
 };
 
@@ -254,6 +266,7 @@ int run_campaign(const RunOptions& options) {
   Progress progress("run " + spec.name);
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0, written = 0;
+  int profiles_loaded = 0, profiles_computed = 0;
   for (std::size_t w = 0; w < spec.workloads.size() && !g_interrupted; ++w) {
     std::vector<dse::DesignPoint> todo;
     for (std::int64_t ordinal : planned)
@@ -276,7 +289,11 @@ int run_campaign(const RunOptions& options) {
           std::to_string(int(rate)) + " points/s, ETA " + std::to_string(int(eta_s)) + " s");
     }
     written += run.written;
+    profiles_loaded += run.profiles_loaded();
+    profiles_computed += run.profiles_computed();
   }
+  std::cerr << "run " << spec.name << ": profiles " << profiles_computed << " computed, "
+            << profiles_loaded << " read from the database\n";
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
             << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';
   return g_interrupted ? 130 : 0;

@@ -4,6 +4,7 @@
 
 #include "app/engine_input.hpp"
 #include "model/accel/hardware_config.hpp"
+#include "model/accel/profile_blob.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/workload.hpp"
 #include "model/tech/sram_table.hpp"
@@ -27,13 +28,22 @@ std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {
 std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
     const PreparedNetwork& network, const accel::WeightNeeds& needs,
     const accel::Fidelity& fidelity, int jobs) {
-  const std::string key = needs_key(needs, fidelity);
+  const std::string key = network.weights_hash + "/" + needs_key(needs, fidelity);
   {
     std::lock_guard<std::mutex> lock(network.profile_mutex);
     if (const auto it = network.profiles.find(key); it != network.profiles.end()) return it->second;
   }
+  std::optional<std::vector<accel::LayerProfile>> stored;
+  if (network.load_profiles)
+    if (const auto blob = network.load_profiles(key)) stored = accel::profiles_from_blob(*blob);
+  if (stored)
+    ++network.profiles_loaded;
+  else
+    ++network.profiles_computed;
   auto built = std::make_shared<const std::vector<accel::LayerProfile>>(
-      accel::build_profiles(network.workload, network.per_layer, needs, fidelity, jobs));
+      stored ? std::move(*stored)
+             : accel::build_profiles(network.workload, network.per_layer, needs, fidelity, jobs));
+  if (!stored && network.save_profiles) network.save_profiles(key, accel::profiles_to_blob(*built));
   std::lock_guard<std::mutex> lock(network.profile_mutex);
   return network.profiles.emplace(key, std::move(built)).first->second;
 }
@@ -45,11 +55,22 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network)
       workload(accel::make_workload(loaded.network)),
       tensors(load_network_input(loaded, EngineSettings{}).tensors) {
   std::map<std::string, const WeightTensor*> by_name;
-  for (const auto& t : tensors) by_name.emplace(t.name, &t);
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
+  auto mix = [&](const void* data, std::size_t size) {
+    for (std::size_t i = 0; i < size; ++i)
+      hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ULL;
+  };
+  for (const auto& t : tensors) {
+    by_name.emplace(t.name, &t);
+    mix(t.name.data(), t.name.size());
+    mix(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
+    mix(t.values.data(), t.values.size());
+  }
+  weights_hash = std::to_string(hash);
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 
-std::unique_ptr<const PreparedNetwork> prepare_network(const ShowOptions& options) {
+std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options) {
   return std::make_unique<PreparedNetwork>(load_network(options));
 }
 

@@ -3,6 +3,8 @@
 //   -> hardware description + SRAM costs -> per-layer and network costs
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,9 +51,15 @@ struct PreparedNetwork {
   // the weights (thread-safe).
   mutable std::mutex profile_mutex;
   mutable std::map<std::string, std::shared_ptr<const std::vector<accel::LayerProfile>>> profiles;
+  // Content hash of the int8 weights (names, shapes, values): the key of persisted profiles.
+  std::string weights_hash;
+  // Optional persistent profile cache (the result database); must be thread-safe.
+  std::function<std::optional<std::string>(const std::string& key)> load_profiles;
+  std::function<void(const std::string& key, const std::string& blob)> save_profiles;
+  mutable std::atomic<int> profiles_loaded{0}, profiles_computed{0};
 };
 
-std::unique_ptr<const PreparedNetwork> prepare_network(const ShowOptions& options);
+std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options);
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request);
 
 // Tables: "simulation" (one row: totals, time, area, energy split) and, with per_layer, "layers".

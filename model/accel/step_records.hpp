@@ -56,6 +56,10 @@ class StepRecords {
   std::int64_t channels() const { return std::int64_t(row_of_channel_.size()); }
   // Sums over every (tile of `rows` channels, group), memoised per `rows`.
   LockstepSums lockstep(int rows) const;
+  // The raw records, for serialisation.
+  const std::vector<std::int64_t>& row_of_channel() const { return row_of_channel_; }
+  const std::vector<std::uint8_t>& step_values() const { return steps_; }
+  const std::vector<std::uint16_t>& useful_values() const { return useful_; }
   std::uint8_t steps(std::int64_t channel, std::int64_t group) const {
     const std::int64_t row = row_of_channel_[std::size_t(channel)];
     return steps_[std::size_t(row * grouping_.groups_per_channel + group)];

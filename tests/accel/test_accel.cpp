@@ -6,6 +6,7 @@
 
 #include "model/accel/designs.hpp"
 #include "model/accel/network_cost.hpp"
+#include "model/accel/profile_blob.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/schedule_check.hpp"
 #include "networks/tensor.hpp"
@@ -206,6 +207,27 @@ INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
                                                               "bitwave", "bitvert", "bit-parallel"),
                                             ::testing::Values(Fidelity::BitSim,
                                                               Fidelity::Corrected)));
+
+TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
+  const HardwareConfig hw = design_config("bitvert");
+  Workload w;
+  w.network_name = "toy";
+  LayerWork body = conv(48, 40, 3, 16, 16);
+  body.name = "body";
+  w.layers = {body};
+  w.producers = {{-1}};
+  const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 9);
+  const auto profiles = build_profiles(
+      w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::Corrected), Fidelity::Corrected, 1);
+  const auto restored = profiles_from_blob(profiles_to_blob(profiles));
+  ASSERT_TRUE(restored.has_value());
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  const auto a = evaluate_network(BitVert{}, hw, Fidelity::Corrected, w, profiles, memory);
+  const auto b = evaluate_network(BitVert{}, hw, Fidelity::Corrected, w, *restored, memory);
+  EXPECT_DOUBLE_EQ(a.total.total_cycles, b.total.total_cycles);
+  EXPECT_DOUBLE_EQ(a.total.energy_pj(), b.total.energy_pj());
+  EXPECT_THROW(profiles_from_blob("BBSP\x01\0\0\0garbage"), bbs::Error);
+}
 
 TEST(Schedule, DetectsAWrongCycleCount) {
   // Pragmatic on {7, 1}: 3 terms for 7 -> 3 cycles; a record claiming 2 would be caught.

@@ -558,6 +558,14 @@ TEST_F(CliTest, RunResumesAndShardsMergeToTheSameDatabaseContent) {
             0);
   const RunResult merged = run("query --db " + quoted(path("merged.db")) + rows);
   EXPECT_EQ(merged.out, all.out);
+
+  // A second campaign on the same weights reads the profiles from the database.
+  std::string renamed = small_campaign(weights);
+  renamed.replace(renamed.find("small"), 5, "other");
+  std::ofstream(path("other.toml")) << renamed;
+  const RunResult other =
+      run("run " + quoted(path("other.toml")) + " --db " + quoted(path("all.db")));
+  EXPECT_NE(other.err.find("profiles 0 computed"), std::string::npos) << other.err;
 }
 
 TEST_F(CliTest, Nsga2SearchIsTheSameWhateverTheJobsAndResumes) {
