@@ -37,19 +37,6 @@ dse::CampaignSpec campaign_of(const std::string& name_or_file) {
   return dse::builtin_campaign(name_or_file);
 }
 
-ShowOptions workload_options(const dse::WorkloadSpec& w) {
-  ShowOptions o;
-  o.network = w.network;
-  if (!w.weights.empty()) o.weights = w.weights;
-  o.synthetic_seed = w.seed;
-  o.workload.batch = w.batch;
-  o.workload.image_size = w.image_size;
-  o.workload.sequence_length = w.sequence_length;
-  o.workload.kv_length = w.kv_length;
-  o.workload.phase = networks::parse_llm_phase(w.phase);
-  return o;
-}
-
 std::string workload_json(const dse::WorkloadSpec& w) {
   return nlohmann::json{
       {"network", w.network}, {"weights", w.weights},       {"seed", w.seed},

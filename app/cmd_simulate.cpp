@@ -7,19 +7,16 @@
 
 namespace bbs::app {
 
+namespace {
+
 ShowOptions network_options(const SimulateOptions& o) {
-  ShowOptions n;
-  n.network = o.network;
-  if (!o.weights.empty()) n.weights = o.weights;
+  ShowOptions n = workload_options({o.network, o.weights, o.seed, o.batch, o.image_size,
+                                    o.sequence_length, o.kv_length, o.phase});
   n.allow_unmatched = o.allow_unmatched;
-  n.synthetic_seed = o.seed;
-  n.workload.batch = o.batch;
-  n.workload.image_size = o.image_size;
-  n.workload.sequence_length = o.sequence_length;
-  n.workload.kv_length = o.kv_length;
-  n.workload.phase = networks::parse_llm_phase(o.phase);
   return n;
 }
+
+}  // namespace
 
 int run_simulate(const SimulateOptions& options) {
   const OutputFormat format = parse_output_format(options.format);

@@ -70,6 +70,19 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network)
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 
+ShowOptions workload_options(const dse::WorkloadSpec& w) {
+  ShowOptions o;
+  o.network = w.network;
+  if (!w.weights.empty()) o.weights = w.weights;
+  o.synthetic_seed = w.seed;
+  o.workload.batch = w.batch;
+  o.workload.image_size = w.image_size;
+  o.workload.sequence_length = w.sequence_length;
+  o.workload.kv_length = w.kv_length;
+  o.workload.phase = networks::parse_llm_phase(w.phase);
+  return o;
+}
+
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options) {
   return std::make_unique<PreparedNetwork>(load_network(options));
 }

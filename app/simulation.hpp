@@ -14,6 +14,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/report.hpp"
+#include "dse/campaign.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/schedule_check.hpp"
 #include "model/bbs/analysis.hpp"
@@ -60,6 +61,9 @@ struct PreparedNetwork {
 };
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options);
+
+// The network options of a workload (campaign [[workload]] or simulate's flags).
+ShowOptions workload_options(const dse::WorkloadSpec& workload);
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request);
 
 // Tables: "simulation" (one row: totals, time, area, energy split) and, with per_layer, "layers".
