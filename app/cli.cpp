@@ -67,7 +67,7 @@ int run_cli(int argc, char** argv) {
   CLI::App app{
       "bbs-dse: bit-level sparsity analysis, BBS pruning and design-space exploration of "
       "bit-serial DNN accelerators (BitVert and its baselines)."};
-  app.set_version_flag("--version", "bbs-dse 0.1.0");
+  app.set_version_flag("--version", kToolVersion);
   app.require_subcommand(1);
 
   AnalyzeOptions analyze;
@@ -83,6 +83,10 @@ int run_cli(int argc, char** argv) {
                         "With --network --weights: go on when layers or tensors do not match");
   add_engine_options(*analyze_cmd, analyze.engine);
   analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
+  analyze_cmd->add_option("--db", analyze.db,
+                          "Also store the analysis (totals and per layer) in this result "
+                          "database, replacing one with the same weights and options (for "
+                          "`plot --figure bits`)");
 
   PruneOptions prune;
   auto* prune_cmd = app.add_subcommand(
@@ -226,6 +230,24 @@ int run_cli(int argc, char** argv) {
       ->required();
   merge_cmd->add_option("shards", merge_inputs, "Shard databases")->required();
 
+  PlotOptions plot;
+  auto* plot_cmd = app.add_subcommand(
+      "plot",
+      "Figures (PNG + PDF, and the plotted numbers as JSON) from a result database: speedup "
+      "over Stripes (paper Fig. 12), energy by component (Fig. 13), load imbalance vs PE rows "
+      "(Figs. 14-15), Pareto fronts, bit-level analysis (from analyze --db)");
+  plot_cmd->add_option("--db", plot.db, "Result database")->required();
+  plot_cmd->add_option("--campaign", plot.campaign, "Campaign name (default: the newest)");
+  plot_cmd->add_option("--figure", plot.figure, "Which figure")
+      ->check(CLI::IsMember({"speedup", "energy", "imbalance", "pareto", "bits", "all"}))
+      ->capture_default_str();
+  plot_cmd->add_option("--out", plot.out, "Output directory (default: figures/ next to --db)");
+  plot_cmd->add_option(
+      "--network", plot.network,
+      "Only this network (pareto, imbalance, bits; default: chosen from the data)");
+  plot_cmd->add_option("--baseline", plot.baseline, "Accelerator preset to normalize energy to")
+      ->capture_default_str();
+
   auto* list_cmd = app.add_subcommand("list", "List registered things: accels");
   std::string list_what, list_format = "table";
   list_cmd->add_option("what", list_what, "accels")->required()->check(CLI::IsMember({"accels"}));
@@ -248,6 +270,7 @@ int run_cli(int argc, char** argv) {
   if (*run_cmd) return run_campaign(run);
   if (*query_cmd) return run_query(query);
   if (*merge_cmd) return run_merge(merge_output, merge_inputs);
+  if (*plot_cmd) return run_plot(plot);
   if (*compare_cmd) return run_compare(cmp);
   if (*list_cmd) return run_list_accels(list_format);
   if (*networks_cmd) {

@@ -1,10 +1,15 @@
-// bbs-dse analyze: bit-level statistics of a model's weights before and after BBS pruning.
+// bbs-dse analyze: bit-level statistics of a model's weights before and after BBS pruning;
+// with --db, also stored in a result database (tables analysis, analysis_layer).
+#include <cmath>
+#include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "app/analysis_tables.hpp"
 #include "app/commands.hpp"
 #include "app/engine_input.hpp"
 #include "app/progress.hpp"
+#include "dse/result_store.hpp"
 
 namespace bbs::app {
 
@@ -28,6 +33,66 @@ EngineInput engine_input(const AnalyzeOptions& options) {
   return load_engine_input(io::WeightFile::open(path), options.engine);
 }
 
+std::optional<double> finite(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+// The identity of an analysis besides its weights: every setting that changes its numbers.
+std::string options_json(const AnalysisOptions& engine, const EngineSettings& settings) {
+  return nlohmann::json{{"method", prune_method_name(engine.prune.method)},
+                        {"columns", engine.prune.columns},
+                        {"const_bits", engine.prune.const_bits},
+                        {"group_size", engine.grouping.group_size},
+                        {"grouping", settings.grouping},
+                        {"depthwise", settings.depthwise},
+                        {"quantization", settings.quantization},
+                        {"layout", settings.layout},
+                        {"sensitive_fraction", engine.sensitive_fraction},
+                        {"channel_multiple", engine.channel_multiple},
+                        {"tensors", settings.tensors},
+                        {"seed", settings.seed}}
+      .dump();
+}
+
+void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine,
+                    const EngineInput& input, const std::vector<LayerAnalysis>& layers) {
+  const LayerAnalysis total = total_of(layers);
+  dse::AnalysisRecord a;
+  const std::string named = options.network.empty() ? input.source : options.network;
+  a.network = options.network.empty() || options.network.ends_with(".onnx")
+                  ? std::filesystem::path(named).stem().string()
+                  : options.network;
+  a.weights_source = input.source;
+  a.synthetic = input.synthetic;
+  a.method = std::string(prune_method_name(engine.prune.method));
+  a.columns = engine.prune.columns;
+  a.group_size = engine.grouping.group_size;
+  a.sensitive_fraction = engine.sensitive_fraction;
+  a.options_json = options_json(engine, options.engine);
+  a.weights = total.size.weights;
+  a.bits_per_weight = total.size.bits_per_weight(true);
+  a.bits_per_weight_no_metadata = total.size.bits_per_weight(false);
+  a.size_reduction = total.size.size_reduction(true);
+  a.mse = total.error.mse();
+  a.sqnr_db = finite(total.error.sqnr_db());
+  a.tool_version = kToolVersion;
+  a.git_revision = BBS_DSE_GIT_REVISION;
+  std::vector<dse::AnalysisLayerRecord> rows;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const LayerAnalysis& l = layers[i];
+    rows.push_back({int(i), l.name, l.size.weights, l.sensitive_channels, l.before.value_sparsity(),
+                    l.before.bit_sparsity_twos(), l.before.bit_sparsity_sign_mag(),
+                    l.before.bbs_sparsity(), l.after.bbs_sparsity(), l.size.bits_per_weight(true),
+                    l.error.mse(), finite(l.error.sqnr_db())});
+  }
+  const std::filesystem::path db(options.db);
+  if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
+  dse::ResultStore store = dse::ResultStore::open(db);
+  store.add_analysis(a, rows);
+  std::cerr << "analyze: stored " << layers.size() << " layers of '" << a.network << "' ("
+            << a.method << ", " << a.columns << " columns) in " << db.string() << '\n';
+}
+
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& options) {
@@ -43,6 +108,7 @@ int run_analyze(const AnalyzeOptions& options) {
       std::cout,
       analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
       format);
+  if (!options.db.empty()) store_analysis(options, engine, input, layers);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;
 }
 

@@ -106,7 +106,8 @@ int run_merge(const std::string& output, const std::vector<std::string>& shards)
   for (const auto& shard : shards) {
     const dse::MergeStats s = store.merge_from(shard);
     std::cerr << "merged " << shard << ": " << s.points_added << " points added, "
-              << s.points_skipped << " already present\n";
+              << s.points_skipped << " already present, " << s.analyses_added
+              << " analyses added\n";
   }
   return 0;
 }

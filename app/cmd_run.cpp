@@ -208,13 +208,14 @@ void search(WorkloadRun& run, const dse::DesignSpace& space, const dse::Campaign
   for (std::size_t d = 0; d < spec.designs.size() && !g_interrupted; ++d) {
     std::vector<int> radix;
     for (const auto& axis : spec.designs[d].axes) radix.push_back(int(axis.values.size()));
-    const std::int64_t first = space.first_ordinal(workload, d);
+    const std::optional<std::int64_t> first = space.first_ordinal(workload, d);
+    if (!first) continue;  // the design does not apply to this workload
     auto evaluate = [&](const std::vector<dse::Genome>& genomes) {
       std::vector<dse::DesignPoint> points;
       for (const auto& g : genomes) {
         std::int64_t offset = 0;
         for (std::size_t i = 0; i < g.size(); ++i) offset = offset * radix[i] + g[i];
-        points.push_back(space.at(first + offset));
+        points.push_back(space.at(*first + offset));
       }
       std::vector<dse::Objectives> objectives;
       for (const auto& record : run.evaluate(points)) {
@@ -239,7 +240,7 @@ int run_campaign(const RunOptions& options) {
   if (db.has_parent_path()) std::filesystem::create_directories(db.parent_path());
   dse::ResultStore store = dse::ResultStore::open(db);
   const std::int64_t campaign_id = store.add_campaign(
-      {0, spec.name, spec.text, spec.hash, "bbs-dse 0.1.0", BBS_DSE_GIT_REVISION, ""});
+      {0, spec.name, spec.text, spec.hash, kToolVersion, BBS_DSE_GIT_REVISION, ""});
   const dse::DesignSpace space(spec);
   const dse::Shard shard = dse::Shard::parse(options.shard);
   const bool evolutionary = spec.strategy.kind == dse::StrategyKind::Nsga2;

@@ -9,6 +9,9 @@
 
 namespace bbs::app {
 
+// What --version prints and result databases record as tool_version.
+inline constexpr const char* kToolVersion = "bbs-dse 0.1.0";
+
 // Settings shared by everything that runs the BBS engine.
 struct EngineSettings {
   std::string setting;                // "", conservative, moderate
@@ -34,6 +37,7 @@ struct AnalyzeOptions {
   bool allow_unmatched = false;
   EngineSettings engine;
   std::string format = "table";
+  std::string db;  // also store the analysis in this result database
 };
 
 struct PruneOptions {
@@ -93,7 +97,17 @@ struct QueryOptions {
   std::string format = "table";
 };
 
+struct PlotOptions {
+  std::string db;
+  std::string campaign;  // empty: the newest campaign
+  std::string figure = "all";
+  std::string out;  // empty: figures/ next to the database
+  std::string network;
+  std::string baseline = "stripes";
+};
+
 int run_analyze(const AnalyzeOptions& options);
+int run_plot(const PlotOptions& options);
 int run_campaign(const RunOptions& options);
 int run_query(const QueryOptions& options);
 int run_merge(const std::string& output, const std::vector<std::string>& shards);

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -170,10 +171,11 @@ WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::st
 }
 
 DesignSpec parse_design(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only_keys(t, path + ".", {"accel", "set", "axes"});
+  r.only_keys(t, path + ".", {"accel", "set", "workloads", "axes"});
   DesignSpec d;
   d.accel = r.string(t, "accel", path + ".accel");
   d.sets = r.strings(t, "set", path + ".set");
+  d.workloads = r.strings(t, "workloads", path + ".workloads");
   if (const toml::table* axes = r.table(t, "axes", path + ".axes"))
     for (const auto& [key, node] : *axes)
       d.axes.push_back(
@@ -212,6 +214,11 @@ std::string fnv1a_hex(std::string_view text) {
 
 }  // namespace
 
+bool DesignSpec::applies_to(const WorkloadSpec& w) const {
+  return workloads.empty() ||
+         std::find(workloads.begin(), workloads.end(), w.network) != workloads.end();
+}
+
 CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
   toml::table root;
   try {
@@ -242,6 +249,12 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
     c.designs.push_back(parse_design(r, *designs[i], "design[" + std::to_string(i) + "]"));
   if (c.workloads.empty()) r.fail(nullptr, "workload", "is missing: add at least one [[workload]]");
   if (c.designs.empty()) r.fail(nullptr, "design", "is missing: add at least one [[design]]");
+  for (std::size_t i = 0; i < c.designs.size(); ++i)
+    for (const auto& name : c.designs[i].workloads)
+      if (std::none_of(c.workloads.begin(), c.workloads.end(),
+                       [&](const WorkloadSpec& w) { return w.network == name; }))
+        r.fail(designs[i]->get("workloads"), "design[" + std::to_string(i) + "].workloads",
+               "names '" + name + "', which is not the network of any [[workload]]");
   if (const toml::table* t = r.table(root, "constraints", "constraints")) {
     r.only_keys(*t, "constraints.", {"iso_multipliers", "max_area_mm2", "max_power_w"});
     if (t->contains("iso_multipliers"))

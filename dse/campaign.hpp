@@ -7,6 +7,7 @@
 //                 seed, batch, image_size, seq_len, phase, kv_length
 //   [[design]]    accel = "bitvert"     (a hardware preset, `bbs-dse list accels`)
 //                 set = ["pruning.columns=4", ...]   fixed overrides
+//                 workloads = ["bert_base_mrpc"]    only these workloads' networks (default: all)
 //     [design.axes]  "array.rows" = [16, 32, 64]                  a list
 //                    "array.cols" = { range = [8, 32], step = 8 }  inclusive
 //                    "weight_sram.capacity_kib" = { log2_range = [128, 1024] }  x2 steps
@@ -39,9 +40,11 @@ struct Axis {
 };
 
 struct DesignSpec {
-  std::string accel;              // hardware preset
-  std::vector<std::string> sets;  // fixed key=value overrides
+  std::string accel;                   // hardware preset
+  std::vector<std::string> sets;       // fixed key=value overrides
+  std::vector<std::string> workloads;  // networks it applies to; empty: every workload
   std::vector<Axis> axes;
+  bool applies_to(const WorkloadSpec& w) const;
 };
 
 struct Constraints {

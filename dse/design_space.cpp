@@ -24,24 +24,29 @@ std::string canonical_key(const std::string& accel, const std::vector<std::strin
 }  // namespace
 
 DesignSpace::DesignSpace(const CampaignSpec& campaign) : campaign_(&campaign) {
-  for (const auto& d : campaign.designs) {
-    std::int64_t points = 1;
-    for (const auto& axis : d.axes) points *= std::int64_t(axis.values.size());
-    design_sizes_.push_back(points);
-    per_workload_ += points;
-  }
-  total_ = per_workload_ * std::int64_t(campaign.workloads.size());
+  for (std::size_t w = 0; w < campaign.workloads.size(); ++w)
+    for (std::size_t d = 0; d < campaign.designs.size(); ++d) {
+      const DesignSpec& design = campaign.designs[d];
+      if (!design.applies_to(campaign.workloads[w])) continue;
+      std::int64_t points = 1;
+      for (const auto& axis : design.axes) points *= std::int64_t(axis.values.size());
+      blocks_.push_back({w, d, total_, points});
+      total_ += points;
+    }
 }
 
 DesignPoint DesignSpace::at(std::int64_t ordinal) const {
   if (ordinal < 0 || ordinal >= total_)
     throw Error("design point " + std::to_string(ordinal) + " outside the space of " +
                 std::to_string(total_));
+  const auto block =
+      std::prev(std::upper_bound(blocks_.begin(), blocks_.end(), ordinal,
+                                 [](std::int64_t o, const Block& b) { return o < b.first; }));
   DesignPoint p;
   p.ordinal = ordinal;
-  p.workload = std::size_t(ordinal / per_workload_);
-  std::int64_t rest = ordinal % per_workload_;
-  while (rest >= design_sizes_[p.design]) rest -= design_sizes_[p.design++];
+  p.workload = block->workload;
+  p.design = block->design;
+  std::int64_t rest = ordinal - block->first;
   const DesignSpec& d = campaign_->designs[p.design];
   p.accel = d.accel;
   p.sets = d.sets;
@@ -55,10 +60,11 @@ DesignPoint DesignSpace::at(std::int64_t ordinal) const {
   return p;
 }
 
-std::int64_t DesignSpace::first_ordinal(std::size_t workload, std::size_t design) const {
-  std::int64_t ordinal = std::int64_t(workload) * per_workload_;
-  for (std::size_t d = 0; d < design; ++d) ordinal += design_sizes_[d];
-  return ordinal;
+std::optional<std::int64_t> DesignSpace::first_ordinal(std::size_t workload,
+                                                       std::size_t design) const {
+  for (const Block& b : blocks_)
+    if (b.workload == workload && b.design == design) return b.first;
+  return std::nullopt;
 }
 
 Shard Shard::parse(const std::string& text) {

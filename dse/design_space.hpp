@@ -1,12 +1,14 @@
 // The points of a campaign: every (workload, design, one value per axis), in a fixed order, so a
 // point's ordinal never depends on threads, shards or a resumed run.
-//   size = workloads x sum over designs of product of axis sizes
-//   ordinal -> (workload, design, axis indices) by mixed radix
+//   blocks = (workload, design) pairs where the design applies to the workload, workload-major
+//   size   = sum over blocks of the product of the design's axis sizes
+//   ordinal -> block (by offset), then axis indices by mixed radix (last axis fastest)
 // A point is its hardware preset plus `key=value` overrides; its canonical key (sorted settings)
 // identifies it in the result database.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,13 +30,17 @@ class DesignSpace {
   explicit DesignSpace(const CampaignSpec& campaign);
   std::int64_t size() const { return total_; }
   DesignPoint at(std::int64_t ordinal) const;
-  // Ordinal of the first point of `design` for `workload` (its axis values all at index 0).
-  std::int64_t first_ordinal(std::size_t workload, std::size_t design) const;
+  // Ordinal of the first point of `design` for `workload` (its axis values all at index 0), or
+  // nullopt when the design does not apply to the workload.
+  std::optional<std::int64_t> first_ordinal(std::size_t workload, std::size_t design) const;
 
  private:
+  struct Block {
+    std::size_t workload = 0, design = 0;
+    std::int64_t first = 0, size = 0;
+  };
   const CampaignSpec* campaign_;
-  std::vector<std::int64_t> design_sizes_;  // points per workload of each design
-  std::int64_t per_workload_ = 0;
+  std::vector<Block> blocks_;
   std::int64_t total_ = 0;
 };
 

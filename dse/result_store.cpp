@@ -12,26 +12,13 @@
 #include <ctime>
 #include <utility>
 
+#include "dse/store_impl.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::dse {
 namespace fs = std::filesystem;
 
-namespace {
-
-// The tables and views a store must hold once migrated.
-constexpr std::array kRequiredObjects = {"campaign",      "workload",         "layer",
-                                         "profile_cache", "design_point",     "layer_result",
-                                         "point_summary", "point_vs_baseline"};
-
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
-
-std::string hex32(std::int64_t value) {
-  std::array<char, 16> text{};
-  std::snprintf(text.data(), text.size(), "0x%08llx",
-                static_cast<unsigned long long>(static_cast<std::uint32_t>(value)));
-  return text.data();
-}
 
 std::string now_utc() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -42,19 +29,9 @@ std::string now_utc() {
   return text.data();
 }
 
-bool is_writable(const fs::path& path) {
-  std::error_code ec;
-  const fs::perms perms = fs::status(path, ec).permissions();
-  if (ec) return false;
-  constexpr fs::perms any_write =
-      fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
-  if ((perms & any_write) == fs::perms::none) return false;  // also for root
-  return ::access(path.c_str(), W_OK) == 0;
-}
-
 // Turns a SQLite failure into a bbs::Error that names the file and what was expected.
-[[noreturn]] void fail(const fs::path& file, const std::string& doing, const SQLite::Exception& e,
-                       int busy_timeout_ms) {
+[[noreturn]] void fail_sqlite(const fs::path& file, const std::string& doing,
+                              const SQLite::Exception& e, int busy_timeout_ms) {
   const std::string where = quoted(file);
   switch (e.getErrorCode()) {
     case SQLITE_NOTADB:
@@ -80,6 +57,37 @@ bool is_writable(const fs::path& path) {
     default:
       throw Error(where + ": SQLite error while " + doing + ": " + e.what());
   }
+}
+
+namespace {
+
+// The tables and views a store must hold once migrated, with the version that added each.
+struct RequiredObject {
+  const char* name;
+  int since;
+};
+constexpr std::array kRequiredObjects = {
+    RequiredObject{"campaign", 1},      RequiredObject{"workload", 1},
+    RequiredObject{"layer", 1},         RequiredObject{"profile_cache", 1},
+    RequiredObject{"design_point", 1},  RequiredObject{"layer_result", 1},
+    RequiredObject{"point_summary", 1}, RequiredObject{"point_vs_baseline", 1},
+    RequiredObject{"analysis", 2},      RequiredObject{"analysis_layer", 2}};
+
+std::string hex32(std::int64_t value) {
+  std::array<char, 16> text{};
+  std::snprintf(text.data(), text.size(), "0x%08llx",
+                static_cast<unsigned long long>(static_cast<std::uint32_t>(value)));
+  return text.data();
+}
+
+bool is_writable(const fs::path& path) {
+  std::error_code ec;
+  const fs::perms perms = fs::status(path, ec).permissions();
+  if (ec) return false;
+  constexpr fs::perms any_write =
+      fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+  if ((perms & any_write) == fs::perms::none) return false;  // also for root
+  return ::access(path.c_str(), W_OK) == 0;
 }
 
 double real_or_zero(const SQLite::Column& column) {
@@ -151,39 +159,6 @@ PointRecord read_point(const SQLite::Statement& q) {
 
 }  // namespace
 
-struct ResultStore::Impl {
-  Impl(fs::path file, Mode open_mode, const Options& options, int flags)
-      : path(std::move(file)),
-        mode(open_mode),
-        busy_timeout_ms(options.busy_timeout_ms),
-        db(path, flags, options.busy_timeout_ms) {}
-
-  fs::path path;
-  Mode mode;
-  int busy_timeout_ms;
-  SQLite::Database db;
-  int version = 0;
-  std::optional<SQLite::Statement> insert_point, insert_layer;
-
-  // Runs `body`, translating SQLite failures into bbs::Error.
-  template <class F>
-  auto guard(const std::string& doing, F&& body) -> decltype(body()) {
-    try {
-      return body();
-    } catch (const SQLite::Exception& e) {
-      fail(path, doing, e, busy_timeout_ms);
-    }
-  }
-
-  void require_writable(const char* doing) const {
-    if (mode == Mode::ReadOnly) throw Error(quoted(path) + " is open read-only; cannot " + doing);
-  }
-
-  void initialise(std::span<const Migration> migrations);
-  void migrate(std::span<const Migration> migrations, int target);
-  bool write_point(const PointRecord& point, const std::vector<LayerRecord>& layers);
-};
-
 void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
   const int target = static_cast<int>(migrations.size());
   db.exec("PRAGMA foreign_keys = ON");
@@ -224,7 +199,8 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
                   "); open it read-write once to migrate it");
     migrate(migrations, target);
   }
-  for (const char* name : kRequiredObjects) {
+  for (const auto& [name, since] : kRequiredObjects) {
+    if (since > version) continue;
     SQLite::Statement q(db, "SELECT count(*) FROM sqlite_schema WHERE name = ?");
     q.bind(1, name);
     q.executeStep();
@@ -242,7 +218,15 @@ void ResultStore::Impl::migrate(std::span<const Migration> migrations, int targe
       throw Error("schema migration list out of order: step " + std::to_string(version) +
                   " migrates from version " + std::to_string(step.from));
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    db.exec(step.sql);
+    try {
+      db.exec(step.sql);
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_ERROR) throw;  // locks, I/O: translated by the caller
+      throw Error(quoted(path) + ": cannot migrate schema version " + std::to_string(version) +
+                  " to " + std::to_string(version + 1) + " (" + e.what() +
+                  "); expected an intact bbs-dse result store of version " +
+                  std::to_string(version));
+    }
     if (version == 0) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     transaction.commit();
@@ -352,7 +336,7 @@ ResultStore ResultStore::open(const fs::path& path, Mode mode, const Options& op
     impl->initialise(migrations);
     return ResultStore(std::move(impl));
   } catch (const SQLite::Exception& e) {
-    fail(path, "opening the result store", e, options.busy_timeout_ms);
+    fail_sqlite(path, "opening the result store", e, options.busy_timeout_ms);
   }
 }
 
@@ -629,109 +613,6 @@ void ResultStore::store_profile(const std::string& key, const std::string& blob)
     q.bind(2, blob.data(), static_cast<int>(blob.size()));
     q.bind(3, now_utc());
     q.exec();
-  });
-}
-
-MergeStats ResultStore::merge_from(const fs::path& shard) {
-  impl_->require_writable("merge into it");
-  std::error_code ec;
-  if (fs::exists(shard, ec) && fs::equivalent(shard, impl_->path, ec))
-    throw Error(quoted(shard) +
-                " is the store being merged into; cannot merge a store into itself");
-  // Validates the shard (exists, SQLite, ours, same schema version) with errors naming it.
-  {
-    Options options;
-    options.busy_timeout_ms = impl_->busy_timeout_ms;
-    const ResultStore other = open(shard, Mode::ReadOnly, options);
-    if (other.user_version() != impl_->version)
-      throw Error(quoted(shard) + " has schema version " + std::to_string(other.user_version()) +
-                  "; expected " + std::to_string(impl_->version) + " as " + quoted(impl_->path));
-  }
-  SQLite::Database& db = impl_->db;
-  impl_->guard("attaching " + quoted(shard), [&] {
-    SQLite::Statement attach(db, "ATTACH DATABASE ? AS shard");
-    attach.bind(1, shard.string());
-    attach.exec();
-  });
-  struct Detach {
-    SQLite::Database& db;
-    ~Detach() {
-      try {
-        db.exec("DETACH DATABASE shard");
-      } catch (...) {  // NOLINT(bugprone-empty-catch): nothing useful to do while unwinding
-      }
-    }
-  } detach{db};
-  return impl_->guard("merging " + quoted(shard), [&] {
-    MergeStats stats;
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    db.exec(
-        "DROP TABLE IF EXISTS temp.merge_campaign; DROP TABLE IF EXISTS temp.merge_workload; "
-        "DROP TABLE IF EXISTS temp.merge_point");
-    stats.campaigns_added = db.exec(
-        "INSERT INTO main.campaign (name, spec_text, spec_hash, tool_version, git_revision, "
-        "created_at) SELECT name, spec_text, spec_hash, tool_version, git_revision, created_at "
-        "FROM shard.campaign WHERE true ORDER BY id ON CONFLICT (name, spec_hash) DO NOTHING");
-    db.exec(
-        "CREATE TEMP TABLE merge_campaign AS SELECT s.id AS old_id, m.id AS new_id "
-        "FROM shard.campaign s JOIN main.campaign m "
-        "ON m.name = s.name AND m.spec_hash = s.spec_hash");
-    stats.workloads_added = db.exec(
-        "INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
-        "workload_json) SELECT mc.new_id, s.network, s.weights_source, s.synthetic, "
-        "s.workload_json FROM shard.workload s JOIN temp.merge_campaign mc "
-        "ON mc.old_id = s.campaign_id WHERE true ORDER BY s.id "
-        "ON CONFLICT (campaign_id, network, weights_source) DO NOTHING");
-    db.exec(
-        "CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS new_id "
-        "FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id "
-        "JOIN main.workload m ON m.campaign_id = mc.new_id AND m.network = s.network "
-        "AND m.weights_source = s.weights_source");
-    db.exec(
-        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights) "
-        "SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights FROM shard.layer s "
-        "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id WHERE true ORDER BY s.id "
-        "ON CONFLICT (workload_id, idx) DO NOTHING");
-    db.exec(
-        "CREATE TEMP TABLE merge_point AS SELECT s.id AS old_id, mc.new_id AS campaign_id, "
-        "mw.new_id AS workload_id, s.point_key AS point_key FROM shard.design_point s "
-        "JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id "
-        "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM main.design_point m WHERE m.campaign_id = mc.new_id "
-        "AND m.workload_id = mw.new_id AND m.point_key = s.point_key)");
-    const std::int64_t shard_points =
-        db.execAndGet("SELECT count(*) FROM shard.design_point").getInt64();
-    stats.points_added = db.exec(
-        "INSERT INTO main.design_point (campaign_id, workload_id, point_key, design, profile, "
-        "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
-        "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
-        "intra_pe_stall_fraction, inter_pe_stall_fraction) "
-        "SELECT n.campaign_id, n.workload_id, s.point_key, s.design, s.profile, "
-        "s.hardware_json, s.status, s.error, s.compute_cycles, s.dram_cycles, s.total_cycles, "
-        "s.time_s, s.energy_pj, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
-        "s.energy_sram_write_pj, s.energy_dram_pj, s.area_mm2, s.useful_fraction, "
-        "s.intra_pe_stall_fraction, s.inter_pe_stall_fraction "
-        "FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
-    stats.points_skipped = shard_points - stats.points_added;
-    stats.layer_rows_added = db.exec(
-        "INSERT INTO main.layer_result (point_id, layer_idx, name, compute_cycles, dram_cycles, "
-        "total_cycles, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, weight_dram_bytes, input_dram_bytes, "
-        "output_dram_bytes) SELECT m.id, s.layer_idx, s.name, s.compute_cycles, s.dram_cycles, "
-        "s.total_cycles, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
-        "s.energy_sram_write_pj, s.energy_dram_pj, s.weight_dram_bytes, s.input_dram_bytes, "
-        "s.output_dram_bytes FROM temp.merge_point n JOIN main.design_point m "
-        "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
-        "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
-    stats.profiles_added = db.exec(
-        "INSERT INTO main.profile_cache (key, blob, created_at) SELECT key, blob, created_at "
-        "FROM shard.profile_cache WHERE true ON CONFLICT (key) DO NOTHING");
-    db.exec(
-        "DROP TABLE temp.merge_campaign; DROP TABLE temp.merge_workload; "
-        "DROP TABLE temp.merge_point");
-    transaction.commit();
-    return stats;
   });
 }
 

@@ -91,6 +91,33 @@ struct PointWithLayers {
   std::vector<LayerRecord> layers;
 };
 
+// One `analyze --db` run: a model's weights under one set of engine options (totals over layers).
+struct AnalysisRecord {
+  std::int64_t id = 0;  // set by the store
+  std::string network;  // zoo name, or the weight file's stem
+  std::string weights_source;
+  bool synthetic = false;
+  std::string method;  // pruning method name
+  int columns = 0, group_size = 0;
+  double sensitive_fraction = 0;
+  std::string options_json;  // every engine option: with the weights, the identity of the run
+  std::int64_t weights = 0;
+  double bits_per_weight = 0, bits_per_weight_no_metadata = 0, size_reduction = 0, mse = 0;
+  std::optional<double> sqnr_db;  // none when the error is zero
+  std::string tool_version, git_revision;
+  std::string created_at;  // empty -> now
+};
+
+// One layer of an analysis: bit sparsity before pruning, and the pruned result.
+struct AnalysisLayerRecord {
+  int idx = 0;
+  std::string name;
+  std::int64_t weights = 0, sensitive_channels = 0;
+  double value_sparsity = 0, bit_sparsity_twos = 0, bit_sparsity_sign_mag = 0, bbs_sparsity = 0;
+  double pruned_bbs_sparsity = 0, bits_per_weight = 0, mse = 0;
+  std::optional<double> sqnr_db;
+};
+
 // Rows of an ad-hoc query, every value rendered as text (NULL as "NULL").
 struct QueryResult {
   std::vector<std::string> columns;
@@ -101,6 +128,7 @@ struct MergeStats {
   std::int64_t campaigns_added = 0, workloads_added = 0;
   std::int64_t points_added = 0, points_skipped = 0;
   std::int64_t layer_rows_added = 0, profiles_added = 0;
+  std::int64_t analyses_added = 0;
 };
 
 // One schema step: applied to a database at version `from`, leaves it at `from + 1`.
@@ -166,7 +194,15 @@ class ResultStore {
   std::optional<std::string> cached_profile(const std::string& key) const;
   void store_profile(const std::string& key, const std::string& blob);
 
-  // Copies the campaigns, workloads, points, layer rows and cached profiles of another store
+  // Writes an analysis and its layers in one transaction, replacing a stored one with the same
+  // (network, weights_source, options_json): the same weights and options give the same rows.
+  // Returns its id.
+  std::int64_t add_analysis(const AnalysisRecord& analysis,
+                            const std::vector<AnalysisLayerRecord>& layers);
+  std::vector<AnalysisRecord> analyses() const;  // by id
+  std::vector<AnalysisLayerRecord> analysis_layers(std::int64_t analysis_id) const;
+
+  // Copies the campaigns, workloads, points, layer rows, cached profiles and analyses of a store
   // (same schema version) in one transaction, skipping points already present.
   MergeStats merge_from(const std::filesystem::path& shard);
 

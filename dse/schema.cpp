@@ -129,8 +129,103 @@ LEFT JOIN design_point b ON b.id = (
 WHERE p.status = 'done';
 )sql";
 
+// Version 1 -> 2: the preset name and the bit-serial multiplier count of each point (derived
+// columns, so old files gain them too), a baseline rule that prefers the iso-multiplier Stripes
+// point, and the bit-level analyses of `analyze --db`.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE design_point ADD COLUMN accel TEXT GENERATED ALWAYS AS (
+  substr(point_key, 7, CASE WHEN instr(point_key, ';') > 0 THEN instr(point_key, ';') - 7
+                            ELSE length(point_key) - 6 END)) VIRTUAL;
+ALTER TABLE design_point ADD COLUMN multipliers INTEGER GENERATED ALWAYS AS (
+  CASE WHEN json_valid(hardware_json) THEN
+    CAST(json_extract(hardware_json, '$."array.rows"') AS INTEGER) *
+    CAST(json_extract(hardware_json, '$."array.cols"') AS INTEGER) *
+    CAST(json_extract(hardware_json, '$."array.multipliers_per_pe"') AS INTEGER) END) VIRTUAL;
+
+DROP VIEW point_vs_baseline;
+DROP VIEW point_summary;
+
+CREATE VIEW point_summary AS
+SELECT p.id AS point_id, c.name AS campaign, c.spec_hash AS spec_hash, w.network AS network,
+       w.weights_source AS weights_source, w.synthetic AS synthetic, p.point_key, p.accel,
+       p.design, p.profile, p.multipliers, p.status, p.error, p.compute_cycles, p.dram_cycles,
+       p.total_cycles, p.time_s, p.energy_pj, p.energy_pe_pj, p.energy_registers_pj,
+       p.energy_sram_read_pj, p.energy_sram_write_pj, p.energy_dram_pj, p.area_mm2,
+       p.useful_fraction, p.intra_pe_stall_fraction, p.inter_pe_stall_fraction, p.edp,
+       p.hardware_json, p.campaign_id, p.workload_id
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id;
+
+-- Every done point against its baseline: the done 'stripes' point of the same campaign,
+-- workload and profile, preferring one with the same number of bit-serial multipliers
+-- (iso-multiplier); among equals, the one with the smallest point_key.
+CREATE VIEW point_vs_baseline AS
+SELECT p.id AS point_id, c.name AS campaign, w.network AS network, p.accel, p.design, p.profile,
+       p.multipliers, p.point_key, b.id AS baseline_id, b.point_key AS baseline_key,
+       b.time_s / p.time_s AS speedup,
+       b.total_cycles / p.total_cycles AS cycle_speedup,
+       p.energy_pj / b.energy_pj AS energy_ratio,
+       p.edp / b.edp AS edp_ratio
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id
+LEFT JOIN design_point b ON b.id = coalesce(
+  (SELECT s.id FROM design_point s
+   WHERE s.campaign_id = p.campaign_id AND s.workload_id = p.workload_id
+     AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
+     AND s.multipliers = p.multipliers
+   ORDER BY s.point_key LIMIT 1),
+  (SELECT s.id FROM design_point s
+   WHERE s.campaign_id = p.campaign_id AND s.workload_id = p.workload_id
+     AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
+   ORDER BY s.point_key LIMIT 1))
+WHERE p.status = 'done';
+
+-- One `analyze --db` run: a model's weights under one set of engine options.
+CREATE TABLE analysis (
+  id                           INTEGER PRIMARY KEY,
+  network                      TEXT NOT NULL,
+  weights_source               TEXT NOT NULL,
+  synthetic                    INTEGER NOT NULL CHECK (synthetic IN (0, 1)),
+  method                       TEXT NOT NULL,
+  columns                      INTEGER NOT NULL,
+  group_size                   INTEGER NOT NULL,
+  sensitive_fraction           REAL NOT NULL,
+  options_json                 TEXT NOT NULL,
+  weights                      INTEGER NOT NULL,
+  bits_per_weight              REAL NOT NULL,
+  bits_per_weight_no_metadata  REAL NOT NULL,
+  size_reduction               REAL NOT NULL,
+  mse                          REAL NOT NULL,
+  sqnr_db                      REAL,
+  tool_version                 TEXT NOT NULL,
+  git_revision                 TEXT NOT NULL,
+  created_at                   TEXT NOT NULL,
+  UNIQUE (network, weights_source, options_json)
+) STRICT;
+
+CREATE TABLE analysis_layer (
+  analysis_id            INTEGER NOT NULL REFERENCES analysis(id) ON DELETE CASCADE,
+  idx                    INTEGER NOT NULL,
+  name                   TEXT NOT NULL,
+  weights                INTEGER NOT NULL,
+  sensitive_channels     INTEGER NOT NULL,
+  value_sparsity         REAL NOT NULL,
+  bit_sparsity_twos      REAL NOT NULL,
+  bit_sparsity_sign_mag  REAL NOT NULL,
+  bbs_sparsity           REAL NOT NULL,
+  pruned_bbs_sparsity    REAL NOT NULL,
+  bits_per_weight        REAL NOT NULL,
+  mse                    REAL NOT NULL,
+  sqnr_db                REAL,
+  PRIMARY KEY (analysis_id, idx)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{0, kSchemaV1},
+    Migration{1, kSchemaV2},
 };
 
 }  // namespace

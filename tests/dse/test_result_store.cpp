@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,35 @@ std::vector<WorkloadLayerRecord> workload_layers(int n) {
   std::vector<WorkloadLayerRecord> layers;
   for (int i = 0; i < n; ++i)
     layers.push_back({i, "conv" + std::to_string(i), "conv", 1000 * (i + 1), 100 * (i + 1)});
+  return layers;
+}
+
+AnalysisRecord analysis(const std::string& options_json) {
+  AnalysisRecord a;
+  a.network = "resnet20";
+  a.weights_source = "data/weights/resnet20.safetensors";
+  a.method = "zero-point";
+  a.columns = 4;
+  a.group_size = 32;
+  a.options_json = options_json;
+  a.weights = 1000;
+  a.bits_per_weight = 5.1;
+  a.bits_per_weight_no_metadata = 4.9;
+  a.size_reduction = 8 / 5.1;
+  a.mse = 1.5;
+  a.sqnr_db = options_json.find("\"columns\":2") == std::string::npos
+                  ? std::optional<double>(30.0)
+                  : std::optional<double>(std::numeric_limits<double>::infinity());
+  a.tool_version = "test";
+  a.git_revision = "abc";
+  return a;
+}
+
+std::vector<AnalysisLayerRecord> analysis_layers(int n) {
+  std::vector<AnalysisLayerRecord> layers;
+  for (int i = 0; i < n; ++i)
+    layers.push_back({i, "conv" + std::to_string(i), 500, 32, 0.01, 0.5, 0.55, 0.6 + 0.05 * i, 0.7,
+                      5.0, 1.0, 29.0});
   return layers;
 }
 
@@ -134,7 +165,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
-  EXPECT_EQ(schema_version(), 1);
+  EXPECT_EQ(schema_version(), 2);
   SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
   int count = 0;
   while (tables.executeStep()) {
@@ -142,7 +173,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
     EXPECT_NE(tables.getColumn(1).getString().find("STRICT"), std::string::npos)
         << tables.getColumn(0).getString();
   }
-  EXPECT_EQ(count, 6);
+  EXPECT_EQ(count, 8);
 }
 
 TEST(DseStore, RoundTripsPointsAndLayersAndEnforcesForeignKeys) {
@@ -317,6 +348,10 @@ TEST(DseStoreFiles, RefusesAnotherApplicationsDatabaseAndLeavesItUntouched) {
     raw.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     raw.exec("PRAGMA user_version = 1");
   }
+  expect_error([&] { ResultStore::open(hollow); },
+               {hollow.string(), "cannot migrate schema version 1 to 2", "intact"});
+  SQLite::Database(hollow.string(), SQLite::OPEN_READWRITE)
+      .exec("PRAGMA user_version = " + std::to_string(schema_version()));
   expect_error([&] { ResultStore::open(hollow); }, {hollow.string(), "has no 'campaign'"});
 }
 
@@ -328,7 +363,7 @@ TEST(DseStoreFiles, RefusesANewerSchemaNamingBothVersions) {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("PRAGMA user_version = 7");
   }
-  expect_error([&] { ResultStore::open(path); }, {path.string(), "version 7", "version 1"});
+  expect_error([&] { ResultStore::open(path); }, {path.string(), "version 7", "version 2"});
   expect_error([&] { ResultStore::open(path, Mode::ReadOnly); }, {"version 7"});
 }
 
@@ -340,17 +375,57 @@ TEST(DseStoreFiles, MigratesAnOlderSchemaForward) {
     ResultStore store = ResultStore::open(path);
     c = store.add_campaign(campaign());
   }
-  // A build that knows one more step: version 1 -> 2 adds a column.
+  // A build that knows one more step adds a column.
+  const int current = schema_version();
   std::vector<Migration> steps(schema_migrations().begin(), schema_migrations().end());
-  steps.push_back({1, "ALTER TABLE campaign ADD COLUMN note TEXT NOT NULL DEFAULT 'none'"});
+  steps.push_back({current, "ALTER TABLE campaign ADD COLUMN note TEXT NOT NULL DEFAULT 'none'"});
   ResultStore::Options options;
   options.migrations = steps;
+  const std::string old_version = "version " + std::to_string(current);
+  const std::string new_version = "version " + std::to_string(current + 1);
   expect_error([&] { ResultStore::open(path, Mode::ReadOnly, options); },
-               {path.string(), "version 1", "version 2", "read-write"});
+               {path.string(), old_version, new_version, "read-write"});
   ResultStore store = ResultStore::open(path, Mode::ReadWrite, options);
-  EXPECT_EQ(store.user_version(), 2);
+  EXPECT_EQ(store.user_version(), current + 1);
   EXPECT_EQ(scalar(store, "SELECT note FROM campaign WHERE id = " + std::to_string(c)), "none");
-  EXPECT_EQ(scalar(store, "PRAGMA user_version"), "2");
+  EXPECT_EQ(scalar(store, "PRAGMA user_version"), std::to_string(current + 1));
+}
+
+// A file written by the first release (schema 1) gains the derived columns, the iso-multiplier
+// baseline rule and the analysis tables, and keeps its points.
+TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
+  TempDir dir;
+  const fs::path path = dir / "v1.db";
+  ResultStore::Options v1;
+  v1.migrations = schema_migrations().first(1);
+  {
+    ResultStore store = ResultStore::open(path, Mode::ReadWrite, v1);
+    const std::int64_t c = store.add_campaign(campaign());
+    const std::int64_t w = store.add_workload(workload(c), {});
+    PointRecord p = point(c, w, "accel=bitvert-cons;array.rows=8");
+    p.hardware_json = R"({"array.rows": "8", "array.cols": "16", "array.multipliers_per_pe": "8"})";
+    store.add_point(p, {});
+    PointRecord s = point(c, w, "accel=stripes;array.rows=4", "stripes", 3.0);
+    s.hardware_json =
+        R"({"array.rows": "4", "array.cols": "16", "array.multipliers_per_pe": "16"})";
+    store.add_point(s, {});
+    PointRecord big = point(c, w, "accel=stripes;array.rows=16", "stripes");
+    big.hardware_json =
+        R"({"array.rows": "16", "array.cols": "16", "array.multipliers_per_pe": "16"})";
+    store.add_point(big, {});
+  }
+  ResultStore store = ResultStore::open(path);
+  EXPECT_EQ(store.user_version(), schema_version());
+  EXPECT_EQ(scalar(store,
+                   "SELECT accel || ' ' || multipliers FROM design_point WHERE "
+                   "point_key LIKE 'accel=bitvert%'"),
+            "bitvert-cons 1024");
+  // Baseline: the Stripes point with the same multiplier count (1024), not the smallest key.
+  EXPECT_EQ(scalar(store,
+                   "SELECT baseline_key || ' ' || speedup FROM point_vs_baseline WHERE "
+                   "accel = 'bitvert-cons'"),
+            "accel=stripes;array.rows=4 3.0");
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM analysis"), "0");
 }
 
 TEST(DseStoreFiles, ReadOnlyFileOpensForQueriesButNotForWriting) {
@@ -496,6 +571,8 @@ TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
       shard.add_point(point(c, w, "k" + std::to_string(i), i == 0 ? "stripes" : "bitvert"),
                       layers(3));
     shard.store_profile("profile-" + name, "blob");
+    shard.add_analysis(analysis("{\"columns\":4}"), analysis_layers(2));
+    if (extra_campaign) shard.add_analysis(analysis("{\"columns\":2}"), analysis_layers(2));
     return dir / name;
   };
   const fs::path a = make_shard("a.db", 0, 6, false);
@@ -508,15 +585,19 @@ TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
   EXPECT_EQ(first.points_added, 6);
   EXPECT_EQ(first.layer_rows_added, 18);
   EXPECT_EQ(first.profiles_added, 1);
+  EXPECT_EQ(first.analyses_added, 1);
   MergeStats second = merged.merge_from(b);
   EXPECT_EQ(second.campaigns_added, 1);  // "unrelated"; "sweep" is matched by name + spec_hash
   EXPECT_EQ(second.workloads_added, 0);
   EXPECT_EQ(second.points_added, 4);
   EXPECT_EQ(second.points_skipped, 2);
   EXPECT_EQ(second.layer_rows_added, 12);
+  EXPECT_EQ(second.analyses_added, 1);  // the {"columns":4} one is already there
   MergeStats again = merged.merge_from(b);
   EXPECT_EQ(again.points_added, 0);
   EXPECT_EQ(again.points_skipped, 6);
+  EXPECT_EQ(again.analyses_added, 0);
+  EXPECT_EQ(scalar(merged, "SELECT count(*) FROM analysis_layer"), "4");
 
   const std::int64_t c = merged.find_campaign("sweep")->id;
   const std::vector<PointRecord> points = merged.points(c);

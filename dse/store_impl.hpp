@@ -1,0 +1,58 @@
+// Internal to bbs_dse_store: the connection behind a ResultStore, shared by the files that
+// implement its parts (result_store.cpp, store_merge.cpp, store_analysis.cpp).
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dse/result_store.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::dse {
+
+std::string quoted(const std::filesystem::path& path);
+// Now as ISO 8601 UTC ("2026-11-27T14:00:00Z").
+std::string now_utc();
+// Turns a SQLite failure into a bbs::Error that names the file and what was expected.
+[[noreturn]] void fail_sqlite(const std::filesystem::path& file, const std::string& doing,
+                              const SQLite::Exception& e, int busy_timeout_ms);
+
+struct ResultStore::Impl {
+  Impl(std::filesystem::path file, Mode open_mode, const Options& options, int flags)
+      : path(std::move(file)),
+        mode(open_mode),
+        busy_timeout_ms(options.busy_timeout_ms),
+        db(path, flags, options.busy_timeout_ms) {}
+
+  std::filesystem::path path;
+  Mode mode;
+  int busy_timeout_ms;
+  SQLite::Database db;
+  int version = 0;
+  std::optional<SQLite::Statement> insert_point, insert_layer;
+
+  // Runs `body`, translating SQLite failures into bbs::Error.
+  template <class F>
+  auto guard(const std::string& doing, F&& body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const SQLite::Exception& e) {
+      fail_sqlite(path, doing, e, busy_timeout_ms);
+    }
+  }
+
+  void require_writable(const char* doing) const {
+    if (mode == Mode::ReadOnly) throw Error(quoted(path) + " is open read-only; cannot " + doing);
+  }
+
+  void initialise(std::span<const Migration> migrations);
+  void migrate(std::span<const Migration> migrations, int target);
+  bool write_point(const PointRecord& point, const std::vector<LayerRecord>& layers);
+};
+
+}  // namespace bbs::dse
