@@ -1,0 +1,20 @@
+// One design point of a campaign evaluated into the records the result database stores: the
+// network totals, the per-layer rows, or a failed point with the reason (an error, or the
+// campaign constraint it violates).
+#pragma once
+
+#include <cstdint>
+
+#include "app/simulation.hpp"
+#include "dse/campaign.hpp"
+#include "dse/design_space.hpp"
+#include "dse/result_store.hpp"
+#include "model/accel/fidelity.hpp"
+
+namespace bbs::app {
+
+dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& point,
+                                    const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
+                                    std::int64_t campaign_id, std::int64_t workload_id);
+
+}  // namespace bbs::app

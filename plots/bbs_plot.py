@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""Figures of a bbs-dse result database: PNG + PDF + a JSON sidecar of the numbers as drawn.
+
+Usually run through `bbs-dse plot`, which forwards these options:
+  bbs_plot.py --db FILE [--campaign NAME] [--figure speedup|energy|imbalance|pareto|bits|all]
+              [--out DIR] [--network NAME] [--baseline ACCEL]
+Prints each written file on stdout. Exit codes: 0 written; 2 unusable database file or unknown
+campaign; 3 the data a figure needs is missing (with --figure all: no figure could be drawn).
+"""
+import argparse
+from pathlib import Path
+import sqlite3
+import sys
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bbsplots import bits, energy, imbalance, pareto, speedup  # noqa: E402
+from bbsplots.context import Context  # noqa: E402
+from bbsplots.db import open_db  # noqa: E402
+from bbsplots.errors import BadInput, MissingData, PlotError  # noqa: E402
+from bbsplots.save import save  # noqa: E402
+
+FIGURES = {"speedup": speedup.draw, "energy": energy.draw, "imbalance": imbalance.draw,
+           "pareto": pareto.draw, "bits": bits.draw}
+PREFIX = "bbs-dse plot: "
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="bbs-dse plot", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, type=Path, help="result database (bbs-dse run)")
+    parser.add_argument("--campaign", help="campaign name (default: the newest campaign)")
+    parser.add_argument("--figure", choices=[*FIGURES, "all"], default="all",
+                        help="figure to draw (default: all)")
+    parser.add_argument("--out", type=Path,
+                        help="output directory (default: figures/ beside the database)")
+    parser.add_argument("--network", help="only this network (pareto, imbalance, bits)")
+    parser.add_argument("--baseline", default="stripes",
+                        help="preset the speedup and energy figures normalize to (default stripes)")
+    return parser.parse_args(argv)
+
+
+def draw_figures(ctx: Context, names: list[str], out: Path) -> list[Path]:
+    """Draws and saves the figures; with several, one whose data is missing is only warned about."""
+    written = []
+    for name in names:
+        try:
+            figures = FIGURES[name](ctx)
+        except MissingData as e:
+            if len(names) == 1:
+                raise
+            print(f"{PREFIX}skipping {name}: {e}", file=sys.stderr)
+            continue
+        for file_name, fig in figures:
+            for path in save(fig, out, file_name):
+                print(path, flush=True)
+                written.append(path)
+    return written
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    out = args.out or args.db.parent / "figures"
+    names = list(FIGURES) if args.figure == "all" else [args.figure]
+    try:
+        ctx = Context(open_db(args.db), args.db, args.campaign, args.network, args.baseline)
+        written = draw_figures(ctx, names, out)
+    except PlotError as e:
+        print(f"{PREFIX}{e}", file=sys.stderr)
+        return e.exit_code
+    except sqlite3.Error as e:
+        print(f"{PREFIX}reading '{args.db}': {e}", file=sys.stderr)
+        return BadInput.exit_code
+    return 0 if written else MissingData.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

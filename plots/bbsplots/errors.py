@@ -1,0 +1,19 @@
+"""The two ways a plot run fails, each with its process exit code."""
+
+
+class PlotError(Exception):
+    """A failure reported as one line `bbs-dse plot: MESSAGE` on stderr."""
+
+    exit_code = 1
+
+
+class BadInput(PlotError):
+    """The database file or the campaign named on the command line is unusable."""
+
+    exit_code = 2
+
+
+class MissingData(PlotError):
+    """The database is fine but lacks the data a figure needs (the message says what makes it)."""
+
+    exit_code = 3

@@ -1,0 +1,96 @@
+"""Design space of each network: every done point of the campaign in (a) latency vs energy and
+(b) energy-delay product vs area, with the non-dominated front of each plane (both metrics
+minimised), a short label on some front points, and the presets as shipped ("paper
+configuration", point_key exactly `accel=NAME`) starred.
+"""
+from . import select, style
+from .context import Context
+
+MAX_LABELS = 6
+PAPER_CONFIG = "paper configuration"
+
+# Per panel: title, x and y labels, and the point's (x, y) in display units. The front is computed
+# on the stored values (ms = s * 1e3, mJ = pJ * 1e-9, mJ·ms = pJ·s * 1e-9 * 1e3 are monotonic).
+PANELS = [
+    ("(a) Latency vs energy", "Latency (ms)", "Energy (mJ)",
+     lambda r: (r["time_s"], r["energy_pj"]), lambda x, y: (x * 1e3, y * 1e-9)),
+    ("(b) Energy-delay product vs area", "EDP (mJ·ms)", "Area (mm²)",
+     lambda r: (r["edp"], r["area_mm2"]), lambda x, y: (x * 1e-9 * 1e3, y)),
+]
+
+
+def front(rows: list, metrics) -> list:
+    """Rows no other row dominates (<= in both metrics, < in one), sorted by the first metric.
+    Rows with equal metrics are all kept, as an SQL NOT EXISTS dominance query keeps them."""
+    result, best_y = [], float("inf")
+    by_x: dict[float, list] = {}
+    for r in rows:
+        by_x.setdefault(metrics(r)[0], []).append(r)
+    for x in sorted(by_x):
+        lowest = min(metrics(r)[1] for r in by_x[x])
+        if lowest < best_y:
+            result += [r for r in by_x[x] if metrics(r)[1] == lowest]
+            best_y = lowest
+    return result
+
+
+def short_label(row) -> str:
+    """The point_key after its first ';' (the overrides), or the preset name for a plain preset."""
+    key = row["point_key"]
+    return key.split(";", 1)[1] if ";" in key else row["accel"]
+
+
+def draw(ctx: Context):
+    """One figure per network of the campaign (or --network)."""
+    rows = select.points(ctx)
+    return [(f"pareto-{network}", _network_figure(ctx, network,
+                                                  [r for r in rows if r["network"] == network]))
+            for network in select.networks(rows, ctx.network)]
+
+
+def _network_figure(ctx: Context, network: str, rows: list):
+    fig, axes = style.figure(13.0, 5.2, ncols=2)
+    for ax, panel in zip(axes, PANELS):
+        _panel(ax, rows, *panel)
+    axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    style.set_title(fig, ctx.campaign_title(f"Design space of {network} ({len(rows)} points)"))
+    return fig
+
+
+def _panel(ax, rows: list, title: str, xlabel: str, ylabel: str, metrics, to_display) -> None:
+    """Scatter per preset, hollow stars around the presets as shipped, the front as a step line
+    and labels on it."""
+    def shown(r):
+        return to_display(*metrics(r))
+
+    for accel in style.sort_accels(r["accel"] for r in rows):
+        ax.scatter(*zip(*(shown(r) for r in rows if r["accel"] == accel)), s=22, alpha=0.75,
+                   color=style.accel_color(accel), label=style.display_name(accel))
+    paper = [r for r in rows if r["point_key"] == f"accel={r['accel']}"]
+    if paper:
+        ax.scatter(*zip(*(shown(r) for r in paper)), marker="*", s=220, linewidths=1.0,
+                   facecolors="none", edgecolors="black", label=PAPER_CONFIG, zorder=3)
+    best = front(rows, metrics)
+    ax.step(*zip(*(shown(r) for r in best)), where="post", color="black", linewidth=1.0,
+            label="Pareto front", zorder=2)
+    _label_front(ax, best, shown)
+    xs, ys = zip(*(shown(r) for r in rows))
+    style.log_if_wide(ax, xs, ys)
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+
+
+def _label_front(ax, best: list, shown) -> None:
+    """Labels at most MAX_LABELS distinct front positions, spread along the front; of points at
+    the same position, the one with the smallest point_key names it."""
+    at: dict[tuple, object] = {}
+    for r in sorted(best, key=lambda r: r["point_key"]):
+        at.setdefault(shown(r), r)
+    positions = sorted(at)
+    if len(positions) > MAX_LABELS:
+        step = (len(positions) - 1) / (MAX_LABELS - 1)
+        positions = [positions[round(i * step)] for i in range(MAX_LABELS)]
+    for xy in positions:
+        ax.annotate(short_label(at[xy]), xy, xytext=(6, 4), textcoords="offset points",
+                    fontsize=9)
