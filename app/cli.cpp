@@ -245,7 +245,9 @@ int run_cli(int argc, char** argv) {
   plot_cmd->add_option(
       "--network", plot.network,
       "Only this network (pareto, imbalance, bits; default: chosen from the data)");
-  plot_cmd->add_option("--baseline", plot.baseline, "Accelerator preset the speedup and energy figures are normalized to")
+  plot_cmd
+      ->add_option("--baseline", plot.baseline,
+                   "Accelerator preset the speedup and energy figures are normalized to")
       ->capture_default_str();
 
   auto* list_cmd = app.add_subcommand("list", "List registered things: accels");

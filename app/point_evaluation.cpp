@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "dse/metric_expression.hpp"
 #include "model/accel/hardware_config.hpp"
 
 namespace bbs::app {
@@ -14,17 +15,33 @@ std::string hardware_json(const accel::HardwareConfig& hw) {
   return j.dump();
 }
 
-// A constraint a point violates, or empty.
+std::string bytes_text(double bytes) { return std::to_string(std::int64_t(bytes)) + " B"; }
+
+// A constraint a point violates (its totals already in `r`), or empty.
 std::string violated_constraint(const dse::Constraints& c, const accel::HardwareConfig& hw,
-                                const accel::NetworkCost& cost) {
-  if (c.iso_multipliers && hw.bit_serial_multipliers() != *c.iso_multipliers)
-    return "iso_multipliers: " + std::to_string(hw.bit_serial_multipliers()) +
+                                const accel::NetworkCost& cost, const dse::PointRecord& r) {
+  const std::int64_t multipliers = hw.bit_serial_multipliers();
+  if (c.iso_multipliers && multipliers != *c.iso_multipliers)
+    return "iso_multipliers: " + std::to_string(multipliers) +
            " != " + std::to_string(*c.iso_multipliers);
-  if (c.max_area_mm2 && cost.area_mm2() > *c.max_area_mm2)
-    return "max_area_mm2: " + std::to_string(cost.area_mm2()) + " mm2";
-  const double power_w = cost.time_s > 0 ? cost.total.energy_pj() * 1e-12 / cost.time_s : 0.0;
+  if (c.max_area_mm2 && r.area_mm2 > *c.max_area_mm2)
+    return "max_area_mm2: " + std::to_string(r.area_mm2) + " mm2";
+  const double power_w = dse::point_metric(r, multipliers, "power_w");
   if (c.max_power_w && power_w > *c.max_power_w)
     return "max_power_w: " + std::to_string(power_w) + " W";
+  if (c.buffers_hold_layers)
+    for (const accel::LayerCost& l : cost.layers) {
+      if (l.weight_bytes > double(hw.weight_sram.capacity_bytes))
+        return "buffers_hold_layers: layer '" + l.name + "' stores " + bytes_text(l.weight_bytes) +
+               " of weights, weight_sram holds " +
+               bytes_text(double(hw.weight_sram.capacity_bytes));
+      if (l.activation_bytes > double(hw.act_sram.capacity_bytes))
+        return "buffers_hold_layers: layer '" + l.name + "' has " + bytes_text(l.activation_bytes) +
+               " of input + output activations, act_sram holds " +
+               bytes_text(double(hw.act_sram.capacity_bytes));
+    }
+  for (const dse::MetricExpression& e : c.expressions)
+    if (!e.holds(r, multipliers)) return "'" + e.text() + "' does not hold";
   return {};
 }
 
@@ -47,11 +64,6 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     const Simulation s = simulate(network, request);
     r.design = s.hw.design;
     r.hardware_json = hardware_json(s.hw);
-    if (const std::string why = violated_constraint(spec.constraints, s.hw, s.cost); !why.empty()) {
-      r.status = dse::PointStatus::Failed;
-      r.error = "constraint " + why;
-      return out;
-    }
     const accel::LayerCost& t = s.cost.total;
     const double stalls = t.compute.useful + t.compute.intra_pe_stall + t.compute.inter_pe_stall;
     r.compute_cycles = t.compute.cycles, r.dram_cycles = t.dram_cycles;
@@ -63,6 +75,12 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
       r.useful_fraction = t.compute.useful / stalls;
       r.intra_pe_stall_fraction = t.compute.intra_pe_stall / stalls;
       r.inter_pe_stall_fraction = t.compute.inter_pe_stall / stalls;
+    }
+    if (const std::string why = violated_constraint(spec.constraints, s.hw, s.cost, r);
+        !why.empty()) {
+      r.status = dse::PointStatus::Failed;
+      r.error = "constraint " + why;
+      return out;
     }
     for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
       const accel::LayerCost& l = s.cost.layers[i];
@@ -79,6 +97,5 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
   }
   return out;
 }
-
 
 }  // namespace bbs::app

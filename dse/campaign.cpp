@@ -67,6 +67,13 @@ class Reader {
     fail(node, path, "expects a number");
   }
 
+  bool boolean(const toml::table& t, std::string_view key, const std::string& path) const {
+    const toml::node* node = t.get(key);
+    if (!node) return false;
+    if (const auto* b = node->as_boolean()) return b->get();
+    fail(node, path, "expects true or false");
+  }
+
   std::vector<std::string> strings(const toml::table& t, std::string_view key,
                                    const std::string& path) const {
     std::vector<std::string> out;
@@ -256,12 +263,23 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
         r.fail(designs[i]->get("workloads"), "design[" + std::to_string(i) + "].workloads",
                "names '" + name + "', which is not the network of any [[workload]]");
   if (const toml::table* t = r.table(root, "constraints", "constraints")) {
-    r.only_keys(*t, "constraints.", {"iso_multipliers", "max_area_mm2", "max_power_w"});
+    r.only_keys(
+        *t, "constraints.",
+        {"iso_multipliers", "max_area_mm2", "max_power_w", "buffers_hold_layers", "expressions"});
     if (t->contains("iso_multipliers"))
       c.constraints.iso_multipliers =
           r.integer(*t, "iso_multipliers", "constraints.iso_multipliers", 0);
     c.constraints.max_area_mm2 = r.number(*t, "max_area_mm2", "constraints.max_area_mm2");
     c.constraints.max_power_w = r.number(*t, "max_power_w", "constraints.max_power_w");
+    c.constraints.buffers_hold_layers =
+        r.boolean(*t, "buffers_hold_layers", "constraints.buffers_hold_layers");
+    for (const auto& expression : r.strings(*t, "expressions", "constraints.expressions")) {
+      try {
+        c.constraints.expressions.push_back(MetricExpression::parse(expression));
+      } catch (const Error& e) {
+        r.fail(t->get("expressions"), "constraints.expressions", std::string("has ") + e.what());
+      }
+    }
   }
   if (const toml::table* t = r.table(root, "strategy", "strategy"))
     c.strategy = parse_strategy(r, *t);

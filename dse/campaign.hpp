@@ -11,7 +11,8 @@
 //     [design.axes]  "array.rows" = [16, 32, 64]                  a list
 //                    "array.cols" = { range = [8, 32], step = 8 }  inclusive
 //                    "weight_sram.capacity_kib" = { log2_range = [128, 1024] }  x2 steps
-//   [constraints] iso_multipliers = 4096, max_area_mm2 = 5.0, max_power_w = 2.0
+//   [constraints] iso_multipliers = 4096, max_area_mm2 = 5.0, max_power_w = 2.0,
+//                 buffers_hold_layers = true, expressions = ["edp < 2e-3 and power_w < 1"]
 //   [strategy]    kind = "grid" | "random" | "nsga2", samples, seed, population, generations
 // Any hardware key (model/accel/hardware_config.hpp) can be an axis; axes are kept in key order
 // (the last one varies fastest in the design space).
@@ -23,6 +24,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "dse/metric_expression.hpp"
 
 namespace bbs::dse {
 
@@ -51,6 +54,9 @@ struct Constraints {
   std::optional<std::int64_t> iso_multipliers;
   std::optional<double> max_area_mm2;
   std::optional<double> max_power_w;
+  // Every layer's stored weights fit the W-SRAM and its input + output activations the A-SRAM.
+  bool buffers_hold_layers = false;
+  std::vector<MetricExpression> expressions;  // each must hold
 };
 
 enum class StrategyKind { Grid, Random, Nsga2 };

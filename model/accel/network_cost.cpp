@@ -75,6 +75,8 @@ void LayerCost::add(const LayerCost& o) {
   dram_cycles += o.dram_cycles;
   total_cycles += o.total_cycles;
   weight_dram_bytes += o.weight_dram_bytes;
+  weight_bytes += o.weight_bytes;
+  activation_bytes = std::max(activation_bytes, o.activation_bytes);
   input_dram_bytes += o.input_dram_bytes;
   output_dram_bytes += o.output_dram_bytes;
   weight_sram_reads += o.weight_sram_reads;
@@ -116,7 +118,9 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
                           return p < 0 || !net.layers[std::size_t(p)].output_on_chip;
                         });
     }
-    c.output_on_chip = f.input_bytes + f.output_bytes < si;
+    c.weight_bytes = storage.bytes;
+    c.activation_bytes = f.input_bytes + f.output_bytes;
+    c.output_on_chip = c.activation_bytes < si;
     if (!fidelity.list_order_chain && i + 1 == workload.layers.size()) c.output_on_chip = false;
     read_input = !c.output_on_chip;
 

@@ -34,6 +34,10 @@ struct LayerCost {
   double dram_cycles = 0;
   double total_cycles = 0;
   double weight_dram_bytes = 0, input_dram_bytes = 0, output_dram_bytes = 0;
+  // What the layer needs on chip to run without refetching: its stored weights (in the W-SRAM)
+  // and its input + output activations (in the A-SRAM). Network totals: the sum of the weights
+  // and the largest layer's activations.
+  double weight_bytes = 0, activation_bytes = 0;
   double weight_sram_reads = 0, act_sram_reads = 0;  // full-width accesses
   double sram_write_bits = 0;
   double energy_pe_pj = 0, energy_registers_pj = 0, energy_sram_read_pj = 0;

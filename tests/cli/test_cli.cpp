@@ -591,6 +591,50 @@ TEST_F(CliTest, Nsga2SearchIsTheSameWhateverTheJobsAndResumes) {
             2);  // an evolutionary search is one job
 }
 
+TEST_F(CliTest, ConstraintsFailPointsWithTheReasonAndKeepTheOthers) {
+  const std::string weights =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  const std::string campaign = path("constrained.toml");
+  // ResNet-20 at batch 4: its first layer needs 4 x (3 + 16) x 32 x 32 B = 76 KiB of input +
+  // output activations, more than a 64 KiB act_sram; the expression keeps 4096-multiplier arrays.
+  std::ofstream(campaign)
+      << "name = \"constrained\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\n"
+         "batch = 4\nweights = \"" +
+             weights +
+             "\"\n"
+             "[[design]]\naccel = \"stripes\"\n[[design]]\naccel = \"bitvert\"\n"
+             "[design.axes]\n\"array.rows\" = [16, 32]\n"
+             "\"act_sram.capacity_kib\" = [64, 256]\n"
+             "[constraints]\nbuffers_hold_layers = true\n"
+             "expressions = [\"multipliers >= 4096 or area_mm2 < 0\"]\n";
+  ASSERT_EQ(run("run " + quoted(campaign) + " --db " + quoted(path("c.db"))).exit_code, 0);
+  const RunResult r = run("query --db " + quoted(path("c.db")) +
+                          " --format csv --sql \"SELECT point_key, status, error FROM "
+                          "design_point ORDER BY point_key\"");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("accel=bitvert;act_sram.capacity_kib=64;array.rows=32,failed,\"constraint "
+                       "buffers_hold_layers: layer 'conv1.weight' has 77824 B of input + output "
+                       "activations, act_sram holds 65536 B\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("accel=bitvert;act_sram.capacity_kib=256;array.rows=16,failed,constraint "
+                       "'multipliers >= 4096 or area_mm2 < 0' does not hold"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("accel=bitvert;act_sram.capacity_kib=256;array.rows=32,done"),
+            std::string::npos)
+      << r.out;
+
+  std::ofstream(path("bad.toml")) << small_campaign(weights)
+                                  << "[constraints]\nexpressions = [\"latency < 1\"]\n";
+  const RunResult bad = run("run " + quoted(path("bad.toml")) + " --db " + quoted(path("d.db")));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.toml:"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("constraints.expressions' has expression 'latency < 1'"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
   const std::string junk = path("junk.db");
   std::ofstream(junk) << "not a database at all, just text that is long enough to matter";

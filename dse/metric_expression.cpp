@@ -1,0 +1,243 @@
+#include "dse/metric_expression.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include "networks/tensor.hpp"
+
+namespace bbs::dse {
+
+double point_metric(const PointRecord& p, std::int64_t multipliers, std::string_view name) {
+  if (name == "compute_cycles") return p.compute_cycles;
+  if (name == "dram_cycles") return p.dram_cycles;
+  if (name == "total_cycles") return p.total_cycles;
+  if (name == "time_s") return p.time_s;
+  if (name == "energy_pj") return p.energy_pj;
+  if (name == "energy_pe_pj") return p.energy_pe_pj;
+  if (name == "energy_registers_pj") return p.energy_registers_pj;
+  if (name == "energy_sram_read_pj") return p.energy_sram_read_pj;
+  if (name == "energy_sram_write_pj") return p.energy_sram_write_pj;
+  if (name == "energy_dram_pj") return p.energy_dram_pj;
+  if (name == "area_mm2") return p.area_mm2;
+  if (name == "edp") return p.energy_pj * p.time_s;
+  if (name == "power_w") return p.time_s > 0 ? p.energy_pj * 1e-12 / p.time_s : 0.0;
+  if (name == "useful_fraction") return p.useful_fraction;
+  if (name == "intra_pe_stall_fraction") return p.intra_pe_stall_fraction;
+  if (name == "inter_pe_stall_fraction") return p.inter_pe_stall_fraction;
+  if (name == "multipliers") return double(multipliers);
+  throw Error("unknown metric '" + std::string(name) + "'");
+}
+
+// Recursive descent over the grammar in the header, emitting the postfix program.
+class ExpressionParser {
+ public:
+  explicit ExpressionParser(std::string_view text) : text_(text) {}
+
+  MetricExpression parse() {
+    MetricExpression e;
+    e.text_ = std::string(text_);
+    out_ = &e.program_;
+    const bool condition = disjunction();
+    skip_space();
+    if (pos_ != text_.size()) fail("an operator or the end");
+    if (!condition) fail_at(0, "a condition (a comparison such as 'area_mm2 <= 4')");
+    return e;
+  }
+
+ private:
+  using Step = MetricExpression::Step;
+
+  // Each rule returns whether its value is a truth value (a comparison or a logical operator).
+  bool disjunction() {
+    bool logical = conjunction();
+    while (keyword("or")) {
+      conjunction();
+      binary("or");
+      logical = true;
+    }
+    return logical;
+  }
+
+  bool conjunction() {
+    bool logical = negation();
+    while (keyword("and")) {
+      negation();
+      binary("and");
+      logical = true;
+    }
+    return logical;
+  }
+
+  bool negation() {
+    if (!keyword("not")) return comparison();
+    negation();
+    out_->push_back({Step::Kind::Not, 0, ""});
+    return true;
+  }
+
+  bool comparison() {
+    const bool logical = sum();
+    for (const char* op : {"<=", ">=", "==", "!=", "<", ">"})
+      if (symbol(op)) {
+        sum();
+        binary(op);
+        return true;
+      }
+    return logical;
+  }
+
+  bool sum() {
+    bool logical = product();
+    for (;;) {
+      const char* op = symbol("+") ? "+" : symbol("-") ? "-" : nullptr;
+      if (op == nullptr) return logical;
+      product();
+      binary(op);
+      logical = false;
+    }
+  }
+
+  bool product() {
+    bool logical = unary();
+    for (;;) {
+      const char* op = symbol("*") ? "*" : symbol("/") ? "/" : nullptr;
+      if (op == nullptr) return logical;
+      unary();
+      binary(op);
+      logical = false;
+    }
+  }
+
+  bool unary() {
+    if (symbol("-")) {
+      unary();
+      out_->push_back({Step::Kind::Negate, 0, ""});
+      return false;
+    }
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == '(') {
+      ++pos_;
+      const bool logical = disjunction();
+      if (!symbol(")")) fail("')'");
+      return logical;
+    }
+    if (pos_ < text_.size() && (std::isdigit(uchar(text_[pos_])) || text_[pos_] == '.')) {
+      const std::string rest(text_.substr(pos_));
+      char* end = nullptr;
+      const double value = std::strtod(rest.c_str(), &end);
+      pos_ += std::size_t(end - rest.c_str());
+      out_->push_back({Step::Kind::Number, value, ""});
+      return false;
+    }
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && (std::isalnum(uchar(text_[pos_])) || text_[pos_] == '_')) ++pos_;
+    const std::string name(text_.substr(start, pos_ - start));
+    if (name.empty()) fail("a number, a metric or '('");
+    if (std::find(kPointMetrics.begin(), kPointMetrics.end(), name) == kPointMetrics.end()) {
+      std::string known;
+      for (const auto m : kPointMetrics) known += (known.empty() ? "" : ", ") + std::string(m);
+      fail_at(start, "a metric (" + known + "), not '" + name + "'");
+    }
+    out_->push_back({Step::Kind::Metric, 0, name});
+    return false;
+  }
+
+  void binary(const char* op) { out_->push_back({Step::Kind::Binary, 0, op}); }
+
+  static unsigned char uchar(char c) { return static_cast<unsigned char>(c); }
+
+  void skip_space() {
+    while (pos_ < text_.size() && std::isspace(uchar(text_[pos_]))) ++pos_;
+  }
+
+  bool symbol(std::string_view s) {
+    skip_space();
+    if (text_.substr(pos_, s.size()) != s) return false;
+    // "<" must not take the first character of "<=": the callers try longer symbols first.
+    pos_ += s.size();
+    return true;
+  }
+
+  bool keyword(std::string_view word) {
+    skip_space();
+    if (text_.substr(pos_, word.size()) != word) return false;
+    const std::size_t after = pos_ + word.size();
+    if (after < text_.size() && (std::isalnum(uchar(text_[after])) || text_[after] == '_'))
+      return false;
+    pos_ = after;
+    return true;
+  }
+
+  [[noreturn]] void fail(const std::string& expected) {
+    skip_space();
+    fail_at(pos_, expected);
+  }
+
+  [[noreturn]] void fail_at(std::size_t at, const std::string& expected) {
+    throw Error("expression '" + std::string(text_) + "' at character " + std::to_string(at + 1) +
+                ": expected " + expected);
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::vector<Step>* out_ = nullptr;
+};
+
+MetricExpression MetricExpression::parse(std::string_view text) {
+  return ExpressionParser(text).parse();
+}
+
+bool MetricExpression::holds(const PointRecord& point, std::int64_t multipliers) const {
+  std::vector<double> stack;
+  for (const Step& s : program_) {
+    switch (s.kind) {
+      case Step::Kind::Number:
+        stack.push_back(s.number);
+        break;
+      case Step::Kind::Metric:
+        stack.push_back(point_metric(point, multipliers, s.name));
+        break;
+      case Step::Kind::Negate:
+        stack.back() = -stack.back();
+        break;
+      case Step::Kind::Not:
+        stack.back() = stack.back() == 0.0 ? 1.0 : 0.0;
+        break;
+      case Step::Kind::Binary: {
+        const double b = stack.back();
+        stack.pop_back();
+        double& a = stack.back();
+        const std::string& op = s.name;
+        if (op == "+")
+          a += b;
+        else if (op == "-")
+          a -= b;
+        else if (op == "*")
+          a *= b;
+        else if (op == "/")
+          a /= b;
+        else if (op == "<")
+          a = a < b;
+        else if (op == "<=")
+          a = a <= b;
+        else if (op == ">")
+          a = a > b;
+        else if (op == ">=")
+          a = a >= b;
+        else if (op == "==")
+          a = a == b;
+        else if (op == "!=")
+          a = a != b;
+        else if (op == "and")
+          a = a != 0.0 && b != 0.0;
+        else
+          a = a != 0.0 || b != 0.0;  // "or"
+        break;
+      }
+    }
+  }
+  return stack.back() != 0.0;
+}
+
+}  // namespace bbs::dse

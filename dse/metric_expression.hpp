@@ -1,0 +1,64 @@
+// A campaign constraint over a design point's results, written by the user:
+//   [constraints] expressions = ["power_w <= 1.5", "edp < 2e-3 and area_mm2 < 4"]
+// Grammar (usual precedence, left to right):
+//   condition := disjunction           (must compare something: a bare number is refused)
+//   disjunction := conjunction ("or" conjunction)*
+//   conjunction := negation ("and" negation)*
+//   negation := "not" negation | comparison
+//   comparison := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
+//   sum := product (("+" | "-") product)*      product := unary (("*" | "/") unary)*
+//   unary := "-" unary | number | metric | "(" disjunction ")"
+// Metrics are the result columns of a design point (kPointMetrics); truth is 1, false 0.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dse/result_store.hpp"
+
+namespace bbs::dse {
+
+inline constexpr std::array<std::string_view, 17> kPointMetrics = {"compute_cycles",
+                                                                   "dram_cycles",
+                                                                   "total_cycles",
+                                                                   "time_s",
+                                                                   "energy_pj",
+                                                                   "energy_pe_pj",
+                                                                   "energy_registers_pj",
+                                                                   "energy_sram_read_pj",
+                                                                   "energy_sram_write_pj",
+                                                                   "energy_dram_pj",
+                                                                   "area_mm2",
+                                                                   "edp",
+                                                                   "power_w",
+                                                                   "useful_fraction",
+                                                                   "intra_pe_stall_fraction",
+                                                                   "inter_pe_stall_fraction",
+                                                                   "multipliers"};
+
+// The value of one of kPointMetrics for an evaluated point (`multipliers` = bit-serial
+// multipliers, passed separately as the record does not carry it).
+double point_metric(const PointRecord& point, std::int64_t multipliers, std::string_view name);
+
+class MetricExpression {
+ public:
+  // Throws bbs::Error naming the position and what was expected.
+  static MetricExpression parse(std::string_view text);
+  bool holds(const PointRecord& point, std::int64_t multipliers) const;
+  const std::string& text() const { return text_; }
+
+ private:
+  // Postfix program: push a number or a metric, or apply an operator to the top of the stack.
+  struct Step {
+    enum class Kind { Number, Metric, Negate, Not, Binary } kind;
+    double number = 0;
+    std::string name;  // metric, or the binary operator
+  };
+  std::string text_;
+  std::vector<Step> program_;
+  friend class ExpressionParser;
+};
+
+}  // namespace bbs::dse

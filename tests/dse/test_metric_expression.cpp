@@ -1,0 +1,64 @@
+// User constraints over a point's metrics: precedence, logic, errors naming the position.
+#include <gtest/gtest.h>
+
+#include "dse/metric_expression.hpp"
+#include "networks/tensor.hpp"
+
+namespace bbs::dse {
+namespace {
+
+PointRecord point() {
+  PointRecord p;
+  p.time_s = 0.002;
+  p.energy_pj = 3e9;  // 3 mJ over 2 ms: 1.5 W
+  p.area_mm2 = 2.5;
+  p.total_cycles = 1000;
+  p.useful_fraction = 0.75;
+  return p;
+}
+
+bool holds(const std::string& text) { return MetricExpression::parse(text).holds(point(), 4096); }
+
+TEST(MetricExpression, ComparesMetricsWithArithmeticAndPrecedence) {
+  EXPECT_TRUE(holds("area_mm2 <= 2.5"));
+  EXPECT_FALSE(holds("area_mm2 < 2.5"));
+  EXPECT_TRUE(holds("power_w == 1.5"));
+  EXPECT_TRUE(holds("edp == 3e9 * 0.002"));
+  EXPECT_TRUE(holds("total_cycles + 2 * 500 == 2000"));      // * before +
+  EXPECT_TRUE(holds("(total_cycles + 2) * 500 == 501000"));  // parentheses
+  EXPECT_TRUE(holds("total_cycles - 500 - 250 == 250"));     // left to right
+  EXPECT_TRUE(holds("total_cycles / 10 / 10 == 10"));
+  EXPECT_TRUE(holds("-area_mm2 < 0"));
+  EXPECT_TRUE(holds("multipliers / 4096 == 1"));
+  EXPECT_TRUE(holds("useful_fraction != 1"));
+}
+
+TEST(MetricExpression, CombinesConditionsWithAndOrNot) {
+  EXPECT_TRUE(holds("area_mm2 < 3 and power_w < 2"));
+  EXPECT_FALSE(holds("area_mm2 < 3 and power_w < 1"));
+  EXPECT_TRUE(holds("area_mm2 < 1 or power_w < 2"));
+  EXPECT_TRUE(holds("not area_mm2 > 3"));
+  EXPECT_TRUE(holds("area_mm2 > 9 and power_w > 9 or time_s < 1"));  // and before or
+  EXPECT_FALSE(holds("area_mm2 > 9 and (power_w > 9 or time_s < 1)"));
+}
+
+void expect_error(const std::string& text, const std::string& needle) {
+  try {
+    MetricExpression::parse(text);
+    ADD_FAILURE() << "no error for: " << text;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+TEST(MetricExpression, ErrorsNameThePositionAndWhatWasExpected) {
+  expect_error("area < 3", "at character 1: expected a metric (compute_cycles,");
+  expect_error("area_mm2 < 3 )", "at character 14: expected an operator or the end");
+  expect_error("(area_mm2 < 3", "expected ')'");
+  expect_error("area_mm2 <", "expected a number, a metric or '('");
+  expect_error("area_mm2 * 2", "expected a condition");
+  expect_error("", "expected a number, a metric or '('");
+}
+
+}  // namespace
+}  // namespace bbs::dse
