@@ -4,6 +4,7 @@
 //   each batch (points with their per-layer rows) committed in one transaction
 // Points already in the database are skipped, so an interrupted run resumes where it stopped and
 // ends with exactly what an uninterrupted run writes. Ctrl-C stops after the current batch.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -44,6 +45,21 @@ std::string workload_json(const dse::WorkloadSpec& w) {
       {"batch", w.batch},     {"image_size", w.image_size}, {"seq_len", w.sequence_length},
       {"phase", w.phase},     {"kv_length", w.kv_length}}
       .dump();
+}
+
+// Whether every one of `points` of workload `w` is already stored (a stored workload is found
+// by its description, before its weights are loaded).
+bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id,
+                const dse::WorkloadSpec& w, const std::vector<dse::DesignPoint>& points) {
+  if (points.empty()) return true;
+  const std::string description = workload_json(w);
+  for (const dse::WorkloadRecord& stored : store.workloads(campaign_id))
+    if (stored.workload_json == description) {
+      const auto keys = store.point_keys(campaign_id, stored.id);
+      return std::all_of(points.begin(), points.end(),
+                         [&](const dse::DesignPoint& p) { return keys.count(p.key) > 0; });
+    }
+  return false;
 }
 
 std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& network) {
@@ -190,7 +206,10 @@ int run_campaign(const RunOptions& options) {
     std::vector<dse::DesignPoint> todo;
     for (std::int64_t ordinal : planned)
       if (dse::DesignPoint p = space.at(ordinal); p.workload == w) todo.push_back(std::move(p));
-    if (todo.empty() && !evolutionary) continue;
+    if (!evolutionary && all_stored(store, campaign_id, spec.workloads[w], todo)) {
+      done += todo.size();
+      continue;  // resumed: nothing left here, and the network need not be loaded
+    }
     WorkloadRun run(store, spec, campaign_id, w, fidelity, options.jobs);
     if (evolutionary) search(run, space, spec, w);
     const std::size_t batch_size = std::size_t(std::max(1, options.jobs)) * 8;

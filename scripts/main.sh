@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs the main job on the built-in default (the README's main command):
-# the BBS analysis of the built-in ResNet-20 weights, then the `paper` campaign (the paper's seven
-# benchmarks x six designs at iso-multiplier configurations) into results/paper.db, and its
-# speedup / energy against Stripes.
+#  1. the BBS analysis of the built-in ResNet-20 weights (moderate setting, checked), and the
+#     paper's pruning settings stored in results/paper.db for the bit-level figure;
+#  2. the `paper` campaign (the paper's seven benchmarks x six designs at iso-multiplier
+#     configurations, plus the PE-row sweep of its Fig. 14) into results/paper.db, and each
+#     design's geometric-mean speedup / energy against Stripes;
+#  3. the figures of that database in results/figures/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
 exe="$root/build/app/bbs-dse"
+db="$root/results/paper.db"
 "$exe" analyze --setting moderate --check 200 "$@"
-"$exe" run paper --db "$root/results/paper.db" --jobs "$(nproc)"
-"$exe" query --db "$root/results/paper.db" --sql \
-  "SELECT point_key AS configuration, count(*) AS networks,
+"$root/scripts/analysis-sweep.sh" "$exe" "$db"
+"$exe" run paper --db "$db" --jobs "$(nproc)"
+"$exe" query --db "$db" --sql \
+  "SELECT accel, count(*) AS networks,
           exp(avg(ln(speedup))) AS geomean_speedup,
           exp(avg(ln(energy_ratio))) AS geomean_energy_vs_stripes
-   FROM point_vs_baseline GROUP BY point_key ORDER BY geomean_speedup"
-echo "results: $root/results/paper.db (bbs-dse query --db $root/results/paper.db --help)"
+   FROM point_vs_baseline WHERE point_key = 'accel=' || accel
+   GROUP BY accel ORDER BY geomean_speedup"
+"$exe" plot --db "$db" --out "$root/results/figures" > /dev/null
+echo "results: $db (bbs-dse query --db $db --help)"
+echo "figures: $root/results/figures/ (speedup, energy, imbalance-*, pareto-*, bits-*: PNG + PDF + JSON)"

@@ -49,6 +49,13 @@ def draw(ctx: Context):
     return [(f"bits-{newest['network']}", fig)]
 
 
+def setting_label(analysis) -> str:
+    """"zero-point 4 col, 20% sens., G32": method, pruned columns, sensitive channels, group."""
+    sensitive = analysis["sensitive_fraction"]
+    sens = f", {sensitive * 100:g}% sens." if sensitive > 0 else ""
+    return f"{analysis['method']} {analysis['columns']} col{sens}, G{analysis['group_size']}"
+
+
 def _sparsity_panel(ax, layers: list) -> None:
     """(a): a group of bars per layer, one bar per sparsity measure."""
     names = [layer["name"] for layer in layers]
@@ -73,7 +80,7 @@ def _size_panel(ax, runs: list) -> None:
         ax.scatter([r["bits_per_weight"] for r in shown], [r["sqnr_db"] for r in shown],
                    color="#d62728", s=36, label="analysis (pruning setting)", zorder=3)
     for r in shown:
-        ax.annotate(f"{r['method']} {r['columns']} col, G{r['group_size']}",
+        ax.annotate(setting_label(r),
                     (r["bits_per_weight"], r["sqnr_db"]), xytext=(6, 4),
                     textcoords="offset points", fontsize=9)
     ax.axvline(8.0, color="black", linestyle="--", linewidth=0.8, label="INT8 (8 bits/weight)")

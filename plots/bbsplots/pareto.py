@@ -1,8 +1,10 @@
 """Design space of each network: every done point of the campaign in (a) latency vs energy and
 (b) energy-delay product vs area, with the non-dominated front of each plane (both metrics
-minimised), a short label on some front points, and the presets as shipped ("paper
+minimised), numbered front points listed with their settings below each panel, and the presets as shipped ("paper
 configuration", point_key exactly `accel=NAME`) starred.
 """
+from matplotlib.lines import Line2D
+
 from . import select, style
 from .context import Context
 
@@ -34,10 +36,25 @@ def front(rows: list, metrics) -> list:
     return result
 
 
-def short_label(row) -> str:
-    """The point_key after its first ';' (the overrides), or the preset name for a plain preset."""
-    key = row["point_key"]
-    return key.split(";", 1)[1] if ";" in key else row["accel"]
+def _settings(row) -> dict[str, str]:
+    """The point's overrides of its preset (point_key after `accel=NAME;`), keys shortened:
+    `array.` and `pruning.` dropped, other sections kept (weight_sram.capacity_kib)."""
+    settings = {}
+    for item in row["point_key"].split(";")[1:]:
+        key, _, value = item.partition("=")
+        section, _, name = key.partition(".")
+        settings[name if section in ("array", "pruning") else key] = value
+    return settings
+
+
+def front_labels(rows: list) -> tuple[list[str], str]:
+    """A label per row (its settings, or the preset name for a plain preset) without the settings
+    every row shares, and those shared settings."""
+    settings = [_settings(r) for r in rows]
+    shared = {k: v for k, v in settings[0].items() if all(s.get(k) == v for s in settings)}
+    labels = [" ".join(f"{k}={v}" for k, v in s.items() if k not in shared)
+              or style.display_name(r["accel"]) for r, s in zip(rows, settings)]
+    return labels, " ".join(f"{k}={v}" for k, v in shared.items())
 
 
 def draw(ctx: Context):
@@ -82,8 +99,9 @@ def _panel(ax, rows: list, title: str, xlabel: str, ylabel: str, metrics, to_dis
 
 
 def _label_front(ax, best: list, shown) -> None:
-    """Labels at most MAX_LABELS distinct front positions, spread along the front; of points at
-    the same position, the one with the smallest point_key names it."""
+    """Numbers at most MAX_LABELS distinct front positions, spread along the front, and lists
+    their settings in a key below the panel; of points at the same position, the one with the
+    smallest point_key names it."""
     at: dict[tuple, object] = {}
     for r in sorted(best, key=lambda r: r["point_key"]):
         at.setdefault(shown(r), r)
@@ -91,6 +109,13 @@ def _label_front(ax, best: list, shown) -> None:
     if len(positions) > MAX_LABELS:
         step = (len(positions) - 1) / (MAX_LABELS - 1)
         positions = [positions[round(i * step)] for i in range(MAX_LABELS)]
-    for xy in positions:
-        ax.annotate(short_label(at[xy]), xy, xytext=(6, 4), textcoords="offset points",
-                    fontsize=9)
+    labels, shared = front_labels([at[xy] for xy in positions])
+    handles = []
+    for number, xy in enumerate(positions, start=1):
+        ax.annotate(str(number), xy, xytext=(5, 3), textcoords="offset points", fontsize=10,
+                    fontweight="bold")
+        handles.append(Line2D([], [], linestyle="none", marker=f"${number}$", color="black"))
+    title = "Front points" + (f" (all: {shared})" if shared else "")
+    key = ax.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(0.0, -0.16),
+                    frameon=False, fontsize=9, title_fontsize=9, alignment="left")
+    ax.add_artist(key)
