@@ -216,9 +216,12 @@ int run_cli(int argc, char** argv) {
   query_cmd->add_option("--campaign", query.campaign, "Only this campaign");
   query_cmd->add_option("--sql", query.sql, "Run this SQL (read-only)");
   query_cmd->add_option("--top", query.top, "The N best points by --by");
-  query_cmd->add_option("--by", query.by, "latency, energy, edp or area")->capture_default_str();
+  query_cmd->add_option("--by", query.by, "latency, energy, edp, area or throughput_per_area")
+      ->capture_default_str();
   query_cmd->add_option("--pareto", query.pareto,
-                        "Pareto front of two metrics, e.g. latency,energy");
+                        "Pareto front per campaign and network of two or three metrics "
+                        "(latency, energy, edp, area, throughput_per_area), e.g. latency,energy "
+                        "or latency,energy,area");
   query_cmd->add_option("--point", query.point, "Per-layer results of one point id");
   query_cmd->add_flag("--baseline", query.baseline, "Speedup and energy against Stripes");
   query_cmd->add_option("--format", query.format, kFormatHelp)->capture_default_str();

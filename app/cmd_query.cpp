@@ -1,6 +1,7 @@
 // bbs-dse query and merge: reading result databases (opened read-only) and combining shards.
 #include <algorithm>
 #include <iostream>
+#include <tuple>
 
 #include "app/commands.hpp"
 #include "app/report.hpp"
@@ -10,12 +11,37 @@
 namespace bbs::app {
 namespace {
 
-std::string metric_column(const std::string& metric) {
-  if (metric == "latency") return "time_s";
-  if (metric == "energy") return "energy_pj";
-  if (metric == "edp") return "edp";
-  if (metric == "area") return "area_mm2";
-  throw Error("metric '" + metric + "': expected latency, energy, edp or area");
+// An objective: its point_summary expression and the column it is shown as; throughput per area
+// (inferences per second and mm2) is the one to maximise.
+struct Metric {
+  std::string expression, column;
+  bool maximise = false;
+  std::string select() const { return expression + " AS " + column; }
+  std::string order() const { return expression + (maximise ? " DESC" : ""); }
+};
+
+Metric metric(const std::string& name) {
+  if (name == "latency") return {"time_s", "time_s"};
+  if (name == "energy") return {"energy_pj", "energy_pj"};
+  if (name == "edp") return {"edp", "edp"};
+  if (name == "area") return {"area_mm2", "area_mm2"};
+  if (name == "throughput_per_area")
+    return {"1.0 / (time_s * area_mm2)", "inferences_per_s_mm2", true};
+  throw Error("metric '" + name + "': expected latency, energy, edp, area or throughput_per_area");
+}
+
+std::vector<Metric> metrics(const std::string& list) {
+  std::vector<Metric> out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = list.find(',', start);
+    out.push_back(metric(list.substr(start, comma - start)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (out.size() < 2 || out.size() > 3)
+    throw Error("--pareto '" + list + "': expected two or three metrics, e.g. latency,energy");
+  return out;
 }
 
 std::string quoted(const std::string& text) {
@@ -36,20 +62,33 @@ Table table_of(const std::string& title, const dse::QueryResult& result) {
   return t;
 }
 
-// Points of the result not dominated in both metrics (lower is better), in ascending first metric.
-dse::QueryResult pareto_front(const dse::QueryResult& all) {
+// Per (campaign, network): the points no other point dominates (no worse in every metric, better
+// in one; the last metrics.size() columns, maximised ones negated), by ascending first metric.
+dse::QueryResult pareto_front(const dse::QueryResult& all, const std::vector<Metric>& metrics) {
+  const std::size_t first = all.columns.size() - metrics.size();
+  auto cost = [&](const std::vector<std::string>& row, std::size_t m) {
+    const double v = std::stod(row[first + m]);
+    return metrics[m].maximise ? -v : v;
+  };
+  auto dominates = [&](const auto& a, const auto& b) {
+    bool better = false;
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      if (cost(a, m) > cost(b, m)) return false;
+      better = better || cost(a, m) < cost(b, m);
+    }
+    return better;
+  };
+  auto same_group = [](const auto& a, const auto& b) { return a[1] == b[1] && a[2] == b[2]; };
   dse::QueryResult front{all.columns, {}};
-  auto value = [](const std::vector<std::string>& row, std::size_t i) { return std::stod(row[i]); };
-  const std::size_t a = all.columns.size() - 2, b = all.columns.size() - 1;
-  for (const auto& row : all.rows) {
-    const bool dominated = std::any_of(all.rows.begin(), all.rows.end(), [&](const auto& other) {
-      return value(other, a) <= value(row, a) && value(other, b) <= value(row, b) &&
-             (value(other, a) < value(row, a) || value(other, b) < value(row, b));
-    });
-    if (!dominated) front.rows.push_back(row);
-  }
-  std::sort(front.rows.begin(), front.rows.end(),
-            [&](const auto& x, const auto& y) { return value(x, a) < value(y, a); });
+  for (const auto& row : all.rows)
+    if (std::none_of(all.rows.begin(), all.rows.end(), [&](const auto& other) {
+          return same_group(other, row) && dominates(other, row);
+        }))
+      front.rows.push_back(row);
+  std::stable_sort(front.rows.begin(), front.rows.end(), [&](const auto& x, const auto& y) {
+    if (!same_group(x, y)) return std::tie(x[1], x[2]) < std::tie(y[1], y[2]);
+    return cost(x, 0) < cost(y, 0);
+  });
   return front;
 }
 
@@ -66,21 +105,20 @@ int run_query(const QueryOptions& o) {
                               store.sql("SELECT * FROM layer_result WHERE point_id = " +
                                         std::to_string(o.point) + " ORDER BY layer_idx")));
   } else if (!o.pareto.empty()) {
-    const auto comma = o.pareto.find(',');
-    if (comma == std::string::npos) throw Error("--pareto '" + o.pareto + "': expected A,B");
-    const std::string x = metric_column(o.pareto.substr(0, comma));
-    const std::string y = metric_column(o.pareto.substr(comma + 1));
-    const std::string query = "SELECT point_id, campaign, network, design, profile, point_key, " +
-                              x + ", " + y + " FROM point_summary WHERE status = 'done'" +
-                              campaign_filter(o, " AND");
-    tables.push_back(table_of("pareto " + o.pareto, pareto_front(store.sql(query))));
+    const std::vector<Metric> objectives = metrics(o.pareto);
+    std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
+    for (const Metric& m : objectives) query += ", " + m.select();
+    query += " FROM point_summary WHERE status = 'done'" + campaign_filter(o, " AND");
+    tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
+                              pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
-    const std::string column = metric_column(o.by);
+    const Metric by = metric(o.by);
     tables.push_back(table_of(
         "top " + std::to_string(o.top) + " by " + o.by,
-        store.sql("SELECT point_id, campaign, network, design, point_key, time_s, energy_pj, edp, "
-                  "area_mm2 FROM point_summary WHERE status = 'done'" +
-                  campaign_filter(o, " AND") + " ORDER BY " + column + " LIMIT " +
+        store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
+                  "area_mm2, " +
+                  by.select() + " FROM point_summary WHERE status = 'done'" +
+                  campaign_filter(o, " AND") + " ORDER BY " + by.order() + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {
     tables.push_back(table_of("against the stripes baseline",

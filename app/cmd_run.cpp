@@ -49,8 +49,8 @@ std::string workload_json(const dse::WorkloadSpec& w) {
 
 // Whether every one of `points` of workload `w` is already stored (a stored workload is found
 // by its description, before its weights are loaded).
-bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id,
-                const dse::WorkloadSpec& w, const std::vector<dse::DesignPoint>& points) {
+bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id, const dse::WorkloadSpec& w,
+                const std::vector<dse::DesignPoint>& points) {
   if (points.empty()) return true;
   const std::string description = workload_json(w);
   for (const dse::WorkloadRecord& stored : store.workloads(campaign_id))
@@ -60,15 +60,6 @@ bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id,
                          [&](const dse::DesignPoint& p) { return keys.count(p.key) > 0; });
     }
   return false;
-}
-
-std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& network) {
-  std::vector<dse::WorkloadLayerRecord> layers;
-  for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
-    const accel::LayerWork& w = network.workload.layers[i];
-    layers.push_back({int(i), w.name, w.is_conv ? "conv" : "linear", w.macs(), w.weight_count()});
-  }
-  return layers;
 }
 
 }  // namespace

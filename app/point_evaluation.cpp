@@ -98,4 +98,13 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
   return out;
 }
 
+std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& network) {
+  std::vector<dse::WorkloadLayerRecord> layers;
+  for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
+    const accel::LayerWork& w = network.workload.layers[i];
+    layers.push_back({int(i), w.name, w.is_conv ? "conv" : "linear", w.macs(), w.weight_count()});
+  }
+  return layers;
+}
+
 }  // namespace bbs::app

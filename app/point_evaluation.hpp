@@ -1,9 +1,10 @@
 // One design point of a campaign evaluated into the records the result database stores: the
 // network totals, the per-layer rows, or a failed point with the reason (an error, or the
-// campaign constraint it violates).
+// campaign constraint it violates); and the workload's own layer records.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "app/simulation.hpp"
 #include "dse/campaign.hpp"
@@ -16,5 +17,8 @@ namespace bbs::app {
 dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& point,
                                     const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
                                     std::int64_t campaign_id, std::int64_t workload_id);
+
+// The layers of a workload as the database describes them (independent of any design).
+std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& network);
 
 }  // namespace bbs::app

@@ -1,6 +1,8 @@
 #include "app/simulation.hpp"
 
 #include <map>
+#include <mutex>
+#include <tuple>
 
 #include "app/engine_input.hpp"
 #include "model/accel/hardware_config.hpp"
@@ -12,9 +14,21 @@
 namespace bbs::app {
 namespace {
 
+// The table lookup (validation, interpolation) memoised: a campaign asks for the same few buffer
+// configurations at every design point, from several threads.
 accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
+  using Key = std::tuple<std::int64_t, int, int, std::string, int>;
+  static std::mutex mutex;
+  static std::map<Key, accel::SramCosts> known;
+  const Key key{spec.capacity_bytes, spec.banks, spec.bank_width_bits, spec.ports, tech_nm};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (const auto it = known.find(key); it != known.end()) return it->second;
+  }
   const tech::SramCost c = tech::SramTable::builtin().cost(spec, tech_nm);
-  return {c.read_pj, c.write_pj_per_64_bits, c.area_mm2};
+  const accel::SramCosts costs{c.read_pj, c.write_pj_per_64_bits, c.area_mm2};
+  std::lock_guard<std::mutex> lock(mutex);
+  return known.emplace(key, costs).first->second;
 }
 
 std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {

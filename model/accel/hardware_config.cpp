@@ -7,6 +7,8 @@
 #include <climits>
 #include <cmath>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <set>
 #include <type_traits>
 #include <variant>
@@ -330,7 +332,7 @@ class DocumentReader {
 
 fs::path presets_dir() { return fs::path(BBS_DSE_DATA_DIR) / "hw"; }
 
-void apply_preset(HardwareConfig& config, std::string_view design) {
+HardwareConfig read_preset(std::string_view design) {
   const std::vector<std::string> designs = hardware_designs();
   if (std::find(designs.begin(), designs.end(), design) == designs.end()) {
     std::string names;
@@ -338,6 +340,7 @@ void apply_preset(HardwareConfig& config, std::string_view design) {
     throw Error("unknown hardware design '" + std::string(design) + "' (expected one of: " + names +
                 ")");
   }
+  HardwareConfig config;
   const fs::path path = presets_dir() / (std::string(design) + ".toml");
   DocumentReader reader(config, path.string(), false);
   reader.apply(parse_toml(path));
@@ -347,6 +350,23 @@ void apply_preset(HardwareConfig& config, std::string_view design) {
     if (!config.sources.contains(f.key))
       throw Error(path.string() + ": built-in preset has no [sources] entry for '" + f.key + "'");
   }
+  return config;
+}
+
+// Presets are read once per process: a campaign loads one at every design point.
+void apply_preset(HardwareConfig& config, std::string_view design) {
+  static std::mutex mutex;
+  static std::map<std::string, HardwareConfig, std::less<>> presets;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (const auto it = presets.find(design); it != presets.end()) {
+      config = it->second;
+      return;
+    }
+  }
+  HardwareConfig preset = read_preset(design);
+  std::lock_guard<std::mutex> lock(mutex);
+  config = presets.emplace(std::string(design), std::move(preset)).first->second;
 }
 
 Value set_value(const Field& f, const std::string& text, const std::string& where) {
