@@ -56,7 +56,7 @@ int run_compare(const CompareOptions& options) {
       if (!stem.empty() && std::filesystem::exists(file)) network_options.weights = file;
     }
     progress.update(done, networks.size() * accels.size(), "profiling " + name);
-    const auto network = prepare_network(network_options);
+    const auto network = prepare_network(network_options, options.jobs);
     std::map<std::string, Outcome> outcomes;
     for (const auto& accel : accels) {
       progress.update(done++, networks.size() * accels.size(), name + " on " + accel);

@@ -86,7 +86,7 @@ class WorkloadRun {
         campaign_id_(campaign_id),
         fidelity_(fidelity),
         jobs_(jobs),
-        network_(prepare_network(workload_options(spec.workloads[workload]))) {
+        network_(prepare_network(workload_options(spec.workloads[workload]), jobs)) {
     network_->load_profiles = [this](const std::string& key) {
       std::lock_guard<std::mutex> lock(store_mutex_);
       return store_.cached_profile(key);
@@ -112,6 +112,7 @@ class WorkloadRun {
       if (!known_.count(p.key) &&
           std::none_of(fresh.begin(), fresh.end(), [&](auto* f) { return f->key == p.key; }))
         fresh.push_back(&p);
+    prepare_point_profiles(*network_, fresh, fidelity_, jobs_);
     std::vector<dse::PointWithLayers> batch(fresh.size());
     parallel_for(std::int64_t(fresh.size()), jobs_, [&](std::int64_t a, std::int64_t b) {
       for (std::int64_t i = a; i < b; ++i)

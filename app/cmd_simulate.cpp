@@ -29,7 +29,7 @@ int run_simulate(const SimulateOptions& options) {
   request.check_samples = options.check_samples;
   Progress progress("simulate");
   progress.update(0, 2, "profiling " + options.network);
-  const auto network = prepare_network(network_options(options));
+  const auto network = prepare_network(network_options(options), options.jobs);
   progress.update(1, 2, "evaluating " + options.accel);
   const Simulation simulation = simulate(*network, request);
   print_tables(std::cout, simulation_tables(simulation, options.per_layer), format);

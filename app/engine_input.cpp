@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "model/bbs/parallel.hpp"
 #include "model/bbs/quantize.hpp"
 
 namespace bbs::app {
@@ -134,13 +135,24 @@ EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings
   input.synthetic = loaded.weights->synthetic();
   const std::set<std::string> wanted(settings.tensors.begin(), settings.tensors.end());
   std::set<std::string> seen;
+  std::vector<const networks::Layer*> selected;
   for (const networks::Layer& layer : loaded.network.layers()) {
     if (!layer.is_mapped() || !layer.weight) continue;
     const std::string& name = layer.weight->name;
     if ((!wanted.empty() && !wanted.count(name)) || !seen.insert(name).second) continue;
-    input.tensors.push_back(quantized_tensor(name, layer.weight->shape, loaded.weights->load(layer),
-                                             granularity_of(settings)));
+    selected.push_back(&layer);
   }
+  // Weight sources are read-only (and synthetic weights are seeded per tensor name), so the
+  // tensors load and quantize in parallel with the same result.
+  input.tensors.resize(selected.size());
+  parallel_for(std::int64_t(selected.size()), settings.jobs, [&](std::int64_t a, std::int64_t b) {
+    for (std::int64_t i = a; i < b; ++i) {
+      const networks::Layer& layer = *selected[std::size_t(i)];
+      input.tensors[std::size_t(i)] =
+          quantized_tensor(layer.weight->name, layer.weight->shape, loaded.weights->load(layer),
+                           granularity_of(settings));
+    }
+  });
   for (const auto& name : wanted)
     if (!seen.count(name))
       throw Error("network " + loaded.network.name() + ": no mapped layer has the weight '" + name +

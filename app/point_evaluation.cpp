@@ -15,6 +15,15 @@ std::string hardware_json(const accel::HardwareConfig& hw) {
   return j.dump();
 }
 
+SimulationRequest request_of(const dse::DesignPoint& p, const accel::Fidelity& fidelity, int jobs) {
+  SimulationRequest request;
+  request.hardware = p.accel;
+  request.sets = p.sets;
+  request.fidelity = fidelity;
+  request.jobs = jobs;
+  return request;
+}
+
 std::string bytes_text(double bytes) { return std::to_string(std::int64_t(bytes)) + " B"; }
 
 // A constraint a point violates (its totals already in `r`), or empty.
@@ -47,6 +56,17 @@ std::string violated_constraint(const dse::Constraints& c, const accel::Hardware
 
 }  // namespace
 
+void prepare_point_profiles(const PreparedNetwork& network,
+                            const std::vector<const dse::DesignPoint*>& points,
+                            const accel::Fidelity& fidelity, int jobs) {
+  for (const dse::DesignPoint* p : points) {
+    try {
+      prepare_profiles(network, request_of(*p, fidelity, jobs));
+    } catch (const Error&) {  // NOLINT(bugprone-empty-catch): evaluate_point records the reason
+    }
+  }
+}
+
 dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& p,
                                     const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
                                     std::int64_t campaign_id, std::int64_t workload_id) {
@@ -57,11 +77,7 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
   r.point_key = p.key;
   r.profile = fidelity.name();
   try {
-    SimulationRequest request;
-    request.hardware = p.accel;
-    request.sets = p.sets;
-    request.fidelity = fidelity;
-    const Simulation s = simulate(network, request);
+    const Simulation s = simulate(network, request_of(p, fidelity, 1));
     r.design = s.hw.design;
     r.hardware_json = hardware_json(s.hw);
     const accel::LayerCost& t = s.cost.total;

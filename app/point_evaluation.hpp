@@ -14,6 +14,13 @@
 
 namespace bbs::app {
 
+// Builds the profiles `points` need, one after the other, each on `jobs` threads: the points
+// themselves then evaluate in parallel on cached profiles. A point whose hardware is invalid is
+// passed over here; evaluate_point stores it as failed with the reason.
+void prepare_point_profiles(const PreparedNetwork& network,
+                            const std::vector<const dse::DesignPoint*>& points,
+                            const accel::Fidelity& fidelity, int jobs);
+
 dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& point,
                                     const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
                                     std::int64_t campaign_id, std::int64_t workload_id);

@@ -62,12 +62,18 @@ std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
   return network.profiles.emplace(key, std::move(built)).first->second;
 }
 
+EngineSettings engine_settings(int jobs) {
+  EngineSettings settings;
+  settings.jobs = jobs;
+  return settings;
+}
+
 }  // namespace
 
-PreparedNetwork::PreparedNetwork(LoadedNetwork network)
+PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     : loaded(std::move(network)),
       workload(accel::make_workload(loaded.network)),
-      tensors(load_network_input(loaded, EngineSettings{}).tensors) {
+      tensors(load_network_input(loaded, engine_settings(jobs)).tensors) {
   std::map<std::string, const WeightTensor*> by_name;
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
   auto mix = [&](const void* data, std::size_t size) {
@@ -81,6 +87,8 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network)
     mix(t.values.data(), t.values.size());
   }
   weights_hash = std::to_string(hash);
+  // The models read only the int8 values: drop the float copies (4 bytes per weight).
+  for (auto& t : tensors) std::vector<float>().swap(t.original);
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 
@@ -97,8 +105,27 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   return o;
 }
 
-std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options) {
-  return std::make_unique<PreparedNetwork>(load_network(options));
+std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs);
+}
+
+namespace {
+
+accel::HardwareConfig request_hardware(const SimulationRequest& request) {
+  return accel::load_hardware(request.hardware,
+                              request.hardware_file
+                                  ? std::optional<std::filesystem::path>(*request.hardware_file)
+                                  : std::nullopt,
+                              request.sets);
+}
+
+}  // namespace
+
+void prepare_profiles(const PreparedNetwork& network, const SimulationRequest& request) {
+  const accel::HardwareConfig hw = request_hardware(request);
+  const accel::AccelModel& model = accel::find_accel(hw.design);
+  cached_profiles(network, model.weight_needs(hw, request.fidelity), request.fidelity,
+                  request.jobs);
 }
 
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request) {
@@ -107,11 +134,7 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.weight_source = network.loaded.weights->description();
   s.synthetic_weights = network.loaded.weights->synthetic();
   s.hardware = request.hardware;
-  s.hw = accel::load_hardware(request.hardware,
-                              request.hardware_file
-                                  ? std::optional<std::filesystem::path>(*request.hardware_file)
-                                  : std::nullopt,
-                              request.sets);
+  s.hw = request_hardware(request);
   const accel::AccelModel& model = accel::find_accel(s.hw.design);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
   accel::ProfileInspector check_layer;

@@ -43,7 +43,8 @@ struct Simulation {
 
 // A network loaded once, reused for several hardware configurations.
 struct PreparedNetwork {
-  explicit PreparedNetwork(LoadedNetwork network);  // derives the workload and int8 weights
+  // Derives the workload and the int8 weights (loaded on `jobs` threads).
+  explicit PreparedNetwork(LoadedNetwork network, int jobs = 1);
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight
@@ -60,7 +61,11 @@ struct PreparedNetwork {
   mutable std::atomic<int> profiles_loaded{0}, profiles_computed{0};
 };
 
-std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options);
+std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs = 1);
+
+// Builds (or reads back) the profiles the request's hardware needs, on request.jobs threads, so
+// that simulate() for any hardware with the same needs only evaluates.
+void prepare_profiles(const PreparedNetwork& network, const SimulationRequest& request);
 
 // The network options of a workload (campaign [[workload]] or simulate's flags).
 ShowOptions workload_options(const dse::WorkloadSpec& workload);

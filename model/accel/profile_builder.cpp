@@ -37,10 +37,10 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
                                          const WeightNeeds& needs, Fidelity fidelity, int jobs,
                                          const ProfileInspector& inspect) {
   // Tied weights (an LM head sharing the embedding) are pruned once, as one tensor.
-  std::vector<WeightTensor> distinct;
+  std::vector<const WeightTensor*> distinct;
   std::map<std::string, std::size_t> index_of;
   for (const WeightTensor* w : weights)
-    if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(*w);
+    if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
   const bool keep_spans = needs.steps == StepKind::StoredColumns || bool(inspect);
   const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs, keep_spans));
 

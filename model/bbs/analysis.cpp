@@ -5,11 +5,11 @@
 namespace bbs {
 namespace {
 
-std::vector<std::vector<bool>> sensitive_channels(const std::vector<WeightTensor>& tensors,
+std::vector<std::vector<bool>> sensitive_channels(std::span<const WeightTensor* const> tensors,
                                                   const AnalysisOptions& options) {
   std::vector<std::vector<double>> scores;
-  for (const auto& t : tensors)
-    scores.push_back(t.scales.empty() ? channel_std(t.values, t.shape.at(0)) : t.scales);
+  for (const WeightTensor* t : tensors)
+    scores.push_back(t->scales.empty() ? channel_std(t->values, t->shape.at(0)) : t->scales);
   return select_sensitive_channels(scores, options.sensitive_fraction, options.channel_multiple);
 }
 
@@ -90,7 +90,7 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
 
 }  // namespace
 
-std::vector<LayerAnalysis> analyze_weights(const std::vector<WeightTensor>& tensors,
+std::vector<LayerAnalysis> analyze_weights(std::span<const WeightTensor* const> tensors,
                                            const AnalysisOptions& options,
                                            const ProgressFn& progress) {
   options.prune.validate();
@@ -98,11 +98,19 @@ std::vector<LayerAnalysis> analyze_weights(const std::vector<WeightTensor>& tens
   std::vector<LayerAnalysis> layers;
   layers.reserve(tensors.size());
   for (std::size_t i = 0; i < tensors.size(); ++i) {
-    if (progress) progress(i, tensors.size(), tensors[i].name);
-    layers.push_back(analyze_tensor(tensors[i], sensitive[i], options));
+    if (progress) progress(i, tensors.size(), tensors[i]->name);
+    layers.push_back(analyze_tensor(*tensors[i], sensitive[i], options));
   }
   if (progress) progress(tensors.size(), tensors.size(), "");
   return layers;
+}
+
+std::vector<LayerAnalysis> analyze_weights(const std::vector<WeightTensor>& tensors,
+                                           const AnalysisOptions& options,
+                                           const ProgressFn& progress) {
+  std::vector<const WeightTensor*> pointers;
+  for (const WeightTensor& t : tensors) pointers.push_back(&t);
+  return analyze_weights(pointers, options, progress);
 }
 
 LayerAnalysis total_of(const std::vector<LayerAnalysis>& layers) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,10 @@ using ProgressFn =
     std::function<void(std::size_t done, std::size_t total, const std::string& name)>;
 
 std::vector<LayerAnalysis> analyze_weights(const std::vector<WeightTensor>& tensors,
+                                           const AnalysisOptions& options,
+                                           const ProgressFn& progress = {});
+// The same over tensors held elsewhere (no copies).
+std::vector<LayerAnalysis> analyze_weights(std::span<const WeightTensor* const> tensors,
                                            const AnalysisOptions& options,
                                            const ProgressFn& progress = {});
 
