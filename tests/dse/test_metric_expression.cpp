@@ -1,6 +1,10 @@
 // User constraints over a point's metrics: precedence, logic, errors naming the position.
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "dse/metric_expression.hpp"
 #include "networks/tensor.hpp"
 
@@ -58,6 +62,28 @@ TEST(MetricExpression, ErrorsNameThePositionAndWhatWasExpected) {
   expect_error("area_mm2 <", "expected a number, a metric or '('");
   expect_error("area_mm2 * 2", "expected a condition");
   expect_error("", "expected a number, a metric or '('");
+}
+
+// Random token soup: every string either parses or is refused with an Error; none crashes, and a
+// parsed one evaluates.
+TEST(MetricExpression, RandomTextParsesOrFailsCleanly) {
+  const std::vector<std::string> tokens = {
+      "area_mm2", "power_w", "edp", "1",   "2.5e3", "(",   ")", "+", "-", "*", "/", "<",
+      "<=",       "==",      "!=",  "and", "or",    "not", " ", "x", ".", "e", "&", ""};
+  std::mt19937 rng(7);
+  int parsed = 0;
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string text;
+    const int length = int(rng() % 9);
+    for (int i = 0; i < length; ++i) text += tokens[rng() % tokens.size()] + " ";
+    try {
+      const MetricExpression e = MetricExpression::parse(text);
+      EXPECT_NO_THROW(e.holds(point(), 1)) << text;
+      ++parsed;
+    } catch (const Error&) {
+    }
+  }
+  EXPECT_GT(parsed, 20);  // the soup does produce valid conditions (67 with this seed)
 }
 
 }  // namespace
