@@ -87,6 +87,8 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     r.energy_pe_pj = t.energy_pe_pj, r.energy_registers_pj = t.energy_registers_pj;
     r.energy_sram_read_pj = t.energy_sram_read_pj, r.energy_sram_write_pj = t.energy_sram_write_pj;
     r.energy_dram_pj = t.energy_dram_pj, r.area_mm2 = s.cost.area_mm2();
+    if (s.cost.weight_error.error_sq > 0) r.weight_sqnr_db = s.cost.weight_error.sqnr_db();
+    r.bits_per_weight = s.cost.bits_per_weight();
     if (stalls > 0) {
       r.useful_fraction = t.compute.useful / stalls;
       r.intra_pe_stall_fraction = t.compute.intra_pe_stall / stalls;

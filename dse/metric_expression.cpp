@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 
 #include "networks/tensor.hpp"
 
@@ -26,6 +27,9 @@ double point_metric(const PointRecord& p, std::int64_t multipliers, std::string_
   if (name == "intra_pe_stall_fraction") return p.intra_pe_stall_fraction;
   if (name == "inter_pe_stall_fraction") return p.inter_pe_stall_fraction;
   if (name == "multipliers") return double(multipliers);
+  if (name == "weight_sqnr_db")
+    return p.weight_sqnr_db ? *p.weight_sqnr_db : std::numeric_limits<double>::infinity();
+  if (name == "bits_per_weight") return p.bits_per_weight;
   throw Error("unknown metric '" + std::string(name) + "'");
 }
 

@@ -9,6 +9,7 @@
 //   sum := product (("+" | "-") product)*      product := unary (("*" | "/") unary)*
 //   unary := "-" unary | number | metric | "(" disjunction ")"
 // Metrics are the result columns of a design point (kPointMetrics); truth is 1, false 0.
+// weight_sqnr_db is +infinity for a design that leaves the weights unchanged.
 #pragma once
 
 #include <array>
@@ -20,23 +21,13 @@
 
 namespace bbs::dse {
 
-inline constexpr std::array<std::string_view, 17> kPointMetrics = {"compute_cycles",
-                                                                   "dram_cycles",
-                                                                   "total_cycles",
-                                                                   "time_s",
-                                                                   "energy_pj",
-                                                                   "energy_pe_pj",
-                                                                   "energy_registers_pj",
-                                                                   "energy_sram_read_pj",
-                                                                   "energy_sram_write_pj",
-                                                                   "energy_dram_pj",
-                                                                   "area_mm2",
-                                                                   "edp",
-                                                                   "power_w",
-                                                                   "useful_fraction",
-                                                                   "intra_pe_stall_fraction",
-                                                                   "inter_pe_stall_fraction",
-                                                                   "multipliers"};
+// clang-format off
+inline constexpr std::array<std::string_view, 19> kPointMetrics = {
+    "compute_cycles", "dram_cycles", "total_cycles", "time_s", "energy_pj", "energy_pe_pj",
+    "energy_registers_pj", "energy_sram_read_pj", "energy_sram_write_pj", "energy_dram_pj",
+    "area_mm2", "edp", "power_w", "useful_fraction", "intra_pe_stall_fraction",
+    "inter_pe_stall_fraction", "multipliers", "weight_sqnr_db", "bits_per_weight"};
+// clang-format on
 
 // The value of one of kPointMetrics for an evaluated point (`multipliers` = bit-serial
 // multipliers, passed separately as the record does not carry it).

@@ -103,7 +103,7 @@ void check_value(const PointRecord& point, const char* name, double value) {
 void check_point(const PointRecord& p) {
   if (p.point_key.empty()) throw Error("design point without a point_key");
   if (p.status == PointStatus::Failed) return;
-  const std::array<std::pair<const char*, double>, 14> values = {{
+  const std::array<std::pair<const char*, double>, 15> values = {{
       {"compute_cycles", p.compute_cycles},
       {"dram_cycles", p.dram_cycles},
       {"total_cycles", p.total_cycles},
@@ -118,15 +118,21 @@ void check_point(const PointRecord& p) {
       {"useful_fraction", p.useful_fraction},
       {"intra_pe_stall_fraction", p.intra_pe_stall_fraction},
       {"inter_pe_stall_fraction", p.inter_pe_stall_fraction},
+      {"bits_per_weight", p.bits_per_weight},
   }};
   for (const auto& [name, value] : values) check_value(p, name, value);
+  if (p.weight_sqnr_db && !std::isfinite(*p.weight_sqnr_db))
+    throw Error("design point '" + p.point_key + "' (" + p.design +
+                "): weight_sqnr_db = " + std::to_string(*p.weight_sqnr_db) +
+                "; expected a finite number, or none when the weights are unchanged");
 }
 
 constexpr const char* kPointColumns =
     "id, campaign_id, workload_id, point_key, design, profile, hardware_json, status, error, "
     "compute_cycles, dram_cycles, total_cycles, time_s, energy_pj, energy_pe_pj, "
     "energy_registers_pj, energy_sram_read_pj, energy_sram_write_pj, energy_dram_pj, area_mm2, "
-    "useful_fraction, intra_pe_stall_fraction, inter_pe_stall_fraction, edp";
+    "useful_fraction, intra_pe_stall_fraction, inter_pe_stall_fraction, edp, weight_sqnr_db, "
+    "bits_per_weight";
 
 PointRecord read_point(const SQLite::Statement& q) {
   PointRecord p;
@@ -154,6 +160,8 @@ PointRecord read_point(const SQLite::Statement& q) {
   p.intra_pe_stall_fraction = real_or_zero(q.getColumn(21));
   p.inter_pe_stall_fraction = real_or_zero(q.getColumn(22));
   p.edp = real_or_zero(q.getColumn(23));
+  if (!q.getColumn(24).isNull()) p.weight_sqnr_db = q.getColumn(24).getDouble();
+  p.bits_per_weight = real_or_zero(q.getColumn(25));
   return p;
 }
 
@@ -243,8 +251,8 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
         "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
         "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
         "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
-        "intra_pe_stall_fraction, inter_pe_stall_fraction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "intra_pe_stall_fraction, inter_pe_stall_fraction, weight_sqnr_db, bits_per_weight) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
   if (!insert_layer)
     insert_layer.emplace(
@@ -281,6 +289,8 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
                                p.intra_pe_stall_fraction,
                                p.inter_pe_stall_fraction};
     for (std::size_t i = 0; i < totals.size(); ++i) q.bind(static_cast<int>(9 + i), totals[i]);
+    if (p.weight_sqnr_db) q.bind(23, *p.weight_sqnr_db);
+    q.bind(24, p.bits_per_weight);
   }
   q.exec();
   if (db.getChanges() == 0) return false;

@@ -72,7 +72,9 @@ struct PointRecord {
   double energy_sram_write_pj = 0, energy_dram_pj = 0;
   double area_mm2 = 0;
   double useful_fraction = 0, intra_pe_stall_fraction = 0, inter_pe_stall_fraction = 0;
-  double edp = 0;  // read only: energy_pj * time_s, computed by the database
+  std::optional<double> weight_sqnr_db;  // none: the weights are not changed (no pruning error)
+  double bits_per_weight = 0;            // encoded weights, metadata included
+  double edp = 0;                        // read only: energy_pj * time_s, computed by the database
 };
 
 // The per-layer result of one point.

@@ -223,9 +223,30 @@ CREATE TABLE analysis_layer (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 2 -> 3: what a point's pruning does to the weights: weight SQNR (int8 before vs after,
+// all distinct weights; NULL when unpruned) and the encoded bits per weight, metadata included.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE design_point ADD COLUMN weight_sqnr_db REAL;
+ALTER TABLE design_point ADD COLUMN bits_per_weight REAL;
+
+DROP VIEW point_summary;
+CREATE VIEW point_summary AS
+SELECT p.id AS point_id, c.name AS campaign, c.spec_hash AS spec_hash, w.network AS network,
+       w.weights_source AS weights_source, w.synthetic AS synthetic, p.point_key, p.accel,
+       p.design, p.profile, p.multipliers, p.status, p.error, p.compute_cycles, p.dram_cycles,
+       p.total_cycles, p.time_s, p.energy_pj, p.energy_pe_pj, p.energy_registers_pj,
+       p.energy_sram_read_pj, p.energy_sram_write_pj, p.energy_dram_pj, p.area_mm2,
+       p.useful_fraction, p.intra_pe_stall_fraction, p.inter_pe_stall_fraction, p.edp,
+       p.weight_sqnr_db, p.bits_per_weight, p.hardware_json, p.campaign_id, p.workload_id
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{0, kSchemaV1},
     Migration{1, kSchemaV2},
+    Migration{2, kSchemaV3},
 };
 
 }  // namespace

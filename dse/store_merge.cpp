@@ -81,12 +81,13 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
         "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
         "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
-        "intra_pe_stall_fraction, inter_pe_stall_fraction) "
+        "intra_pe_stall_fraction, inter_pe_stall_fraction, weight_sqnr_db, bits_per_weight) "
         "SELECT n.campaign_id, n.workload_id, s.point_key, s.design, s.profile, "
         "s.hardware_json, s.status, s.error, s.compute_cycles, s.dram_cycles, s.total_cycles, "
         "s.time_s, s.energy_pj, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
         "s.energy_sram_write_pj, s.energy_dram_pj, s.area_mm2, s.useful_fraction, "
-        "s.intra_pe_stall_fraction, s.inter_pe_stall_fraction "
+        "s.intra_pe_stall_fraction, s.inter_pe_stall_fraction, s.weight_sqnr_db, "
+        "s.bits_per_weight "
         "FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
     stats.points_skipped = shard_points - stats.points_added;
     stats.layer_rows_added = db.exec(

@@ -19,6 +19,7 @@
 #include "model/accel/hardware.hpp"
 #include "model/accel/layer_work.hpp"
 #include "model/accel/step_records.hpp"
+#include "model/bbs/error_metrics.hpp"
 
 namespace bbs::accel {
 
@@ -40,6 +41,10 @@ struct LayerProfile {
   std::int64_t sensitive_channels = 0;
   double payload_bits_per_weight = 8;  // stored bits, no metadata
   double encoded_bits_per_weight = 8;  // with metadata
+  // What pruning does to the int8 weights (count, signal and error energy), on the first layer
+  // that uses a weight tensor only (zero on later uses of a tied tensor): sums over layers are
+  // the network's.
+  ErrorMetrics weight_error;
 };
 
 struct ComputeCost {

@@ -160,6 +160,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
         (c.weight_dram_bytes + c.input_dram_bytes + c.output_dram_bytes) * 8.0 * dram_pj_per_bit;
     net.total.add(c);
     net.layers.push_back(std::move(c));
+    net.weight_error.add(profile.weight_error);
+    net.encoded_weight_bits += profile.encoded_bits_per_weight * double(profile.weight_error.count);
   }
   net.time_s = net.total.total_cycles / (hw.clock_mhz * 1e6);
   net.pe_area_mm2 = double(hw.pe_rows) * hw.pe_cols * hw.pe_area_um2 * 1e-6;

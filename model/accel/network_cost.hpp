@@ -56,6 +56,13 @@ struct NetworkCost {
   double time_s = 0;
   double pe_area_mm2 = 0, weight_sram_area_mm2 = 0, act_sram_area_mm2 = 0;
   double area_mm2() const { return pe_area_mm2 + weight_sram_area_mm2 + act_sram_area_mm2; }
+  // The weights as this design stores them: pruning error over every distinct weight, and the
+  // encoded size (metadata included) = sum of bits_per_weight x weights / weights.
+  ErrorMetrics weight_error;
+  double encoded_weight_bits = 0;
+  double bits_per_weight() const {
+    return weight_error.count > 0 ? encoded_weight_bits / double(weight_error.count) : 0.0;
+  }
 };
 
 NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,

@@ -8,7 +8,7 @@ namespace bbs::accel {
 namespace {
 
 constexpr char kMagic[4] = {'B', 'B', 'S', 'P'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: weight error per layer
 
 class Writer {
  public:
@@ -63,6 +63,9 @@ std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
     w.value(p.sensitive_channels);
     w.value(p.payload_bits_per_weight);
     w.value(p.encoded_bits_per_weight);
+    w.value(p.weight_error.count);
+    w.value(p.weight_error.signal_sq);
+    w.value(p.weight_error.error_sq);
     w.value(std::uint8_t(p.steps != nullptr));
     if (!p.steps) continue;
     const StepRecords& s = *p.steps;
@@ -87,6 +90,9 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     p.sensitive_channels = r.value<std::int64_t>();
     p.payload_bits_per_weight = r.value<double>();
     p.encoded_bits_per_weight = r.value<double>();
+    p.weight_error.count = r.value<std::int64_t>();
+    p.weight_error.signal_sq = r.value<double>();
+    p.weight_error.error_sq = r.value<double>();
     if (!r.value<std::uint8_t>()) continue;
     ReductionGrouping g;
     g.lanes = r.value<std::int32_t>();

@@ -45,13 +45,21 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
   const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs, keep_spans));
 
   std::vector<LayerProfile> profiles;
+  std::vector<bool> counted(distinct.size(), false);
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
     const LayerWork& work = workload.layers[i];
-    const LayerAnalysis& a = analyses[index_of.at(weights[i]->name)];
+    const std::size_t tensor = index_of.at(weights[i]->name);
+    const LayerAnalysis& a = analyses[tensor];
     LayerProfile p;
     p.sensitive_channels = a.sensitive_channels;
     p.payload_bits_per_weight = a.size.bits_per_weight(false);
     p.encoded_bits_per_weight = a.size.bits_per_weight(true);
+    if (!counted[tensor]) {
+      counted[tensor] = true;
+      p.weight_error.count = a.error.count;
+      p.weight_error.signal_sq = a.error.signal_sq;
+      p.weight_error.error_sq = a.error.error_sq;
+    }
     if (needs.steps) {
       if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
         throw Error("layer '" + work.name +

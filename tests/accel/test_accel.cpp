@@ -226,7 +226,13 @@ TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   const auto b = evaluate_network(BitVert{}, hw, Fidelity::Corrected, w, *restored, memory);
   EXPECT_DOUBLE_EQ(a.total.total_cycles, b.total.total_cycles);
   EXPECT_DOUBLE_EQ(a.total.energy_pj(), b.total.energy_pj());
-  EXPECT_THROW(profiles_from_blob("BBSP\x01\0\0\0garbage"), bbs::Error);
+  EXPECT_EQ(a.weight_error.count, 40 * 48 * 9);
+  EXPECT_GT(a.weight_error.error_sq, 0);  // 4 of 8 columns pruned
+  EXPECT_DOUBLE_EQ(a.weight_error.sqnr_db(), b.weight_error.sqnr_db());
+  EXPECT_DOUBLE_EQ(a.bits_per_weight(), b.bits_per_weight());
+  EXPECT_THROW(profiles_from_blob(std::string("BBSP\x02\0\0\0garbage", 15)), bbs::Error);
+  // An entry of an older format is not an error: the caller builds the profiles again.
+  EXPECT_FALSE(profiles_from_blob(std::string("BBSP\x01\0\0\0garbage", 15)).has_value());
 }
 
 TEST(Schedule, DetectsAWrongCycleCount) {

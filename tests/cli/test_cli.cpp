@@ -635,6 +635,45 @@ TEST_F(CliTest, ConstraintsFailPointsWithTheReasonAndKeepTheOthers) {
       << bad.err;
 }
 
+// A point's weight error and size are those `analyze` reports for the same weights and pruning
+// setting (the presets' settings are the paper's), and a constraint on them excludes a point.
+TEST_F(CliTest, PointsCarryTheWeightErrorAnalyzeReportsAndConstraintsUseIt) {
+  const std::string weights =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  std::ofstream(path("error.toml"))
+      << "name = \"error\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\nweights = \"" + weights +
+             "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = \"bitvert\"\n"
+             "[[design]]\naccel = \"bitvert-cons\"\n[[design]]\naccel = \"bitvert\"\n"
+             "[design.axes]\n\"pruning.columns\" = [6]\n"
+             "[constraints]\nexpressions = [\"weight_sqnr_db >= 15\"]\n";
+  ASSERT_EQ(run("run " + quoted(path("error.toml")) + " --db " + quoted(path("e.db"))).exit_code,
+            0);
+  const RunResult points = run("query --db " + quoted(path("e.db")) +
+                               " --format json --sql \"SELECT point_key, status, weight_sqnr_db, "
+                               "bits_per_weight, error FROM point_summary ORDER BY point_key\"");
+  ASSERT_EQ(points.exit_code, 0) << points.err;
+  const json rows = parse_json(points)["sql"];
+  ASSERT_EQ(rows.size(), 4u) << rows.dump();
+  for (const auto& [row, setting] : {std::pair{0, "moderate"}, std::pair{1, "conservative"}}) {
+    const RunResult a =
+        run("analyze --weights " + quoted(weights) + " --setting " + setting + " --format json");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    const json summary = parse_json(a)[kSummaryTable][0];
+    EXPECT_NEAR(std::stod(rows[row]["weight_sqnr_db"].get<std::string>()),
+                summary["sqnr_db"].get<double>(), 1e-9)
+        << setting;
+    EXPECT_NEAR(std::stod(rows[row]["bits_per_weight"].get<std::string>()),
+                summary["bits_per_weight"].get<double>(), 1e-12)
+        << setting;
+  }
+  EXPECT_EQ(rows[0]["point_key"], "accel=bitvert");
+  EXPECT_EQ(rows[3]["point_key"], "accel=stripes");
+  EXPECT_EQ(rows[3]["weight_sqnr_db"], "NULL");  // unpruned: no error
+  EXPECT_EQ(rows[3]["bits_per_weight"], "8.0");
+  EXPECT_EQ(rows[2]["status"], "failed");  // 6 of 8 columns pruned: about 9 dB
+  EXPECT_EQ(rows[2]["error"], "constraint 'weight_sqnr_db >= 15' does not hold");
+}
+
 TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
   const std::string junk = path("junk.db");
   std::ofstream(junk) << "not a database at all, just text that is long enough to matter";

@@ -110,6 +110,8 @@ PointRecord point(std::int64_t campaign_id, std::int64_t workload_id, const std:
   p.design = design;
   p.profile = profile;
   p.hardware_json = R"({"array.rows":16})";
+  p.weight_sqnr_db = 21.5;
+  p.bits_per_weight = 4.5;
   p.compute_cycles = 900;
   p.dram_cycles = 100;
   p.total_cycles = 1000 * time_s;
@@ -165,7 +167,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
-  EXPECT_EQ(schema_version(), 2);
+  EXPECT_EQ(schema_version(), 3);
   SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
   int count = 0;
   while (tables.executeStep()) {
@@ -212,6 +214,15 @@ TEST(DseStore, RoundTripsPointsAndLayersAndEnforcesForeignKeys) {
   EXPECT_DOUBLE_EQ(p.energy_pj, 24);
   EXPECT_DOUBLE_EQ(p.edp, 24);  // energy * time, computed by the database
   EXPECT_DOUBLE_EQ(p.inter_pe_stall_fraction, 0.25);
+  EXPECT_DOUBLE_EQ(p.bits_per_weight, 4.5);
+  EXPECT_EQ(p.weight_sqnr_db, 21.5);
+  PointRecord unpruned = point(c, w, "rows=32");
+  unpruned.weight_sqnr_db.reset();
+  store.add_point(unpruned, {});
+  EXPECT_FALSE(store.points(c).back().weight_sqnr_db.has_value());  // NULL, not infinity
+  PointRecord bad = point(c, w, "rows=64");
+  bad.weight_sqnr_db = std::numeric_limits<double>::infinity();
+  expect_error([&] { store.add_point(bad, {}); }, {"weight_sqnr_db", "finite"});
   const std::vector<LayerRecord> stored = store.point_layers(p.id);
   ASSERT_EQ(stored.size(), 3u);
   EXPECT_EQ(stored[2].name, "conv2");
@@ -363,7 +374,8 @@ TEST(DseStoreFiles, RefusesANewerSchemaNamingBothVersions) {
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
     raw.exec("PRAGMA user_version = 7");
   }
-  expect_error([&] { ResultStore::open(path); }, {path.string(), "version 7", "version 2"});
+  expect_error([&] { ResultStore::open(path); },
+               {path.string(), "version 7", "version " + std::to_string(schema_version())});
   expect_error([&] { ResultStore::open(path, Mode::ReadOnly); }, {"version 7"});
 }
 
@@ -392,7 +404,7 @@ TEST(DseStoreFiles, MigratesAnOlderSchemaForward) {
 }
 
 // A file written by the first release (schema 1) gains the derived columns, the iso-multiplier
-// baseline rule and the analysis tables, and keeps its points.
+// baseline rule, the analysis tables and the weight-error columns, and keeps its points.
 TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
   TempDir dir;
   const fs::path path = dir / "v1.db";
@@ -401,18 +413,28 @@ TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
   {
     ResultStore store = ResultStore::open(path, Mode::ReadWrite, v1);
     const std::int64_t c = store.add_campaign(campaign());
-    const std::int64_t w = store.add_workload(workload(c), {});
-    PointRecord p = point(c, w, "accel=bitvert-cons;array.rows=8");
-    p.hardware_json = R"({"array.rows": "8", "array.cols": "16", "array.multipliers_per_pe": "8"})";
-    store.add_point(p, {});
-    PointRecord s = point(c, w, "accel=stripes;array.rows=4", "stripes", 3.0);
-    s.hardware_json =
-        R"({"array.rows": "4", "array.cols": "16", "array.multipliers_per_pe": "16"})";
-    store.add_point(s, {});
-    PointRecord big = point(c, w, "accel=stripes;array.rows=16", "stripes");
-    big.hardware_json =
-        R"({"array.rows": "16", "array.cols": "16", "array.multipliers_per_pe": "16"})";
-    store.add_point(big, {});
+    store.add_workload(workload(c), {});
+  }
+  {
+    // Points as version 1 wrote them (its columns only).
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    const auto insert = [&](const std::string& key, const std::string& design, int rows,
+                            int multipliers_per_pe, double time_s) {
+      SQLite::Statement q(raw,
+                          "INSERT INTO design_point (campaign_id, workload_id, point_key, design, "
+                          "profile, hardware_json, status, time_s, energy_pj) VALUES (1, 1, ?, ?, "
+                          "'corrected', ?, 'done', ?, 1.0)");
+      q.bind(1, key);
+      q.bind(2, design);
+      q.bind(3, R"({"array.rows": ")" + std::to_string(rows) +
+                    R"(", "array.cols": "16", "array.multipliers_per_pe": ")" +
+                    std::to_string(multipliers_per_pe) + R"("})");
+      q.bind(4, time_s);
+      q.exec();
+    };
+    insert("accel=bitvert-cons;array.rows=8", "bitvert", 8, 8, 1.0);
+    insert("accel=stripes;array.rows=4", "stripes", 4, 16, 3.0);
+    insert("accel=stripes;array.rows=16", "stripes", 16, 16, 1.0);
   }
   ResultStore store = ResultStore::open(path);
   EXPECT_EQ(store.user_version(), schema_version());
@@ -425,6 +447,7 @@ TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
                    "SELECT baseline_key || ' ' || speedup FROM point_vs_baseline WHERE "
                    "accel = 'bitvert-cons'"),
             "accel=stripes;array.rows=4 3.0");
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_summary WHERE weight_sqnr_db IS NULL"), "3");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM analysis"), "0");
 }
 
