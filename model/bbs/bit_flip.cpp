@@ -26,7 +26,8 @@ GroupEncoding bit_flip_group(std::span<const std::int8_t> group, int columns,
 
   const bool rounds = prune_until <= 7 && test_until < prune_until;
   const int tested_bits = 8 - test_until;
-  const int step_log2 = 8 - prune_until;
+  // prune_until passes 8 when the zero columns already cover the request: nothing rounds then.
+  const int step_log2 = rounds ? 8 - prune_until : 0;
   const int tested_mask = (1 << tested_bits) - 1;
   const int largest = (1 << tested_bits) - (1 << step_log2);
   unsigned result_or = 0;
