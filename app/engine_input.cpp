@@ -129,7 +129,8 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
   return input;
 }
 
-EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings) {
+EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings,
+                               bool keep_float) {
   EngineInput input;
   input.source = loaded.weights->description();
   input.synthetic = loaded.weights->synthetic();
@@ -148,9 +149,10 @@ EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings
   parallel_for(std::int64_t(selected.size()), settings.jobs, [&](std::int64_t a, std::int64_t b) {
     for (std::int64_t i = a; i < b; ++i) {
       const networks::Layer& layer = *selected[std::size_t(i)];
-      input.tensors[std::size_t(i)] =
-          quantized_tensor(layer.weight->name, layer.weight->shape, loaded.weights->load(layer),
+      WeightTensor& t = input.tensors[std::size_t(i)];
+      t = quantized_tensor(layer.weight->name, layer.weight->shape, loaded.weights->load(layer),
                            granularity_of(settings));
+      if (!keep_float) std::vector<float>().swap(t.original);
     }
   });
   for (const auto& name : wanted)

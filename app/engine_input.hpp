@@ -30,7 +30,10 @@ struct EngineInput {
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
 
 // The distinct weights of a network's mapped layers (conv, linear) from its weight source, in
-// execution order, quantized to INT8.
-EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings);
+// execution order, quantized to INT8 on settings.jobs threads. Without keep_float the float
+// weights are dropped as each tensor is quantized (peak memory: the int8 weights plus one float
+// tensor per thread), and the analysis has no float error.
+EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings,
+                               bool keep_float = true);
 
 }  // namespace bbs::app

@@ -73,7 +73,7 @@ EngineSettings engine_settings(int jobs) {
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     : loaded(std::move(network)),
       workload(accel::make_workload(loaded.network)),
-      tensors(load_network_input(loaded, engine_settings(jobs)).tensors) {
+      tensors(load_network_input(loaded, engine_settings(jobs), false).tensors) {
   std::map<std::string, const WeightTensor*> by_name;
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
   auto mix = [&](const void* data, std::size_t size) {
@@ -87,8 +87,6 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     mix(t.values.data(), t.values.size());
   }
   weights_hash = std::to_string(hash);
-  // The models read only the int8 values: drop the float copies (4 bytes per weight).
-  for (auto& t : tensors) std::vector<float>().swap(t.original);
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 

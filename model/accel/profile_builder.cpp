@@ -41,39 +41,42 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
   std::map<std::string, std::size_t> index_of;
   for (const WeightTensor* w : weights)
     if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
+  std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    layers_of[index_of.at(weights[i]->name)].push_back(i);
   const bool keep_spans = needs.steps == StepKind::StoredColumns || bool(inspect);
-  const auto analyses = analyze_weights(distinct, pruning_options(needs, jobs, keep_spans));
 
-  std::vector<LayerProfile> profiles;
-  std::vector<bool> counted(distinct.size(), false);
-  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
-    const LayerWork& work = workload.layers[i];
-    const std::size_t tensor = index_of.at(weights[i]->name);
-    const LayerAnalysis& a = analyses[tensor];
-    LayerProfile p;
-    p.sensitive_channels = a.sensitive_channels;
-    p.payload_bits_per_weight = a.size.bits_per_weight(false);
-    p.encoded_bits_per_weight = a.size.bits_per_weight(true);
-    if (!counted[tensor]) {
-      counted[tensor] = true;
-      p.weight_error.count = a.error.count;
-      p.weight_error.signal_sq = a.error.signal_sq;
-      p.weight_error.error_sq = a.error.error_sq;
+  // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so
+  // the per-weight vectors of one tensor at a time are in memory (an 8 B-weight LLM fits).
+  std::vector<LayerProfile> profiles(workload.layers.size());
+  const auto profile_layers = [&](std::size_t tensor, LayerAnalysis&& a) {
+    for (std::size_t use = 0; use < layers_of[tensor].size(); ++use) {
+      const std::size_t i = layers_of[tensor][use];
+      const LayerWork& work = workload.layers[i];
+      LayerProfile& p = profiles[i];
+      p.sensitive_channels = a.sensitive_channels;
+      p.payload_bits_per_weight = a.size.bits_per_weight(false);
+      p.encoded_bits_per_weight = a.size.bits_per_weight(true);
+      if (use == 0) {
+        p.weight_error.count = a.error.count;
+        p.weight_error.signal_sq = a.error.signal_sq;
+        p.weight_error.error_sq = a.error.error_sq;
+      }
+      if (needs.steps) {
+        if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
+          throw Error("layer '" + work.name +
+                      "': the bitsim profile cannot evaluate grouped or "
+                      "depthwise convs on a data-dependent design (the reference simulator "
+                      "crashes there); use --profile corrected");
+        const bool bbs = *needs.steps == StepKind::StoredColumns;
+        p.steps =
+            build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes, *needs.steps,
+                               bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
+      }
+      if (inspect) inspect(i, a, p);
     }
-    if (needs.steps) {
-      if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
-        throw Error("layer '" + work.name +
-                    "': the bitsim profile cannot evaluate grouped or "
-                    "depthwise convs on a data-dependent design (the reference simulator crashes "
-                    "there); use --profile corrected");
-      const bool bbs = *needs.steps == StepKind::StoredColumns;
-      p.steps =
-          build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes, *needs.steps,
-                             bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
-    }
-    if (inspect) inspect(i, a, p);
-    profiles.push_back(std::move(p));
-  }
+  };
+  analyze_weights(distinct, pruning_options(needs, jobs, keep_spans), profile_layers);
   return profiles;
 }
 

@@ -90,18 +90,26 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
 
 }  // namespace
 
+void analyze_weights(std::span<const WeightTensor* const> tensors, const AnalysisOptions& options,
+                     const AnalysisConsumer& consume, const ProgressFn& progress) {
+  options.prune.validate();
+  const auto sensitive = sensitive_channels(tensors, options);
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    if (progress) progress(i, tensors.size(), tensors[i]->name);
+    consume(i, analyze_tensor(*tensors[i], sensitive[i], options));
+  }
+  if (progress) progress(tensors.size(), tensors.size(), "");
+}
+
 std::vector<LayerAnalysis> analyze_weights(std::span<const WeightTensor* const> tensors,
                                            const AnalysisOptions& options,
                                            const ProgressFn& progress) {
-  options.prune.validate();
-  const auto sensitive = sensitive_channels(tensors, options);
   std::vector<LayerAnalysis> layers;
   layers.reserve(tensors.size());
-  for (std::size_t i = 0; i < tensors.size(); ++i) {
-    if (progress) progress(i, tensors.size(), tensors[i]->name);
-    layers.push_back(analyze_tensor(*tensors[i], sensitive[i], options));
-  }
-  if (progress) progress(tensors.size(), tensors.size(), "");
+  analyze_weights(
+      tensors, options,
+      [&](std::size_t, LayerAnalysis&& analysis) { layers.push_back(std::move(analysis)); },
+      progress);
   return layers;
 }
 

@@ -82,6 +82,12 @@ std::vector<LayerAnalysis> analyze_weights(std::span<const WeightTensor* const> 
                                            const AnalysisOptions& options,
                                            const ProgressFn& progress = {});
 
+// Streaming: consume(i, analysis) right after tensor i is analysed, so that only one tensor's
+// per-weight vectors (pruned values, column spans) are alive at a time.
+using AnalysisConsumer = std::function<void(std::size_t index, LayerAnalysis&& analysis)>;
+void analyze_weights(std::span<const WeightTensor* const> tensors, const AnalysisOptions& options,
+                     const AnalysisConsumer& consume, const ProgressFn& progress = {});
+
 // Totals over layers (name "total").
 LayerAnalysis total_of(const std::vector<LayerAnalysis>& layers);
 
