@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <initializer_list>
 #include <limits>
 
 #include "networks/tensor.hpp"
@@ -53,25 +54,26 @@ class ExpressionParser {
   using Step = MetricExpression::Step;
 
   // Each rule returns whether its value is a truth value (a comparison or a logical operator).
-  bool disjunction() {
-    bool logical = conjunction();
-    while (keyword("or")) {
-      conjunction();
-      binary("or");
-      logical = true;
+  using Rule = bool (ExpressionParser::*)();
+
+  // operand (op operand)*, left to right, for one precedence level; `yields_condition` says
+  // whether applying one of its operators gives a truth value (and, or) or a number (+ - * /).
+  bool left_associative(Rule operand, std::initializer_list<std::string_view> ops,
+                        bool yields_condition) {
+    bool logical = (this->*operand)();
+    for (;;) {
+      const auto op = std::find_if(ops.begin(), ops.end(), [&](std::string_view o) {
+        return std::isalpha(uchar(o.front())) ? keyword(o) : symbol(o);
+      });
+      if (op == ops.end()) return logical;
+      (this->*operand)();
+      binary(std::string(*op));
+      logical = yields_condition;
     }
-    return logical;
   }
 
-  bool conjunction() {
-    bool logical = negation();
-    while (keyword("and")) {
-      negation();
-      binary("and");
-      logical = true;
-    }
-    return logical;
-  }
+  bool disjunction() { return left_associative(&ExpressionParser::conjunction, {"or"}, true); }
+  bool conjunction() { return left_associative(&ExpressionParser::negation, {"and"}, true); }
 
   bool negation() {
     if (!keyword("not")) return comparison();
@@ -91,27 +93,8 @@ class ExpressionParser {
     return logical;
   }
 
-  bool sum() {
-    bool logical = product();
-    for (;;) {
-      const char* op = symbol("+") ? "+" : symbol("-") ? "-" : nullptr;
-      if (op == nullptr) return logical;
-      product();
-      binary(op);
-      logical = false;
-    }
-  }
-
-  bool product() {
-    bool logical = unary();
-    for (;;) {
-      const char* op = symbol("*") ? "*" : symbol("/") ? "/" : nullptr;
-      if (op == nullptr) return logical;
-      unary();
-      binary(op);
-      logical = false;
-    }
-  }
+  bool sum() { return left_associative(&ExpressionParser::product, {"+", "-"}, false); }
+  bool product() { return left_associative(&ExpressionParser::unary, {"*", "/"}, false); }
 
   bool unary() {
     if (symbol("-")) {
@@ -147,7 +130,7 @@ class ExpressionParser {
     return false;
   }
 
-  void binary(const char* op) { out_->push_back({Step::Kind::Binary, 0, op}); }
+  void binary(std::string op) { out_->push_back({Step::Kind::Binary, 0, std::move(op)}); }
 
   static unsigned char uchar(char c) { return static_cast<unsigned char>(c); }
 
