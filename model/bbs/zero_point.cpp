@@ -5,122 +5,119 @@
 //     err(o) = sum_i (v_i' - o - w_i)^2
 //   keep the first o with the least err (the reference starts from err = 1e7: a group whose every
 //   offset errs by >= 1e7 comes out as zeros). W_i = v_i' - o; stored v_i', constant C = -o.
+//
+// Evaluated for every offset at once, one 16-bit SIMD lane per offset (the loops over lanes
+// auto-vectorise at any -march). With m = min(max(|min + o|, |max + o|), 127) the largest shifted
+// magnitude and P = 2^bit_width(m) = 2^(7-L), the rule above is
+//   step = 2^k = max(P >> (7 - N), 1) (1: no rounding), largest = P - step, and per weight
+//   a = |w + o|,  r = min((a + (step - 1) / 2) & -step, largest),  v' = sign(w + o) r
+// Adding (step - 1) / 2 before truncating is "nearest multiple, ties down"; min(., largest) is
+// "the upper multiple only if it keeps the L columns zero" (the lower one never exceeds largest,
+// as every |v| <= m < P) and also does the clamp: a >= 128 rounds to >= 128 > largest, and so
+// does 127 whenever P = 128. Since v' and w + o share their sign, v' - o - w = sign * (r - a).
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 
-#include "model/bbs/bits.hpp"
 #include "model/bbs/prune.hpp"
 
 namespace bbs {
 namespace {
 
-constexpr std::int64_t kReferenceInitialError = 10'000'000;
+constexpr std::uint32_t kReferenceInitialError = 10'000'000;
+constexpr int kMaxOffsets = 1 << 8;  // const_bits <= 8
 
-// The rounding rule for one offset, precomputed for the group. Without rounding the same
-// arithmetic applies with keep_mask = ~0 (every bit kept) and a half step nothing exceeds.
-struct ShiftRounding {
-  bool rounds = false;
-  int leading_zero_columns = 0;  // L
-  int step_log2 = 0;             // k
-  int keep_mask = ~0;            // clears the low k bits
-  int step = 1;                  // 2^k
-  int half_step = 1 << 30;       // 2^(k-1): remainders above it round up
-  int largest = 1 << 30;         // 2^(7-L) - 2^k
+// The rounding rule of each offset (lane) for one group.
+template <int kLanes>
+struct OffsetRules {
+  alignas(64) std::int16_t offset[kLanes];
+  alignas(64) std::int16_t bias[kLanes];     // (step - 1) / 2
+  alignas(64) std::int16_t keep[kLanes];     // -step: clears the low k bits
+  alignas(64) std::int16_t largest[kLanes];  // P - step
+
+  OffsetRules(int lanes, int min_weight, int max_weight, int columns) {
+    const int shift = 7 - std::min(columns, 7);
+    for (int j = 0; j < lanes; ++j) {
+      const auto o = std::int16_t(j - lanes / 2);
+      const auto high = std::int16_t(std::abs(max_weight + o));
+      const auto low = std::int16_t(std::abs(min_weight + o));
+      auto m = std::int16_t(std::min<std::int16_t>(std::max(high, low), 127));
+      m = std::int16_t(m | (m >> 1));  // smear the top bit down: m + 1 = 2^bit_width(m)
+      m = std::int16_t(m | (m >> 2));
+      m = std::int16_t(m | (m >> 4));
+      const auto p = std::int16_t(m + 1);
+      const auto step =
+          columns <= 6 ? std::max(std::int16_t(p >> shift), std::int16_t(1)) : std::int16_t(1);
+      offset[j] = o;
+      bias[j] = std::int16_t((step - 1) >> 1);
+      keep[j] = std::int16_t(-step);
+      largest[j] = std::int16_t(p - step);
+    }
+  }
+
+  // r - a for weight w at lane j (see the header).
+  std::int16_t rounding_error(std::int16_t w, int j) const {
+    const auto x = std::int16_t(w + offset[j]);
+    const auto a = std::int16_t(x < 0 ? -x : x);
+    const auto r = std::min<std::int16_t>(std::int16_t((a + bias[j]) & keep[j]), largest[j]);
+    return std::int16_t(r - a);
+  }
 };
 
-ShiftRounding rounding_for(int min_weight, int max_weight, int offset, int columns) {
-  const int high = std::clamp(max_weight + offset, -127, 127);
-  const int low = std::clamp(min_weight + offset, -127, 127);
-  ShiftRounding rule;
-  rule.leading_zero_columns =
-      bits::leading_zero_magnitude_columns(std::max(std::abs(high), std::abs(low)));
-  rule.rounds = columns <= 6 && rule.leading_zero_columns < columns;
-  if (rule.rounds) {
-    rule.step_log2 = columns - rule.leading_zero_columns;
-    rule.step = 1 << rule.step_log2;
-    rule.keep_mask = ~(rule.step - 1);
-    rule.half_step = rule.step / 2;
-    rule.largest = (1 << (7 - rule.leading_zero_columns)) - rule.step;
+// Summed squared error of every lane. |r - a| <= 63 (rounding) + 2^(B-1) + 1 (clamp), so the
+// squares of a block of weights add up in 16-bit lanes before they are widened to 32 bits.
+template <int kLanes>
+void offset_errors(std::span<const std::int8_t> group, int lanes, int const_bits,
+                   const OffsetRules<kLanes>& rules, std::uint32_t* errors) {  // errors: zeros
+  const int most_error = 63 + (1 << (const_bits - 1)) + 1;
+  const std::size_t block = std::size_t(std::max(1, 65535 / (most_error * most_error)));
+  for (std::size_t begin = 0; begin < group.size(); begin += block) {
+    alignas(64) std::uint16_t partial[kLanes] = {};
+    const std::size_t end = std::min(group.size(), begin + block);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::int16_t w = group[i];
+      for (int j = 0; j < lanes; ++j) {
+        const std::int16_t d = rules.rounding_error(w, j);
+        partial[j] = std::uint16_t(partial[j] + std::uint16_t(d * d));
+      }
+    }
+    for (int j = 0; j < lanes; ++j) errors[j] += partial[j];
   }
-  return rule;
 }
 
-// Shifted, clamped and rounded value (bits::nearest_multiple on the magnitude, written without
-// branches so the error loop below vectorizes).
-inline int shifted_value(int weight, int offset, const ShiftRounding& rule) {
-  const int v = std::clamp(weight + offset, -127, 127);
-  const int magnitude = v < 0 ? -v : v;
-  const int lower = magnitude & rule.keep_mask;
-  const int upper = lower + rule.step;
-  const bool round_up = magnitude - lower > rule.half_step && upper <= rule.largest;
-  const int rounded = round_up ? upper : lower;
-  return v < 0 ? -rounded : rounded;
-}
-
-// The same arithmetic in 16-bit lanes (every intermediate fits: |w + o| <= 256), which doubles
-// the SIMD width of the loop that dominates zero-point shifting. kFixedSize > 0 gives the
-// compiler a constant trip count (no remainder loop) for the common group size.
-template <std::size_t kFixedSize>
-std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
-                           const ShiftRounding& rule) {
-  const auto o = std::int16_t(offset);
-  const auto keep = std::int16_t(rule.keep_mask);
-  const auto step = std::int16_t(rule.step);
-  const auto half = std::int16_t(std::min(rule.half_step, 1 << 14));
-  const auto largest = std::int16_t(std::min(rule.largest, 1 << 14));
-  const std::size_t size = kFixedSize > 0 ? kFixedSize : group.size();
-  const std::int8_t* weights = group.data();
-  std::int32_t error = 0;  // |d| <= 128 (clamp) + 64 (rounding); 1024 weights: < 2^31
-  for (std::size_t i = 0; i < size; ++i) {
-    const std::int8_t w = weights[i];
-    const auto x = std::int16_t(w + o);
-    const auto v = std::int16_t(std::min<std::int16_t>(std::max<std::int16_t>(x, -127), 127));
-    const auto magnitude = std::int16_t(v < 0 ? -v : v);
-    const auto lower = std::int16_t(magnitude & keep);
-    const auto upper = std::int16_t(lower + step);
-    const bool round_up = std::int16_t(magnitude - lower) > half && upper <= largest;
-    const auto rounded = round_up ? upper : lower;
-    const auto d = std::int16_t((v < 0 ? -rounded : rounded) - x);
-    error += std::int32_t(d) * std::int32_t(d);
+template <int kLanes>
+GroupEncoding zero_point_search(std::span<const std::int8_t> group, int lanes, int columns,
+                                int const_bits, std::span<std::int16_t> out) {
+  const auto [min_it, max_it] = std::minmax_element(group.begin(), group.end());
+  const OffsetRules<kLanes> rules(lanes, *min_it, *max_it, columns);
+  alignas(64) std::uint32_t errors[kLanes] = {};
+  offset_errors(group, lanes, const_bits, rules, errors);
+  const std::uint32_t least = *std::min_element(errors, errors + lanes);
+  if (least >= kReferenceInitialError) {
+    std::fill(out.begin(), out.begin() + std::ptrdiff_t(group.size()), std::int16_t{0});
+    return {3, 0, 0, 5};
   }
-  return error;
-}
-
-std::int64_t squared_error(std::span<const std::int8_t> group, int offset,
-                           const ShiftRounding& rule) {
-  if (group.size() == 32) return squared_error<32>(group, offset, rule);
-  return squared_error<0>(group, offset, rule);
+  const int j = int(std::find(errors, errors + lanes, least) - errors);  // the first least
+  const int o = rules.offset[j];
+  for (std::size_t i = 0; i < group.size(); ++i) {  // W_i = v_i' - o = w_i + sign * (r - a)
+    const std::int16_t d = rules.rounding_error(group[i], j);
+    out[i] = std::int16_t(group[i] + (group[i] + o < 0 ? -d : d));
+  }
+  const int step_log2 = std::countr_zero(unsigned(std::uint16_t(-rules.keep[j])));
+  const int leading_zero = 7 - std::countr_zero(unsigned(rules.largest[j] + -rules.keep[j]));
+  const int redundant = std::min(3, leading_zero);
+  return {std::int8_t(redundant), std::int8_t(step_log2), std::int16_t(-o),
+          std::uint8_t(8 - redundant - step_log2)};
 }
 
 }  // namespace
 
 GroupEncoding zero_point_group(std::span<const std::int8_t> group, int columns, int const_bits,
                                std::span<std::int16_t> out) {
-  const auto [min_it, max_it] = std::minmax_element(group.begin(), group.end());
-  const int first_offset = -(1 << (const_bits - 1));
-  const int end_offset = 1 << (const_bits - 1);
-  std::int64_t best_error = kReferenceInitialError;
-  int best_offset = 0;
-  bool found = false;
-  for (int offset = first_offset; offset < end_offset; ++offset) {
-    const ShiftRounding rule = rounding_for(*min_it, *max_it, offset, columns);
-    const std::int64_t error = squared_error(group, offset, rule);
-    if (error < best_error) {
-      best_error = error;
-      best_offset = offset;
-      found = true;
-    }
-  }
-  if (!found) {
-    std::fill(out.begin(), out.begin() + std::ptrdiff_t(group.size()), std::int16_t{0});
-    return {3, 0, 0, 5};
-  }
-  const ShiftRounding rule = rounding_for(*min_it, *max_it, best_offset, columns);
-  for (std::size_t i = 0; i < group.size(); ++i)
-    out[i] = std::int16_t(shifted_value(group[i], best_offset, rule) - best_offset);
-  const int redundant = std::min(3, rule.leading_zero_columns);
-  return {std::int8_t(redundant), std::int8_t(rule.step_log2), std::int16_t(-best_offset),
-          std::uint8_t(8 - redundant - rule.step_log2)};
+  const int lanes = 1 << const_bits;
+  // The paper's 6-bit constant gets a constant trip count.
+  if (lanes == 64) return zero_point_search<64>(group, lanes, columns, const_bits, out);
+  return zero_point_search<kMaxOffsets>(group, lanes, columns, const_bits, out);
 }
 
 }  // namespace bbs

@@ -149,7 +149,7 @@ TEST_P(EveryColumnCount, BitFlipMatchesReference) {
 
 TEST_P(EveryColumnCount, ZeroPointMatchesReferenceForEveryConstantWidth) {
   const int n = GetParam();
-  for (int bits : {1, 3, 5, 6, 7}) {
+  for (int bits : {1, 2, 3, 4, 5, 6, 7, 8}) {
     expect_matches_port(
         "zero-point",
         [n, bits](const std::vector<float>& w) { return reference::zero_point(w, n, bits); },
