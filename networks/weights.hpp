@@ -68,7 +68,8 @@ AttachedWeights attach_weights(const Network& network,
                                const AttachOptions& options = {});
 
 // Seeded synthetic weights for every weight layer (see docs/networks.md for the calibration).
-// The same (seed, layer name, shape) gives the same values on every run and platform.
-std::shared_ptr<const WeightSource> synthetic_weights(std::uint64_t seed = 1);
+// The same (seed, layer name, shape) gives the same values on every run and platform, whatever
+// `jobs` (threads generating one tensor's blocks of channels).
+std::shared_ptr<const WeightSource> synthetic_weights(std::uint64_t seed = 1, int jobs = 1);
 
 }  // namespace bbs::networks

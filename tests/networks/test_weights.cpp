@@ -165,5 +165,46 @@ TEST(SyntheticWeights, DeterministicCalibratedAndFlagged) {
   EXPECT_LT(gain, 3.0);
 }
 
+// Counter-based generation: blocks generated on other threads give the same bytes.
+TEST(SyntheticWeights, IdenticalForAnyThreadCount) {
+  const Network net = build_network("resnet18");
+  for (const char* name : {"layer3.0.conv2.weight", "fc.weight"}) {
+    const Layer* layer = net.find(name);
+    const std::vector<float> one = synthetic_weights(7, 1)->load(*layer);
+    EXPECT_EQ(one, synthetic_weights(7, 2)->load(*layer)) << name;
+    EXPECT_EQ(one, synthetic_weights(7, 5)->load(*layer)) << name;
+  }
+}
+
+// The within-channel law: Gaussian for conv (excess kurtosis 0), unit-variance Student-t(10)
+// for linear layers (excess kurtosis 6 / (nu - 4) = 1), measured per channel and averaged.
+TEST(SyntheticWeights, WithinChannelKurtosisMatchesTheLaw) {
+  const Network net = build_network("bert_base_mrpc");
+  const Network cnn = build_network("resnet18");
+  const auto excess_kurtosis = [](const Layer& layer) {
+    const std::vector<float> w = synthetic_weights(3)->load(layer);
+    const std::int64_t channels = layer.weight->shape.at(0);
+    const std::size_t per = w.size() / std::size_t(channels);
+    double sum = 0.0;
+    for (std::int64_t c = 0; c < channels; ++c) {
+      double m2 = 0.0, m4 = 0.0;
+      for (std::size_t j = 0; j < per; ++j) {
+        const double v = w[std::size_t(c) * per + j];
+        m2 += v * v;
+        m4 += v * v * v * v;
+      }
+      m2 /= double(per), m4 /= double(per);
+      sum += m4 / (m2 * m2) - 3.0;
+    }
+    return sum / double(channels);
+  };
+  EXPECT_NEAR(excess_kurtosis(*cnn.find("layer3.0.conv2.weight")), 0.0, 0.1);
+  const Layer* linear = nullptr;
+  for (const Layer& l : net.layers())
+    if (l.kind == OpKind::Linear && l.weight && !linear) linear = &l;
+  ASSERT_NE(linear, nullptr);
+  EXPECT_NEAR(excess_kurtosis(*linear), 1.0, 0.15);
+}
+
 }  // namespace
 }  // namespace bbs::networks
