@@ -59,9 +59,16 @@ std::string violated_constraint(const dse::Constraints& c, const accel::Hardware
 void prepare_point_profiles(const PreparedNetwork& network,
                             const std::vector<const dse::DesignPoint*>& points,
                             const accel::Fidelity& fidelity, int jobs) {
-  for (const dse::DesignPoint* p : points) {
+  std::vector<SimulationRequest> requests;
+  for (const dse::DesignPoint* p : points) requests.push_back(request_of(*p, fidelity, jobs));
+  try {
+    prepare_profiles(network, requests);
+    return;
+  } catch (const Error&) {  // NOLINT(bugprone-empty-catch): one point fails; the others alone
+  }
+  for (const SimulationRequest& request : requests) {
     try {
-      prepare_profiles(network, request_of(*p, fidelity, jobs));
+      prepare_profiles(network, {request});
     } catch (const Error&) {  // NOLINT(bugprone-empty-catch): evaluate_point records the reason
     }
   }

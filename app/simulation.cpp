@@ -1,5 +1,6 @@
 #include "app/simulation.hpp"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -39,27 +40,62 @@ std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {
          "/" + f.name();
 }
 
-std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
-    const PreparedNetwork& network, const accel::WeightNeeds& needs,
-    const accel::Fidelity& fidelity, int jobs) {
-  const std::string key = network.weights_hash + "/" + needs_key(needs, fidelity);
+using Profiles = std::shared_ptr<const std::vector<accel::LayerProfile>>;
+
+std::string profile_key(const PreparedNetwork& network, const accel::WeightNeeds& needs,
+                        const accel::Fidelity& fidelity) {
+  return network.weights_hash + "/" + needs_key(needs, fidelity);
+}
+
+// The profiles of `key` from memory or the persistent cache (kept in memory then); null if
+// neither has them.
+Profiles known_profiles(const PreparedNetwork& network, const std::string& key) {
   {
     std::lock_guard<std::mutex> lock(network.profile_mutex);
     if (const auto it = network.profiles.find(key); it != network.profiles.end()) return it->second;
   }
-  std::optional<std::vector<accel::LayerProfile>> stored;
-  if (network.load_profiles)
-    if (const auto blob = network.load_profiles(key)) stored = accel::profiles_from_blob(*blob);
-  if (stored)
-    ++network.profiles_loaded;
-  else
-    ++network.profiles_computed;
-  auto built = std::make_shared<const std::vector<accel::LayerProfile>>(
-      stored ? std::move(*stored)
-             : accel::build_profiles(network.workload, network.per_layer, needs, fidelity, jobs));
-  if (!stored && network.save_profiles) network.save_profiles(key, accel::profiles_to_blob(*built));
+  if (!network.load_profiles) return nullptr;
+  const auto blob = network.load_profiles(key);
+  if (!blob) return nullptr;
+  auto stored = accel::profiles_from_blob(*blob);
+  if (!stored) return nullptr;  // unreadable: built again
+  ++network.profiles_loaded;
+  auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(*stored));
   std::lock_guard<std::mutex> lock(network.profile_mutex);
-  return network.profiles.emplace(key, std::move(built)).first->second;
+  return network.profiles.emplace(key, std::move(profiles)).first->second;
+}
+
+// Builds the profiles of every needs not known yet in one pass (designs that prune alike share
+// the analysis of each tensor), then remembers and persists them.
+void build_missing_profiles(const PreparedNetwork& network,
+                            const std::vector<accel::WeightNeeds>& needs,
+                            const accel::Fidelity& fidelity, int jobs) {
+  std::vector<accel::WeightNeeds> missing;
+  std::vector<std::string> keys;
+  for (const accel::WeightNeeds& n : needs) {
+    const std::string key = profile_key(network, n, fidelity);
+    if (std::find(keys.begin(), keys.end(), key) != keys.end() || known_profiles(network, key))
+      continue;
+    missing.push_back(n);
+    keys.push_back(key);
+  }
+  if (missing.empty()) return;
+  auto built = accel::build_profiles(network.workload, network.per_layer, missing, fidelity, jobs);
+  for (std::size_t i = 0; i < missing.size(); ++i) {
+    ++network.profiles_computed;
+    auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(built[i]));
+    if (network.save_profiles) network.save_profiles(keys[i], accel::profiles_to_blob(*profiles));
+    std::lock_guard<std::mutex> lock(network.profile_mutex);
+    network.profiles.emplace(keys[i], std::move(profiles));
+  }
+}
+
+Profiles cached_profiles(const PreparedNetwork& network, const accel::WeightNeeds& needs,
+                         const accel::Fidelity& fidelity, int jobs) {
+  const std::string key = profile_key(network, needs, fidelity);
+  if (Profiles known = known_profiles(network, key)) return known;
+  build_missing_profiles(network, {needs}, fidelity, jobs);
+  return known_profiles(network, key);
 }
 
 EngineSettings engine_settings(int jobs) {
@@ -119,11 +155,19 @@ accel::HardwareConfig request_hardware(const SimulationRequest& request) {
 
 }  // namespace
 
-void prepare_profiles(const PreparedNetwork& network, const SimulationRequest& request) {
-  const accel::HardwareConfig hw = request_hardware(request);
-  const accel::AccelModel& model = accel::find_accel(hw.design);
-  cached_profiles(network, model.weight_needs(hw, request.fidelity), request.fidelity,
-                  request.jobs);
+void prepare_profiles(const PreparedNetwork& network,
+                      const std::vector<SimulationRequest>& requests) {
+  std::map<std::string, std::pair<accel::Fidelity, std::vector<accel::WeightNeeds>>> by_fidelity;
+  for (const SimulationRequest& request : requests) {
+    const accel::HardwareConfig hw = request_hardware(request);
+    auto& [fidelity, needs] = by_fidelity
+                                  .try_emplace(request.fidelity.name(), request.fidelity,
+                                               std::vector<accel::WeightNeeds>{})
+                                  .first->second;
+    needs.push_back(accel::find_accel(hw.design).weight_needs(hw, request.fidelity));
+  }
+  for (const auto& [name, batch] : by_fidelity)
+    build_missing_profiles(network, batch.second, batch.first, requests.front().jobs);
 }
 
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request) {

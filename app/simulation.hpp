@@ -63,9 +63,12 @@ struct PreparedNetwork {
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs = 1);
 
-// Builds (or reads back) the profiles the request's hardware needs, on request.jobs threads, so
-// that simulate() for any hardware with the same needs only evaluates.
-void prepare_profiles(const PreparedNetwork& network, const SimulationRequest& request);
+// Builds (or reads back) the profiles the requests' hardware needs, on the first request's jobs
+// threads, so that simulate() for any hardware with the same needs only evaluates. One pass over
+// the weights serves every request (designs that prune alike share each tensor's analysis).
+// Throws the first error of any request (bad hardware, a layer a design cannot profile).
+void prepare_profiles(const PreparedNetwork& network,
+                      const std::vector<SimulationRequest>& requests);
 
 // The network options of a workload (campaign [[workload]] or simulate's flags).
 ShowOptions workload_options(const dse::WorkloadSpec& workload);

@@ -1,6 +1,7 @@
 #include "model/accel/profile_builder.hpp"
 
 #include <map>
+#include <tuple>
 
 #include "networks/tensor.hpp"
 
@@ -30,12 +31,22 @@ std::vector<std::int64_t> sensitive_first(const std::vector<bool>& sensitive) {
   return order;
 }
 
-}  // namespace
+// What the analysis of a tensor depends on (the rest of WeightNeeds shapes only step records).
+std::tuple<std::string, int, int, int, double, int> analysis_key(const WeightNeeds& n) {
+  const bool prunes = n.pruning != "none";
+  return {n.pruning,
+          n.pruning_group,
+          prunes ? n.pruned_columns : 0,
+          prunes ? n.const_bits : 0,
+          n.sensitive_fraction,
+          n.sensitive_channel_multiple};
+}
 
-std::vector<LayerProfile> build_profiles(const Workload& workload,
-                                         const std::vector<const WeightTensor*>& weights,
-                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
-                                         const ProfileInspector& inspect) {
+// The profiles of `needs` (all with one analysis_key) and, if set, an inspector for needs[0].
+std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
+    const Workload& workload, const std::vector<const WeightTensor*>& weights,
+    const std::vector<const WeightNeeds*>& needs, Fidelity fidelity, int jobs,
+    const ProfileInspector& inspect) {
   // Tied weights (an LM head sharing the embedding) are pruned once, as one tensor.
   std::vector<const WeightTensor*> distinct;
   std::map<std::string, std::size_t> index_of;
@@ -44,39 +55,69 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
     layers_of[index_of.at(weights[i]->name)].push_back(i);
-  const bool keep_spans = needs.steps == StepKind::StoredColumns || bool(inspect);
+  bool keep_spans = bool(inspect);
+  for (const WeightNeeds* n : needs) keep_spans |= n->steps == StepKind::StoredColumns;
 
   // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so
   // the per-weight vectors of one tensor at a time are in memory (an 8 B-weight LLM fits).
-  std::vector<LayerProfile> profiles(workload.layers.size());
+  std::vector<std::vector<LayerProfile>> profiles(
+      needs.size(), std::vector<LayerProfile>(workload.layers.size()));
   const auto profile_layers = [&](std::size_t tensor, LayerAnalysis&& a) {
     for (std::size_t use = 0; use < layers_of[tensor].size(); ++use) {
       const std::size_t i = layers_of[tensor][use];
       const LayerWork& work = workload.layers[i];
-      LayerProfile& p = profiles[i];
-      p.sensitive_channels = a.sensitive_channels;
-      p.payload_bits_per_weight = a.size.bits_per_weight(false);
-      p.encoded_bits_per_weight = a.size.bits_per_weight(true);
-      if (use == 0) {
-        p.weight_error.count = a.error.count;
-        p.weight_error.signal_sq = a.error.signal_sq;
-        p.weight_error.error_sq = a.error.error_sq;
+      for (std::size_t d = 0; d < needs.size(); ++d) {
+        const WeightNeeds& n = *needs[d];
+        LayerProfile& p = profiles[d][i];
+        p.sensitive_channels = a.sensitive_channels;
+        p.payload_bits_per_weight = a.size.bits_per_weight(false);
+        p.encoded_bits_per_weight = a.size.bits_per_weight(true);
+        if (use == 0) {
+          p.weight_error.count = a.error.count;
+          p.weight_error.signal_sq = a.error.signal_sq;
+          p.weight_error.error_sq = a.error.error_sq;
+        }
+        if (n.steps) {
+          if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
+            throw Error("layer '" + work.name +
+                        "': the bitsim profile cannot evaluate grouped or "
+                        "depthwise convs on a data-dependent design (the reference simulator "
+                        "crashes there); use --profile corrected");
+          const bool bbs = *n.steps == StepKind::StoredColumns;
+          p.steps =
+              build_step_records(work, bbs ? a.column_spans : a.pruned, n.lanes, *n.steps,
+                                 bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
+        }
+        if (inspect && d == 0) inspect(i, a, p);
       }
-      if (needs.steps) {
-        if (fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
-          throw Error("layer '" + work.name +
-                      "': the bitsim profile cannot evaluate grouped or "
-                      "depthwise convs on a data-dependent design (the reference simulator "
-                      "crashes there); use --profile corrected");
-        const bool bbs = *needs.steps == StepKind::StoredColumns;
-        p.steps =
-            build_step_records(work, bbs ? a.column_spans : a.pruned, needs.lanes, *needs.steps,
-                               bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
-      }
-      if (inspect) inspect(i, a, p);
     }
   };
-  analyze_weights(distinct, pruning_options(needs, jobs, keep_spans), profile_layers);
+  analyze_weights(distinct, pruning_options(*needs.front(), jobs, keep_spans), profile_layers);
+  return profiles;
+}
+
+}  // namespace
+
+std::vector<LayerProfile> build_profiles(const Workload& workload,
+                                         const std::vector<const WeightTensor*>& weights,
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
+                                         const ProfileInspector& inspect) {
+  return std::move(
+      profiles_sharing_analysis(workload, weights, {&needs}, fidelity, jobs, inspect).front());
+}
+
+std::vector<std::vector<LayerProfile>> build_profiles(
+    const Workload& workload, const std::vector<const WeightTensor*>& weights,
+    const std::vector<WeightNeeds>& needs, Fidelity fidelity, int jobs) {
+  std::map<std::tuple<std::string, int, int, int, double, int>, std::vector<std::size_t>> sharing;
+  for (std::size_t d = 0; d < needs.size(); ++d) sharing[analysis_key(needs[d])].push_back(d);
+  std::vector<std::vector<LayerProfile>> profiles(needs.size());
+  for (const auto& [key, members] : sharing) {
+    std::vector<const WeightNeeds*> group;
+    for (std::size_t d : members) group.push_back(&needs[d]);
+    auto built = profiles_sharing_analysis(workload, weights, group, fidelity, jobs, {});
+    for (std::size_t m = 0; m < members.size(); ++m) profiles[members[m]] = std::move(built[m]);
+  }
   return profiles;
 }
 

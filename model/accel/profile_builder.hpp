@@ -1,6 +1,8 @@
 // The one pass over a network's weights for one design: prune as the design needs (BitVert: BBS,
 // BitWave: bit-flip), choose sensitive channels, and build the per-group step records. After this
-// no weight is read again: every hardware point is evaluated from the profiles.
+// no weight is read again: every hardware point is evaluated from the profiles. Several designs
+// are profiled together: designs that prune alike (Stripes, Pragmatic and Bitlet all read the
+// unpruned weights) share one analysis of each tensor and differ only in their step records.
 #pragma once
 
 #include <functional>
@@ -21,5 +23,9 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
                                          const std::vector<const WeightTensor*>& weights,
                                          const WeightNeeds& needs, Fidelity fidelity, int jobs,
                                          const ProfileInspector& inspect = {});
+// The profiles of every entry of `needs` (result i for needs[i]), each analysis done once.
+std::vector<std::vector<LayerProfile>> build_profiles(
+    const Workload& workload, const std::vector<const WeightTensor*>& weights,
+    const std::vector<WeightNeeds>& needs, Fidelity fidelity, int jobs);
 
 }  // namespace bbs::accel
