@@ -235,6 +235,40 @@ TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   EXPECT_FALSE(profiles_from_blob(std::string("BBSP\x01\0\0\0garbage", 15)).has_value());
 }
 
+// Profile once, evaluate many: every registered design profiled in one batch (designs that prune
+// alike share each tensor's analysis) evaluates exactly as when profiled alone.
+TEST(ProfileBatch, EveryDesignEvaluatesAsWhenProfiledAlone) {
+  Workload w;
+  w.network_name = "toy";
+  LayerWork body = conv(48, 40, 3, 16, 16), head = linear(100, 24, 4);
+  body.name = "body", head.name = "head";
+  w.layers = {body, head};
+  w.producers = {{-1}, {-1}};
+  const std::vector<WeightTensor> tensors{random_weights("body", {40, 48, 3, 3}, 4),
+                                          random_weights("head", {24, 100}, 5)};
+  const std::vector<const WeightTensor*> per_layer{&tensors[0], &tensors[1]};
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  std::vector<HardwareConfig> configs;
+  std::vector<WeightNeeds> needs;
+  for (const auto& model : accel_registry()) {
+    configs.push_back(design_config(std::string(model->name())));
+    needs.push_back(model->weight_needs(configs.back(), Fidelity::Corrected));
+  }
+  ASSERT_GE(needs.size(), 6u);
+  const auto batch = build_profiles(w, per_layer, needs, Fidelity::Corrected, 2);
+  ASSERT_EQ(batch.size(), needs.size());
+  for (std::size_t d = 0; d < needs.size(); ++d) {
+    const AccelModel& model = *accel_registry()[d];
+    const auto alone = build_profiles(w, per_layer, needs[d], Fidelity::Corrected, 1);
+    const auto a = evaluate_network(model, configs[d], Fidelity::Corrected, w, alone, memory);
+    const auto b = evaluate_network(model, configs[d], Fidelity::Corrected, w, batch[d], memory);
+    EXPECT_EQ(a.total.total_cycles, b.total.total_cycles) << model.name();
+    EXPECT_EQ(a.total.energy_pj(), b.total.energy_pj()) << model.name();
+    EXPECT_EQ(a.weight_error.error_sq, b.weight_error.error_sq) << model.name();
+    EXPECT_EQ(a.bits_per_weight(), b.bits_per_weight()) << model.name();
+  }
+}
+
 TEST(Schedule, DetectsAWrongCycleCount) {
   // Pragmatic on {7, 1}: 3 terms for 7 -> 3 cycles; a record claiming 2 would be caught.
   const std::vector<int> w{7, 1}, none{0, 0};
