@@ -8,8 +8,12 @@ namespace {
 std::vector<std::vector<bool>> sensitive_channels(std::span<const WeightTensor* const> tensors,
                                                   const AnalysisOptions& options) {
   std::vector<std::vector<double>> scores;
-  for (const WeightTensor* t : tensors)
-    scores.push_back(t->scales.empty() ? channel_std(t->values, t->shape.at(0)) : t->scales);
+  for (const WeightTensor* t : tensors) {
+    if (options.sensitive_fraction <= 0.0)  // nothing is chosen: no scores to compute
+      scores.emplace_back(std::size_t(t->shape.at(0)), 0.0);
+    else
+      scores.push_back(t->scales.empty() ? channel_std(t->values, t->shape.at(0)) : t->scales);
+  }
   return select_sensitive_channels(scores, options.sensitive_fraction, options.channel_multiple);
 }
 
