@@ -106,7 +106,7 @@ int run_analyze(const AnalyzeOptions& options) {
       });
   print_tables(
       std::cout,
-      analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
+      analysis_tables(layers, {input.source, engine, weights_kind(input, options.engine)}),
       format);
   if (!options.db.empty()) store_analysis(options, engine, input, layers);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;

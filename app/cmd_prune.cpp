@@ -94,7 +94,7 @@ int run_prune(const PruneOptions& options) {
     io::write_safetensors(options.output, outputs, output_metadata(file, engine));
 
   print_tables(std::cout,
-               analysis_tables(layers, {options.input, engine, input.integer_input, false}),
+               analysis_tables(layers, {options.input, engine, weights_kind(input, options.engine)}),
                format);
   std::cerr << "wrote " << options.output << '\n';
   return 0;
