@@ -220,16 +220,16 @@ int run_campaign(const RunOptions& options) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double rate = double(done) / std::max(seconds, 1e-9);
       const double eta_s = double(planned.size() - done) / std::max(rate, 1e-9);
-      progress.update(
-          done, planned.size(),
-          weights + "; " + std::to_string(int(rate)) + " points/s, ETA " +
-              std::to_string(int(eta_s)) + " s");
+      progress.update(done, planned.size(),
+                      weights + "; " + std::to_string(int(rate)) + " points/s, ETA " +
+                          std::to_string(int(eta_s)) + " s");
     }
     written += run.written;
     profiles_loaded += run.profiles_loaded();
     profiles_computed += run.profiles_computed();
   }
-  for (const std::string& line : weights_lines) std::cerr << "run " << spec.name << ": " << line << '\n';
+  for (const std::string& line : weights_lines)
+    std::cerr << "run " << spec.name << ": " << line << '\n';
   std::cerr << "run " << spec.name << ": profiles " << profiles_computed << " computed, "
             << profiles_loaded << " read from the database\n";
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()

@@ -42,9 +42,9 @@ WeightTensor quantized_tensor(std::string name, Shape shape, std::vector<float> 
 }  // namespace
 
 std::string weights_kind(const EngineInput& input, const EngineSettings& settings) {
-  const std::string quantized = "float, quantized " + std::string(settings.quantization == "per-tensor"
-                                                                       ? "per tensor"
-                                                                       : "per channel");
+  const std::string quantized =
+      "float, quantized " +
+      std::string(settings.quantization == "per-tensor" ? "per tensor" : "per channel");
   if (input.synthetic) return "SYNTHETIC " + quantized;
   if (input.integer_input) return "int8 as given";
   if (input.integer_tensors == 0) return quantized;
@@ -145,8 +145,11 @@ EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings
       const networks::Layer& layer = *selected[std::size_t(i)];
       WeightTensor& t = input.tensors[std::size_t(i)];
       if (auto integers = loaded.weights->load_integer(layer)) {
-        t = {layer.weight->name, layer.weight->shape, std::move(integers->values),
-             std::move(integers->scales), {}};
+        t = {layer.weight->name,
+             layer.weight->shape,
+             std::move(integers->values),
+             std::move(integers->scales),
+             {}};
         given[std::size_t(i)] = true;
         continue;
       }

@@ -212,11 +212,11 @@ std::vector<Column> cost_columns() {
 }  // namespace
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
-  std::vector<Column> columns{{"network"},     {"accel"},         {"design"},
-                              {"profile"},     {"weights"},       {"weights_kind"},
-                              {"synthetic_weights"},
-                              {"layers"},      {"time_s"},        {"area_mm2"},
-                              {"pe_area_mm2"}, {"sram_area_mm2"}, {"schedule_check"}};
+  std::vector<Column> columns{{"network"},           {"accel"},       {"design"},
+                              {"profile"},           {"weights"},     {"weights_kind"},
+                              {"synthetic_weights"}, {"layers"},      {"time_s"},
+                              {"area_mm2"},          {"pe_area_mm2"}, {"sram_area_mm2"},
+                              {"schedule_check"}};
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
   std::vector<Cell> row{s.network_name,

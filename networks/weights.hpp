@@ -4,8 +4,9 @@
 // conv [K, C/groups, R, S], linear [out, in], embedding [vocab, dim]); nothing is loaded before
 // load() is called and nothing is kept afterwards, so an 8B-parameter checkpoint needs memory for
 // one tensor. Integer weights (int8 in the file, or ONNX DequantizeLinear of int8) are also
-// handed out as stored, by load_integer(), so that they are used bit for bit. Sources: weight files (safetensors / .npy, several shards), ONNX initializers
-// (onnx_import.hpp), and seeded synthetic weights that resemble trained ones.
+// handed out as stored, by load_integer(), so that they are used bit for bit. Sources: weight files
+// (safetensors / .npy, several shards), ONNX initializers (onnx_import.hpp), and seeded synthetic
+// weights that resemble trained ones.
 #pragma once
 
 #include <cstdint>

@@ -502,9 +502,9 @@ void validate(const HardwareConfig& config) {
                 "energy.tech_nm = " + std::to_string(config.constants_tech_nm) +
                     ", the node of the PE/register energies (energy.*) and the PE area "
                     "(area.pe_um2): no scaling rule for them is built in, so give them for " +
-                    std::to_string(config.tech_nm) + " nm and set energy.tech_nm = " +
-                    std::to_string(config.tech_nm) + ", or keep tech_nm = " +
-                    std::to_string(config.constants_tech_nm));
+                    std::to_string(config.tech_nm) +
+                    " nm and set energy.tech_nm = " + std::to_string(config.tech_nm) +
+                    ", or keep tech_nm = " + std::to_string(config.constants_tech_nm));
   check.non_negative("energy.pe_pj_per_cycle", config.energy.pe_pj_per_cycle);
   check.non_negative("energy.weight_reg_pj_per_row_cycle",
                      config.energy.weight_reg_pj_per_row_cycle);

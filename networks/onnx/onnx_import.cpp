@@ -94,7 +94,8 @@ bool override_batch(onnx::ModelProto& model, std::int64_t batch) {
   if (!changed) return false;
   graph.clear_value_info();
   for (auto& output : *graph.mutable_output())
-    if (output.type().has_tensor_type()) output.mutable_type()->mutable_tensor_type()->clear_shape();
+    if (output.type().has_tensor_type())
+      output.mutable_type()->mutable_tensor_type()->clear_shape();
   return true;
 }
 
@@ -230,7 +231,8 @@ class Importer {
   // the node's PyTorch state-dict name and the initializer.
   TensorRef bind_weight(TensorRef layer, const std::string& name, const onnx::NodeProto& node,
                         OnnxBinding weight) {
-    if (const std::string alias = state_dict_name(node.name()); !node.name().empty() && !alias.empty())
+    if (const std::string alias = state_dict_name(node.name());
+        !node.name().empty() && !alias.empty())
       builder_.add_weight_alias(layer, alias);
     builder_.add_weight_alias(layer, weight.initializer);
     bindings_[name] = std::move(weight);
@@ -296,7 +298,8 @@ class Importer {
     const int type = initializers_.at(x)->data_type();
     if (type != onnx::TensorProto_DataType_INT8) {
       throw Error(where(node) + ": quantized weight '" + x + "' has ONNX data type " +
-                  std::to_string(type) + ", expected INT8 (3); uint8 and int32 weights are not "
+                  std::to_string(type) +
+                  ", expected INT8 (3); uint8 and int32 weights are not "
                   "supported");
     }
     if (node.input_size() < 2 || !is_initializer(node.input(1)))
@@ -325,9 +328,12 @@ class Importer {
     const std::vector<float> scale = float_values(*initializers_.at(b.scale), path_.string());
     const std::string what = "scale '" + b.scale + "' of weight '" + b.initializer + "'";
     for (float value : scale)
-      if (!(value > 0)) throw Error(where(node) + ": " + what + " has the value " + std::to_string(value) + ", expected > 0");
+      if (!(value > 0))
+        throw Error(where(node) + ": " + what + " has the value " + std::to_string(value) +
+                    ", expected > 0");
     if (scale.size() == 1) return;
-    const std::int64_t axis = b.scale_axis < 0 ? b.scale_axis + std::int64_t(w.size()) : b.scale_axis;
+    const std::int64_t axis =
+        b.scale_axis < 0 ? b.scale_axis + std::int64_t(w.size()) : b.scale_axis;
     if (axis != std::int64_t(out_axis) || std::int64_t(scale.size()) != w.at(out_axis)) {
       throw Error(where(node) + ": " + what + " holds " + std::to_string(scale.size()) +
                   " values along axis " + std::to_string(axis) + ", expected 1 (per tensor) or " +
@@ -452,8 +458,8 @@ class Importer {
   std::map<std::string, TensorRef> producers_;
   std::set<std::string> constants_;
   std::set<std::string> used_names_;
-  std::set<std::string> used_weights_;                 // initializers bound to a layer
-  std::map<std::string, OnnxBinding> dequantized_;     // DequantizeLinear outputs of initializers
+  std::set<std::string> used_weights_;              // initializers bound to a layer
+  std::map<std::string, OnnxBinding> dequantized_;  // DequantizeLinear outputs of initializers
   std::map<std::string, OnnxBinding> bindings_;
 };
 
@@ -462,7 +468,8 @@ class Importer {
 ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch) {
   if (batch < 0) throw Error(path.string() + ": batch must be positive");
   bool overridden = false;
-  ImportedModel model = Importer(path, parse(path, batch, overridden), std::max<std::int64_t>(batch, 1)).run();
+  ImportedModel model =
+      Importer(path, parse(path, batch, overridden), std::max<std::int64_t>(batch, 1)).run();
   if (!overridden) return model;
   // A graph that pins its batch (a Reshape to a constant shape, ...) keeps the file's batch
   // somewhere: then a batch of N does not cost N times a batch of 1.
@@ -471,8 +478,8 @@ ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch)
     throw Error(path.string() + ": --batch " + std::to_string(batch) +
                 " cannot replace the model's static batch dimension: the graph fixes its batch "
                 "size elsewhere (MACs " +
-                std::to_string(model.network.total_macs()) + " at batch " +
-                std::to_string(batch) + ", " + std::to_string(one.network.total_macs()) +
+                std::to_string(model.network.total_macs()) + " at batch " + std::to_string(batch) +
+                ", " + std::to_string(one.network.total_macs()) +
                 " at batch 1); export the model with a dynamic batch axis");
   }
   return model;

@@ -67,7 +67,8 @@ class OnnxWeights final : public WeightSource {
     const onnx::TensorProto& stored = initializer(b);
     if (stored.data_type() != onnx::TensorProto_DataType_INT8) return std::nullopt;
     IntegerWeights integers{
-        to_canonical(checked_count(int8_values(stored, path_.string()), layer, b), layer, layout(b)),
+        to_canonical(checked_count(int8_values(stored, path_.string()), layer, b), layer,
+                     layout(b)),
         {}};
     if (!b.scale.empty()) {
       const std::vector<float> scale = float_values(*initializers_.at(b.scale), path_.string());
@@ -85,7 +86,8 @@ class OnnxWeights final : public WeightSource {
  private:
   const OnnxBinding& bound(const Layer& layer) const {
     const OnnxBinding* b = binding(layer);
-    if (b == nullptr) throw Error(path_.string() + ": no initializer for layer '" + layer.name + "'");
+    if (b == nullptr)
+      throw Error(path_.string() + ": no initializer for layer '" + layer.name + "'");
     return *b;
   }
 
@@ -129,8 +131,9 @@ std::vector<float> float_values(const onnx::TensorProto& t, const std::string& f
   std::vector<float> values;
   switch (t.data_type()) {
     case onnx::TensorProto_DataType_FLOAT:
-      values = t.raw_data().empty() ? std::vector<float>(t.float_data().begin(), t.float_data().end())
-                                    : raw_values<float>(t.raw_data());
+      values = t.raw_data().empty()
+                   ? std::vector<float>(t.float_data().begin(), t.float_data().end())
+                   : raw_values<float>(t.raw_data());
       break;
     case onnx::TensorProto_DataType_DOUBLE: {
       const std::vector<double> wide =
@@ -149,7 +152,8 @@ std::vector<float> float_values(const onnx::TensorProto& t, const std::string& f
       throw Error(file + ": initializer '" + t.name() + "' has ONNX data type " +
                   std::to_string(t.data_type()) + ", not a floating-point type");
   }
-  const auto bad = std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+  const auto bad =
+      std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
   if (bad != values.end()) {
     throw Error(file + ": initializer '" + t.name() + "' has " +
                 (std::isnan(*bad) ? "a NaN" : "an infinite") + " value at flat index " +

@@ -52,8 +52,7 @@ std::vector<T> to_canonical(std::vector<T> values, const Layer& layer, TensorLay
     case TensorLayout::KerasConv:
       return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Conv);
     case TensorLayout::KerasDepthwise:
-      return io::keras_to_canonical<T>(values, file_shape(layer, layout),
-                                           io::KerasKind::Depthwise);
+      return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Depthwise);
     case TensorLayout::KerasDense:
       return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Dense);
   }

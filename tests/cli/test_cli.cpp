@@ -706,9 +706,8 @@ TEST_F(CliTest, SimulateUsesInt8WeightsAsGiven) {
   for (const Case& c : cases) {
     for (const std::string accel : {"pragmatic", "bitlet"}) {
       SCOPED_TRACE(c.network + " on " + accel);
-      const RunResult r = run("simulate -n " + c.network + " -a " + accel +
-                              " --set array.lanes=" + (accel == "bitlet" ? "32" : "8") +
-                              " --per-layer --format json");
+      const RunResult r = run("simulate -n " + c.network + " -a " + accel + " --set array.lanes=" +
+                              (accel == "bitlet" ? "32" : "8") + " --per-layer --format json");
       ASSERT_EQ(r.exit_code, 0) << describe(r);
       const json report = parse_json(r);
       EXPECT_EQ(report["simulation"][0]["weights_kind"], c.kind);

@@ -89,8 +89,11 @@ class IntegerWeights : public ::testing::Test {
   // A tensor make_onnx.py saved beside the model with np.save (read by the .npy reader).
   WeightTensor saved(const std::string& file, const std::string& name) const {
     const io::WeightFile npy = io::WeightFile::open(dir_ / file);
-    return {name, npy.tensors().front().shape, io::read_as_int8(npy, npy.tensors().front().name),
-            {}, {}};
+    return {name,
+            npy.tensors().front().shape,
+            io::read_as_int8(npy, npy.tensors().front().name),
+            {},
+            {}};
   }
 
   fs::path dir_;
@@ -117,9 +120,8 @@ TEST_F(IntegerWeights, SafetensorsI8) {
 }
 
 TEST_F(IntegerWeights, OnnxInt8Initializers) {
-  expect_used_as_given(load("int8_cnn.onnx"),
-                       {saved("int8_cnn.conv.weight.npy", "/conv/Conv"),
-                        saved("int8_cnn.fc.weight.npy", "/fc/Gemm")});
+  expect_used_as_given(load("int8_cnn.onnx"), {saved("int8_cnn.conv.weight.npy", "/conv/Conv"),
+                                               saved("int8_cnn.fc.weight.npy", "/fc/Gemm")});
 }
 
 TEST_F(IntegerWeights, OnnxQdq) {

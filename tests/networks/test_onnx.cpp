@@ -106,8 +106,8 @@ TEST_F(OnnxImport, LayersAreNamedAfterTheirNodes) {
   std::vector<std::string> mapped;
   for (const Layer& layer : model.network.layers())
     if (layer.is_mapped()) mapped.push_back(layer.name);
-  EXPECT_EQ(mapped, (std::vector<std::string>{"/conv1/Conv", "/layer1/layer1.0/conv1/Conv",
-                                              "/fc/Gemm"}));
+  EXPECT_EQ(mapped,
+            (std::vector<std::string>{"/conv1/Conv", "/layer1/layer1.0/conv1/Conv", "/fc/Gemm"}));
   const Layer& conv = *model.network.find("/layer1/layer1.0/conv1/Conv");
   EXPECT_EQ(model.weights->origin(conv), "onnx::Conv_21");
   EXPECT_EQ(conv.weight->aliases,
@@ -124,8 +124,7 @@ TEST_F(OnnxImport, StateDictAttachesByNodeName) {
                         {io::make_tensor("conv1.weight", {8, 3, 3, 3}, conv1),
                          io::make_tensor("layer1.0.conv1.weight", {8, 8, 3, 3}, block),
                          io::make_tensor("fc.weight", {10, 8}, fc)});
-  const AttachedWeights attached =
-      attach_weights(model.network, {tmp / "state.safetensors"});
+  const AttachedWeights attached = attach_weights(model.network, {tmp / "state.safetensors"});
   EXPECT_EQ(attached.match.matched_layers, 3u);
   const Layer& conv = *model.network.find("/layer1/layer1.0/conv1/Conv");
   EXPECT_EQ(attached.source->origin(conv), "layer1.0.conv1.weight");
@@ -135,8 +134,8 @@ TEST_F(OnnxImport, StateDictAttachesByNodeName) {
                         {io::make_tensor("conv1.weight", {8, 3, 3, 3}, conv1),
                          io::make_tensor("layer1.0.conv1.weight", {8, 3, 3, 3}, conv1),
                          io::make_tensor("fc.weight", {10, 8}, fc)});
-  const std::string message = message_of(
-      [&] { attach_weights(model.network, {tmp / "wrong.safetensors"}); });
+  const std::string message =
+      message_of([&] { attach_weights(model.network, {tmp / "wrong.safetensors"}); });
   EXPECT_NE(message.find("'layer1.0.conv1.weight' has shape [8, 3, 3, 3]"), std::string::npos)
       << message;
   EXPECT_NE(message.find("layer '/layer1/layer1.0/conv1/Conv' expects [8, 8, 3, 3]"),
