@@ -86,10 +86,7 @@ Table summary_table(const std::vector<LayerAnalysis>& layers, const LayerAnalysi
                                 ? "ok (" + std::to_string(total.check.groups_checked) + " groups)"
                                 : "FAILED: " + total.check.first_mismatch;
   const auto& p = c.options.prune;
-  const std::string kind = c.synthetic       ? "SYNTHETIC float quantized to int8"
-                           : c.integer_input ? "int8 (as given)"
-                                             : "float quantized to int8";
-  t.add_row({c.source, kind, std::int64_t(layers.size()), total.size.weights,
+  t.add_row({c.source, c.weights_kind, std::int64_t(layers.size()), total.size.weights,
              std::string(prune_method_name(p.method)), std::int64_t(p.columns),
              std::int64_t(p.const_bits), std::int64_t(c.options.grouping.group_size),
              c.options.sensitive_fraction, total.size.bits_per_weight(true),

@@ -13,8 +13,7 @@ namespace bbs::app {
 struct AnalysisContext {
   std::string source;  // file analyzed
   AnalysisOptions options;
-  bool integer_input = false;
-  bool synthetic = false;  // generated weights: the summary says so
+  std::string weights_kind;  // weights_kind(): "int8 as given", "float, quantized per channel", ...
 };
 
 std::vector<Table> analysis_tables(const std::vector<LayerAnalysis>& layers,

@@ -104,10 +104,9 @@ int run_analyze(const AnalyzeOptions& options) {
       input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {
         progress.update(done, total, name);
       });
-  print_tables(
-      std::cout,
-      analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
-      format);
+  print_tables(std::cout,
+               analysis_tables(layers, {input.source, engine, weights_kind(input, options.engine)}),
+               format);
   if (!options.db.empty()) store_analysis(options, engine, input, layers);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;
 }

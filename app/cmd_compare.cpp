@@ -36,6 +36,7 @@ int run_compare(const CompareOptions& options) {
   Table table("compare", {{"network"},
                           {"accel"},
                           {"profile"},
+                          {"weights_kind"},
                           {"synthetic_weights"},
                           {"total_cycles", 8},
                           {"speedup_vs_baseline"},
@@ -80,7 +81,7 @@ int run_compare(const CompareOptions& options) {
       const double speedup = base.cycles / o.cycles, energy = o.energy_pj / base.energy_pj;
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
-      table.add_row({name, accel, fidelity.name(),
+      table.add_row({name, accel, fidelity.name(), network->weights_kind,
                      std::string(network->loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
                      speedup, o.energy_pj, energy, o.time_s});
     }

@@ -93,9 +93,10 @@ int run_prune(const PruneOptions& options) {
   else
     io::write_safetensors(options.output, outputs, output_metadata(file, engine));
 
-  print_tables(std::cout,
-               analysis_tables(layers, {options.input, engine, input.integer_input, false}),
-               format);
+  print_tables(
+      std::cout,
+      analysis_tables(layers, {options.input, engine, weights_kind(input, options.engine)}),
+      format);
   std::cerr << "wrote " << options.output << '\n';
   return 0;
 }

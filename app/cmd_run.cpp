@@ -127,6 +127,7 @@ class WorkloadRun {
   }
 
   std::size_t written = 0;
+  const PreparedNetwork& network() const { return *network_; }
   int profiles_loaded() const { return network_->profiles_loaded; }
   int profiles_computed() const { return network_->profiles_computed; }
 
@@ -194,6 +195,7 @@ int run_campaign(const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0, written = 0;
   int profiles_loaded = 0, profiles_computed = 0;
+  std::vector<std::string> weights_lines;  // per workload: its weights and how they became int8
   for (std::size_t w = 0; w < spec.workloads.size() && !g_interrupted; ++w) {
     std::vector<dse::DesignPoint> todo;
     for (std::int64_t ordinal : planned)
@@ -203,6 +205,10 @@ int run_campaign(const RunOptions& options) {
       continue;  // resumed: nothing left here, and the network need not be loaded
     }
     WorkloadRun run(store, spec, campaign_id, w, fidelity, options.jobs);
+    const std::string weights = spec.workloads[w].network + " weights " +
+                                run.network().loaded.weights->description() + ": " +
+                                run.network().weights_kind;
+    weights_lines.push_back(weights);
     if (evolutionary) search(run, space, spec, w);
     const std::size_t batch_size = std::size_t(std::max(1, options.jobs)) * 8;
     for (std::size_t first = 0; first < todo.size() && !g_interrupted; first += batch_size) {
@@ -214,14 +220,16 @@ int run_campaign(const RunOptions& options) {
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double rate = double(done) / std::max(seconds, 1e-9);
       const double eta_s = double(planned.size() - done) / std::max(rate, 1e-9);
-      progress.update(
-          done, planned.size(),
-          std::to_string(int(rate)) + " points/s, ETA " + std::to_string(int(eta_s)) + " s");
+      progress.update(done, planned.size(),
+                      weights + "; " + std::to_string(int(rate)) + " points/s, ETA " +
+                          std::to_string(int(eta_s)) + " s");
     }
     written += run.written;
     profiles_loaded += run.profiles_loaded();
     profiles_computed += run.profiles_computed();
   }
+  for (const std::string& line : weights_lines)
+    std::cerr << "run " << spec.name << ": " << line << '\n';
   std::cerr << "run " << spec.name << ": profiles " << profiles_computed << " computed, "
             << profiles_loaded << " read from the database\n";
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()

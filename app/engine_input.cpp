@@ -24,25 +24,6 @@ GroupingOptions grouping_options(const EngineSettings& s) {
   return g;
 }
 
-std::vector<std::int8_t> integer_values(const io::WeightFile& file, const io::TensorInfo& info) {
-  const auto view = file.tensor(info.name);
-  std::vector<std::int8_t> values(std::size_t(element_count(info.shape)));
-  if (info.dtype == DType::I8) {
-    std::memcpy(values.data(), view.bytes.data(), values.size());
-    return values;
-  }
-  for (std::size_t i = 0; i < values.size(); ++i) {  // I16 holding int8 values
-    std::int16_t v;
-    std::memcpy(&v, view.bytes.data() + 2 * i, 2);
-    if (v < -128 || v > 127)
-      throw Error(file.path().string() + ": tensor '" + info.name + "' has value " +
-                  std::to_string(v) + " at flat index " + std::to_string(i) +
-                  ", outside int8: expected int8 weights or float weights to quantize");
-    values[i] = std::int8_t(v);
-  }
-  return values;
-}
-
 QuantGranularity granularity_of(const EngineSettings& settings) {
   if (settings.quantization == "per-tensor") return QuantGranularity::PerTensor;
   if (settings.quantization == "per-channel") return QuantGranularity::PerChannel;
@@ -59,6 +40,17 @@ WeightTensor quantized_tensor(std::string name, Shape shape, std::vector<float> 
 }
 
 }  // namespace
+
+std::string weights_kind(const EngineInput& input, const EngineSettings& settings) {
+  const std::string quantized =
+      "float, quantized " +
+      std::string(settings.quantization == "per-tensor" ? "per tensor" : "per channel");
+  if (input.synthetic) return "SYNTHETIC " + quantized;
+  if (input.integer_input) return "int8 as given";
+  if (input.integer_tensors == 0) return quantized;
+  return "mixed: " + std::to_string(input.integer_tensors) + " int8 as given, " +
+         std::to_string(input.tensors.size() - input.integer_tensors) + " " + quantized;
+}
 
 AnalysisOptions analysis_options(const EngineSettings& s) {
   AnalysisOptions o;
@@ -120,12 +112,13 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
                            io::to_canonical<float>(*info, input.layout, stored),
                            granularity_of(settings));
     } else {
-      input.integer_input = true;
-      const auto stored = integer_values(file, *info);
+      ++input.integer_tensors;
+      const auto stored = io::read_as_int8(file, info->name);
       t.values = io::to_canonical<std::int8_t>(*info, input.layout, stored);
     }
     input.tensors.push_back(std::move(t));
   }
+  input.integer_input = input.integer_tensors == input.tensors.size();
   return input;
 }
 
@@ -146,15 +139,27 @@ EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings
   // Weight sources are read-only (and synthetic weights are seeded per tensor name), so the
   // tensors load and quantize in parallel with the same result.
   input.tensors.resize(selected.size());
+  std::vector<char> given(selected.size(), false);  // int8 as given (char: written by threads)
   parallel_for(std::int64_t(selected.size()), settings.jobs, [&](std::int64_t a, std::int64_t b) {
     for (std::int64_t i = a; i < b; ++i) {
       const networks::Layer& layer = *selected[std::size_t(i)];
       WeightTensor& t = input.tensors[std::size_t(i)];
+      if (auto integers = loaded.weights->load_integer(layer)) {
+        t = {layer.weight->name,
+             layer.weight->shape,
+             std::move(integers->values),
+             std::move(integers->scales),
+             {}};
+        given[std::size_t(i)] = true;
+        continue;
+      }
       t = quantized_tensor(layer.weight->name, layer.weight->shape, loaded.weights->load(layer),
                            granularity_of(settings));
       if (!keep_float) std::vector<float>().swap(t.original);
     }
   });
+  input.integer_tensors = std::size_t(std::count(given.begin(), given.end(), true));
+  input.integer_input = input.integer_tensors == input.tensors.size();
   for (const auto& name : wanted)
     if (!seen.count(name))
       throw Error("network " + loaded.network.name() + ": no mapped layer has the weight '" + name +

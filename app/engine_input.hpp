@@ -20,17 +20,26 @@ struct EngineInput {
   std::vector<WeightTensor> tensors;
   std::vector<std::string> skipped;  // tensors that are not weights (biases, norms, ...)
   io::WeightLayout layout = io::WeightLayout::PyTorch;
-  bool integer_input = false;  // int8 tensors: no scales, no float error
-  std::string source;          // the file, or the network's weight source
-  bool synthetic = false;      // generated weights (networks without a weight file)
+  // Every tensor is int8 as given (used bit for bit: no re-quantization, no float error).
+  bool integer_input = false;
+  std::size_t integer_tensors = 0;  // tensors used as given; the others were float, quantized
+  std::string source;               // the file, or the network's weight source
+  bool synthetic = false;           // generated weights (networks without a weight file)
 };
 
+// How the weights became int8, as every output names it per network: "int8 as given",
+// "float, quantized per channel" (per tensor), "SYNTHETIC float, quantized per channel", or
+// "mixed: 3 int8 as given, 1 float, quantized per channel".
+std::string weights_kind(const EngineInput& input, const EngineSettings& settings);
+
 // Reads the selected weight tensors (all rank-2..4 tensors if none selected), converts them to
-// PyTorch layout and quantizes float tensors to INT8. Errors name the file and the tensor.
+// PyTorch layout, keeps int8 tensors as given and quantizes float tensors to INT8. Errors name the
+// file and the tensor.
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
 
 // The distinct weights of a network's mapped layers (conv, linear) from its weight source, in
-// execution order, quantized to INT8 on settings.jobs threads. Without keep_float the float
+// execution order, on settings.jobs threads: integer weights as given (WeightSource::load_integer),
+// float weights quantized to INT8. Without keep_float the float
 // weights are dropped as each tensor is quantized (peak memory: the int8 weights plus one float
 // tensor per thread), and the analysis has no float error.
 EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings,

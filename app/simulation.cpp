@@ -107,9 +107,11 @@ EngineSettings engine_settings(int jobs) {
 }  // namespace
 
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
-    : loaded(std::move(network)),
-      workload(accel::make_workload(loaded.network)),
-      tensors(load_network_input(loaded, engine_settings(jobs), false).tensors) {
+    : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
+  EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
+  integer_input = input.integer_input;
+  weights_kind = app::weights_kind(input, engine_settings(jobs));
+  tensors = std::move(input.tensors);
   std::map<std::string, const WeightTensor*> by_name;
   std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
   auto mix = [&](const void* data, std::size_t size) {
@@ -175,6 +177,7 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.network_name = network.loaded.network.name();
   s.weight_source = network.loaded.weights->description();
   s.synthetic_weights = network.loaded.weights->synthetic();
+  s.weights_kind = network.weights_kind;
   s.hardware = request.hardware;
   s.hw = request_hardware(request);
   const accel::AccelModel& model = accel::find_accel(s.hw.design);
@@ -253,10 +256,11 @@ std::vector<Column> cost_columns() {
 }  // namespace
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
-  std::vector<Column> columns{{"network"},     {"accel"},         {"design"},
-                              {"profile"},     {"weights"},       {"synthetic_weights"},
-                              {"layers"},      {"time_s"},        {"area_mm2"},
-                              {"pe_area_mm2"}, {"sram_area_mm2"}, {"schedule_check"}};
+  std::vector<Column> columns{{"network"},           {"accel"},       {"design"},
+                              {"profile"},           {"weights"},     {"weights_kind"},
+                              {"synthetic_weights"}, {"layers"},      {"time_s"},
+                              {"area_mm2"},          {"pe_area_mm2"}, {"sram_area_mm2"},
+                              {"schedule_check"}};
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
   std::vector<Cell> row{s.network_name,
@@ -264,6 +268,7 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
                         s.cost.design,
                         s.cost.fidelity.name(),
                         s.weight_source,
+                        s.weights_kind,
                         std::string(s.synthetic_weights ? "yes" : "no"),
                         std::int64_t(s.cost.layers.size()),
                         s.cost.time_s,

@@ -35,6 +35,7 @@ struct Simulation {
   std::string network_name;
   std::string weight_source;
   bool synthetic_weights = false;
+  std::string weights_kind;  // "int8 as given" or "float, quantized per channel" (weights_kind())
   std::string hardware;
   accel::HardwareConfig hw;
   accel::NetworkCost cost;
@@ -48,6 +49,8 @@ struct PreparedNetwork {
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight
+  bool integer_input = false;         // every tensor int8 as given (EngineInput::integer_input)
+  std::string weights_kind;           // weights_kind() of the loaded input
   std::vector<const WeightTensor*> per_layer;
   // Profiles by design needs: hardware points that prune and group alike share one pass over
   // the weights (thread-safe).

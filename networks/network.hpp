@@ -69,6 +69,9 @@ struct WeightRef {
   std::string name;
   Shape shape;
   std::string tf_name;
+  // Further names a weight file may use for this tensor, tried in order after `name` (ONNX: the
+  // PyTorch state-dict name of the node, "layer1.0.conv1.weight", and the initializer's name).
+  std::vector<std::string> aliases;
 };
 
 struct Layer {

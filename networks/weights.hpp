@@ -3,13 +3,16 @@
 // A WeightSource hands out float32 weights for a Layer (layer.weight->shape, PyTorch layout:
 // conv [K, C/groups, R, S], linear [out, in], embedding [vocab, dim]); nothing is loaded before
 // load() is called and nothing is kept afterwards, so an 8B-parameter checkpoint needs memory for
-// one tensor. Sources: weight files (safetensors / .npy, several shards), ONNX initializers
-// (onnx_import.hpp), and seeded synthetic weights that resemble trained ones.
+// one tensor. Integer weights (int8 in the file, or ONNX DequantizeLinear of int8) are also
+// handed out as stored, by load_integer(), so that they are used bit for bit. Sources: weight files
+// (safetensors / .npy, several shards), ONNX initializers (onnx_import.hpp), and seeded synthetic
+// weights that resemble trained ones.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,13 @@
 #include "networks/network.hpp"
 
 namespace bbs::networks {
+
+// A weight stored as integers: safetensors I8 (or I16 holding int8 values), .npy int8, an ONNX INT8
+// initializer, or an ONNX DequantizeLinear(int8, scale, zero point 0) of one.
+struct IntegerWeights {
+  std::vector<std::int8_t> values;  // layer.weight->shape in PyTorch layout, row-major
+  std::vector<double> scales;       // per output channel (ONNX QDQ); empty when the file has none
+};
 
 class WeightSource {
  public:
@@ -32,6 +42,12 @@ class WeightSource {
   // The weight of `layer`, layer.weight->shape in PyTorch layout, row-major. Throws bbs::Error
   // naming the source and the layer when the source has no such tensor.
   virtual std::vector<float> load(const Layer& layer) const = 0;
+  // The integers of `layer`'s weight exactly as stored, when the source stores it as int8;
+  // nullopt for float weights (quantized by the caller; float-only sources keep this default).
+  // Throws like load().
+  virtual std::optional<IntegerWeights> load_integer(const Layer& /*layer*/) const {
+    return std::nullopt;
+  }
 };
 
 // How tensors in a file are laid out. Auto: a tensor found under a layer's TensorFlow name

@@ -52,9 +52,12 @@ struct HardwareConfig {
   SramSpec weight_sram, act_sram;
   DramSpec dram;
   double clock_mhz = 800;
-  int tech_nm = 28;
+  int tech_nm = 28;  // the node of the SRAM costs (CACTI table rows: 22, 28, 32 nm)
   EnergyConstants energy;
   double pe_area_um2 = 0;  // one PE (paper Table IV/V)
+  // The node at which `energy` and pe_area_um2 are given (key energy.tech_nm). No published
+  // scaling rule for these synthesis results is built in, so it must equal tech_nm.
+  int constants_tech_nm = 28;
 
   std::map<std::string, std::string> sources;  // key -> where its value comes from
 

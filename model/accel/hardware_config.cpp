@@ -121,6 +121,8 @@ std::vector<Field> make_fields() {
   f.push_back(field<double>(
       "energy.scheduler_pj_per_cycle",
       [](auto& c) -> auto& { return c.energy.scheduler_pj_per_cycle; }));
+  f.push_back(field<int>(
+      "energy.tech_nm", [](auto& c) -> auto& { return c.constants_tech_nm; }));
   f.push_back(field<double>(
       "area.pe_um2", [](auto& c) -> auto& { return c.pe_area_um2; }));
   return f;
@@ -494,6 +496,15 @@ void validate(const HardwareConfig& config) {
   check.non_negative("dram.energy_pj_per_bit", config.dram.energy_pj_per_bit);
   check.positive("clock_mhz", config.clock_mhz);
   check.positive("tech_nm", config.tech_nm);
+  // Only the SRAM costs have per-node data (CACTI); the PE and register energies and the PE area
+  // are synthesis results at one node, and no scaling rule for them is built in.
+  check.require(config.tech_nm == config.constants_tech_nm, "tech_nm",
+                "energy.tech_nm = " + std::to_string(config.constants_tech_nm) +
+                    ", the node of the PE/register energies (energy.*) and the PE area "
+                    "(area.pe_um2): no scaling rule for them is built in, so give them for " +
+                    std::to_string(config.tech_nm) +
+                    " nm and set energy.tech_nm = " + std::to_string(config.tech_nm) +
+                    ", or keep tech_nm = " + std::to_string(config.constants_tech_nm));
   check.non_negative("energy.pe_pj_per_cycle", config.energy.pe_pj_per_cycle);
   check.non_negative("energy.weight_reg_pj_per_row_cycle",
                      config.energy.weight_reg_pj_per_row_cycle);

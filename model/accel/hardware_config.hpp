@@ -8,7 +8,7 @@
 //   [weight_sram], [act_sram] capacity_kib, banks, bank_width_bits, ports
 //   [dram] bits_per_cycle, energy_pj_per_bit
 //   [energy] pe_pj_per_cycle, weight_reg_pj_per_row_cycle, act_reg_pj_per_col_tile,
-//            scheduler_pj_per_cycle
+//            scheduler_pj_per_cycle, tech_nm (the node of the energy and area constants)
 //   [area] pe_um2
 //   [sources] "<dotted key>" = "where the value comes from" (optional)
 // A value from a user file or --set gets the source "file:line" or "--set key=value" unless the

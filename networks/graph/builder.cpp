@@ -1,5 +1,6 @@
 #include "networks/graph/builder.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace bbs::networks {
@@ -86,7 +87,7 @@ TensorRef NetworkBuilder::conv(std::string weight_name, TensorRef x, ConvGeometr
                            : (g.in_channels_per_group == 1 ? "depthwise_conv2d" : "grouped_conv2d");
   layer.output_shape = {g.batch, g.out_channels, g.out_height, g.out_width};
   const Shape weight_shape = {g.out_channels, g.in_channels_per_group, g.kernel_h, g.kernel_w};
-  layer.weight = WeightRef{std::move(weight_name), weight_shape, {}};
+  layer.weight = WeightRef{std::move(weight_name), weight_shape, {}, {}};
   layer.macs = g.batch * g.out_height * g.out_width * element_count(weight_shape);
   layer.param_count = element_count(weight_shape) + (bias ? g.out_channels : 0);
   layer.conv = g;
@@ -103,7 +104,7 @@ TensorRef NetworkBuilder::linear(std::string weight_name, TensorRef x, std::int6
   layer.op = "linear";
   layer.output_shape = in;
   layer.output_shape.back() = out_features;
-  layer.weight = WeightRef{std::move(weight_name), {out_features, g.in_features}, {}};
+  layer.weight = WeightRef{std::move(weight_name), {out_features, g.in_features}, {}, {}};
   layer.macs = g.tokens * g.in_features * g.out_features;
   layer.param_count = g.in_features * g.out_features + (bias ? out_features : 0);
   layer.linear = g;
@@ -118,7 +119,7 @@ TensorRef NetworkBuilder::embedding(std::string weight_name, TensorRef ids, std:
   layer.op = "embedding";
   layer.output_shape = shape(ids);
   layer.output_shape.push_back(dim);
-  layer.weight = WeightRef{std::move(weight_name), {vocab, dim}, {}};
+  layer.weight = WeightRef{std::move(weight_name), {vocab, dim}, {}, {}};
   layer.param_count = vocab * dim;
   return add(std::move(layer), {ids});
 }
@@ -192,11 +193,18 @@ TensorRef NetworkBuilder::reshape(std::string name, TensorRef x, Shape out) {
 void NetworkBuilder::set_weight(TensorRef layer, std::string weight_name, Shape weight_shape) {
   Layer& target = layers_.at(layer);
   target.param_count += element_count(weight_shape);
-  target.weight = WeightRef{std::move(weight_name), std::move(weight_shape), {}};
+  target.weight = WeightRef{std::move(weight_name), std::move(weight_shape), {}, {}};
 }
 
 void NetworkBuilder::set_tf_name(TensorRef layer, std::string tf_name) {
   layers_.at(layer).weight.value().tf_name = std::move(tf_name);
+}
+
+void NetworkBuilder::add_weight_alias(TensorRef layer, std::string alias) {
+  WeightRef& weight = layers_.at(layer).weight.value();
+  if (alias != weight.name &&
+      std::find(weight.aliases.begin(), weight.aliases.end(), alias) == weight.aliases.end())
+    weight.aliases.push_back(std::move(alias));
 }
 
 void NetworkBuilder::tie_weight(TensorRef layer, std::string weight_name) {

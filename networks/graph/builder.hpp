@@ -62,6 +62,8 @@ class NetworkBuilder {
   void set_weight(TensorRef layer, std::string weight_name, Shape shape);
   // The TensorFlow/Keras file name of the layer's weight (for the mapping table).
   void set_tf_name(TensorRef layer, std::string tf_name);
+  // Another name a weight file may use for the layer's weight (WeightRef::aliases).
+  void add_weight_alias(TensorRef layer, std::string alias);
   // Points a layer at another layer's weight tensor (tied embeddings / LM head).
   void tie_weight(TensorRef layer, std::string weight_name);
 

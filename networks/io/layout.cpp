@@ -97,6 +97,8 @@ std::vector<T> from_canonical(const TensorInfo& info, WeightLayout layout,
 }
 
 template std::vector<float> keras_to_canonical(std::span<const float>, const Shape&, KerasKind);
+template std::vector<std::int8_t> keras_to_canonical(std::span<const std::int8_t>, const Shape&,
+                                                     KerasKind);
 template std::vector<float> to_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
 template std::vector<float> from_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
 template std::vector<std::int8_t> to_canonical(const TensorInfo&, WeightLayout,

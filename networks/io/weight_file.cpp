@@ -307,6 +307,31 @@ std::vector<float> read_as_float(const WeightFile& file, std::string_view name) 
   return values;
 }
 
+std::vector<std::int8_t> read_as_int8(const WeightFile& file, std::string_view name) {
+  const TensorView view = file.tensor(name);
+  if (dtype_is_float(view.info->dtype))
+    detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " is " +
+                                              std::string(dtype_name(view.info->dtype)) +
+                                              ", not an integer tensor");
+  std::vector<std::int8_t> values(view.bytes.size() / dtype_bytes(view.info->dtype));
+  if (view.info->dtype == DType::I8) {
+    std::memcpy(values.data(), view.bytes.data(), values.size());
+    return values;
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {  // I16 holding int8 values
+    std::int16_t v;
+    std::memcpy(&v, view.bytes.data() + 2 * i, 2);
+    if (v < -128 || v > 127)
+      detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) +
+                                                " has value " + std::to_string(v) +
+                                                " at flat index " + std::to_string(i) +
+                                                ", outside int8: expected int8 weights or float "
+                                                "weights to quantize");
+    values[i] = std::int8_t(v);
+  }
+  return values;
+}
+
 namespace {
 
 template <typename T>

@@ -69,6 +69,10 @@ class WeightFile {
 // Throws bbs::Error naming file and tensor if a value is NaN or infinite.
 std::vector<float> read_as_float(const WeightFile& file, std::string_view name);
 
+// The values of an integer tensor (I8, or I16 holding int8 values) exactly as stored. Throws
+// bbs::Error naming file and tensor for a float tensor or an I16 value outside [-128, 127].
+std::vector<std::int8_t> read_as_int8(const WeightFile& file, std::string_view name);
+
 // Writers. Output is written to a temporary file beside `path` and renamed into place, so a
 // crash never leaves a half-written file under the final name.
 void write_npy(const std::filesystem::path& path, const TensorData& tensor);

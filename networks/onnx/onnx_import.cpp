@@ -48,7 +48,61 @@ std::int64_t int_attribute(const onnx::NodeProto& node, const std::string& name,
   return fallback;
 }
 
-std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
+// The PyTorch state-dict name of a node's weight: "/layer1/layer1.0/conv1/Conv" ->
+// "layer1.0.conv1.weight". torch.onnx scope names have one component per module and end with the
+// operator; a component that extends its parent's name ("layer1.0" under "layer1") replaces it.
+// A name without '/' is the module itself ("conv1" -> "conv1.weight"); "" if there is no module.
+std::string state_dict_name(const std::string& node_name) {
+  if (!node_name.starts_with('/')) return node_name + ".weight";
+  std::vector<std::string> parts;
+  for (std::size_t begin = 1; begin <= node_name.size();) {
+    const std::size_t end = std::min(node_name.find('/', begin), node_name.size());
+    if (end > begin) parts.push_back(node_name.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  if (parts.size() < 2) return {};
+  parts.pop_back();  // the operator
+  std::vector<std::string> path;
+  for (std::string& part : parts) {
+    if (!path.empty() && part.starts_with(path.back() + "."))
+      path.back() = std::move(part);
+    else
+      path.push_back(std::move(part));
+  }
+  std::string name;
+  for (const std::string& p : path) name += p + ".";
+  return name + "weight";
+}
+
+// --batch on a model whose inputs fix the batch dimension: every graph input's first dimension
+// becomes `batch`, and the shapes the exporter recorded for other values are dropped so that
+// shape inference derives them again from the inputs. Returns whether anything changed.
+bool override_batch(onnx::ModelProto& model, std::int64_t batch) {
+  onnx::GraphProto& graph = *model.mutable_graph();
+  std::set<std::string> initializers;
+  for (const auto& init : graph.initializer()) initializers.insert(init.name());
+  bool changed = false;
+  for (auto& input : *graph.mutable_input()) {
+    if (initializers.count(input.name()) > 0 || !input.type().has_tensor_type()) continue;
+    auto* shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() == 0 || !shape->dim(0).has_dim_value() ||
+        shape->dim(0).dim_value() == batch)
+      continue;
+    shape->mutable_dim(0)->set_dim_value(batch);
+    changed = true;
+  }
+  if (!changed) return false;
+  graph.clear_value_info();
+  for (auto& output : *graph.mutable_output())
+    if (output.type().has_tensor_type())
+      output.mutable_type()->mutable_tensor_type()->clear_shape();
+  return true;
+}
+
+// Parses and checks the model and infers its shapes; batch > 0 overrides a static batch
+// dimension (batch_overridden says whether there was one).
+std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path, std::int64_t batch,
+                                        bool& batch_overridden) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path.string() + ": cannot open the ONNX file");
   auto model = std::make_shared<onnx::ModelProto>();
@@ -65,6 +119,7 @@ std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
       throw Error(path.string() + ": invalid ONNX model: " + e.what());
     }
   }
+  batch_overridden = batch > 0 && override_batch(*model, batch);
   try {
     onnx::shape_inference::InferShapes(*model);
   } catch (const std::exception& e) {
@@ -134,6 +189,9 @@ class Importer {
   }
 
   bool is_initializer(const std::string& value) const { return initializers_.count(value) > 0; }
+  bool is_weight(const std::string& value) const {
+    return is_initializer(value) || dequantized_.count(value) > 0;
+  }
 
   // Layers producing the node's non-constant inputs.
   std::vector<TensorRef> activations(const onnx::NodeProto& node) const {
@@ -157,12 +215,41 @@ class Importer {
     return name;
   }
 
-  std::string weight_layer_name(const onnx::NodeProto& node, const std::string& weight) {
-    if (!used_names_.insert(weight).second) {
-      throw Error(where(node) + ": initializer '" + weight +
+  // A weight layer is named after its node ("/layer1/layer1.0/conv1/Conv"), or after its weight
+  // initializer when the node has no name. One initializer feeding two nodes is refused.
+  std::string weight_layer_name(const onnx::NodeProto& node, const OnnxBinding& weight) {
+    if (!used_weights_.insert(weight.initializer).second) {
+      throw Error(where(node) + ": initializer '" + weight.initializer +
                   "' is the weight of two nodes (shared weights are not supported)");
     }
-    return weight;
+    std::string name = node.name().empty() ? weight.initializer : node.name();
+    while (!used_names_.insert(name).second) name += "_" + weight.initializer;
+    return name;
+  }
+
+  // Binds a weight layer to its initializer and gives it the names a user's weight file may use:
+  // the node's PyTorch state-dict name and the initializer.
+  TensorRef bind_weight(TensorRef layer, const std::string& name, const onnx::NodeProto& node,
+                        OnnxBinding weight) {
+    if (const std::string alias = state_dict_name(node.name());
+        !node.name().empty() && !alias.empty())
+      builder_.add_weight_alias(layer, alias);
+    builder_.add_weight_alias(layer, weight.initializer);
+    bindings_[name] = std::move(weight);
+    return layer;
+  }
+
+  // The weight input `index` of `node`: an initializer, or the DequantizeLinear of one (QDQ).
+  OnnxBinding weight_input(const onnx::NodeProto& node, int index, bool transposed) const {
+    const std::string& value = node.input(index);
+    if (is_initializer(value)) return {value, transposed, {}};
+    if (const auto it = dequantized_.find(value); it != dequantized_.end()) {
+      OnnxBinding b = it->second;
+      b.transposed = transposed;
+      return b;
+    }
+    throw Error(where(node) + ": the weight '" + value +
+                "' is neither an initializer nor DequantizeLinear of one");
   }
 
   std::int64_t initializer_elements(const onnx::NodeProto& node, int first, int last) const {
@@ -179,6 +266,10 @@ class Importer {
       for (const std::string& out : node.output()) constants_.insert(out);
       return;
     }
+    if (op == "DequantizeLinear" && is_initializer(node.input(0))) {
+      add_dequantized_weight(node);
+      return;
+    }
     std::vector<TensorRef> inputs = activations(node);
     if (inputs.empty()) {  // computed from constants only (shape arithmetic)
       for (const std::string& out : node.output()) constants_.insert(out);
@@ -187,7 +278,7 @@ class Importer {
     TensorRef layer;
     if (op == "Conv") {
       layer = add_conv(node, inputs.at(0));
-    } else if (op == "Gemm" || (op == "MatMul" && is_initializer(node.input(1)))) {
+    } else if (op == "Gemm" || (op == "MatMul" && is_weight(node.input(1)))) {
       layer = add_linear(node, inputs.at(0));
     } else if (op == "MatMul") {
       layer = add_matmul(node, index, inputs);
@@ -199,9 +290,61 @@ class Importer {
     for (const std::string& out : node.output()) producers_[out] = layer;
   }
 
+  // DequantizeLinear(int8 initializer, scale, zero point) feeding a Conv/Gemm/MatMul (ONNX QDQ):
+  // the weight is the initializer's integers as stored, with their scale. A non-zero zero point
+  // is refused: the designs assume symmetric weights.
+  void add_dequantized_weight(const onnx::NodeProto& node) {
+    const std::string& x = node.input(0);
+    const int type = initializers_.at(x)->data_type();
+    if (type != onnx::TensorProto_DataType_INT8) {
+      throw Error(where(node) + ": quantized weight '" + x + "' has ONNX data type " +
+                  std::to_string(type) +
+                  ", expected INT8 (3); uint8 and int32 weights are not "
+                  "supported");
+    }
+    if (node.input_size() < 2 || !is_initializer(node.input(1)))
+      throw Error(where(node) + ": the scale of weight '" + x + "' is not an initializer");
+    if (node.input_size() > 2 && !node.input(2).empty()) {
+      const std::string& zero_point = node.input(2);
+      if (!is_initializer(zero_point))
+        throw Error(where(node) + ": the zero point of weight '" + x + "' is not an initializer");
+      const std::vector<std::int8_t> zeros =
+          int8_values(*initializers_.at(zero_point), path_.string());
+      if (std::any_of(zeros.begin(), zeros.end(), [](std::int8_t z) { return z != 0; })) {
+        throw Error(where(node) + ": zero point '" + zero_point + "' of weight '" + x +
+                    "' is not 0: the designs assume symmetric int8 weights (zero point 0)");
+      }
+    }
+    dequantized_[node.output(0)] = {x, false, node.input(1), int_attribute(node, "axis", 1)};
+    constants_.insert(node.output(0));
+    shapes_[node.output(0)] = shapes_.at(x);
+  }
+
+  // A QDQ weight's scale: one positive value, or one per output channel along `out_axis` of the
+  // stored weight `w`.
+  void check_scale(const onnx::NodeProto& node, const OnnxBinding& b, const Shape& w,
+                   std::size_t out_axis) const {
+    if (b.scale.empty()) return;
+    const std::vector<float> scale = float_values(*initializers_.at(b.scale), path_.string());
+    const std::string what = "scale '" + b.scale + "' of weight '" + b.initializer + "'";
+    for (float value : scale)
+      if (!(value > 0))
+        throw Error(where(node) + ": " + what + " has the value " + std::to_string(value) +
+                    ", expected > 0");
+    if (scale.size() == 1) return;
+    const std::int64_t axis =
+        b.scale_axis < 0 ? b.scale_axis + std::int64_t(w.size()) : b.scale_axis;
+    if (axis != std::int64_t(out_axis) || std::int64_t(scale.size()) != w.at(out_axis)) {
+      throw Error(where(node) + ": " + what + " holds " + std::to_string(scale.size()) +
+                  " values along axis " + std::to_string(axis) + ", expected 1 (per tensor) or " +
+                  std::to_string(w.at(out_axis)) + " along axis " + std::to_string(out_axis) +
+                  " (per output channel)");
+    }
+  }
+
   TensorRef add_conv(const onnx::NodeProto& node, TensorRef x) {
-    const std::string& weight = node.input(1);
-    if (!is_initializer(weight)) throw Error(where(node) + ": the weight is not an initializer");
+    const OnnxBinding binding = weight_input(node, 1, false);
+    const std::string& weight = binding.initializer;
     const Shape w = shapes_.at(weight);
     const Shape in = builder_.shape(x);
     const Shape out = shape_of(node.output(0), "output of " + node.name());
@@ -231,28 +374,31 @@ class Importer {
     g.dilation_w = dilations.at(1);
     g.out_height = out[2];
     g.out_width = out[3];
-    bindings_[weight] = {weight, false};
-    return builder_.conv(weight_layer_name(node, weight), x, g, node.input_size() > 2);
+    check_scale(node, binding, w, 0);
+    const std::string name = weight_layer_name(node, binding);
+    return bind_weight(builder_.conv(name, x, g, node.input_size() > 2), name, node, binding);
   }
 
   // Gemm (transB=1: weight [out, in], PyTorch's nn.Linear export; transB=0: [in, out]) or
   // MatMul with an initializer ([in, out]).
   TensorRef add_linear(const onnx::NodeProto& node, TensorRef x) {
-    const std::string& weight = node.input(1);
-    if (!is_initializer(weight) || int_attribute(node, "transA", 0) != 0) {
+    if (int_attribute(node, "transA", 0) != 0) {
       throw Error(where(node) + ": only x * W with W an initializer is supported");
     }
-    const Shape w = shapes_.at(weight);
     const bool out_in = node.op_type() == "Gemm" && int_attribute(node, "transB", 0) == 1;
+    const OnnxBinding binding = weight_input(node, 1, !out_in);
+    const std::string& weight = binding.initializer;
+    const Shape w = shapes_.at(weight);
     const Shape in = builder_.shape(x);
     const std::int64_t in_features = out_in ? w.at(1) : w.at(0);
     if (w.size() != 2 || in.empty() || in.back() != in_features) {
       throw Error(where(node) + ": weight '" + weight + "' has shape " + shape_string(w) +
                   ", which does not fit input " + shape_string(in));
     }
-    bindings_[weight] = {weight, !out_in};
+    check_scale(node, binding, w, out_in ? 0 : 1);
     const bool bias = node.op_type() == "Gemm" && node.input_size() > 2;
-    return builder_.linear(weight_layer_name(node, weight), x, out_in ? w[0] : w[1], bias);
+    const std::string name = weight_layer_name(node, binding);
+    return bind_weight(builder_.linear(name, x, out_in ? w[0] : w[1], bias), name, node, binding);
   }
 
   // Activation x activation: [..., M, K] x [..., K, N].
@@ -275,8 +421,9 @@ class Importer {
     const std::string& table = node.input(0);
     const Shape w = shapes_.at(table);
     if (w.size() != 2) throw Error(where(node) + ": embedding table '" + table + "' is not 2-D");
-    bindings_[table] = {table, false};
-    return builder_.embedding(weight_layer_name(node, table), ids, w[0], w[1]);
+    const OnnxBinding binding{table, false, {}};
+    const std::string name = weight_layer_name(node, binding);
+    return bind_weight(builder_.embedding(name, ids, w[0], w[1]), name, node, binding);
   }
 
   TensorRef add_data_op(const onnx::NodeProto& node, int index, std::vector<TensorRef> inputs) {
@@ -311,14 +458,31 @@ class Importer {
   std::map<std::string, TensorRef> producers_;
   std::set<std::string> constants_;
   std::set<std::string> used_names_;
+  std::set<std::string> used_weights_;              // initializers bound to a layer
+  std::map<std::string, OnnxBinding> dequantized_;  // DequantizeLinear outputs of initializers
   std::map<std::string, OnnxBinding> bindings_;
 };
 
 }  // namespace
 
 ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch) {
-  if (batch <= 0) throw Error(path.string() + ": batch must be positive");
-  return Importer(path, parse(path), batch).run();
+  if (batch < 0) throw Error(path.string() + ": batch must be positive");
+  bool overridden = false;
+  ImportedModel model =
+      Importer(path, parse(path, batch, overridden), std::max<std::int64_t>(batch, 1)).run();
+  if (!overridden) return model;
+  // A graph that pins its batch (a Reshape to a constant shape, ...) keeps the file's batch
+  // somewhere: then a batch of N does not cost N times a batch of 1.
+  const ImportedModel one = Importer(path, parse(path, 1, overridden), 1).run();
+  if (model.network.total_macs() != batch * one.network.total_macs()) {
+    throw Error(path.string() + ": --batch " + std::to_string(batch) +
+                " cannot replace the model's static batch dimension: the graph fixes its batch "
+                "size elsewhere (MACs " +
+                std::to_string(model.network.total_macs()) + " at batch " + std::to_string(batch) +
+                ", " + std::to_string(one.network.total_macs()) +
+                " at batch 1); export the model with a dynamic batch axis");
+  }
+  return model;
 }
 
 }  // namespace bbs::networks

@@ -45,14 +45,24 @@ class FileWeights final : public WeightSource {
   }
 
   std::vector<float> load(const Layer& layer) const override {
-    const Binding* b = binding(layer);
-    if (b == nullptr) {
-      throw Error(description() + ": no tensor for layer '" + layer.name + "'");
-    }
-    return to_canonical(io::read_as_float(files_[b->file], b->tensor), layer, b->layout);
+    const Binding& b = bound(layer);
+    return to_canonical(io::read_as_float(files_[b.file], b.tensor), layer, b.layout);
+  }
+
+  std::optional<IntegerWeights> load_integer(const Layer& layer) const override {
+    const Binding& b = bound(layer);
+    const io::WeightFile& file = files_[b.file];
+    if (dtype_is_float(file.find(b.tensor)->dtype)) return std::nullopt;
+    return IntegerWeights{to_canonical(io::read_as_int8(file, b.tensor), layer, b.layout), {}};
   }
 
  private:
+  const Binding& bound(const Layer& layer) const {
+    const Binding* b = binding(layer);
+    if (b == nullptr) throw Error(description() + ": no tensor for layer '" + layer.name + "'");
+    return *b;
+  }
+
   const Binding* binding(const Layer& layer) const {
     if (!layer.weight) return nullptr;
     const auto it = bindings_.find(layer.weight->name);
@@ -98,7 +108,8 @@ std::string file_list(const std::vector<std::filesystem::path>& files) {
   return text;
 }
 
-// Finds the tensor of one weight layer: by TensorFlow name, else by state-dict name. In Auto
+// Finds the tensor of one weight layer: by TensorFlow name, else by state-dict name, else by its
+// aliases (an ONNX layer's state-dict name, its initializer). In Auto
 // layout the name decides the layout, unless only the other layout fits the tensor's shape (a TF
 // name that equals the state-dict name, like face-api's "fc").
 std::optional<Binding> bind(const Layer& layer, const std::map<std::string, FileTensor>& index,
@@ -107,6 +118,9 @@ std::optional<Binding> bind(const Layer& layer, const std::map<std::string, File
   auto it = weight.tf_name.empty() ? index.end() : index.find(weight.tf_name);
   const bool tf_named = it != index.end();
   if (!tf_named) it = index.find(weight.name);
+  for (auto alias = weight.aliases.begin(); it == index.end() && alias != weight.aliases.end();
+       ++alias)
+    it = index.find(*alias);
   if (it == index.end()) return std::nullopt;
   const Shape& actual = it->second.info->shape;
   const bool keras = layout == WeightLayout::Keras || (layout == WeightLayout::Auto && tf_named);

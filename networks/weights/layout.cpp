@@ -44,20 +44,23 @@ std::string_view tensor_layout_name(TensorLayout layout) {
   return "?";
 }
 
-std::vector<float> to_canonical(std::vector<float> values, const Layer& layer,
-                                TensorLayout layout) {
+template <typename T>
+std::vector<T> to_canonical(std::vector<T> values, const Layer& layer, TensorLayout layout) {
   switch (layout) {
     case TensorLayout::PyTorch:
       return values;
     case TensorLayout::KerasConv:
-      return io::keras_to_canonical<float>(values, file_shape(layer, layout), io::KerasKind::Conv);
+      return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Conv);
     case TensorLayout::KerasDepthwise:
-      return io::keras_to_canonical<float>(values, file_shape(layer, layout),
-                                           io::KerasKind::Depthwise);
+      return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Depthwise);
     case TensorLayout::KerasDense:
-      return io::keras_to_canonical<float>(values, file_shape(layer, layout), io::KerasKind::Dense);
+      return io::keras_to_canonical<T>(values, file_shape(layer, layout), io::KerasKind::Dense);
   }
   return values;
 }
+
+template std::vector<float> to_canonical(std::vector<float>, const Layer&, TensorLayout);
+template std::vector<std::int8_t> to_canonical(std::vector<std::int8_t>, const Layer&,
+                                               TensorLayout);
 
 }  // namespace bbs::networks

@@ -21,7 +21,8 @@ TensorLayout keras_layout_of(const Layer& layer);
 Shape file_shape(const Layer& layer, TensorLayout layout);
 // "PyTorch", "Keras conv [R,S,C,K]", ...
 std::string_view tensor_layout_name(TensorLayout layout);
-// Reorders `values` (file order) into the canonical layout of `layer`.
-std::vector<float> to_canonical(std::vector<float> values, const Layer& layer, TensorLayout layout);
+// Reorders `values` (file order) into the canonical layout of `layer` (T: float or std::int8_t).
+template <typename T>
+std::vector<T> to_canonical(std::vector<T> values, const Layer& layer, TensorLayout layout);
 
 }  // namespace bbs::networks

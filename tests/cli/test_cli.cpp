@@ -682,5 +682,41 @@ TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
   EXPECT_NE(r.err.find(junk), std::string::npos) << r.err;
 }
 
+// simulate, compare and run use int8 weights exactly as given (issue 10 item 1). fc.weight
+// [32, 64] holds 48 (0b0110000) at even and 3 (0b0000011) at odd inputs: channel maximum 48.
+// Pragmatic: a tile costs the most 1 bits of one weight, 2. Bitlet (32 lanes): the column with the
+// most 1 bits in a 32-weight group, 16. Re-quantized per channel (48 -> 127, 3 -> 8) they cost 7
+// and 32, which is what float_fc.onnx (the same values as float32) gives.
+TEST_F(CliTest, SimulateUsesInt8WeightsAsGiven) {
+  const char* onnx = std::getenv("BBS_ONNX_DIR");
+  if (onnx == nullptr) GTEST_SKIP() << "BBS_ONNX_DIR not set (run through ctest)";
+  const fs::path dir(onnx);
+  std::vector<std::int8_t> fc(32 * 64);
+  for (std::size_t i = 0; i < fc.size(); ++i) fc[i] = i % 2 == 0 ? 48 : 3;
+  io::write_safetensors(path("fc.safetensors"), {io::make_tensor("fc.weight", {32, 64}, fc)});
+  struct Case {
+    std::string network, kind;
+    double pragmatic_per_tile, bitlet_per_tile;
+  };
+  const std::vector<Case> cases{
+      {quoted((dir / "int8_fc.onnx").string()), "int8 as given", 2, 16},
+      {quoted((dir / "float_fc.onnx").string()) + " --weights " + quoted(path("fc.safetensors")),
+       "int8 as given", 2, 16},
+      {quoted((dir / "float_fc.onnx").string()), "float, quantized per channel", 7, 32}};
+  for (const Case& c : cases) {
+    for (const std::string accel : {"pragmatic", "bitlet"}) {
+      SCOPED_TRACE(c.network + " on " + accel);
+      const RunResult r = run("simulate -n " + c.network + " -a " + accel + " --set array.lanes=" +
+                              (accel == "bitlet" ? "32" : "8") + " --per-layer --format json");
+      ASSERT_EQ(r.exit_code, 0) << describe(r);
+      const json report = parse_json(r);
+      EXPECT_EQ(report["simulation"][0]["weights_kind"], c.kind);
+      const json& layer = report["layers"][0];
+      const double per_tile = accel == "bitlet" ? c.bitlet_per_tile : c.pragmatic_per_tile;
+      EXPECT_EQ(layer["compute_cycles"].get<double>(), per_tile * layer["tiles"].get<double>());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bbs::cli_test

@@ -7,6 +7,17 @@ usage: make_onnx.py OUTPUT_DIR
                        with [in, out] initializers, 4 heads, score and context MatMuls, softmax
   malformed.onnx       bytes that are not a protobuf ModelProto
   bad_conv_shape.onnx  a conv whose weight does not fit its input channels
+  nan_weight.onnx      small_cnn with a NaN in conv1.weight
+  torch_names.onnx     torch.onnx-style names ("/layer1/layer1.0/conv1/Conv", initializers
+                       "onnx::Conv_20") and a static batch of 1: conv 3->8, conv 8->8, Gemm 8->10
+  int8_fc.onnx         Gemm with an INT8 initializer "fc.weight" [32, 64]: even inputs 48, odd 3
+                       (channel maximum 48); float_fc.onnx: the same values as float32
+  int8_cnn.onnx        conv [16, 8, 3, 3] and Gemm [10, 16] with INT8 initializers, channel
+                       maxima 20..60; the integers also as int8_cnn.<initializer>.npy
+  qdq_cnn.onnx         the same integers through DequantizeLinear (ONNX QDQ): conv with a
+                       per-channel scale (axis 0), MatMul [16, 10] with a per-output-channel scale
+                       (axis 1); zero points 0; integers as qdq_cnn.<initializer>.npy
+  qdq_zero_point.onnx  qdq_cnn with a non-zero conv weight zero point (refused)
 """
 import os
 import sys
@@ -84,12 +95,117 @@ def attention():
                  [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, None, None])], inits)
 
 
+def small_ints(rng_, shape, low=20, high=60):
+    """int8 weights whose output channel k has maximum |w| in [low, high] (well below 127)."""
+    maxima = rng_.integers(low, high + 1, shape[0])
+    w = np.stack([rng_.integers(-m, m + 1, shape[1:]) for m in maxima])
+    for k, m in enumerate(maxima):  # make the maximum exact
+        w[k].flat[0] = m
+    return w.astype(np.int8)
+
+
+def nan_weight():
+    m = small_cnn()
+    for t in m.graph.initializer:
+        if t.name == "conv1.weight":
+            values = numpy_helper.to_array(t).copy()
+            values.flat[5] = np.nan
+            t.CopyFrom(numpy_helper.from_array(values, t.name))
+    return m
+
+
+def torch_names():
+    nodes = [
+        helper.make_node("Conv", ["input", "onnx::Conv_20"], ["c1"], name="/conv1/Conv",
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="/relu/Relu"),
+        helper.make_node("Conv", ["r1", "onnx::Conv_21"], ["c2"],
+                         name="/layer1/layer1.0/conv1/Conv", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("GlobalAveragePool", ["c2"], ["g1"], name="/avgpool/GlobalAveragePool"),
+        helper.make_node("Flatten", ["g1"], ["f1"], name="/Flatten", axis=1),
+        helper.make_node("Gemm", ["f1", "fc.weight", "fc.bias"], ["logits"], name="/fc/Gemm",
+                         transB=1),
+    ]
+    inits = [init("onnx::Conv_20", 8, 3, 3, 3), init("onnx::Conv_21", 8, 8, 3, 3),
+             init("fc.weight", 10, 8), init("fc.bias", 10)]
+    return model(nodes, "torch_names",
+                 [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 16, 16])],
+                 [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 10])], inits)
+
+
+def fc_weights():
+    w = np.empty((32, 64), np.int8)
+    w[:, 0::2], w[:, 1::2] = 48, 3
+    return w
+
+
+def fc_model(weight):
+    nodes = [helper.make_node("Gemm", ["x", "fc.weight"], ["y"], name="/fc/Gemm", transB=1)]
+    return model(nodes, "fc", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 64])],
+                 [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32])],
+                 [numpy_helper.from_array(weight, "fc.weight")])
+
+
+def int8_cnn(out, qdq=False, zero_point=0):
+    """conv 8->16 (3x3) -> global pool -> flatten -> linear 16->10, int8 weights."""
+    r = np.random.default_rng(3)
+    conv, fc = small_ints(r, (16, 8, 3, 3)), small_ints(r, (10, 16))
+    stem = "qdq_cnn" if qdq else "int8_cnn"
+    image = helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 8, 12, 10])
+    logits = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 10])
+    tail = [helper.make_node("GlobalAveragePool", ["c1"], ["g1"], name="/pool/GlobalAveragePool"),
+            helper.make_node("Flatten", ["g1"], ["f1"], name="/Flatten", axis=1)]
+    if not qdq:
+        nodes = [helper.make_node("Conv", ["image", "conv.weight"], ["c1"], name="/conv/Conv",
+                                  kernel_shape=[3, 3], pads=[1, 1, 1, 1])] + tail + [
+            helper.make_node("Gemm", ["f1", "fc.weight"], ["logits"], name="/fc/Gemm", transB=1)]
+        inits = [numpy_helper.from_array(conv, "conv.weight"),
+                 numpy_helper.from_array(fc, "fc.weight")]
+        np.save(os.path.join(out, f"{stem}.conv.weight.npy"), conv)
+        np.save(os.path.join(out, f"{stem}.fc.weight.npy"), fc)
+        return model(nodes, stem, [image], [logits], inits)
+    fc_in_out = np.ascontiguousarray(fc.T)  # MatMul weight [in, out]
+    conv_zp = np.zeros(16, np.int8)
+    conv_zp[3] = zero_point
+    nodes = [
+        helper.make_node("DequantizeLinear", ["onnx::Conv_5_quantized", "onnx::Conv_5_scale",
+                                              "onnx::Conv_5_zero_point"], ["w_conv"],
+                         name="/layer1/layer1.0/conv1/weight_dq", axis=0),
+        helper.make_node("Conv", ["image", "w_conv"], ["c1"], name="/layer1/layer1.0/conv1/Conv",
+                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+    ] + tail + [
+        helper.make_node("DequantizeLinear", ["onnx::MatMul_9_quantized", "onnx::MatMul_9_scale",
+                                              "onnx::MatMul_9_zero_point"], ["w_fc"],
+                         name="/fc/weight_dq", axis=1),
+        helper.make_node("MatMul", ["f1", "w_fc"], ["logits"], name="/fc/MatMul"),
+    ]
+    inits = [numpy_helper.from_array(conv, "onnx::Conv_5_quantized"),
+             numpy_helper.from_array(np.linspace(0.01, 0.02, 16).astype(np.float32),
+                                     "onnx::Conv_5_scale"),
+             numpy_helper.from_array(conv_zp, "onnx::Conv_5_zero_point"),
+             numpy_helper.from_array(fc_in_out, "onnx::MatMul_9_quantized"),
+             numpy_helper.from_array(np.linspace(0.1, 0.2, 10).astype(np.float32),
+                                     "onnx::MatMul_9_scale"),
+             numpy_helper.from_array(np.zeros(10, np.int8), "onnx::MatMul_9_zero_point")]
+    if zero_point == 0:
+        np.save(os.path.join(out, f"{stem}.conv.weight.npy"), conv)
+        np.save(os.path.join(out, f"{stem}.fc.weight.npy"), fc)
+    return model(nodes, stem, [image], [logits], inits)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     save(small_cnn(), os.path.join(out, "small_cnn.onnx"))
     save(attention(), os.path.join(out, "attention.onnx"))
     save(small_cnn(conv1_in=4), os.path.join(out, "bad_conv_shape.onnx"))
+    save(nan_weight(), os.path.join(out, "nan_weight.onnx"))
+    save(torch_names(), os.path.join(out, "torch_names.onnx"))
+    save(fc_model(fc_weights()), os.path.join(out, "int8_fc.onnx"))
+    save(fc_model(fc_weights().astype(np.float32)), os.path.join(out, "float_fc.onnx"))
+    save(int8_cnn(out), os.path.join(out, "int8_cnn.onnx"))
+    save(int8_cnn(out, qdq=True), os.path.join(out, "qdq_cnn.onnx"))
+    save(int8_cnn(out, qdq=True, zero_point=5), os.path.join(out, "qdq_zero_point.onnx"))
     with open(os.path.join(out, "malformed.onnx"), "wb") as f:
         f.write(b"\x08\x08\x12\x07not an onnx model\xff\xff\xff")
 

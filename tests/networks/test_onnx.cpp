@@ -1,11 +1,23 @@
 // ONNX import of models written by make_onnx.py (a ctest fixture; BBS_ONNX_DIR names its folder).
 #include <gtest/gtest.h>
 
+#include <functional>
+
+#include "networks/io/weight_file.hpp"
 #include "networks/onnx_import.hpp"
 #include "tests/networks/net_test_util.hpp"
 
 namespace bbs::networks {
 namespace {
+
+std::string message_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 class OnnxImport : public ::testing::Test {
  protected:
@@ -14,9 +26,9 @@ class OnnxImport : public ::testing::Test {
     if (!dir) GTEST_SKIP() << "BBS_ONNX_DIR not set (run through ctest: make_onnx.py fixture)";
     dir_ = *dir;
   }
-  std::string error_of(const std::string& file) {
+  std::string error_of(const std::string& file, std::int64_t batch = 0) {
     try {
-      import_onnx(dir_ / file);
+      import_onnx(dir_ / file, batch);
     } catch (const Error& e) {
       return e.what();
     }
@@ -29,16 +41,16 @@ TEST_F(OnnxImport, SmallCnnShapesMacsAndWeights) {
   const ImportedModel model = import_onnx(dir_ / "small_cnn.onnx", 2);
   const Network& net = model.network;
   EXPECT_EQ(net.name(), "small_cnn");
-  const Layer* conv1 = net.find("conv1.weight");
+  const Layer* conv1 = net.find("conv1");
   ASSERT_NE(conv1, nullptr);
   EXPECT_EQ(conv1->output_shape, (Shape{2, 8, 32, 32}));  // symbolic "batch" = 2
   EXPECT_EQ(conv1->macs, 2 * 8 * 32 * 32 * 3 * 9);
   EXPECT_EQ(conv1->param_count, 8 * 3 * 9 + 8);
-  const Layer* dw = net.find("dw.weight");
+  const Layer* dw = net.find("dw");
   ASSERT_NE(dw, nullptr);
   EXPECT_EQ(dw->op, "depthwise_conv2d");
   EXPECT_EQ(dw->macs, 2 * 8 * 16 * 16 * 9);
-  const Layer* fc = net.find("fc.weight");
+  const Layer* fc = net.find("fc");
   ASSERT_NE(fc, nullptr);
   EXPECT_TRUE(fc->is_mapped());
   EXPECT_EQ(fc->weight->shape, (Shape{10, 8}));
@@ -55,7 +67,7 @@ TEST_F(OnnxImport, SmallCnnShapesMacsAndWeights) {
 TEST_F(OnnxImport, AttentionBlockHasActivationMatmuls) {
   const ImportedModel model = import_onnx(dir_ / "attention.onnx");
   const Network& net = model.network;
-  const Layer* q = net.find("attn.q_proj.weight_t");
+  const Layer* q = net.find("q_proj");
   ASSERT_NE(q, nullptr);
   EXPECT_EQ(q->kind, OpKind::Linear);
   EXPECT_EQ(q->linear->tokens, 16);
@@ -85,6 +97,98 @@ TEST_F(OnnxImport, WeightThatDoesNotFitNamesNodeAndWeight) {
   EXPECT_NE(message.find("bad_conv_shape.onnx"), std::string::npos) << message;
   EXPECT_NE(message.find("conv1"), std::string::npos) << message;
   EXPECT_NE(message.find("[8, 4, 3, 3]"), std::string::npos) << message;
+}
+
+// Layers take their node's name (torch.onnx: "/layer1/layer1.0/conv1/Conv"), not the initializer
+// ("onnx::Conv_21"), which stays the weight's origin.
+TEST_F(OnnxImport, LayersAreNamedAfterTheirNodes) {
+  const ImportedModel model = import_onnx(dir_ / "torch_names.onnx");
+  std::vector<std::string> mapped;
+  for (const Layer& layer : model.network.layers())
+    if (layer.is_mapped()) mapped.push_back(layer.name);
+  EXPECT_EQ(mapped,
+            (std::vector<std::string>{"/conv1/Conv", "/layer1/layer1.0/conv1/Conv", "/fc/Gemm"}));
+  const Layer& conv = *model.network.find("/layer1/layer1.0/conv1/Conv");
+  EXPECT_EQ(model.weights->origin(conv), "onnx::Conv_21");
+  EXPECT_EQ(conv.weight->aliases,
+            (std::vector<std::string>{"layer1.0.conv1.weight", "onnx::Conv_21"}));
+}
+
+// A user's PyTorch state dict attaches to the ONNX export of the same model by the nodes'
+// module names; a tensor of the wrong shape names both sides.
+TEST_F(OnnxImport, StateDictAttachesByNodeName) {
+  const ImportedModel model = import_onnx(dir_ / "torch_names.onnx");
+  test::ScratchDir tmp;
+  const std::vector<float> conv1(8 * 3 * 9, 0.5f), block(8 * 8 * 9, 0.25f), fc(10 * 8, 1.0f);
+  io::write_safetensors(tmp / "state.safetensors",
+                        {io::make_tensor("conv1.weight", {8, 3, 3, 3}, conv1),
+                         io::make_tensor("layer1.0.conv1.weight", {8, 8, 3, 3}, block),
+                         io::make_tensor("fc.weight", {10, 8}, fc)});
+  const AttachedWeights attached = attach_weights(model.network, {tmp / "state.safetensors"});
+  EXPECT_EQ(attached.match.matched_layers, 3u);
+  const Layer& conv = *model.network.find("/layer1/layer1.0/conv1/Conv");
+  EXPECT_EQ(attached.source->origin(conv), "layer1.0.conv1.weight");
+  EXPECT_EQ(attached.source->load(conv), block);
+
+  io::write_safetensors(tmp / "wrong.safetensors",
+                        {io::make_tensor("conv1.weight", {8, 3, 3, 3}, conv1),
+                         io::make_tensor("layer1.0.conv1.weight", {8, 3, 3, 3}, conv1),
+                         io::make_tensor("fc.weight", {10, 8}, fc)});
+  const std::string message =
+      message_of([&] { attach_weights(model.network, {tmp / "wrong.safetensors"}); });
+  EXPECT_NE(message.find("'layer1.0.conv1.weight' has shape [8, 3, 3, 3]"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("layer '/layer1/layer1.0/conv1/Conv' expects [8, 8, 3, 3]"),
+            std::string::npos)
+      << message;
+}
+
+// --batch replaces a static batch dimension (torch_names.onnx fixes [1, 3, 16, 16]).
+TEST_F(OnnxImport, BatchOverridesAStaticBatchDimension) {
+  const ImportedModel one = import_onnx(dir_ / "torch_names.onnx");
+  const ImportedModel four = import_onnx(dir_ / "torch_names.onnx", 4);
+  EXPECT_EQ(four.network.find("/conv1/Conv")->output_shape, (Shape{4, 8, 16, 16}));
+  EXPECT_EQ(four.network.find("/fc/Gemm")->output_shape, (Shape{4, 10}));
+  EXPECT_EQ(four.network.total_macs(), 4 * one.network.total_macs());
+}
+
+// attention.onnx fixes batch 1 in its Reshape constants as well: a batch of 2 is refused.
+TEST_F(OnnxImport, BatchThatTheGraphPinsIsRefused) {
+  const std::string message = error_of("attention.onnx", 2);
+  EXPECT_NE(message.find("attention.onnx"), std::string::npos) << message;
+  EXPECT_NE(message.find("--batch 2"), std::string::npos) << message;
+}
+
+TEST_F(OnnxImport, NonFiniteWeightNamesFileAndInitializer) {
+  const ImportedModel model = import_onnx(dir_ / "nan_weight.onnx");
+  const std::string message =
+      message_of([&] { model.weights->load(*model.network.find("conv1")); });
+  EXPECT_NE(message.find("nan_weight.onnx: initializer 'conv1.weight' has a NaN value at flat "
+                         "index 5"),
+            std::string::npos)
+      << message;
+}
+
+// QDQ: the integers and their scale; a non-zero weight zero point is refused.
+TEST_F(OnnxImport, QdqWeightsImportAsIntegersWithScale) {
+  const ImportedModel model = import_onnx(dir_ / "qdq_cnn.onnx");
+  const Layer& conv = *model.network.find("/layer1/layer1.0/conv1/Conv");
+  const Layer& fc = *model.network.find("/fc/MatMul");
+  EXPECT_EQ(model.weights->origin(conv), "onnx::Conv_5_quantized");
+  const auto integers = model.weights->load_integer(fc);
+  ASSERT_TRUE(integers.has_value());
+  ASSERT_EQ(integers->scales.size(), 10u);
+  EXPECT_FLOAT_EQ(float(integers->scales.front()), 0.1f);
+  EXPECT_FLOAT_EQ(float(integers->scales.back()), 0.2f);
+  const std::vector<float> dequantized = model.weights->load(fc);  // scale_k * q, [out, in]
+  EXPECT_FLOAT_EQ(dequantized[16], float(integers->values[16]) * float(integers->scales[1]));
+
+  const std::string message = error_of("qdq_zero_point.onnx");
+  EXPECT_NE(message.find("node '/layer1/layer1.0/conv1/weight_dq'"), std::string::npos) << message;
+  EXPECT_NE(message.find("zero point 'onnx::Conv_5_zero_point' of weight "
+                         "'onnx::Conv_5_quantized' is not 0"),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(OnnxImport, MissingFile) {

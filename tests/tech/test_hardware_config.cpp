@@ -236,5 +236,20 @@ TEST(HardwareValidation, NamesKeyValueAndSource) {
   EXPECT_TRUE(throws_error([&] { validate(config); }, {"array.lanes = 0", "bitsim.md 12"}));
 }
 
+// tech_nm used to rescale only the SRAM (CACTI rows per node) and keep the 28 nm PE and register
+// energies and PE area: another node is refused unless the constants are given for it.
+TEST(HardwareValidation, TechNodeMustMatchTheNodeOfTheEnergyAndAreaConstants) {
+  for (const std::string& design : hardware_designs()) {
+    SCOPED_TRACE(design);
+    EXPECT_TRUE(throws_error([&] { load_hardware(design, std::nullopt, {"tech_nm=22"}); },
+                             {"tech_nm = 22: expected energy.tech_nm = 28",
+                              "give them for 22 nm and set energy.tech_nm = 22"}));
+    const HardwareConfig given =
+        load_hardware(design, std::nullopt, {"tech_nm=22", "energy.tech_nm=22"});
+    EXPECT_EQ(given.tech_nm, 22);
+    EXPECT_EQ(given.constants_tech_nm, 22);
+  }
+}
+
 }  // namespace
 }  // namespace bbs::accel
