@@ -19,6 +19,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -843,23 +844,29 @@ TEST_F(CampaignCliTest, TransientFailuresAreEvaluatedAgainOnResume) {
       "design_point p ORDER BY point_key\"";
   EXPECT_EQ(query("hit.db", rows).out, query("whole.db", rows).out);
 
-  // A real full disk (RLIMIT_FSIZE: writes past the limit fail): the run stops or leaves points,
-  // never stores them as failed, and the next run completes the same database.
+  // A real full disk (RLIMIT_FSIZE: writes past the limit fail) at several sizes: the run stops
+  // (exit 2) or leaves points for the next run (exit 75), never stores them as failed, and the
+  // next run completes the same database.
   std::ofstream(path("full.toml")) << campaign;
-  const std::string limited = "sh -c 'trap \"\" XFSZ; ulimit -f 200; exec " + cli_test::quoted(exe_) +
-                              " run " + cli_test::quoted(path("full.toml")) + " --db " +
-                              cli_test::quoted(path("limited.db")) + "'";
-  const int status = std::system((limited + " 2>" + cli_test::quoted(path("limited.err"))).c_str());
-  EXPECT_NE(WEXITSTATUS(status), 0) << read_file(path("limited.err"));
-  if (fs::exists(path("limited.db")) && fs::file_size(path("limited.db")) > 0) {
-    EXPECT_EQ(count_rows(path("limited.db"), "SELECT count(*) FROM design_point WHERE status = "
-                                             "'failed'"),
-              0);
+  std::set<int> outcomes;
+  for (const int blocks : {100, 200, 400, 800, 1600}) {
+    const std::string db = "limited" + std::to_string(blocks) + ".db";
+    const std::string limited = "sh -c 'trap \"\" XFSZ; ulimit -f " + std::to_string(blocks) +
+                                "; exec " + cli_test::quoted(exe_) + " run " +
+                                cli_test::quoted(path("full.toml")) + " --db " +
+                                cli_test::quoted(path(db)) + "' 2>" +
+                                cli_test::quoted(path("limited.err"));
+    const int status = std::system(limited.c_str());
+    outcomes.insert(WEXITSTATUS(status));
+    EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2 ||
+                WEXITSTATUS(status) == 75)
+        << blocks << ": " << read_file(path("limited.err"));
+    const RunResult completed =
+        run("run " + cli_test::quoted(path("full.toml")) + " --db " + cli_test::quoted(path(db)));
+    EXPECT_EQ(completed.exit_code, 0) << blocks << describe(completed);
+    EXPECT_EQ(query(db, rows).out, query("whole.db", rows).out) << blocks;
   }
-  const RunResult completed = run("run " + cli_test::quoted(path("full.toml")) + " --db " +
-                                  cli_test::quoted(path("limited.db")));
-  EXPECT_EQ(completed.exit_code, 0) << describe(completed);
-  EXPECT_EQ(query("limited.db", rows).out, query("whole.db", rows).out);
+  EXPECT_TRUE(outcomes.count(75)) << "no limit left points for the next run";
 }
 
 // Before: a one-bit corruption in a shard's index merged as "0 points added, 3 already present"
