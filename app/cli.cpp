@@ -223,9 +223,10 @@ int run_cli(int argc, char** argv) {
                         "Pareto front per campaign and network of two or three objectives (" +
                             dse::objective_names() +
                             "), e.g. latency,energy or latency,energy,weight_sqnr_db");
-  query_cmd->add_option("--diff", query.diff,
-                        "Two campaigns A B: per network and design point, B's time, energy, EDP "
-                        "and area over A's")
+  query_cmd
+      ->add_option("--diff", query.diff,
+                   "Two campaigns A B: per network and design point, B's time, energy, EDP "
+                   "and area over A's")
       ->expected(2);
   query_cmd->add_option("--point", query.point, "Per-layer results of one point id");
   query_cmd->add_flag("--baseline", query.baseline, "Speedup and energy against Stripes");

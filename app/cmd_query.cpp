@@ -88,7 +88,6 @@ dse::QueryResult pareto_front(const dse::QueryResult& all,
   return front;
 }
 
-
 // The campaign a name denotes (the newest of that name), or an error listing the stored ones.
 dse::CampaignRecord require_campaign(const dse::ResultStore& store, const std::string& name,
                                      const std::string& flag) {
@@ -172,15 +171,15 @@ int run_query(const QueryOptions& o) {
                   " GROUP BY campaign, accel, profile, point_key "
                   "ORDER BY campaign, accel, profile, point_key")));
   } else {
-    tables.push_back(table_of(
-        "campaigns",
-        store.sql("SELECT campaign, network, accel, design, profile, count(*) AS points, "
-                  "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
-                  "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
-                  "point_summary" +
-                  campaign_filter(o, " WHERE") +
-                  " GROUP BY campaign, network, accel, design, profile ORDER BY campaign, "
-                  "network, accel, profile")));
+    tables.push_back(
+        table_of("campaigns",
+                 store.sql("SELECT campaign, network, accel, design, profile, count(*) AS points, "
+                           "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
+                           "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
+                           "point_summary" +
+                           campaign_filter(o, " WHERE") +
+                           " GROUP BY campaign, network, accel, design, profile ORDER BY campaign, "
+                           "network, accel, profile")));
   }
   print_tables(std::cout, tables, format);
   return 0;

@@ -114,8 +114,8 @@ class WorkloadRun {
     parallel_for(std::int64_t(fresh.size()), jobs_, [&](std::int64_t a, std::int64_t b) {
       for (auto i = std::size_t(a); i < std::size_t(b); ++i) {
         try {
-          batch[i] = evaluate_point(*network_, *fresh[i], fidelity_, spec_, campaign_id_,
-                                    workload_id_);
+          batch[i] =
+              evaluate_point(*network_, *fresh[i], fidelity_, spec_, campaign_id_, workload_id_);
         } catch (const dse::TransientError& e) {
           transient[i] = e.what();
         }

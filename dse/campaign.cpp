@@ -180,12 +180,13 @@ Axis parse_axis(const Reader& r, const std::string& key, const toml::node& node,
 }
 
 // The line of every key in the file, by the paths errors use ("design[0].axes.array.rows").
-void record_lines(const toml::node& node, const std::string& path, std::map<std::string, int>& out) {
+void record_lines(const toml::node& node, const std::string& path,
+                  std::map<std::string, int>& out) {
   if (!path.empty()) out.emplace(path, int(node.source().begin.line));
   if (const auto* table = node.as_table()) {
     for (const auto& [key, child] : *table)
-      record_lines(child, path.empty() ? std::string(key.str()) : path + "." + std::string(key.str()),
-                   out);
+      record_lines(
+          child, path.empty() ? std::string(key.str()) : path + "." + std::string(key.str()), out);
   } else if (const auto* array = node.as_array(); array && array->is_array_of_tables()) {
     for (std::size_t i = 0; i < array->size(); ++i)
       record_lines(*array->get(i), path + "[" + std::to_string(i) + "]", out);
@@ -238,9 +239,9 @@ Strategy parse_strategy(const Reader& r, const toml::table& t) {
   const std::int64_t population = r.integer(t, "population", "strategy.population", 64);
   const std::int64_t generations = r.integer(t, "generations", "strategy.generations", 20);
   if (population < 2 || population > kMaxPopulation)
-    r.fail(t.get("population"), "strategy.population",
-           "is " + std::to_string(population) + "; expected 2 to " +
-               std::to_string(kMaxPopulation));
+    r.fail(
+        t.get("population"), "strategy.population",
+        "is " + std::to_string(population) + "; expected 2 to " + std::to_string(kMaxPopulation));
   if (generations < 0 || generations > std::numeric_limits<int>::max())
     r.fail(t.get("generations"), "strategy.generations",
            "is " + std::to_string(generations) + "; expected 0 to " +
@@ -276,8 +277,8 @@ std::string Axis::value(std::int64_t index) const {
 
 std::string CampaignSpec::where(const std::string& key) const {
   const auto line = key_lines.find(key);
-  return source + (line == key_lines.end() ? "" : ":" + std::to_string(line->second)) +
-         ": key '" + key + "'";
+  return source + (line == key_lines.end() ? "" : ":" + std::to_string(line->second)) + ": key '" +
+         key + "'";
 }
 
 bool DesignSpec::applies_to(const WorkloadSpec& w) const {

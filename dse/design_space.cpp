@@ -27,8 +27,9 @@ std::string canonical_key(const std::string& accel, const std::vector<std::strin
 DesignSpace::DesignSpace(const CampaignSpec& campaign) : campaign_(&campaign) {
   // Every product and sum is checked: a space of 2^63 points or more cannot be numbered.
   auto too_large = [&](const std::string& key) {
-    return Error(campaign.where(key) + " makes the design space larger than 2^63 - 1 points; "
-                                       "expected fewer values per axis");
+    return Error(campaign.where(key) +
+                 " makes the design space larger than 2^63 - 1 points; "
+                 "expected fewer values per axis");
   };
   for (std::size_t w = 0; w < campaign.workloads.size(); ++w)
     for (std::size_t d = 0; d < campaign.designs.size(); ++d) {

@@ -97,8 +97,8 @@ std::vector<Genome> nsga2(
     for (std::size_t i = 0; i < radix.size(); ++i) g[i] = uniform(radix[i]);
   }
   std::vector<Objectives> objectives = score(population);
-  for (int generation = 0;
-       generation < options.generations && std::int64_t(known.size()) < space; ++generation) {
+  for (int generation = 0; generation < options.generations && std::int64_t(known.size()) < space;
+       ++generation) {
     const auto ranks = non_dominated_ranks(objectives);
     const auto distance = crowding(objectives, ranks);
     auto tournament = [&]() -> const Genome& {

@@ -2,7 +2,6 @@
 
 #include <limits>
 
-
 namespace bbs::dse {
 
 const std::vector<Objective>& objectives() {

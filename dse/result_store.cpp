@@ -45,8 +45,8 @@ std::string now_utc() {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw TransientError(where + " is locked by another writer (waited " +
-                  std::to_string(busy_timeout_ms) + " ms) while " + doing +
-                  "; use one writer per database file (shard the campaign and merge)");
+                           std::to_string(busy_timeout_ms) + " ms) while " + doing +
+                           "; use one writer per database file (shard the campaign and merge)");
     case SQLITE_READONLY:
       throw Error(where + " cannot be written (" + std::string(e.what()) + ") while " + doing +
                   "; expected a writable file in a writable directory");
@@ -193,8 +193,7 @@ PointRecord read_point(const SQLite::Statement& q) {
 
 }  // namespace
 
-void ResultStore::Impl::initialise(std::span<const Migration> migrations,
-                                   const Options& options) {
+void ResultStore::Impl::initialise(std::span<const Migration> migrations, const Options& options) {
   // Everything is checked before anything is written (journal mode, schema): a refused file is
   // left as it was.
   const int target = static_cast<int>(migrations.size());
@@ -226,8 +225,8 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations,
   if (version > 0) {
     check_objects();
     const Verify how = options.verify != Verify::Auto ? options.verify
-                       : mode == Mode::ReadWrite     ? Verify::Quick
-                                                     : Verify::None;
+                       : mode == Mode::ReadWrite      ? Verify::Quick
+                                                      : Verify::None;
     if (how != Verify::None) verify(how == Verify::Full);
   }
   if (version < target && mode == Mode::ReadOnly)
@@ -273,7 +272,8 @@ void ResultStore::Impl::verify(bool full) const {
   if (!findings.empty())
     throw Error(quoted(path) + " is damaged (PRAGMA " + pragma + "); expected an intact " +
                 "bbs-dse result store: restore it from a copy, or re-run the campaign into a new "
-                "file. Findings:" + findings);
+                "file. Findings:" +
+                findings);
 }
 
 // One step per transaction. Several processes may open a new file at once: each step re-reads
@@ -400,9 +400,9 @@ ResultStore ResultStore::open(const fs::path& path, Mode mode, const Options& op
     throw Error(quoted(path) +
                 " is a read-only file; cannot open it for writing (open it read-only to query, "
                 "or make it writable)");
-  const int flags = SQLite::OPEN_URI | (mode == Mode::ReadOnly
-                                            ? SQLite::OPEN_READONLY
-                                            : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  const int flags =
+      SQLite::OPEN_URI | (mode == Mode::ReadOnly ? SQLite::OPEN_READONLY
+                                                 : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   try {
     auto impl = std::make_unique<Impl>(path, uri_of(path, mode), mode, options, flags);
     impl->initialise(migrations, options);

@@ -715,8 +715,8 @@ class CampaignCliTest : public CliTest {
   RunResult run_campaign(const std::string& name, const std::string& text,
                          const std::string& extra = "") {
     std::ofstream(path(name + ".toml")) << text;
-    return run("run " + cli_test::quoted(path(name + ".toml")) + " --db " + cli_test::quoted(path(name + ".db")) +
-               " " + extra);
+    return run("run " + cli_test::quoted(path(name + ".toml")) + " --db " +
+               cli_test::quoted(path(name + ".db")) + " " + extra);
   }
 
   RunResult query(const std::string& db, const std::string& args) {
@@ -752,8 +752,9 @@ TEST_F(CampaignCliTest, MistakesAreRefusedByFileLineAndKeyBeforeTheFirstPoint) {
                  one_design("accel = \"bitvert\"\n[design.axes]\n"
                             "\"array.rows\" = { range = [1, 9223372036854775807] }\n"),
                  {"range.toml:8: key 'design[0].axes.array.rows'", "expects an integer"});
-  expect_refused("profile", "profile = \"exact\"\n" + one_design("accel = \"bitvert\"\n"),
-                 {"profile.toml:1: key 'profile'", "profile 'exact': expected bitsim or corrected"});
+  expect_refused(
+      "profile", "profile = \"exact\"\n" + one_design("accel = \"bitvert\"\n"),
+      {"profile.toml:1: key 'profile'", "profile 'exact': expected bitsim or corrected"});
   EXPECT_EQ(run_campaign("p2", "profile = \"exact\"\n" + one_design("accel = \"bitvert\"\n"))
                 .err.find("--profile"),
             std::string::npos);
@@ -778,7 +779,8 @@ TEST_F(CampaignCliTest, MistakesAreRefusedByFileLineAndKeyBeforeTheFirstPoint) {
                             "\"array.rows\" = { range = [1, 1000000] }\n"
                             "\"array.cols\" = { range = [1, 1000000] }\n"),
                  {"grid.toml: the design space has 1000000000000 points", "at most 1000000"});
-  const RunResult shard = run_campaign("shard", one_design("accel = \"stripes\"\n"), "--shard 1/3/5");
+  const RunResult shard =
+      run_campaign("shard", one_design("accel = \"stripes\"\n"), "--shard 1/3/5");
   EXPECT_EQ(shard.exit_code, 2) << describe(shard);
   EXPECT_NE(shard.err.find("--shard '1/3/5'"), std::string::npos) << shard.err;
 }
@@ -851,15 +853,13 @@ TEST_F(CampaignCliTest, TransientFailuresAreEvaluatedAgainOnResume) {
   std::set<int> outcomes;
   for (const int blocks : {100, 200, 400, 800, 1600}) {
     const std::string db = "limited" + std::to_string(blocks) + ".db";
-    const std::string limited = "sh -c 'trap \"\" XFSZ; ulimit -f " + std::to_string(blocks) +
-                                "; exec " + cli_test::quoted(exe_) + " run " +
-                                cli_test::quoted(path("full.toml")) + " --db " +
-                                cli_test::quoted(path(db)) + "' 2>" +
-                                cli_test::quoted(path("limited.err"));
+    const std::string limited =
+        "sh -c 'trap \"\" XFSZ; ulimit -f " + std::to_string(blocks) + "; exec " +
+        cli_test::quoted(exe_) + " run " + cli_test::quoted(path("full.toml")) + " --db " +
+        cli_test::quoted(path(db)) + "' 2>" + cli_test::quoted(path("limited.err"));
     const int status = std::system(limited.c_str());
     outcomes.insert(WEXITSTATUS(status));
-    EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2 ||
-                WEXITSTATUS(status) == 75)
+    EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2 || WEXITSTATUS(status) == 75)
         << blocks << ": " << read_file(path("limited.err"));
     const RunResult completed =
         run("run " + cli_test::quoted(path("full.toml")) + " --db " + cli_test::quoted(path(db)));
@@ -905,7 +905,8 @@ TEST_F(CampaignCliTest, DamagedDatabasesAreRefusedByName) {
   const std::size_t at = std::size_t(index_root - 1) * page + page - 40;
   bytes[at] = char(bytes[at] ^ 0x01);
   std::ofstream(path("flipped.db"), std::ios::binary | std::ios::trunc) << bytes;
-  const RunResult merge = run("merge " + cli_test::quoted(path("good.db")) + " " + cli_test::quoted(path("flipped.db")));
+  const RunResult merge = run("merge " + cli_test::quoted(path("good.db")) + " " +
+                              cli_test::quoted(path("flipped.db")));
   EXPECT_EQ(merge.exit_code, 2) << describe(merge);
   EXPECT_NE(merge.err.find(path("flipped.db") + "' is damaged (PRAGMA integrity_check)"),
             std::string::npos)
@@ -916,11 +917,12 @@ TEST_F(CampaignCliTest, DamagedDatabasesAreRefusedByName) {
 TEST_F(CampaignCliTest, ReadOnlyDirectoriesAndFilesCanBeQueried) {
   fs::create_directories(path("shared"));
   std::ofstream(path("shared/c.toml")) << small_campaign(resnet20_weights());
-  ASSERT_EQ(run("run " + cli_test::quoted(path("shared/c.toml")) + " --db " + cli_test::quoted(path("shared/c.db")))
+  ASSERT_EQ(run("run " + cli_test::quoted(path("shared/c.toml")) + " --db " +
+                cli_test::quoted(path("shared/c.db")))
                 .exit_code,
             0);
-  fs::permissions(path("shared/c.db"), fs::perms::owner_read | fs::perms::group_read |
-                                           fs::perms::others_read);
+  fs::permissions(path("shared/c.db"),
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
   fs::permissions(path("shared"), fs::perms::owner_read | fs::perms::owner_exec |
                                       fs::perms::group_read | fs::perms::group_exec |
                                       fs::perms::others_read | fs::perms::others_exec);
@@ -931,9 +933,10 @@ TEST_F(CampaignCliTest, ReadOnlyDirectoriesAndFilesCanBeQueried) {
   if (root && std::system("setpriv --reuid=65534 --regid=65534 --clear-groups true") != 0)
     GTEST_SKIP() << "running as root and setpriv cannot drop to nobody";
   const std::string as_user = root ? "--reuid=65534 --regid=65534 --clear-groups " : "";
-  const std::string command =
-      (root ? "setpriv " + as_user : std::string()) + cli_test::quoted(exe_) + " query --db " +
-      cli_test::quoted(path("shared/c.db")) + " --format csv --sql \"SELECT count(*) AS n FROM design_point\"";
+  const std::string command = (root ? "setpriv " + as_user : std::string()) +
+                              cli_test::quoted(exe_) + " query --db " +
+                              cli_test::quoted(path("shared/c.db")) +
+                              " --format csv --sql \"SELECT count(*) AS n FROM design_point\"";
   FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;
@@ -977,9 +980,9 @@ TEST_F(CampaignCliTest, SimultaneousFirstRunsShareANewDatabase) {
   std::ofstream(path("c.toml")) << small_campaign(resnet20_weights());
   std::string command;
   for (int k = 1; k <= 4; ++k)
-    command += cli_test::quoted(exe_) + " run " + cli_test::quoted(path("c.toml")) + " --shard " + std::to_string(k) +
-               "/4 --db " + cli_test::quoted(path("c.db")) + " 2>" + cli_test::quoted(path("err" + std::to_string(k))) +
-               " & ";
+    command += cli_test::quoted(exe_) + " run " + cli_test::quoted(path("c.toml")) + " --shard " +
+               std::to_string(k) + "/4 --db " + cli_test::quoted(path("c.db")) + " 2>" +
+               cli_test::quoted(path("err" + std::to_string(k))) + " & ";
   command += "fail=0; for job in $(jobs -p); do wait $job || fail=1; done; exit $fail";
   const int status = std::system(("bash -c " + cli_test::quoted(command)).c_str());
   std::string errors;
@@ -1005,29 +1008,34 @@ TEST_F(CampaignCliTest, QueryRefusesPointsAndCampaignsThatDoNotExist) {
 // Before: hardware_json held text, so "array.rows" >= 32 also matched 16; the docs' pairing
 // example returned no row; the summary merged bitvert and bitvert-cons; no geomean; no diff.
 TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
-  const std::string presets = "name = \"p\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\n"
-                              "weights = \"" + resnet20_weights() +
-                              "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = "
-                              "\"bitvert\"\n[[design]]\naccel = \"bitvert-cons\"\n"
-                              "[[design]]\naccel = \"stripes\"\nset = [\"array.rows=32\"]\n";
+  const std::string presets =
+      "name = \"p\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\n"
+      "weights = \"" +
+      resnet20_weights() +
+      "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = "
+      "\"bitvert\"\n[[design]]\naccel = \"bitvert-cons\"\n"
+      "[[design]]\naccel = \"stripes\"\nset = [\"array.rows=32\"]\n";
   ASSERT_EQ(run_campaign("c", small_campaign(resnet20_weights())).exit_code, 0);
-  const RunResult typed = query("c.db", "--format json --sql \"SELECT DISTINCT \\\"array.rows\\\" AS "
-                                        "r, typeof(\\\"array.rows\\\") AS t FROM point_axes "
-                                        "WHERE \\\"array.rows\\\" >= 32\"");
+  const RunResult typed = query("c.db",
+                                "--format json --sql \"SELECT DISTINCT \\\"array.rows\\\" AS "
+                                "r, typeof(\\\"array.rows\\\") AS t FROM point_axes "
+                                "WHERE \\\"array.rows\\\" >= 32\"");
   EXPECT_EQ(parse_json(typed)["sql"], json::parse(R"([{"r": "32", "t": "integer"}])"))
       << describe(typed);
   // Every hardware key has its column, equal to hardware_json's value.
-  const RunResult keys = query("c.db", "--format json --sql \"SELECT j.key, j.value, "
-                                       "j.type FROM design_point p, json_each(p.hardware_json) j "
-                                       "WHERE p.id = 1\"");
+  const RunResult keys = query("c.db",
+                               "--format json --sql \"SELECT j.key, j.value, "
+                               "j.type FROM design_point p, json_each(p.hardware_json) j "
+                               "WHERE p.id = 1\"");
   const json pairs = parse_json(keys)["sql"];
   ASSERT_GT(pairs.size(), 20u) << keys.out;
   for (const auto& pair : pairs) {
     const std::string key = pair["key"];
-    const RunResult column = query("c.db", "--format json --sql \"SELECT a.\\\"" + key +
-                                               "\\\" = json_extract(p.hardware_json, '$.\\\"" + key +
-                                               "\\\"') AS same FROM point_axes a JOIN design_point "
-                                               "p ON p.id = a.point_id WHERE p.id = 1\"");
+    const RunResult column =
+        query("c.db", "--format json --sql \"SELECT a.\\\"" + key +
+                          "\\\" = json_extract(p.hardware_json, '$.\\\"" + key +
+                          "\\\"') AS same FROM point_axes a JOIN design_point "
+                          "p ON p.id = a.point_id WHERE p.id = 1\"");
     EXPECT_EQ(parse_json(column)["sql"][0]["same"], "1") << key << describe(column);
     const bool text = key == "design" || key.ends_with(".ports") || key == "pruning.method";
     if (text)
@@ -1037,7 +1045,8 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
   }
 
   ASSERT_EQ(run_campaign("presets", presets).exit_code, 0);
-  const std::string docs = read_file(fs::path(BBS_TEST_DATA_DIR).parent_path() / "docs/database.md");
+  const std::string docs =
+      read_file(fs::path(BBS_TEST_DATA_DIR).parent_path() / "docs/database.md");
   const std::size_t start = docs.find("-- Iso-hardware pairing");
   ASSERT_NE(start, std::string::npos);
   const std::size_t sql = docs.find("\nSELECT", start) + 1;
@@ -1065,7 +1074,10 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
   batched.replace(batched.find("name = \"p\""), 10, "name = \"q\"");
   batched.insert(batched.find("weights = "), "batch = 2\n");
   std::ofstream(path("q.toml")) << batched;
-  ASSERT_EQ(run("run " + cli_test::quoted(path("q.toml")) + " --db " + cli_test::quoted(path("presets.db"))).exit_code, 0);
+  ASSERT_EQ(run("run " + cli_test::quoted(path("q.toml")) + " --db " +
+                cli_test::quoted(path("presets.db")))
+                .exit_code,
+            0);
   const RunResult diff = query("presets.db", "--diff p q --format json");
   ASSERT_EQ(diff.exit_code, 0) << describe(diff);
   const json ratios = parse_json(diff)["diff q / p (per network and design point)"];
@@ -1080,17 +1092,19 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
 // Before: the accuracy proxies were neither --pareto metrics nor campaign objectives.
 TEST_F(CampaignCliTest, AccuracyProxiesAreParetoMetricsAndSearchObjectives) {
   const std::string text = "objectives = [\"latency\", \"weight_sqnr_db\"]\n" +
-                           one_design("accel = \"bitvert\"\n[design.axes]\n"
-                                      "\"pruning.columns\" = [0, 2, 4, 6]\n",
-                                      "[strategy]\nkind = \"nsga2\"\npopulation = 4\n"
-                                      "generations = 3\n");
+                           one_design(
+                               "accel = \"bitvert\"\n[design.axes]\n"
+                               "\"pruning.columns\" = [0, 2, 4, 6]\n",
+                               "[strategy]\nkind = \"nsga2\"\npopulation = 4\n"
+                               "generations = 3\n");
   const RunResult r = run_campaign("proxies", text);
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const RunResult front =
       query("proxies.db", "--pareto bits_per_weight,weight_sqnr_db --format json");
   ASSERT_EQ(front.exit_code, 0) << describe(front);
-  const json rows = parse_json(front)["pareto bits_per_weight,weight_sqnr_db (per campaign and "
-                                      "network)"];
+  const json rows = parse_json(front)
+      ["pareto bits_per_weight,weight_sqnr_db (per campaign and "
+       "network)"];
   // Fewer pruned columns: more bits and a better SQNR; every setting is on the front, and the
   // unpruned one (SQNR NULL: no error) has the most bits.
   ASSERT_EQ(rows.size(), 4u) << front.out;

@@ -108,10 +108,10 @@ TEST(Campaign, HugeAndOverflowingRangesAreCountedNotBuilt) {
 
   // A product of axes beyond 2^63 names the axis that overflows.
   try {
-    const CampaignSpec c = parse_campaign(
-        spec_with("\"array.cols\" = { range = [1, " + std::to_string(max) +
-                  "] }\n\"array.rows\" = [1, 2]\n"),
-        "big.toml");
+    const CampaignSpec c =
+        parse_campaign(spec_with("\"array.cols\" = { range = [1, " + std::to_string(max) +
+                                 "] }\n\"array.rows\" = [1, 2]\n"),
+                       "big.toml");
     const DesignSpace space(c);
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
@@ -153,8 +153,8 @@ TEST(Campaign, ContradictoryOrMeaninglessSettingsAreRefused) {
                "key 'design[0].axes.array.rows.step' does not apply to log2_range");
   for (const char* population : {"0", "-3", "1"})
     expect_error(spec_with("\"array.rows\" = [1]\n", std::string("[strategy]\nkind = \"nsga2\"\n"
-                                                              "population = ") +
-                                                      population + "\n"),
+                                                                 "population = ") +
+                                                         population + "\n"),
                  "bad.toml:10: key 'strategy.population' is " + std::string(population) +
                      "; expected 2 to 100000");
   expect_error(spec_with("\"array.rows\" = [1]\n", "[strategy]\ngenerations = -1\n"),
@@ -178,10 +178,10 @@ TEST(Campaign, ContradictoryOrMeaninglessSettingsAreRefused) {
 }
 
 TEST(Campaign, AccuracyProxiesAreObjectives) {
-  const CampaignSpec c = parse_campaign(
-      "objectives = [\"weight_sqnr_db\", \"bits_per_weight\", \"latency\"]\n" +
-          spec_with("\"array.rows\" = [1]\n"),
-      "ok.toml");
+  const CampaignSpec c =
+      parse_campaign("objectives = [\"weight_sqnr_db\", \"bits_per_weight\", \"latency\"]\n" +
+                         spec_with("\"array.rows\" = [1]\n"),
+                     "ok.toml");
   EXPECT_EQ(c.objectives.size(), 3u);
 }
 

@@ -67,7 +67,8 @@ TEST(Nsga2, StopsOnceEveryPointOfTheSpaceIsEvaluated) {
     for (const auto& x : g) out.push_back({double(x[0])});
     return out;
   });
-  EXPECT_TRUE(std::any_of(wide.begin(), wide.end(), [](const Genome& g) { return g[0] > 1 << 30; }));
+  EXPECT_TRUE(
+      std::any_of(wide.begin(), wide.end(), [](const Genome& g) { return g[0] > 1 << 30; }));
 }
 
 }  // namespace
