@@ -225,7 +225,7 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations, const 
   if (version > 0) {
     check_objects();
     const Verify how = options.verify != Verify::Auto ? options.verify
-                       : mode == Mode::ReadWrite      ? Verify::Quick
+                       : mode == Mode::ReadWrite      ? Verify::Full
                                                       : Verify::None;
     if (how != Verify::None) verify(how == Verify::Full);
   }

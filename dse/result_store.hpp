@@ -160,7 +160,7 @@ class ResultStore {
 
   // How much of an existing file is verified on open (PRAGMA quick_check: every page and
   // record is well formed; integrity_check: also every index matches its table).
-  enum class Verify { Auto, None, Quick, Full };  // Auto: Quick for ReadWrite, None for ReadOnly
+  enum class Verify { Auto, None, Quick, Full };  // Auto: Full for ReadWrite, None for ReadOnly
 
   struct Options {
     int busy_timeout_ms = 5000;  // wait for another writer this long, then fail

@@ -911,6 +911,12 @@ TEST_F(CampaignCliTest, DamagedDatabasesAreRefusedByName) {
   EXPECT_NE(merge.err.find(path("flipped.db") + "' is damaged (PRAGMA integrity_check)"),
             std::string::npos)
       << merge.err;
+  // The same file as the database of a run: refused, not resumed with points skipped.
+  std::ofstream(path("flipped.toml")) << campaign;
+  const RunResult resumed = run("run " + cli_test::quoted(path("flipped.toml")) +
+                                " --shard 2/2 --db " + cli_test::quoted(path("flipped.db")));
+  EXPECT_EQ(resumed.exit_code, 2) << describe(resumed);
+  EXPECT_NE(resumed.err.find("is damaged"), std::string::npos) << resumed.err;
 }
 
 // Before: query and plot failed on a directory the user cannot write.
