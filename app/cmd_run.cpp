@@ -7,11 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>

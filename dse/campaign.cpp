@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include <set>
 #include <sstream>
 
 #include "dse/objective.hpp"
