@@ -5,6 +5,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
+#include "dse/objective.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::app {
@@ -216,12 +217,17 @@ int run_cli(int argc, char** argv) {
   query_cmd->add_option("--campaign", query.campaign, "Only this campaign");
   query_cmd->add_option("--sql", query.sql, "Run this SQL (read-only)");
   query_cmd->add_option("--top", query.top, "The N best points by --by");
-  query_cmd->add_option("--by", query.by, "latency, energy, edp, area or throughput_per_area")
+  query_cmd->add_option("--by", query.by, "An objective: " + dse::objective_names())
       ->capture_default_str();
   query_cmd->add_option("--pareto", query.pareto,
-                        "Pareto front per campaign and network of two or three metrics "
-                        "(latency, energy, edp, area, throughput_per_area), e.g. latency,energy "
-                        "or latency,energy,area");
+                        "Pareto front per campaign and network of two or three objectives (" +
+                            dse::objective_names() +
+                            "), e.g. latency,energy or latency,energy,weight_sqnr_db");
+  query_cmd
+      ->add_option("--diff", query.diff,
+                   "Two campaigns A B: per network and design point, B's time, energy, EDP "
+                   "and area over A's")
+      ->expected(2);
   query_cmd->add_option("--point", query.point, "Per-layer results of one point id");
   query_cmd->add_flag("--baseline", query.baseline, "Speedup and energy against Stripes");
   query_cmd->add_option("--format", query.format, kFormatHelp)->capture_default_str();

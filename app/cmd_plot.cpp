@@ -53,10 +53,14 @@ int run_plot(const PlotOptions& options) {
   if (!fs::is_regular_file(db))
     throw Error("'" + db.string() + "': no such result database (make one with bbs-dse run)");
   {
-    // Validates the file; a writable store of an older schema is migrated here, once.
+    // Validates the file; a writable store of an older schema is migrated here, once. A file
+    // that is not yet a store (empty) is refused, never given a schema.
     const auto mode = ::access(db.c_str(), W_OK) == 0 ? dse::ResultStore::Mode::ReadWrite
                                                       : dse::ResultStore::Mode::ReadOnly;
-    dse::ResultStore::open(db, mode);
+    dse::ResultStore::Options open_options;
+    open_options.create = false;
+    open_options.verify = dse::ResultStore::Verify::None;
+    dse::ResultStore::open(db, mode, open_options);
   }
   const fs::path out = options.out.empty() ? db.parent_path() / "figures" : fs::path(options.out);
   std::vector<std::string> args = {python_interpreter(),

@@ -5,37 +5,31 @@
 
 #include "app/commands.hpp"
 #include "app/report.hpp"
+#include "dse/objective.hpp"
 #include "dse/result_store.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::app {
 namespace {
 
-// An objective: its point_summary expression and the column it is shown as; throughput per area
-// (inferences per second and mm2) is the one to maximise.
-struct Metric {
-  std::string expression, column;
-  bool maximise = false;
-  std::string select() const { return expression + " AS " + column; }
-  std::string order() const { return expression + (maximise ? " DESC" : ""); }
-};
-
-Metric metric(const std::string& name) {
-  if (name == "latency") return {"time_s", "time_s"};
-  if (name == "energy") return {"energy_pj", "energy_pj"};
-  if (name == "edp") return {"edp", "edp"};
-  if (name == "area") return {"area_mm2", "area_mm2"};
-  if (name == "throughput_per_area")
-    return {"1.0 / (time_s * area_mm2)", "inferences_per_s_mm2", true};
-  throw Error("metric '" + name + "': expected latency, energy, edp, area or throughput_per_area");
+const dse::Objective& metric(const std::string& name, const std::string& flag) {
+  if (const dse::Objective* o = dse::find_objective(name)) return *o;
+  throw Error(flag + " '" + name + "': expected one of " + dse::objective_names());
 }
 
-std::vector<Metric> metrics(const std::string& list) {
-  std::vector<Metric> out;
+std::string select(const dse::Objective& o) { return o.expression + " AS " + o.column; }
+// Best first; NULL (weight_sqnr_db of unchanged weights) sorts as the objective's if_null.
+std::string order(const dse::Objective& o) {
+  const bool null_first = o.maximise == (o.if_null > 0);
+  return o.expression + (o.maximise ? " DESC" : "") + (null_first ? " NULLS FIRST" : " NULLS LAST");
+}
+
+std::vector<const dse::Objective*> metrics(const std::string& list) {
+  std::vector<const dse::Objective*> out;
   std::size_t start = 0;
   for (;;) {
     const std::size_t comma = list.find(',', start);
-    out.push_back(metric(list.substr(start, comma - start)));
+    out.push_back(&metric(list.substr(start, comma - start), "--pareto"));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -64,11 +58,13 @@ Table table_of(const std::string& title, const dse::QueryResult& result) {
 
 // Per (campaign, network): the points no other point dominates (no worse in every metric, better
 // in one; the last metrics.size() columns, maximised ones negated), by ascending first metric.
-dse::QueryResult pareto_front(const dse::QueryResult& all, const std::vector<Metric>& metrics) {
+dse::QueryResult pareto_front(const dse::QueryResult& all,
+                              const std::vector<const dse::Objective*>& metrics) {
   const std::size_t first = all.columns.size() - metrics.size();
   auto cost = [&](const std::vector<std::string>& row, std::size_t m) {
-    const double v = std::stod(row[first + m]);
-    return metrics[m].maximise ? -v : v;
+    const std::string& text = row[first + m];
+    const double v = text == "NULL" ? metrics[m]->if_null : std::stod(text);
+    return metrics[m]->maximise ? -v : v;
   };
   auto dominates = [&](const auto& a, const auto& b) {
     bool better = false;
@@ -92,48 +88,98 @@ dse::QueryResult pareto_front(const dse::QueryResult& all, const std::vector<Met
   return front;
 }
 
+// The campaign a name denotes (the newest of that name), or an error listing the stored ones.
+dse::CampaignRecord require_campaign(const dse::ResultStore& store, const std::string& name,
+                                     const std::string& flag) {
+  if (auto found = store.find_campaign(name)) return *found;
+  std::string names;
+  for (const auto& c : store.campaigns()) names += (names.empty() ? "" : ", ") + c.name;
+  throw Error(flag + " '" + name + "': no such campaign in '" + store.path().string() +
+              "' (it holds: " + (names.empty() ? "none" : names) + ")");
+}
+
+// Per network and design point (point_key, profile) done in both campaigns: B against A.
+Table diff_table(dse::ResultStore& store, const std::vector<std::string>& names) {
+  const dse::CampaignRecord a = require_campaign(store, names[0], "--diff");
+  const dse::CampaignRecord b = require_campaign(store, names[1], "--diff");
+  const dse::QueryResult rows = store.sql(
+      "SELECT a.network, a.accel, a.profile, a.point_key, a.point_id AS a_point_id, "
+      "b.point_id AS b_point_id, b.time_s / a.time_s AS time_ratio, "
+      "b.energy_pj / a.energy_pj AS energy_ratio, b.edp / a.edp AS edp_ratio, "
+      "b.area_mm2 / a.area_mm2 AS area_ratio FROM point_summary a JOIN point_summary b "
+      "ON b.network = a.network AND b.point_key = a.point_key AND b.profile = a.profile "
+      "WHERE a.campaign_id = " +
+      std::to_string(a.id) + " AND b.campaign_id = " + std::to_string(b.id) +
+      " AND a.status = 'done' AND b.status = 'done' ORDER BY a.network, a.point_key, a.profile");
+  if (rows.rows.empty())
+    throw Error("--diff " + a.name + " " + b.name + ": the campaigns share no done design point " +
+                "(same network, point_key and profile); nothing to compare");
+  return table_of("diff " + b.name + " / " + a.name + " (per network and design point)", rows);
+}
+
 }  // namespace
 
 int run_query(const QueryOptions& o) {
   const OutputFormat format = parse_output_format(o.format);
   dse::ResultStore store = dse::ResultStore::open(o.db, dse::ResultStore::Mode::ReadOnly);
+  if (!o.campaign.empty()) require_campaign(store, o.campaign, "--campaign");
   std::vector<Table> tables;
   if (!o.sql.empty()) {
     tables.push_back(table_of("sql", store.sql(o.sql)));
-  } else if (o.point > 0) {
-    tables.push_back(table_of("layers of point " + std::to_string(o.point),
+  } else if (!o.diff.empty()) {
+    tables.push_back(diff_table(store, o.diff));
+  } else if (o.point) {
+    const dse::QueryResult point =
+        store.sql("SELECT status, error FROM design_point WHERE id = " + std::to_string(*o.point));
+    if (point.rows.empty())
+      throw Error("--point " + std::to_string(*o.point) + ": no such design point in '" + o.db +
+                  "' (point ids are point_summary.point_id)");
+    if (point.rows[0][0] == "failed")
+      throw Error("--point " + std::to_string(*o.point) + " failed (" + point.rows[0][1] +
+                  "): it has no layer results");
+    tables.push_back(table_of("layers of point " + std::to_string(*o.point),
                               store.sql("SELECT * FROM layer_result WHERE point_id = " +
-                                        std::to_string(o.point) + " ORDER BY layer_idx")));
+                                        std::to_string(*o.point) + " ORDER BY layer_idx")));
   } else if (!o.pareto.empty()) {
-    const std::vector<Metric> objectives = metrics(o.pareto);
+    const auto objectives = metrics(o.pareto);
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
-    for (const Metric& m : objectives) query += ", " + m.select();
+    for (const dse::Objective* m : objectives) query += ", " + select(*m);
     query += " FROM point_summary WHERE status = 'done'" + campaign_filter(o, " AND");
     tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
-    const Metric by = metric(o.by);
+    const dse::Objective& by = metric(o.by, "--by");
     tables.push_back(table_of(
         "top " + std::to_string(o.top) + " by " + o.by,
         store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
                   "area_mm2, " +
-                  by.select() + " FROM point_summary WHERE status = 'done'" +
-                  campaign_filter(o, " AND") + " ORDER BY " + by.order() + " LIMIT " +
+                  select(by) + " FROM point_summary WHERE status = 'done'" +
+                  campaign_filter(o, " AND") + " ORDER BY " + order(by) + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {
     tables.push_back(table_of("against the stripes baseline",
                               store.sql("SELECT * FROM point_vs_baseline" +
                                         campaign_filter(o, " WHERE") + " ORDER BY point_id")));
-  } else {
+    // The paper's summary: per design point, the geometric mean over the networks.
     tables.push_back(table_of(
-        "campaigns",
-        store.sql("SELECT campaign, network, design, profile, count(*) AS points, "
-                  "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
-                  "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
-                  "point_summary" +
-                  campaign_filter(o, " WHERE") +
-                  " GROUP BY campaign, network, design, profile ORDER BY campaign, network, "
-                  "design")));
+        "geomean over networks",
+        store.sql("SELECT campaign, accel, profile, point_key, count(*) AS networks, "
+                  "exp(avg(ln(speedup))) AS speedup, exp(avg(ln(energy_ratio))) AS energy_ratio, "
+                  "exp(avg(ln(edp_ratio))) AS edp_ratio FROM point_vs_baseline "
+                  "WHERE baseline_id IS NOT NULL" +
+                  campaign_filter(o, " AND") +
+                  " GROUP BY campaign, accel, profile, point_key "
+                  "ORDER BY campaign, accel, profile, point_key")));
+  } else {
+    tables.push_back(
+        table_of("campaigns",
+                 store.sql("SELECT campaign, network, accel, design, profile, count(*) AS points, "
+                           "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
+                           "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
+                           "point_summary" +
+                           campaign_filter(o, " WHERE") +
+                           " GROUP BY campaign, network, accel, design, profile ORDER BY campaign, "
+                           "network, accel, profile")));
   }
   print_tables(std::cout, tables, format);
   return 0;

@@ -7,22 +7,23 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "app/campaign_check.hpp"
 #include "app/commands.hpp"
 #include "app/point_evaluation.hpp"
 #include "app/progress.hpp"
+#include "app/run_outcome.hpp"
 #include "app/simulation.hpp"
 #include "dse/campaign.hpp"
 #include "dse/design_space.hpp"
 #include "dse/nsga2.hpp"
+#include "dse/objective.hpp"
 #include "dse/result_store.hpp"
 #include "model/accel/hardware_config.hpp"
 #include "model/bbs/parallel.hpp"
@@ -66,15 +67,6 @@ bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id, const d
 
 namespace {
 
-double objective(const dse::PointRecord& p, const std::string& name) {
-  if (p.status != dse::PointStatus::Done) return std::numeric_limits<double>::infinity();
-  if (name == "latency") return p.time_s;
-  if (name == "energy") return p.energy_pj;
-  if (name == "edp") return p.energy_pj * p.time_s;
-  if (name == "area") return p.area_mm2;
-  return -1.0 / (p.time_s * p.area_mm2);  // throughput_per_area, maximised
-}
-
 // One workload of a running campaign: evaluates points (skipping stored ones), writes each batch
 // in one transaction, reports progress.
 class WorkloadRun {
@@ -105,7 +97,9 @@ class WorkloadRun {
   }
 
   // The records of `points` in order: stored ones read back, the others evaluated on the
-  // thread pool and written in one transaction.
+  // thread pool and written in one transaction. A point that meets a transient failure (disk
+  // full, database locked) is not written: its record says failed for this run only, and the
+  // next run evaluates it again.
   std::vector<dse::PointRecord> evaluate(const std::vector<dse::DesignPoint>& points) {
     std::vector<const dse::DesignPoint*> fresh;
     for (const auto& p : points)
@@ -114,20 +108,40 @@ class WorkloadRun {
         fresh.push_back(&p);
     prepare_point_profiles(*network_, fresh, fidelity_, jobs_);
     std::vector<dse::PointWithLayers> batch(fresh.size());
+    std::vector<std::string> transient(fresh.size());
     parallel_for(std::int64_t(fresh.size()), jobs_, [&](std::int64_t a, std::int64_t b) {
-      for (std::int64_t i = a; i < b; ++i)
-        batch[std::size_t(i)] = evaluate_point(*network_, *fresh[std::size_t(i)], fidelity_, spec_,
-                                               campaign_id_, workload_id_);
+      for (auto i = std::size_t(a); i < std::size_t(b); ++i) {
+        try {
+          batch[i] =
+              evaluate_point(*network_, *fresh[i], fidelity_, spec_, campaign_id_, workload_id_);
+        } catch (const dse::TransientError& e) {
+          transient[i] = e.what();
+        }
+      }
     });
-    written += store_.add_points(batch);
-    for (auto& b : batch) known_.emplace(b.point.point_key, std::move(b.point));
+    std::vector<dse::PointWithLayers> lasting;
+    std::map<std::string, dse::PointRecord> retried;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+      if (transient[i].empty()) {
+        lasting.push_back(std::move(batch[i]));
+        continue;
+      }
+      transient_failures.push_back(transient[i]);
+      dse::PointRecord& failed = retried[fresh[i]->key];
+      failed.point_key = fresh[i]->key;
+      failed.status = dse::PointStatus::Failed;
+    }
+    written += store_.add_points(lasting);
+    for (auto& b : lasting) known_.emplace(b.point.point_key, std::move(b.point));
     std::vector<dse::PointRecord> records;
-    for (const auto& p : points) records.push_back(known_.at(p.key));
+    for (const auto& p : points)
+      records.push_back(retried.count(p.key) ? retried.at(p.key) : known_.at(p.key));
     return records;
   }
 
   std::size_t written = 0;
   const PreparedNetwork& network() const { return *network_; }
+  std::vector<std::string> transient_failures;  // reasons, one per point not stored
   int profiles_loaded() const { return network_->profiles_loaded; }
   int profiles_computed() const { return network_->profiles_computed; }
 
@@ -146,8 +160,8 @@ class WorkloadRun {
 void search(WorkloadRun& run, const dse::DesignSpace& space, const dse::CampaignSpec& spec,
             std::size_t workload) {
   for (std::size_t d = 0; d < spec.designs.size() && !g_interrupted; ++d) {
-    std::vector<int> radix;
-    for (const auto& axis : spec.designs[d].axes) radix.push_back(int(axis.values.size()));
+    std::vector<std::int64_t> radix;
+    for (const auto& axis : spec.designs[d].axes) radix.push_back(axis.size());
     const std::optional<std::int64_t> first = space.first_ordinal(workload, d);
     if (!first) continue;  // the design does not apply to this workload
     auto evaluate = [&](const std::vector<dse::Genome>& genomes) {
@@ -160,7 +174,8 @@ void search(WorkloadRun& run, const dse::DesignSpace& space, const dse::Campaign
       std::vector<dse::Objectives> objectives;
       for (const auto& record : run.evaluate(points)) {
         dse::Objectives o;
-        for (const auto& name : spec.objectives) o.push_back(objective(record, name));
+        for (const auto& name : spec.objectives)
+          o.push_back(dse::objective_cost(*dse::find_objective(name), record));
         objectives.push_back(std::move(o));
       }
       return objectives;
@@ -173,7 +188,23 @@ void search(WorkloadRun& run, const dse::DesignSpace& space, const dse::Campaign
 }  // namespace
 
 int run_campaign(const RunOptions& options) {
+  // Everything the campaign asks for is checked before the database is opened or created.
   const dse::CampaignSpec spec = campaign_of(options.campaign);
+  check_campaign(spec);
+  const dse::DesignSpace space(spec);
+  const dse::Shard shard = dse::Shard::parse(options.shard);
+  const bool evolutionary = spec.strategy.kind == dse::StrategyKind::Nsga2;
+  if (evolutionary && shard.count > 1)
+    throw Error(spec.source + ": an NSGA-II search runs as one job; use grid or random to shard");
+  std::vector<std::int64_t> planned;
+  if (!evolutionary) {
+    try {
+      planned = dse::planned_points(space, spec.strategy, shard);
+    } catch (const Error& e) {
+      throw Error(spec.source + ": " + e.what());
+    }
+  }
+  const accel::Fidelity fidelity = accel::parse_fidelity(spec.profile, spec.defects);
   const std::filesystem::path db = options.db.empty()
                                        ? std::filesystem::path("results") / (spec.name + ".db")
                                        : std::filesystem::path(options.db);
@@ -181,19 +212,16 @@ int run_campaign(const RunOptions& options) {
   dse::ResultStore store = dse::ResultStore::open(db);
   const std::int64_t campaign_id = store.add_campaign(
       {0, spec.name, spec.text, spec.hash, kToolVersion, BBS_DSE_GIT_REVISION, ""});
-  const dse::DesignSpace space(spec);
-  const dse::Shard shard = dse::Shard::parse(options.shard);
-  const bool evolutionary = spec.strategy.kind == dse::StrategyKind::Nsga2;
-  if (evolutionary && shard.count > 1)
-    throw Error(spec.source + ": an NSGA-II search runs as one job; use grid or random to shard");
-  const std::vector<std::int64_t> planned =
-      evolutionary ? std::vector<std::int64_t>{} : dse::planned_points(space, spec.strategy, shard);
-  const accel::Fidelity fidelity = accel::parse_fidelity(spec.profile, spec.defects);
+  if (const std::int64_t retried = store.drop_transient_failures(campaign_id))
+    std::cerr << "run " << spec.name << ": " << retried
+              << " points stored as failed for a transient reason (disk full, locked, I/O) are "
+                 "evaluated again\n";
 
   std::signal(SIGINT, on_interrupt);
   Progress progress("run " + spec.name);
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0, written = 0;
+  std::vector<std::string> transient_failures;
   int profiles_loaded = 0, profiles_computed = 0;
   std::vector<std::string> weights_lines;  // per workload: its weights and how they became int8
   for (std::size_t w = 0; w < spec.workloads.size() && !g_interrupted; ++w) {
@@ -225,6 +253,8 @@ int run_campaign(const RunOptions& options) {
                           std::to_string(int(eta_s)) + " s");
     }
     written += run.written;
+    transient_failures.insert(transient_failures.end(), run.transient_failures.begin(),
+                              run.transient_failures.end());
     profiles_loaded += run.profiles_loaded();
     profiles_computed += run.profiles_computed();
   }
@@ -234,7 +264,8 @@ int run_campaign(const RunOptions& options) {
             << profiles_loaded << " read from the database\n";
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
             << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';
-  return g_interrupted ? 130 : 0;
+  if (g_interrupted) return 130;
+  return report_outcome(std::cerr, spec.name, store.points(campaign_id), transient_failures);
 }
 
 }  // namespace bbs::app

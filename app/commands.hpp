@@ -92,7 +92,8 @@ struct QueryOptions {
   std::int64_t top = 0;
   std::string by = "edp";
   std::string pareto;  // "latency,energy"
-  std::int64_t point = 0;
+  std::optional<std::int64_t> point;
+  std::vector<std::string> diff;  // two campaign names: B against A
   bool baseline = false;
   std::string format = "table";
 };

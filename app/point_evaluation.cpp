@@ -1,5 +1,6 @@
 #include "app/point_evaluation.hpp"
 
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -9,9 +10,24 @@
 namespace bbs::app {
 namespace {
 
+// Every hardware key with its value typed: numbers as JSON numbers (so that json_extract compares
+// them as numbers), the rest as strings.
 std::string hardware_json(const accel::HardwareConfig& hw) {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [key, value] : accel::hardware_settings(hw)) j[key] = value;
+  for (const auto& [key, value] : accel::hardware_settings(hw)) {
+    const char* first = value.data();
+    const char* last = first + value.size();
+    std::int64_t integer = 0;
+    double number = 0;
+    if (const auto [end, error] = std::from_chars(first, last, integer);
+        error == std::errc() && end == last)
+      j[key] = integer;
+    else if (const auto [end2, error2] = std::from_chars(first, last, number);
+             error2 == std::errc() && end2 == last)
+      j[key] = number;
+    else
+      j[key] = value;
+  }
   return j.dump();
 }
 
@@ -114,6 +130,8 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
                             l.energy_sram_write_pj, l.energy_dram_pj, 0.0, l.weight_dram_bytes,
                             l.input_dram_bytes, l.output_dram_bytes});
     }
+  } catch (const dse::TransientError&) {
+    throw;  // not a property of the point: the caller leaves it for the next run
   } catch (const Error& e) {
     r.status = dse::PointStatus::Failed;
     r.error = e.what();

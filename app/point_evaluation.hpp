@@ -21,6 +21,7 @@ void prepare_point_profiles(const PreparedNetwork& network,
                             const std::vector<const dse::DesignPoint*>& points,
                             const accel::Fidelity& fidelity, int jobs);
 
+// Throws dse::TransientError (disk full, locked) instead of recording it: it is not the point's.
 dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::DesignPoint& point,
                                     const accel::Fidelity& fidelity, const dse::CampaignSpec& spec,
                                     std::int64_t campaign_id, std::int64_t workload_id);

@@ -6,9 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <set>
+#include <limits>
 #include <sstream>
 
+#include "dse/objective.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::dse {
@@ -129,7 +130,8 @@ std::string value_text(const toml::node& node) {
   return {};
 }
 
-// An axis: a list of values, { range = [lo, hi], step = s } or { log2_range = [lo, hi] }.
+// An axis: a list of values, { range = [lo, hi], step = s } or { log2_range = [lo, hi] }. A range
+// is kept as (low, step, count), checked so that no value overflows.
 Axis parse_axis(const Reader& r, const std::string& key, const toml::node& node,
                 const std::string& path) {
   Axis axis{key, {}};
@@ -139,26 +141,55 @@ Axis parse_axis(const Reader& r, const std::string& key, const toml::node& node,
       if (text.empty()) r.fail(&item, path, "has a value that is not a number, string or boolean");
       axis.values.push_back(text);
     }
-  } else if (const auto* spec = node.as_table()) {
-    r.only_keys(*spec, path + ".", {"range", "step", "log2_range"});
-    const bool log2 = spec->contains("log2_range");
-    const toml::node* bounds = spec->get(log2 ? "log2_range" : "range");
-    const auto* pair = bounds ? bounds->as_array() : nullptr;
-    if (!pair || pair->size() != 2 || !(*pair)[0].as_integer() || !(*pair)[1].as_integer())
-      r.fail(bounds ? bounds : &node, path,
-             "expects range = [low, high] or log2_range = [low, high] "
-             "with integers");
-    const std::int64_t low = (*pair)[0].as_integer()->get(), high = (*pair)[1].as_integer()->get();
-    const std::int64_t step = r.integer(*spec, "step", path + ".step", 1);
-    if (low > high || step < 1 || (log2 && low < 1))
-      r.fail(&node, path, "needs low <= high, step >= 1 (log2_range: low >= 1)");
-    for (std::int64_t v = low; v <= high; v = log2 ? v * 2 : v + step)
-      axis.values.push_back(std::to_string(v));
-  } else {
-    r.fail(&node, path, "expects a list of values or a { range / log2_range } table");
+    if (axis.values.empty()) r.fail(&node, path, "has no values");
+    return axis;
   }
-  if (axis.values.empty()) r.fail(&node, path, "has no values");
+  const auto* spec = node.as_table();
+  if (!spec) r.fail(&node, path, "expects a list of values or a { range / log2_range } table");
+  r.only_keys(*spec, path + ".", {"range", "step", "log2_range"});
+  axis.log2 = spec->contains("log2_range");
+  if (axis.log2 && spec->contains("range"))
+    r.fail(&node, path, "has both range and log2_range (expected one of them)");
+  if (axis.log2 && spec->contains("step"))
+    r.fail(spec->get("step"), path + ".step",
+           "does not apply to log2_range (its values double); use range with step");
+  const toml::node* bounds = spec->get(axis.log2 ? "log2_range" : "range");
+  const auto* pair = bounds ? bounds->as_array() : nullptr;
+  if (!pair || pair->size() != 2 || !(*pair)[0].as_integer() || !(*pair)[1].as_integer())
+    r.fail(bounds ? bounds : &node, path,
+           "expects range = [low, high] or log2_range = [low, high] with integers");
+  const std::int64_t low = (*pair)[0].as_integer()->get(), high = (*pair)[1].as_integer()->get();
+  const std::int64_t step = axis.log2 ? 1 : r.integer(*spec, "step", path + ".step", 1);
+  if (low > high || step < 1 || (axis.log2 && low < 1))
+    r.fail(&node, path, "needs low <= high, step >= 1 (log2_range: low >= 1)");
+  axis.low = low;
+  axis.step = step;
+  if (axis.log2) {
+    axis.count = 1;
+    for (std::int64_t v = low; v <= high / 2; v *= 2) ++axis.count;  // 2v <= high: no overflow
+  } else {
+    // high - low fits an unsigned 64-bit integer; the count of an [INT64_MIN, INT64_MAX] range
+    // with step 1 (2^64) does not fit an int64 and is refused.
+    const std::uint64_t steps = (std::uint64_t(high) - std::uint64_t(low)) / std::uint64_t(step);
+    if (steps >= std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+      r.fail(&node, path, "has " + std::to_string(steps) + " + 1 values; expected fewer than 2^63");
+    axis.count = std::int64_t(steps) + 1;
+  }
   return axis;
+}
+
+// The line of every key in the file, by the paths errors use ("design[0].axes.array.rows").
+void record_lines(const toml::node& node, const std::string& path,
+                  std::map<std::string, int>& out) {
+  if (!path.empty()) out.emplace(path, int(node.source().begin.line));
+  if (const auto* table = node.as_table()) {
+    for (const auto& [key, child] : *table)
+      record_lines(
+          child, path.empty() ? std::string(key.str()) : path + "." + std::string(key.str()), out);
+  } else if (const auto* array = node.as_array(); array && array->is_array_of_tables()) {
+    for (std::size_t i = 0; i < array->size(); ++i)
+      record_lines(*array->get(i), path + "[" + std::to_string(i) + "]", out);
+  }
 }
 
 WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::string& path) {
@@ -204,10 +235,25 @@ Strategy parse_strategy(const Reader& r, const toml::table& t) {
     r.fail(t.get("kind"), "strategy.kind", "must be grid, random or nsga2, not '" + kind + "'");
   s.samples = r.integer(t, "samples", "strategy.samples", 0);
   s.seed = std::uint64_t(r.integer(t, "seed", "strategy.seed", 1));
-  s.population = int(r.integer(t, "population", "strategy.population", 64));
-  s.generations = int(r.integer(t, "generations", "strategy.generations", 20));
+  const std::int64_t population = r.integer(t, "population", "strategy.population", 64);
+  const std::int64_t generations = r.integer(t, "generations", "strategy.generations", 20);
+  if (population < 2 || population > kMaxPopulation)
+    r.fail(
+        t.get("population"), "strategy.population",
+        "is " + std::to_string(population) + "; expected 2 to " + std::to_string(kMaxPopulation));
+  if (generations < 0 || generations > std::numeric_limits<int>::max())
+    r.fail(t.get("generations"), "strategy.generations",
+           "is " + std::to_string(generations) + "; expected 0 to " +
+               std::to_string(std::numeric_limits<int>::max()) +
+               " (the search also stops once every point of the space is evaluated)");
+  s.population = int(population);
+  s.generations = int(generations);
   if (s.kind == StrategyKind::Random && s.samples < 1)
     r.fail(t.get("samples"), "strategy.samples", "must be >= 1 for random sampling");
+  if (s.samples < 0 || s.samples > kMaxPointsPerRun)
+    r.fail(t.get("samples"), "strategy.samples",
+           "is " + std::to_string(s.samples) + "; expected 1 to " +
+               std::to_string(kMaxPointsPerRun) + " (the points one run evaluates)");
   return s;
 }
 
@@ -220,6 +266,19 @@ std::string fnv1a_hex(std::string_view text) {
 }
 
 }  // namespace
+
+std::int64_t Axis::size() const { return values.empty() ? count : std::int64_t(values.size()); }
+
+std::string Axis::value(std::int64_t index) const {
+  if (!values.empty()) return values[std::size_t(index)];
+  return std::to_string(log2 ? low << index : low + index * step);
+}
+
+std::string CampaignSpec::where(const std::string& key) const {
+  const auto line = key_lines.find(key);
+  return source + (line == key_lines.end() ? "" : ":" + std::to_string(line->second)) + ": key '" +
+         key + "'";
+}
 
 bool DesignSpec::applies_to(const WorkloadSpec& w) const {
   return workloads.empty() ||
@@ -243,11 +302,10 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
   c.profile = r.string(root, "profile", "profile", "corrected");
   c.defects = r.strings(root, "defects", "defects");
   if (root.contains("objectives")) c.objectives = r.strings(root, "objectives", "objectives");
-  const std::set<std::string> known{"latency", "energy", "edp", "area", "throughput_per_area"};
   for (const auto& o : c.objectives)
-    if (!known.count(o))
+    if (!find_objective(o))
       r.fail(root.get("objectives"), "objectives",
-             "has '" + o + "' (expected latency, energy, edp, area, throughput_per_area)");
+             "has '" + o + "' (expected one of: " + objective_names() + ")");
   const auto workloads = r.tables(root, "workload");
   for (std::size_t i = 0; i < workloads.size(); ++i)
     c.workloads.push_back(parse_workload(r, *workloads[i], "workload[" + std::to_string(i) + "]"));
@@ -269,8 +327,17 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
     if (t->contains("iso_multipliers"))
       c.constraints.iso_multipliers =
           r.integer(*t, "iso_multipliers", "constraints.iso_multipliers", 0);
+    if (c.constraints.iso_multipliers && *c.constraints.iso_multipliers < 1)
+      r.fail(t->get("iso_multipliers"), "constraints.iso_multipliers",
+             "is " + std::to_string(*c.constraints.iso_multipliers) + "; expected >= 1");
     c.constraints.max_area_mm2 = r.number(*t, "max_area_mm2", "constraints.max_area_mm2");
     c.constraints.max_power_w = r.number(*t, "max_power_w", "constraints.max_power_w");
+    // A NaN bound would compare false against every point and silently disable the constraint.
+    for (const auto& [key, bound] : {std::pair{"max_area_mm2", c.constraints.max_area_mm2},
+                                     std::pair{"max_power_w", c.constraints.max_power_w}})
+      if (bound && !(std::isfinite(*bound) && *bound > 0))
+        r.fail(t->get(key), std::string("constraints.") + key,
+               "is " + std::to_string(*bound) + "; expected a finite number > 0");
     c.constraints.buffers_hold_layers =
         r.boolean(*t, "buffers_hold_layers", "constraints.buffers_hold_layers");
     for (const auto& expression : r.strings(*t, "expressions", "constraints.expressions")) {
@@ -284,6 +351,7 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
   if (const toml::table* t = r.table(root, "strategy", "strategy"))
     c.strategy = parse_strategy(r, *t);
   c.source = source;
+  record_lines(root, "", c.key_lines);
   c.text = std::string(text);
   c.hash = fnv1a_hex(text);
   return c;

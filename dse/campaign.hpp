@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,18 @@ struct WorkloadSpec {
   std::string phase = "prefill";
 };
 
+// An axis is decoded value by value, never materialised: `range = [1, 1000000000]` costs nothing
+// until a point asks for its value.
+//   list:       values[i]
+//   range:      low + i * step,  i < count = (high - low) / step + 1
+//   log2_range: low * 2^i,       i < count = floor(log2(high / low)) + 1
 struct Axis {
   std::string key;                  // dotted hardware key
-  std::vector<std::string> values;  // TOML text of each value, ready for key=value
+  std::vector<std::string> values;  // a list: TOML text of each value, ready for key=value
+  std::int64_t low = 0, step = 0, count = 0;  // a range (values empty)
+  bool log2 = false;
+  std::int64_t size() const;
+  std::string value(std::int64_t index) const;
 };
 
 struct DesignSpec {
@@ -61,6 +71,11 @@ struct Constraints {
 
 enum class StrategyKind { Grid, Random, Nsga2 };
 
+// What a campaign may ask for, so that a spec can neither exhaust memory nor run unbounded:
+// the points one run (one shard) evaluates, and the NSGA-II population.
+inline constexpr std::int64_t kMaxPointsPerRun = 1'000'000;
+inline constexpr int kMaxPopulation = 100'000;
+
 struct Strategy {
   StrategyKind kind = StrategyKind::Grid;
   std::int64_t samples = 0;  // random: points drawn
@@ -81,6 +96,11 @@ struct CampaignSpec {
   std::string source;  // file name (or "built-in NAME")
   std::string text;    // the TOML as written
   std::string hash;    // FNV-1a 64 of text, hex
+  // The line of each key the parser read ("workload[0].network", "design[1].axes.array.rows",
+  // "profile", ...), for errors found after parsing.
+  std::map<std::string, int> key_lines;
+  // "file:line: key 'K'" (the line when known), the start of an error about key K.
+  std::string where(const std::string& key) const;
 };
 
 CampaignSpec parse_campaign(std::string_view text, const std::string& source);

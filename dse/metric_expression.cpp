@@ -53,6 +53,24 @@ class ExpressionParser {
  private:
   using Step = MetricExpression::Step;
 
+  // One level of '(', unary '-' or 'not' while it is parsed: the recursion is bounded so that a
+  // deeply nested expression is refused instead of overflowing the stack.
+  class Nested {
+   public:
+    explicit Nested(ExpressionParser& parser) : parser_(parser) {
+      if (++parser_.depth_ > kMaxExpressionNesting)
+        parser_.fail_at(parser_.pos_ == 0 ? 0 : parser_.pos_ - 1,
+                        "at most " + std::to_string(kMaxExpressionNesting) +
+                            " nested '(', '-' and 'not' (the expression nests deeper)");
+    }
+    ~Nested() { --parser_.depth_; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+
+   private:
+    ExpressionParser& parser_;
+  };
+
   // Each rule returns whether its value is a truth value (a comparison or a logical operator).
   using Rule = bool (ExpressionParser::*)();
 
@@ -77,6 +95,7 @@ class ExpressionParser {
 
   bool negation() {
     if (!keyword("not")) return comparison();
+    const Nested nested(*this);
     negation();
     out_->push_back({Step::Kind::Not, 0, ""});
     return true;
@@ -98,6 +117,7 @@ class ExpressionParser {
 
   bool unary() {
     if (symbol("-")) {
+      const Nested nested(*this);
       unary();
       out_->push_back({Step::Kind::Negate, 0, ""});
       return false;
@@ -105,6 +125,7 @@ class ExpressionParser {
     skip_space();
     if (pos_ < text_.size() && text_[pos_] == '(') {
       ++pos_;
+      const Nested nested(*this);
       const bool logical = disjunction();
       if (!symbol(")")) fail("')'");
       return logical;
@@ -162,12 +183,19 @@ class ExpressionParser {
   }
 
   [[noreturn]] void fail_at(std::size_t at, const std::string& expected) {
-    throw Error("expression '" + std::string(text_) + "' at character " + std::to_string(at + 1) +
+    // A long expression is shown by its start and length, not in full.
+    constexpr std::size_t kShown = 60;
+    const std::string shown = text_.size() <= kShown
+                                  ? std::string(text_)
+                                  : std::string(text_.substr(0, kShown)) + "... (" +
+                                        std::to_string(text_.size()) + " characters)";
+    throw Error("expression '" + shown + "' at character " + std::to_string(at + 1) +
                 ": expected " + expected);
   }
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
   std::vector<Step>* out_ = nullptr;
 };
 

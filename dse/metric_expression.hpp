@@ -8,6 +8,7 @@
 //   comparison := sum (("<" | "<=" | ">" | ">=" | "==" | "!=") sum)?
 //   sum := product (("+" | "-") product)*      product := unary (("*" | "/") unary)*
 //   unary := "-" unary | number | metric | "(" disjunction ")"
+// Nesting ('(', '-', 'not') is limited to kMaxExpressionNesting levels.
 // Metrics are the result columns of a design point (kPointMetrics); truth is 1, false 0.
 // weight_sqnr_db is +infinity for a design that leaves the weights unchanged.
 #pragma once
@@ -20,6 +21,9 @@
 #include "dse/result_store.hpp"
 
 namespace bbs::dse {
+
+// The deepest nesting of '(', unary '-' and 'not' an expression may have (the parser recurses).
+inline constexpr int kMaxExpressionNesting = 256;
 
 // clang-format off
 inline constexpr std::array<std::string_view, 19> kPointMetrics = {

@@ -68,10 +68,15 @@ std::vector<int> non_dominated_ranks(const std::vector<Objectives>& points) {
 }
 
 std::vector<Genome> nsga2(
-    const std::vector<int>& radix, const Nsga2Options& options,
+    const std::vector<std::int64_t>& radix, const Nsga2Options& options,
     const std::function<std::vector<Objectives>(const std::vector<Genome>&)>& evaluate) {
   std::mt19937_64 rng(options.seed);
-  auto uniform = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+  auto uniform = [&](std::int64_t n) {
+    return std::uniform_int_distribution<std::int64_t>(0, n - 1)(rng);
+  };
+  std::int64_t space = 1;  // genomes in the space, saturating at INT64_MAX
+  for (const std::int64_t r : radix)
+    if (__builtin_mul_overflow(space, r, &space)) space = std::numeric_limits<std::int64_t>::max();
   const double mutation = radix.empty() ? 0.0 : 1.0 / double(radix.size());
   std::map<Genome, Objectives> known;  // every genome is evaluated once
   auto score = [&](const std::vector<Genome>& genomes) {
@@ -92,12 +97,13 @@ std::vector<Genome> nsga2(
     for (std::size_t i = 0; i < radix.size(); ++i) g[i] = uniform(radix[i]);
   }
   std::vector<Objectives> objectives = score(population);
-  for (int generation = 0; generation < options.generations; ++generation) {
+  for (int generation = 0; generation < options.generations && std::int64_t(known.size()) < space;
+       ++generation) {
     const auto ranks = non_dominated_ranks(objectives);
     const auto distance = crowding(objectives, ranks);
     auto tournament = [&]() -> const Genome& {
-      const std::size_t a = std::size_t(uniform(int(population.size())));
-      const std::size_t b = std::size_t(uniform(int(population.size())));
+      const auto a = std::size_t(uniform(std::int64_t(population.size())));
+      const auto b = std::size_t(uniform(std::int64_t(population.size())));
       const bool a_wins =
           ranks[a] < ranks[b] || (ranks[a] == ranks[b] && distance[a] >= distance[b]);
       return population[a_wins ? a : b];

@@ -13,7 +13,7 @@
 
 namespace bbs::dse {
 
-using Genome = std::vector<int>;
+using Genome = std::vector<std::int64_t>;
 using Objectives = std::vector<double>;  // minimised; an infeasible genome gets +inf everywhere
 
 struct Nsga2Options {
@@ -25,9 +25,11 @@ struct Nsga2Options {
 // Returns the rank of each point: 0 for the non-dominated front, 1 for the next, ...
 std::vector<int> non_dominated_ranks(const std::vector<Objectives>& points);
 
-// Runs the search; returns the final population's genomes, best front first.
+// Runs the search; returns the final population's genomes, best front first. It stops after
+// `generations`, or as soon as every genome of the space has been evaluated (nothing is left to
+// find), so evaluations never exceed the size of the space.
 std::vector<Genome> nsga2(
-    const std::vector<int>& radix, const Nsga2Options& options,
+    const std::vector<std::int64_t>& radix, const Nsga2Options& options,
     const std::function<std::vector<Objectives>(const std::vector<Genome>&)>& evaluate);
 
 }  // namespace bbs::dse

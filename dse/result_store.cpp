@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <string_view>
 #include <utility>
 
 #include "dse/store_impl.hpp"
@@ -33,7 +34,7 @@ std::string now_utc() {
 [[noreturn]] void fail_sqlite(const fs::path& file, const std::string& doing,
                               const SQLite::Exception& e, int busy_timeout_ms) {
   const std::string where = quoted(file);
-  switch (e.getErrorCode()) {
+  switch (e.getErrorCode() & 0xff) {
     case SQLITE_NOTADB:
       throw Error(where + " is not a SQLite database (" + e.what() +
                   "); expected a bbs-dse result store");
@@ -43,9 +44,9 @@ std::string now_utc() {
                   "the campaign into a new file");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(where + " is locked by another writer (waited " +
-                  std::to_string(busy_timeout_ms) + " ms) while " + doing +
-                  "; use one writer per database file (shard the campaign and merge)");
+      throw TransientError(where + " is locked by another writer (waited " +
+                           std::to_string(busy_timeout_ms) + " ms) while " + doing +
+                           "; use one writer per database file (shard the campaign and merge)");
     case SQLITE_READONLY:
       throw Error(where + " cannot be written (" + std::string(e.what()) + ") while " + doing +
                   "; expected a writable file in a writable directory");
@@ -53,7 +54,10 @@ std::string now_utc() {
       throw Error(where + " cannot be opened (" + std::string(e.what()) + ") while " + doing +
                   "; expected an existing directory and a readable file");
     case SQLITE_FULL:
-      throw Error(where + ": disk full while " + doing);
+      throw TransientError(where + ": disk full while " + doing);
+    case SQLITE_IOERR:
+    case SQLITE_NOMEM:
+      throw TransientError(where + ": I/O error while " + doing + " (" + e.what() + ")");
     default:
       throw Error(where + ": SQLite error while " + doing + ": " + e.what());
   }
@@ -71,7 +75,8 @@ constexpr std::array kRequiredObjects = {
     RequiredObject{"layer", 1},         RequiredObject{"profile_cache", 1},
     RequiredObject{"design_point", 1},  RequiredObject{"layer_result", 1},
     RequiredObject{"point_summary", 1}, RequiredObject{"point_vs_baseline", 1},
-    RequiredObject{"analysis", 2},      RequiredObject{"analysis_layer", 2}};
+    RequiredObject{"analysis", 2},      RequiredObject{"analysis_layer", 2},
+    RequiredObject{"point_axes", 4}};
 
 std::string hex32(std::int64_t value) {
   std::array<char, 16> text{};
@@ -88,6 +93,27 @@ bool is_writable(const fs::path& path) {
       fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
   if ((perms & any_write) == fs::perms::none) return false;  // also for root
   return ::access(path.c_str(), W_OK) == 0;
+}
+
+// A file: URI for sqlite3_open_v2 (https://sqlite.org/uri.html). ReadOnly: mode=ro, plus
+// immutable=1 when the directory cannot be written, where SQLite could create neither the -shm
+// nor the -wal file a WAL database needs even to be read.
+std::string uri_of(const fs::path& path, ResultStore::Mode mode) {
+  std::string uri = "file:";
+  for (const unsigned char c : fs::absolute(path).string()) {
+    if (std::isalnum(c) || std::string_view("/-_.~").find(char(c)) != std::string_view::npos) {
+      uri += char(c);
+    } else {
+      std::array<char, 4> hex{};
+      std::snprintf(hex.data(), hex.size(), "%%%02X", c);
+      uri += hex.data();
+    }
+  }
+  if (mode == ResultStore::Mode::ReadOnly) {
+    const fs::path dir = fs::absolute(path).parent_path();
+    uri += ::access(dir.c_str(), W_OK) == 0 ? "?mode=ro" : "?mode=ro&immutable=1";
+  }
+  return uri;
 }
 
 double real_or_zero(const SQLite::Column& column) {
@@ -167,7 +193,9 @@ PointRecord read_point(const SQLite::Statement& q) {
 
 }  // namespace
 
-void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
+void ResultStore::Impl::initialise(std::span<const Migration> migrations, const Options& options) {
+  // Everything is checked before anything is written (journal mode, schema): a refused file is
+  // left as it was.
   const int target = static_cast<int>(migrations.size());
   db.exec("PRAGMA foreign_keys = ON");
   // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
@@ -186,27 +214,41 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
                   hex32(app_id) + ", objects: " + (objects.empty() ? "none" : objects) +
                   "), not a bbs-dse result store (application_id " + hex32(kApplicationId) +
                   "); the file was left untouched");
-    if (mode == Mode::ReadOnly)
-      throw Error(quoted(path) + " is an empty SQLite database, not a bbs-dse result store");
+    if (mode == Mode::ReadOnly || !options.create)
+      throw Error(quoted(path) + " is an empty SQLite database, not a bbs-dse result store " +
+                  "(make one with bbs-dse run); the file was left untouched");
   }
   if (version > target)
     throw Error(quoted(path) + " has schema version " + std::to_string(version) +
                 ", newer than this bbs-dse knows (schema version " + std::to_string(target) +
                 "); use a newer bbs-dse to read it");
+  if (version > 0) {
+    check_objects();
+    const Verify how = options.verify != Verify::Auto ? options.verify
+                       : mode == Mode::ReadWrite      ? Verify::Full
+                                                      : Verify::None;
+    if (how != Verify::None) verify(how == Verify::Full);
+  }
+  if (version < target && mode == Mode::ReadOnly)
+    throw Error(quoted(path) + " has schema version " + std::to_string(version) +
+                ", older than this bbs-dse's (schema version " + std::to_string(target) +
+                "); open it read-write once to migrate it (bbs-dse plot or run on a writable "
+                "copy)");
   if (mode == Mode::ReadWrite) {
     const std::string journal = db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (journal != "wal")
       throw Error(quoted(path) + ": could not switch to WAL journal mode (got '" + journal +
                   "'); expected a local file system that supports WAL");
     db.exec("PRAGMA synchronous = FULL");
+    if (version < target) {
+      migrate(migrations, target);
+      check_objects();
+    }
   }
-  if (version < target) {
-    if (mode == Mode::ReadOnly)
-      throw Error(quoted(path) + " has schema version " + std::to_string(version) +
-                  ", older than this bbs-dse's (schema version " + std::to_string(target) +
-                  "); open it read-write once to migrate it");
-    migrate(migrations, target);
-  }
+}
+
+// The tables and views of this version must all be there.
+void ResultStore::Impl::check_objects() const {
   for (const auto& [name, since] : kRequiredObjects) {
     if (since > version) continue;
     SQLite::Statement q(db, "SELECT count(*) FROM sqlite_schema WHERE name = ?");
@@ -219,13 +261,32 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations) {
   }
 }
 
+void ResultStore::Impl::verify(bool full) const {
+  const char* pragma = full ? "integrity_check" : "quick_check";
+  SQLite::Statement q(db, std::string("PRAGMA ") + pragma + "(20)");
+  std::string findings;
+  while (q.executeStep()) {
+    const std::string line = q.getColumn(0).getString();
+    if (line != "ok") findings += "\n  " + line;
+  }
+  if (!findings.empty())
+    throw Error(quoted(path) + " is damaged (PRAGMA " + pragma + "); expected an intact " +
+                "bbs-dse result store: restore it from a copy, or re-run the campaign into a new "
+                "file. Findings:" +
+                findings);
+}
+
+// One step per transaction. Several processes may open a new file at once: each step re-reads
+// the version inside its (IMMEDIATE, so exclusive) transaction and skips what another applied.
 void ResultStore::Impl::migrate(std::span<const Migration> migrations, int target) {
   while (version < target) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    version = db.execAndGet("PRAGMA user_version").getInt();
+    if (version >= target) break;
     const Migration& step = migrations[static_cast<std::size_t>(version)];
     if (step.from != version)
       throw Error("schema migration list out of order: step " + std::to_string(version) +
                   " migrates from version " + std::to_string(step.from));
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     try {
       db.exec(step.sql);
     } catch (const SQLite::Exception& e) {
@@ -340,10 +401,11 @@ ResultStore ResultStore::open(const fs::path& path, Mode mode, const Options& op
                 " is a read-only file; cannot open it for writing (open it read-only to query, "
                 "or make it writable)");
   const int flags =
-      mode == Mode::ReadOnly ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+      SQLite::OPEN_URI | (mode == Mode::ReadOnly ? SQLite::OPEN_READONLY
+                                                 : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   try {
-    auto impl = std::make_unique<Impl>(path, mode, options, flags);
-    impl->initialise(migrations);
+    auto impl = std::make_unique<Impl>(path, uri_of(path, mode), mode, options, flags);
+    impl->initialise(migrations, options);
     return ResultStore(std::move(impl));
   } catch (const SQLite::Exception& e) {
     fail_sqlite(path, "opening the result store", e, options.busy_timeout_ms);
@@ -566,6 +628,21 @@ std::vector<PointRecord> ResultStore::points(std::int64_t campaign_id) const {
   });
 }
 
+std::int64_t ResultStore::drop_transient_failures(std::int64_t campaign_id) {
+  impl_->require_writable("retry transient failures");
+  return impl_->guard("dropping transient failures", [&] {
+    // The phrases fail_sqlite writes for a full disk, a lock and an I/O error (earlier versions
+    // wrote an I/O error as "SQLite error while ...: disk I/O error").
+    SQLite::Statement q(impl_->db,
+                        "DELETE FROM design_point WHERE campaign_id = ? AND status = 'failed' AND "
+                        "(error LIKE '%: disk full while %' OR error LIKE "
+                        "'% is locked by another writer %' OR error LIKE '%: I/O error while %' "
+                        "OR error LIKE '%disk I/O error%')");
+    q.bind(1, campaign_id);
+    return std::int64_t(q.exec());
+  });
+}
+
 std::vector<LayerRecord> ResultStore::point_layers(std::int64_t point_id) const {
   return impl_->guard("reading layer results", [&] {
     SQLite::Statement q(impl_->db,
@@ -633,13 +710,21 @@ QueryResult ResultStore::sql(const std::string& query) {
     const char* tail = nullptr;
     const int rc = sqlite3_prepare_v2(impl_->db.getHandle(), query.c_str(),
                                       static_cast<int>(query.size()), &probe, &tail);
+    const bool empty = probe == nullptr;
+    const bool read_only = empty || sqlite3_stmt_readonly(probe) != 0;
     sqlite3_finalize(probe);
     if (rc != SQLITE_OK)
       throw Error(quoted(impl_->path) + ": invalid query (" +
                   sqlite3_errmsg(impl_->db.getHandle()) + "): " + query);
+    if (empty)
+      throw Error(quoted(impl_->path) + ": expected one SQL statement, got none (only spaces or " +
+                  "comments): " + query);
     for (const char* c = tail; c != nullptr && *c != '\0'; ++c)
       if (!std::isspace(static_cast<unsigned char>(*c)) && *c != ';')
         throw Error(quoted(impl_->path) + ": expected one SQL statement, got more: " + query);
+    if (!read_only)
+      throw Error(quoted(impl_->path) + ": expected a read-only statement (SELECT, read-only " +
+                  "PRAGMA), got one that writes: " + query);
     SQLite::Statement q(impl_->db, query);
     QueryResult out;
     for (int i = 0; i < q.getColumnCount(); ++i) out.columns.emplace_back(q.getColumnName(i));
@@ -662,17 +747,7 @@ QueryResult ResultStore::sql(const std::string& query) {
 }
 
 void ResultStore::check_integrity() const {
-  impl_->guard("checking integrity", [&] {
-    SQLite::Statement q(impl_->db, "PRAGMA integrity_check(20)");
-    std::string findings;
-    while (q.executeStep()) {
-      const std::string line = q.getColumn(0).getString();
-      if (line != "ok") findings += "\n  " + line;
-    }
-    if (!findings.empty())
-      throw Error(quoted(impl_->path) + " failed the integrity check; expected an intact " +
-                  "bbs-dse result store:" + findings);
-  });
+  impl_->guard("checking integrity", [&] { impl_->verify(true); });
 }
 
 }  // namespace bbs::dse

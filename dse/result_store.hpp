@@ -18,7 +18,17 @@
 #include <unordered_set>
 #include <vector>
 
+#include "networks/tensor.hpp"
+
 namespace bbs::dse {
+
+// A failure that may not happen again: the disk was full, the file locked by another writer, an
+// I/O error. A design point that meets one is not stored, so a resumed run evaluates it again;
+// a stored failed point has a deterministic reason (a violated constraint, an invalid design).
+class TransientError : public Error {
+ public:
+  using Error::Error;
+};
 
 // 'BBSD': PRAGMA application_id of every bbs-dse result store.
 inline constexpr std::int32_t kApplicationId = 0x42425344;
@@ -148,13 +158,24 @@ class ResultStore {
  public:
   enum class Mode { ReadWrite, ReadOnly };
 
+  // How much of an existing file is verified on open (PRAGMA quick_check: every page and
+  // record is well formed; integrity_check: also every index matches its table).
+  enum class Verify { Auto, None, Quick, Full };  // Auto: Full for ReadWrite, None for ReadOnly
+
   struct Options {
     int busy_timeout_ms = 5000;  // wait for another writer this long, then fail
     // Migration steps (tests substitute their own); empty -> schema_migrations().
     std::span<const Migration> migrations;
+    Verify verify = Verify::Auto;
+    // ReadWrite: false refuses a file that is not yet a result store instead of creating the
+    // schema in it (a command that only reads, but may migrate an older store).
+    bool create = true;
   };
 
-  // Opens (ReadWrite: creating if absent) and checks/migrates the database at `path`.
+  // Opens (ReadWrite: creating if absent) and checks/migrates the database at `path`. Nothing is
+  // changed in a file that is refused. ReadOnly opens with SQLite's mode=ro, and immutable=1 when
+  // the file's directory cannot be written (a shared read-only mount): no -wal/-shm is created.
+  // Creating the schema is safe when several processes open a new file at once.
   static ResultStore open(const std::filesystem::path& path, Mode mode = Mode::ReadWrite);
   static ResultStore open(const std::filesystem::path& path, Mode mode, const Options& options);
 
@@ -190,6 +211,11 @@ class ResultStore {
   std::size_t add_points(const std::vector<PointWithLayers>& batch);
 
   std::vector<PointRecord> points(std::int64_t campaign_id) const;  // by workload, point_key
+
+  // Deletes the campaign's failed points whose reason is transient (written by bbs-dse before
+  // 0.2, which stored "disk full while caching profile" as a failure), with their layer rows, so
+  // that the run evaluates them again. Returns how many.
+  std::int64_t drop_transient_failures(std::int64_t campaign_id);
   std::vector<LayerRecord> point_layers(std::int64_t point_id) const;
 
   // Cached engine profiles, keyed by weights hash + design needs.
@@ -208,7 +234,8 @@ class ResultStore {
   // (same schema version) in one transaction, skipping points already present.
   MergeStats merge_from(const std::filesystem::path& shard);
 
-  // Runs one SQL statement and returns its rows as text (the `query --sql` command).
+  // Runs one read-only SQL statement (sqlite3_stmt_readonly) and returns its rows as text (the
+  // `query --sql` command); a statement that writes anything, VACUUM INTO included, is refused.
   QueryResult sql(const std::string& query);
 
   // PRAGMA integrity_check; throws bbs::Error with its findings unless the file is sound.

@@ -243,10 +243,53 @@ JOIN campaign c ON c.id = p.campaign_id
 JOIN workload w ON w.id = p.workload_id;
 )sql";
 
+// Version 3 -> 4: one typed column per hardware key (view point_axes), so that
+// `WHERE "array.rows" >= 32` compares numbers (hardware_json held every value as text before).
+constexpr const char* kSchemaV4 = R"sql(
+CREATE VIEW point_axes AS
+SELECT p.id AS point_id, p.campaign_id, p.workload_id, c.name AS campaign, w.network,
+       p.point_key, p.accel, p.design, p.profile, p.status,
+       CAST(json_extract(h.hw, '$."array.rows"') AS INTEGER) AS "array.rows",
+       CAST(json_extract(h.hw, '$."array.cols"') AS INTEGER) AS "array.cols",
+       CAST(json_extract(h.hw, '$."array.lanes"') AS INTEGER) AS "array.lanes",
+       CAST(json_extract(h.hw, '$."array.multipliers_per_pe"') AS INTEGER) AS "array.multipliers_per_pe",
+       CAST(json_extract(h.hw, '$."array.weight_bits"') AS INTEGER) AS "array.weight_bits",
+       CAST(json_extract(h.hw, '$."array.act_bits"') AS INTEGER) AS "array.act_bits",
+       json_extract(h.hw, '$."pruning.method"') AS "pruning.method",
+       CAST(json_extract(h.hw, '$."pruning.group"') AS INTEGER) AS "pruning.group",
+       CAST(json_extract(h.hw, '$."pruning.columns"') AS INTEGER) AS "pruning.columns",
+       CAST(json_extract(h.hw, '$."pruning.const_bits"') AS INTEGER) AS "pruning.const_bits",
+       CAST(json_extract(h.hw, '$."pruning.sensitive_fraction"') AS REAL) AS "pruning.sensitive_fraction",
+       CAST(json_extract(h.hw, '$."pruning.channel_multiple"') AS INTEGER) AS "pruning.channel_multiple",
+       CAST(json_extract(h.hw, '$."weight_sram.capacity_kib"') AS INTEGER) AS "weight_sram.capacity_kib",
+       CAST(json_extract(h.hw, '$."weight_sram.banks"') AS INTEGER) AS "weight_sram.banks",
+       CAST(json_extract(h.hw, '$."weight_sram.bank_width_bits"') AS INTEGER) AS "weight_sram.bank_width_bits",
+       json_extract(h.hw, '$."weight_sram.ports"') AS "weight_sram.ports",
+       CAST(json_extract(h.hw, '$."act_sram.capacity_kib"') AS INTEGER) AS "act_sram.capacity_kib",
+       CAST(json_extract(h.hw, '$."act_sram.banks"') AS INTEGER) AS "act_sram.banks",
+       CAST(json_extract(h.hw, '$."act_sram.bank_width_bits"') AS INTEGER) AS "act_sram.bank_width_bits",
+       json_extract(h.hw, '$."act_sram.ports"') AS "act_sram.ports",
+       CAST(json_extract(h.hw, '$."dram.bits_per_cycle"') AS REAL) AS "dram.bits_per_cycle",
+       CAST(json_extract(h.hw, '$."dram.energy_pj_per_bit"') AS REAL) AS "dram.energy_pj_per_bit",
+       CAST(json_extract(h.hw, '$."clock_mhz"') AS REAL) AS "clock_mhz",
+       CAST(json_extract(h.hw, '$."tech_nm"') AS INTEGER) AS "tech_nm",
+       CAST(json_extract(h.hw, '$."energy.pe_pj_per_cycle"') AS REAL) AS "energy.pe_pj_per_cycle",
+       CAST(json_extract(h.hw, '$."energy.weight_reg_pj_per_row_cycle"') AS REAL) AS "energy.weight_reg_pj_per_row_cycle",
+       CAST(json_extract(h.hw, '$."energy.act_reg_pj_per_col_tile"') AS REAL) AS "energy.act_reg_pj_per_col_tile",
+       CAST(json_extract(h.hw, '$."energy.scheduler_pj_per_cycle"') AS REAL) AS "energy.scheduler_pj_per_cycle",
+       CAST(json_extract(h.hw, '$."area.pe_um2"') AS REAL) AS "area.pe_um2"
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id
+JOIN (SELECT id, CASE WHEN json_valid(hardware_json) THEN hardware_json ELSE '{}' END AS hw
+      FROM design_point) h ON h.id = p.id;
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{0, kSchemaV1},
     Migration{1, kSchemaV2},
     Migration{2, kSchemaV3},
+    Migration{3, kSchemaV4},
 };
 
 }  // namespace

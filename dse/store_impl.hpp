@@ -23,11 +23,12 @@ std::string now_utc();
                               const SQLite::Exception& e, int busy_timeout_ms);
 
 struct ResultStore::Impl {
-  Impl(std::filesystem::path file, Mode open_mode, const Options& options, int flags)
+  Impl(std::filesystem::path file, const std::string& uri, Mode open_mode, const Options& options,
+       int flags)
       : path(std::move(file)),
         mode(open_mode),
         busy_timeout_ms(options.busy_timeout_ms),
-        db(path, flags, options.busy_timeout_ms) {}
+        db(uri, flags, options.busy_timeout_ms) {}
 
   std::filesystem::path path;
   Mode mode;
@@ -50,7 +51,9 @@ struct ResultStore::Impl {
     if (mode == Mode::ReadOnly) throw Error(quoted(path) + " is open read-only; cannot " + doing);
   }
 
-  void initialise(std::span<const Migration> migrations);
+  void initialise(std::span<const Migration> migrations, const Options& options);
+  void check_objects() const;
+  void verify(bool full) const;
   void migrate(std::span<const Migration> migrations, int target);
   bool write_point(const PointRecord& point, const std::vector<LayerRecord>& layers);
 };

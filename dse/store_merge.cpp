@@ -13,10 +13,12 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
   if (fs::exists(shard, ec) && fs::equivalent(shard, impl_->path, ec))
     throw Error(quoted(shard) +
                 " is the store being merged into; cannot merge a store into itself");
-  // Validates the shard (exists, SQLite, ours, same schema version) with errors naming it.
+  // Validates the shard (exists, SQLite, ours, same schema version, every page and index
+  // intact: a damaged index would make its points look already present) with errors naming it.
   {
     Options options;
     options.busy_timeout_ms = impl_->busy_timeout_ms;
+    options.verify = Verify::Full;
     const ResultStore other = open(shard, Mode::ReadOnly, options);
     if (other.user_version() != impl_->version)
       throw Error(quoted(shard) + " has schema version " + std::to_string(other.user_version()) +

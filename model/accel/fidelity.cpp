@@ -48,7 +48,7 @@ Fidelity parse_fidelity(std::string_view profile, const std::vector<std::string>
   if (profile == "bitsim")
     f = Fidelity::BitSim;
   else if (profile != "corrected")
-    throw Error("--profile '" + std::string(profile) + "': expected bitsim or corrected");
+    throw Error("profile '" + std::string(profile) + "': expected bitsim or corrected");
   for (const auto& name : defects) {
     const auto& all = defect_switches();
     const auto it =
@@ -56,7 +56,7 @@ Fidelity parse_fidelity(std::string_view profile, const std::vector<std::string>
     if (it == all.end()) {
       std::string names;
       for (const auto& s : all) names += (names.empty() ? "" : ", ") + std::string(s.name);
-      throw Error("--defect '" + name + "': expected one of " + names);
+      throw Error("defect '" + name + "': expected one of " + names);
     }
     f.*(it->flag) = true;
   }

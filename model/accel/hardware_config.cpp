@@ -391,15 +391,22 @@ Value set_value(const Field& f, const std::string& text, const std::string& wher
   return text;
 }
 
-void apply_set(HardwareConfig& config, const std::string& assignment) {
-  const std::string where = "--set " + assignment;
+// The field a "key=value" assignment names and its value; errors start with `where`.
+std::pair<const Field*, Value> parse_assignment(const std::string& assignment,
+                                                const std::string& where) {
   const auto equals = assignment.find('=');
   if (equals == std::string::npos) throw Error(where + ": expected key=value");
   const std::string key = assignment.substr(0, equals);
   const Field* f = find_field(key);
   if (!f) throw Error(where + ": unknown key '" + key + "' (expected one of: " + all_keys() + ")");
-  f->assign(config, set_value(*f, assignment.substr(equals + 1), where));
-  config.sources[key] = where;
+  return {f, set_value(*f, assignment.substr(equals + 1), where)};
+}
+
+void apply_set(HardwareConfig& config, const std::string& assignment) {
+  const std::string where = "--set " + assignment;
+  const auto [f, value] = parse_assignment(assignment, where);
+  f->assign(config, value);
+  config.sources[f->key] = where;
 }
 
 // ---- Validation --------------------------------------------------------------------------------
@@ -450,6 +457,10 @@ bool known_pruning_method(const std::string& method) {
 }
 
 }  // namespace
+
+void check_setting(const std::string& assignment) {
+  parse_assignment(assignment, "'" + assignment + "'");
+}
 
 std::vector<std::string> hardware_designs() {
   const fs::path dir = presets_dir();

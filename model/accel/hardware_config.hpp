@@ -37,6 +37,10 @@ HardwareConfig load_hardware(std::string_view design,
                              const std::optional<std::filesystem::path>& toml_file,
                              const std::vector<std::string>& sets);
 
+// Whether "key=value" names a schema key and a value of its type (what --set accepts), without a
+// preset: throws bbs::Error "'key=value': unknown key ..." or "'key=value': expects an integer".
+void check_setting(const std::string& assignment);
+
 // Positive sizes, banks dividing capacities, a known pruning method, columns 0..8, fractions in
 // [0, 1], non-negative energies. Throws bbs::Error naming the key, its value and its source.
 void validate(const HardwareConfig& config);

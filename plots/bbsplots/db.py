@@ -1,6 +1,7 @@
 """Opening a bbs-dse result database read-only and choosing the campaign to plot."""
 from dataclasses import dataclass
 from pathlib import Path
+import os
 import sqlite3
 from urllib.parse import quote
 
@@ -22,7 +23,11 @@ def open_db(path: Path) -> sqlite3.Connection:
     """Opens `path` read-only after checking it is a bbs-dse store of schema version >= 2."""
     if not path.is_file():
         raise BadInput(f"'{path}' does not exist or is not a regular file")
-    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    # immutable=1 where the directory cannot be written (a read-only mount): SQLite could not
+    # create the -shm file a WAL database needs even to be read.
+    writable_dir = os.access(path.resolve().parent, os.W_OK)
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro"
+                           + ("" if writable_dir else "&immutable=1"), uri=True)
     conn.row_factory = sqlite3.Row
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]

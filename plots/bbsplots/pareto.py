@@ -47,14 +47,21 @@ def _settings(row) -> dict[str, str]:
     return settings
 
 
+LABEL_CHARS = 80  # a label longer than this is cut: text layout of a 10 MB key never ends
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "\u2026"
+
+
 def front_labels(rows: list) -> tuple[list[str], str]:
     """A label per row (its settings, or the preset name for a plain preset) without the settings
-    every row shares, and those shared settings."""
+    every row shares, and those shared settings; each at most LABEL_CHARS characters."""
     settings = [_settings(r) for r in rows]
     shared = {k: v for k, v in settings[0].items() if all(s.get(k) == v for s in settings)}
-    labels = [" ".join(f"{k}={v}" for k, v in s.items() if k not in shared)
-              or style.display_name(r["accel"]) for r, s in zip(rows, settings)]
-    return labels, " ".join(f"{k}={v}" for k, v in shared.items())
+    labels = [_short(" ".join(f"{k}={v}" for k, v in s.items() if k not in shared)
+                     or style.display_name(r["accel"])) for r, s in zip(rows, settings)]
+    return labels, _short(" ".join(f"{k}={v}" for k, v in shared.items()))
 
 
 def draw(ctx: Context):

@@ -1,5 +1,6 @@
 // End-to-end tests of the bbs-dse command line: runs the built executable (env BBS_DSE_EXE) and
 // checks exit codes, reports (json / csv / table) and the files `prune` writes.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -716,6 +718,440 @@ TEST_F(CliTest, SimulateUsesInt8WeightsAsGiven) {
       EXPECT_EQ(layer["compute_cycles"].get<double>(), per_tile * layer["tiles"].get<double>());
     }
   }
+}
+
+}  // namespace
+}  // namespace bbs::cli_test
+
+// ---------------------------------------------------------------------------------------------
+// Campaigns and result databases under hostile input (issue 12): each test failed before.
+// ---------------------------------------------------------------------------------------------
+
+namespace bbs::cli_test {
+namespace {
+
+std::string resnet20_weights() {
+  return std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+}
+
+// Runs SQL on a database file directly (what a damaged or older file looks like).
+void exec_sql(const std::string& db, const std::string& sql) {
+  SQLite::Database handle(db, SQLite::OPEN_READWRITE);
+  handle.exec(sql);
+}
+
+std::int64_t count_rows(const std::string& db, const std::string& sql) {
+  SQLite::Database handle(db, SQLite::OPEN_READONLY);
+  return handle.execAndGet(sql).getInt64();
+}
+
+class CampaignCliTest : public CliTest {
+ protected:
+  // Writes `text` as NAME.toml and runs it into NAME.db.
+  RunResult run_campaign(const std::string& name, const std::string& text,
+                         const std::string& extra = "") {
+    std::ofstream(path(name + ".toml")) << text;
+    return run("run " + cli_test::quoted(path(name + ".toml")) + " --db " +
+               cli_test::quoted(path(name + ".db")) + " " + extra);
+  }
+
+  RunResult query(const std::string& db, const std::string& args) {
+    return run("query --db " + cli_test::quoted(path(db)) + " " + args);
+  }
+
+  // Expects exit 2, every needle in stderr, and no database created.
+  void expect_refused(const std::string& name, const std::string& text,
+                      const std::vector<std::string>& needles) {
+    SCOPED_TRACE(text);
+    const RunResult r = run_campaign(name, text);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    for (const auto& needle : needles)
+      EXPECT_NE(r.err.find(needle), std::string::npos) << "stderr lacks \"" << needle << "\"";
+    EXPECT_FALSE(fs::exists(path(name + ".db"))) << "a database was created";
+  }
+};
+
+std::string one_design(const std::string& design_lines, const std::string& extra = "") {
+  return "name = \"c\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\nweights = \"" +
+         resnet20_weights() + "\"\n[[design]]\n" + design_lines + extra;
+}
+
+// Before: stored every point as failed and exited 0, or named a flag the user never gave.
+TEST_F(CampaignCliTest, MistakesAreRefusedByFileLineAndKeyBeforeTheFirstPoint) {
+  expect_refused("accel", one_design("accel = \"bitvrt\"\n"),
+                 {"accel.toml:6: key 'design[0].accel' is 'bitvrt'", "bitvert"});
+  expect_refused("set", one_design("accel = \"bitvert\"\nset = [\"array.rowz=4\"]\n"),
+                 {"set.toml:7: key 'design[0].set'", "unknown key 'array.rowz'"});
+  expect_refused("axis", one_design("accel = \"bitvert\"\n[design.axes]\n\"array.rowz\" = [4]\n"),
+                 {"axis.toml:8: key 'design[0].axes.array.rowz'", "unknown key 'array.rowz'"});
+  expect_refused("range",
+                 one_design("accel = \"bitvert\"\n[design.axes]\n"
+                            "\"array.rows\" = { range = [1, 9223372036854775807] }\n"),
+                 {"range.toml:8: key 'design[0].axes.array.rows'", "expects an integer"});
+  expect_refused(
+      "profile", "profile = \"exact\"\n" + one_design("accel = \"bitvert\"\n"),
+      {"profile.toml:1: key 'profile'", "profile 'exact': expected bitsim or corrected"});
+  EXPECT_EQ(run_campaign("p2", "profile = \"exact\"\n" + one_design("accel = \"bitvert\"\n"))
+                .err.find("--profile"),
+            std::string::npos);
+  expect_refused("network",
+                 "name = \"c\"\n[[workload]]\nnetwork = \"resnet5O\"\n[[design]]\naccel = "
+                 "\"stripes\"\n",
+                 {"network.toml:3: key 'workload[0].network'", "resnet5O"});
+  expect_refused("phase",
+                 "name = \"c\"\n[[workload]]\nnetwork = \"llama2_7b\"\nphase = \"decoding\"\n"
+                 "[[design]]\naccel = \"stripes\"\n",
+                 {"phase.toml:4: key 'workload[0].phase'", "decoding"});
+  expect_refused("batch",
+                 "name = \"c\"\n[[workload]]\nnetwork = \"resnet50\"\nbatch = 0\n"
+                 "[[design]]\naccel = \"stripes\"\n",
+                 {"batch.toml:4: key 'workload[0].batch' is 0; expected >= 1"});
+  expect_refused("overflow",
+                 "name = \"c\"\n[[workload]]\nnetwork = \"resnet50\"\nbatch = 4611686018427387904\n"
+                 "[[design]]\naccel = \"stripes\"\n",
+                 {"overflow.toml:2: key 'workload[0]'"});
+  expect_refused("grid",
+                 one_design("accel = \"bitvert\"\n[design.axes]\n"
+                            "\"array.rows\" = { range = [1, 1000000] }\n"
+                            "\"array.cols\" = { range = [1, 1000000] }\n"),
+                 {"grid.toml: the design space has 1000000000000 points", "at most 1000000"});
+  const RunResult shard =
+      run_campaign("shard", one_design("accel = \"stripes\"\n"), "--shard 1/3/5");
+  EXPECT_EQ(shard.exit_code, 2) << describe(shard);
+  EXPECT_NE(shard.err.find("--shard '1/3/5'"), std::string::npos) << shard.err;
+}
+
+// Before: `range = [1, 1e9]` built the axis in memory (3 GB in 10 s) and NSGA-II with
+// generations = 2e9 over four points never ended.
+TEST_F(CampaignCliTest, HugeAxesAreSampledAndExhaustedSearchesStop) {
+  const RunResult sampled =
+      run_campaign("sampled", one_design("accel = \"bitvert\"\n[design.axes]\n"
+                                         "\"array.rows\" = { range = [1, 1000000000] }\n",
+                                         "[strategy]\nkind = \"random\"\nsamples = 2\n"));
+  EXPECT_EQ(sampled.exit_code, 0) << describe(sampled);
+  EXPECT_EQ(count_rows(path("sampled.db"), "SELECT count(*) FROM design_point"), 2);
+
+  const RunResult search = run_campaign(
+      "search", one_design("accel = \"bitvert\"\n[design.axes]\n\"array.rows\" = [16, 32]\n"
+                           "\"pruning.columns\" = [2, 4]\n",
+                           "[strategy]\nkind = \"nsga2\"\npopulation = 8\n"
+                           "generations = 2000000000\n"));
+  EXPECT_EQ(search.exit_code, 0) << describe(search);
+  EXPECT_EQ(count_rows(path("search.db"), "SELECT count(*) FROM design_point"), 4);
+}
+
+// Before: "49 new points", exit 0, when every point failed.
+TEST_F(CampaignCliTest, ACampaignWhoseEveryPointFailsSaysWhyAndExitsNonZero) {
+  const RunResult r = run_campaign(
+      "fail", one_design("accel = \"bitvert\"\n[design.axes]\n\"array.rows\" = [16, 32]\n",
+                         "[constraints]\nmax_area_mm2 = 0.001\n"));
+  EXPECT_EQ(r.exit_code, 3) << describe(r);
+  EXPECT_NE(r.err.find("2 of 2 stored points failed, by reason:\n  2 x constraint max_area_mm2"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("no design point succeeded"), std::string::npos) << r.err;
+  const RunResult some = run_campaign(
+      "some", one_design("accel = \"bitvert\"\n[design.axes]\n\"array.rows\" = [16, 32]\n",
+                         "[constraints]\nexpressions = [\"multipliers >= 4096\"]\n"));
+  EXPECT_EQ(some.exit_code, 0) << describe(some);
+  EXPECT_NE(some.err.find("1 of 2 stored points failed"), std::string::npos) << some.err;
+}
+
+// Before: points stored as "failed: disk full while caching profile" stayed failed for ever.
+TEST_F(CampaignCliTest, TransientFailuresAreEvaluatedAgainOnResume) {
+  const std::string campaign = small_campaign(resnet20_weights());
+  ASSERT_EQ(run_campaign("whole", campaign).exit_code, 0);
+  ASSERT_EQ(run_campaign("hit", campaign).exit_code, 0);
+  // What an earlier bbs-dse stored after a full disk: a failed point without totals or layers.
+  exec_sql(path("hit.db"),
+           "DELETE FROM layer_result WHERE point_id IN (SELECT id FROM design_point WHERE "
+           "point_key LIKE '%array.rows=32%');"
+           "UPDATE design_point SET status = 'failed', error = '''hit.db'': disk full while "
+           "caching profile ''abc''', compute_cycles = NULL, dram_cycles = NULL, total_cycles = "
+           "NULL, time_s = NULL, energy_pj = NULL, energy_pe_pj = NULL, energy_registers_pj = "
+           "NULL, energy_sram_read_pj = NULL, energy_sram_write_pj = NULL, energy_dram_pj = NULL, "
+           "area_mm2 = NULL, useful_fraction = NULL, intra_pe_stall_fraction = NULL, "
+           "inter_pe_stall_fraction = NULL WHERE point_key LIKE '%array.rows=32%'");
+  const RunResult resumed = run_campaign("hit", campaign);
+  EXPECT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_NE(resumed.err.find("4 points stored as failed for a transient reason"), std::string::npos)
+      << resumed.err;
+  const std::string rows =
+      "--format csv --sql \"SELECT point_key, status, total_cycles, energy_pj, "
+      "(SELECT count(*) FROM layer_result l WHERE l.point_id = p.id) AS layers FROM "
+      "design_point p ORDER BY point_key\"";
+  EXPECT_EQ(query("hit.db", rows).out, query("whole.db", rows).out);
+
+  // A real full disk (RLIMIT_FSIZE: writes past the limit fail) at several sizes: the run stops
+  // (exit 2) or leaves points for the next run (exit 75), never stores them as failed, and the
+  // next run completes the same database.
+  std::ofstream(path("full.toml")) << campaign;
+  std::set<int> outcomes;
+  for (const int blocks : {100, 200, 400, 800, 1600}) {
+    const std::string db = "limited" + std::to_string(blocks) + ".db";
+    const std::string limited =
+        "sh -c 'trap \"\" XFSZ; ulimit -f " + std::to_string(blocks) + "; exec " +
+        cli_test::quoted(exe_) + " run " + cli_test::quoted(path("full.toml")) + " --db " +
+        cli_test::quoted(path(db)) + "' 2>" + cli_test::quoted(path("limited.err"));
+    const int status = std::system(limited.c_str());
+    outcomes.insert(WEXITSTATUS(status));
+    EXPECT_TRUE(WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2 || WEXITSTATUS(status) == 75)
+        << blocks << ": " << read_file(path("limited.err"));
+    const RunResult completed =
+        run("run " + cli_test::quoted(path("full.toml")) + " --db " + cli_test::quoted(path(db)));
+    EXPECT_EQ(completed.exit_code, 0) << blocks << describe(completed);
+    EXPECT_EQ(query(db, rows).out, query("whole.db", rows).out) << blocks;
+  }
+  EXPECT_TRUE(outcomes.count(75)) << "no limit left points for the next run";
+}
+
+// Before: a one-bit corruption in a shard's index merged as "0 points added, 3 already present"
+// (exit 0), and 27 of 36 page-corrupted databases were accepted by `run`.
+TEST_F(CampaignCliTest, DamagedDatabasesAreRefusedByName) {
+  const std::string campaign = small_campaign(resnet20_weights());
+  ASSERT_EQ(run_campaign("good", campaign, "--shard 1/2").exit_code, 0);
+  const std::string good = read_file(path("good.db"));
+  const std::size_t page = 4096, pages = good.size() / page;
+  ASSERT_GT(pages, 8u);
+  std::size_t refused = 0;
+  for (std::size_t p = 1; p < pages; ++p) {  // page 1 is the header: "not a database"
+    std::string bytes = good;
+    std::mt19937 noise{unsigned(p)};
+    for (std::size_t i = 0; i < page; ++i) bytes[p * page + i] = char(noise());
+    const std::string copy = path("damaged.db");
+    std::ofstream(copy, std::ios::binary | std::ios::trunc) << bytes;
+    std::ofstream(path("damaged.toml")) << campaign;
+    const RunResult r = run("run " + cli_test::quoted(path("damaged.toml")) + " --shard 2/2 --db " +
+                            cli_test::quoted(copy));
+    if (r.exit_code == 2 && r.err.find(copy) != std::string::npos) {
+      ++refused;
+    } else {
+      ADD_FAILURE() << "page " << p + 1 << " of " << pages << " overwritten: " << describe(r);
+    }
+    fs::remove(copy);
+  }
+  EXPECT_EQ(refused, pages - 1);
+
+  // One bit of the shard's point index flipped: merge names the shard and copies nothing.
+  ASSERT_EQ(run_campaign("other", campaign, "--shard 2/2").exit_code, 0);
+  std::string bytes = read_file(path("other.db"));
+  const std::int64_t index_root = count_rows(
+      path("other.db"),
+      "SELECT rootpage FROM sqlite_schema WHERE name = 'sqlite_autoindex_design_point_1'");
+  const std::size_t at = std::size_t(index_root - 1) * page + page - 40;
+  bytes[at] = char(bytes[at] ^ 0x01);
+  std::ofstream(path("flipped.db"), std::ios::binary | std::ios::trunc) << bytes;
+  const RunResult merge = run("merge " + cli_test::quoted(path("good.db")) + " " +
+                              cli_test::quoted(path("flipped.db")));
+  EXPECT_EQ(merge.exit_code, 2) << describe(merge);
+  EXPECT_NE(merge.err.find(path("flipped.db") + "' is damaged (PRAGMA integrity_check)"),
+            std::string::npos)
+      << merge.err;
+  // The same file as the database of a run: refused, not resumed with points skipped.
+  std::ofstream(path("flipped.toml")) << campaign;
+  const RunResult resumed = run("run " + cli_test::quoted(path("flipped.toml")) +
+                                " --shard 2/2 --db " + cli_test::quoted(path("flipped.db")));
+  EXPECT_EQ(resumed.exit_code, 2) << describe(resumed);
+  EXPECT_NE(resumed.err.find("is damaged"), std::string::npos) << resumed.err;
+}
+
+// Before: query and plot failed on a directory the user cannot write.
+TEST_F(CampaignCliTest, ReadOnlyDirectoriesAndFilesCanBeQueried) {
+  fs::create_directories(path("shared"));
+  std::ofstream(path("shared/c.toml")) << small_campaign(resnet20_weights());
+  ASSERT_EQ(run("run " + cli_test::quoted(path("shared/c.toml")) + " --db " +
+                cli_test::quoted(path("shared/c.db")))
+                .exit_code,
+            0);
+  fs::permissions(path("shared/c.db"),
+                  fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  fs::permissions(path("shared"), fs::perms::owner_read | fs::perms::owner_exec |
+                                      fs::perms::group_read | fs::perms::group_exec |
+                                      fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir_.path(), fs::perms::others_exec | fs::perms::group_exec,
+                  fs::perm_options::add);
+  // As root every directory is writable: drop to nobody where possible.
+  const bool root = ::geteuid() == 0;
+  if (root && std::system("setpriv --reuid=65534 --regid=65534 --clear-groups true") != 0)
+    GTEST_SKIP() << "running as root and setpriv cannot drop to nobody";
+  const std::string as_user = root ? "--reuid=65534 --regid=65534 --clear-groups " : "";
+  const std::string command = (root ? "setpriv " + as_user : std::string()) +
+                              cli_test::quoted(exe_) + " query --db " +
+                              cli_test::quoted(path("shared/c.db")) +
+                              " --format csv --sql \"SELECT count(*) AS n FROM design_point\"";
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  std::array<char, 4096> buffer{};
+  for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+    out.append(buffer.data(), n);
+  EXPECT_EQ(WEXITSTATUS(::pclose(pipe)), 0) << out;
+  EXPECT_NE(out.find("n\n9\n"), std::string::npos) << out;  // 9 points read
+  EXPECT_FALSE(fs::exists(path("shared/c.db-wal")));
+  EXPECT_FALSE(fs::exists(path("shared/c.db-shm")));
+  fs::permissions(path("shared"), fs::perms::owner_all);
+}
+
+// Before: VACUUM INTO wrote a file from the read-only command; plot wrote a schema into an empty
+// file; a refused file had its journal mode switched.
+TEST_F(CampaignCliTest, ReadingCommandsWriteNothing) {
+  ASSERT_EQ(run_campaign("c", small_campaign(resnet20_weights())).exit_code, 0);
+  const RunResult vacuum = query("c.db", "--sql \"VACUUM INTO '" + path("copy.db") + "'\"");
+  EXPECT_EQ(vacuum.exit_code, 2) << describe(vacuum);
+  EXPECT_NE(vacuum.err.find("expected a read-only statement"), std::string::npos) << vacuum.err;
+  EXPECT_FALSE(fs::exists(path("copy.db")));
+  EXPECT_EQ(query("c.db", "--sql \"DELETE FROM campaign\"").exit_code, 2);
+
+  std::ofstream(path("empty.db")).flush();
+  const RunResult plot = run("plot --db " + cli_test::quoted(path("empty.db")) + " --out " +
+                             cli_test::quoted(path("figures")));
+  EXPECT_EQ(plot.exit_code, 2) << describe(plot);
+  EXPECT_EQ(fs::file_size(path("empty.db")), 0u);
+
+  // A store that lacks a view: refused, and still in its rollback journal mode.
+  exec_sql(path("c.db"), "PRAGMA journal_mode = DELETE; DROP VIEW point_summary");
+  const std::string before = read_file(path("c.db"));
+  const RunResult refused = run_campaign("c", small_campaign(resnet20_weights()));
+  EXPECT_EQ(refused.exit_code, 2) << describe(refused);
+  EXPECT_NE(refused.err.find("has no 'point_summary'"), std::string::npos) << refused.err;
+  EXPECT_EQ(read_file(path("c.db")), before);
+}
+
+// Before: three or four simultaneous first runs died with "cannot migrate schema version 0 to 1".
+TEST_F(CampaignCliTest, SimultaneousFirstRunsShareANewDatabase) {
+  std::ofstream(path("c.toml")) << small_campaign(resnet20_weights());
+  std::string command;
+  for (int k = 1; k <= 4; ++k)
+    command += cli_test::quoted(exe_) + " run " + cli_test::quoted(path("c.toml")) + " --shard " +
+               std::to_string(k) + "/4 --db " + cli_test::quoted(path("c.db")) + " 2>" +
+               cli_test::quoted(path("err" + std::to_string(k))) + " & ";
+  command += "fail=0; for job in $(jobs -p); do wait $job || fail=1; done; exit $fail";
+  const int status = std::system(("bash -c " + cli_test::quoted(command)).c_str());
+  std::string errors;
+  for (int k = 1; k <= 4; ++k) errors += read_file(path("err" + std::to_string(k)));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << errors;
+  EXPECT_EQ(errors.find("cannot migrate"), std::string::npos) << errors;
+  EXPECT_EQ(count_rows(path("c.db"), "SELECT count(*) FROM design_point WHERE status = 'done'"), 9);
+}
+
+// Before: empty tables and exit 0.
+TEST_F(CampaignCliTest, QueryRefusesPointsAndCampaignsThatDoNotExist) {
+  ASSERT_EQ(run_campaign("c", small_campaign(resnet20_weights())).exit_code, 0);
+  const RunResult point = query("c.db", "--point 99999");
+  EXPECT_EQ(point.exit_code, 2) << describe(point);
+  EXPECT_NE(point.err.find("--point 99999: no such design point"), std::string::npos);
+  const RunResult campaign = query("c.db", "--campaign nope");
+  EXPECT_EQ(campaign.exit_code, 2) << describe(campaign);
+  EXPECT_NE(campaign.err.find("--campaign 'nope': no such campaign"), std::string::npos);
+  EXPECT_NE(campaign.err.find("(it holds: small)"), std::string::npos) << campaign.err;
+  EXPECT_EQ(query("c.db", "--point 1").exit_code, 0);
+}
+
+// Before: hardware_json held text, so "array.rows" >= 32 also matched 16; the docs' pairing
+// example returned no row; the summary merged bitvert and bitvert-cons; no geomean; no diff.
+TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
+  const std::string presets =
+      "name = \"p\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\n"
+      "weights = \"" +
+      resnet20_weights() +
+      "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = "
+      "\"bitvert\"\n[[design]]\naccel = \"bitvert-cons\"\n"
+      "[[design]]\naccel = \"stripes\"\nset = [\"array.rows=32\"]\n";
+  ASSERT_EQ(run_campaign("c", small_campaign(resnet20_weights())).exit_code, 0);
+  const RunResult typed = query("c.db",
+                                "--format json --sql \"SELECT DISTINCT \\\"array.rows\\\" AS "
+                                "r, typeof(\\\"array.rows\\\") AS t FROM point_axes "
+                                "WHERE \\\"array.rows\\\" >= 32\"");
+  EXPECT_EQ(parse_json(typed)["sql"], json::parse(R"([{"r": "32", "t": "integer"}])"))
+      << describe(typed);
+  // Every hardware key has its column, equal to hardware_json's value.
+  const RunResult keys = query("c.db",
+                               "--format json --sql \"SELECT j.key, j.value, "
+                               "j.type FROM design_point p, json_each(p.hardware_json) j "
+                               "WHERE p.id = 1\"");
+  const json pairs = parse_json(keys)["sql"];
+  ASSERT_GT(pairs.size(), 20u) << keys.out;
+  for (const auto& pair : pairs) {
+    const std::string key = pair["key"];
+    const RunResult column =
+        query("c.db", "--format json --sql \"SELECT a.\\\"" + key +
+                          "\\\" = json_extract(p.hardware_json, '$.\\\"" + key +
+                          "\\\"') AS same FROM point_axes a JOIN design_point "
+                          "p ON p.id = a.point_id WHERE p.id = 1\"");
+    EXPECT_EQ(parse_json(column)["sql"][0]["same"], "1") << key << describe(column);
+    const bool text = key == "design" || key.ends_with(".ports") || key == "pruning.method";
+    if (text)
+      EXPECT_EQ(pair["type"], "text") << key;
+    else
+      EXPECT_NE(pair["type"], "text") << key;  // integer or real
+  }
+
+  ASSERT_EQ(run_campaign("presets", presets).exit_code, 0);
+  const std::string docs =
+      read_file(fs::path(BBS_TEST_DATA_DIR).parent_path() / "docs/database.md");
+  const std::size_t start = docs.find("-- Iso-hardware pairing");
+  ASSERT_NE(start, std::string::npos);
+  const std::size_t sql = docs.find("\nSELECT", start) + 1;
+  const std::string pairing = docs.substr(sql, docs.find(';', sql) - sql);
+  std::string escaped;
+  for (char c : pairing) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
+  const RunResult paired = query("presets.db", "--format json --sql \"" + escaped + "\"");
+  ASSERT_EQ(paired.exit_code, 0) << describe(paired);
+  EXPECT_EQ(parse_json(paired)["sql"].size(), 2u) << paired.out;  // bitvert, bitvert-cons
+
+  const RunResult summary = query("presets.db", "--format json");
+  const json campaigns = parse_json(summary)["campaigns"];
+  ASSERT_EQ(campaigns.size(), 3u) << summary.out;
+  EXPECT_EQ(campaigns[0]["accel"], "bitvert");
+  EXPECT_EQ(campaigns[1]["accel"], "bitvert-cons");
+
+  const RunResult baseline = query("presets.db", "--baseline --format json");
+  const json geomean = parse_json(baseline)["geomean over networks"];
+  ASSERT_EQ(geomean.size(), 4u) << baseline.out;  // by design point: two stripes points
+  EXPECT_EQ(geomean[2]["accel"], "stripes");
+  EXPECT_EQ(geomean[2]["speedup"], "1.0");
+
+  // The same presets at batch 2: the diff pairs each design point of one with the other.
+  std::string batched = presets;
+  batched.replace(batched.find("name = \"p\""), 10, "name = \"q\"");
+  batched.insert(batched.find("weights = "), "batch = 2\n");
+  std::ofstream(path("q.toml")) << batched;
+  ASSERT_EQ(run("run " + cli_test::quoted(path("q.toml")) + " --db " +
+                cli_test::quoted(path("presets.db")))
+                .exit_code,
+            0);
+  const RunResult diff = query("presets.db", "--diff p q --format json");
+  ASSERT_EQ(diff.exit_code, 0) << describe(diff);
+  const json ratios = parse_json(diff)["diff q / p (per network and design point)"];
+  ASSERT_EQ(ratios.size(), 4u) << diff.out;
+  for (const auto& row : ratios) {
+    EXPECT_EQ(row["network"], "cifar10_resnet20");
+    EXPECT_GT(std::stod(row["time_ratio"].get<std::string>()), 1.5) << row.dump();
+  }
+  EXPECT_EQ(query("presets.db", "--diff p nope").exit_code, 2);
+}
+
+// Before: the accuracy proxies were neither --pareto metrics nor campaign objectives.
+TEST_F(CampaignCliTest, AccuracyProxiesAreParetoMetricsAndSearchObjectives) {
+  const std::string text = "objectives = [\"latency\", \"weight_sqnr_db\"]\n" +
+                           one_design(
+                               "accel = \"bitvert\"\n[design.axes]\n"
+                               "\"pruning.columns\" = [0, 2, 4, 6]\n",
+                               "[strategy]\nkind = \"nsga2\"\npopulation = 4\n"
+                               "generations = 3\n");
+  const RunResult r = run_campaign("proxies", text);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const RunResult front =
+      query("proxies.db", "--pareto bits_per_weight,weight_sqnr_db --format json");
+  ASSERT_EQ(front.exit_code, 0) << describe(front);
+  const json rows = parse_json(front)
+      ["pareto bits_per_weight,weight_sqnr_db (per campaign and "
+       "network)"];
+  // Fewer pruned columns: more bits and a better SQNR; every setting is on the front, and the
+  // unpruned one (SQNR NULL: no error) has the most bits.
+  ASSERT_EQ(rows.size(), 4u) << front.out;
+  EXPECT_EQ(rows[3]["weight_sqnr_db"], "NULL");
+  EXPECT_EQ(query("proxies.db", "--pareto latency,accuracy").exit_code, 2);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // enumeration, random sampling and sharding.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <set>
 
 #include "dse/campaign.hpp"
@@ -41,9 +42,14 @@ TEST(Campaign, ParsesWorkloadsDesignsAxesAndStrategy) {
   EXPECT_EQ(c.workloads[1].sequence_length, 64);
   ASSERT_EQ(c.designs.size(), 2u);
   ASSERT_EQ(c.designs[1].axes.size(), 3u);  // axes in key order: cols, rows, capacity
-  EXPECT_EQ(c.designs[1].axes[0].values, (std::vector<std::string>{"8", "16", "24"}));
+  const auto values = [](const Axis& axis) {
+    std::vector<std::string> out;
+    for (std::int64_t i = 0; i < axis.size(); ++i) out.push_back(axis.value(i));
+    return out;
+  };
+  EXPECT_EQ(values(c.designs[1].axes[0]), (std::vector<std::string>{"8", "16", "24"}));
   EXPECT_EQ(c.designs[1].axes[1].key, "array.rows");
-  EXPECT_EQ(c.designs[1].axes[2].values, (std::vector<std::string>{"128", "256", "512"}));
+  EXPECT_EQ(values(c.designs[1].axes[2]), (std::vector<std::string>{"128", "256", "512"}));
   EXPECT_EQ(c.strategy.kind, StrategyKind::Random);
   EXPECT_EQ(c.hash.size(), 16u);
 }
@@ -70,6 +76,113 @@ TEST(Campaign, ErrorsNameTheFileLineAndKey) {
       "name = \"x\"\nobjectives = [\"speed\"]\n[[workload]]\nnetwork = \"a\"\n"
       "[[design]]\naccel = \"stripes\"\n",
       "has 'speed'");
+}
+
+// One design of `axes` (TOML lines under [design.axes]) and a strategy.
+std::string spec_with(const std::string& axes, const std::string& strategy = "") {
+  return "name = \"x\"\n[[workload]]\nnetwork = \"resnet50\"\n[[design]]\naccel = \"bitvert\"\n"
+         "[design.axes]\n" +
+         axes + strategy;
+}
+
+// Before: these ended in "internal error" (bad_alloc, vector length) or ran out of memory.
+TEST(Campaign, HugeAndOverflowingRangesAreCountedNotBuilt) {
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  const CampaignSpec wide =
+      parse_campaign(spec_with("\"array.rows\" = { range = [1, 1000000000] }\n"), "big.toml");
+  EXPECT_EQ(wide.designs[0].axes[0].size(), 1'000'000'000);
+  EXPECT_EQ(wide.designs[0].axes[0].value(999'999'999), "1000000000");
+  const CampaignSpec to_max = parse_campaign(
+      spec_with("\"array.rows\" = { range = [1, " + std::to_string(max) + "] }\n"), "big.toml");
+  EXPECT_EQ(to_max.designs[0].axes[0].size(), max);
+  EXPECT_EQ(to_max.designs[0].axes[0].value(max - 1), std::to_string(max));
+  const CampaignSpec doubling = parse_campaign(
+      spec_with("\"array.rows\" = { log2_range = [1, " + std::to_string(max) + "] }\n"),
+      "big.toml");
+  EXPECT_EQ(doubling.designs[0].axes[0].size(), 63);  // 2^0 .. 2^62
+  EXPECT_EQ(doubling.designs[0].axes[0].value(62), std::to_string(std::int64_t(1) << 62));
+  expect_error(spec_with("\"array.rows\" = { range = [" +
+                         std::to_string(std::numeric_limits<std::int64_t>::min()) + ", " +
+                         std::to_string(max) + "] }\n"),
+               "bad.toml:7: key 'design[0].axes.array.rows' has 18446744073709551615 + 1 values");
+
+  // A product of axes beyond 2^63 names the axis that overflows.
+  try {
+    const CampaignSpec c =
+        parse_campaign(spec_with("\"array.cols\" = { range = [1, " + std::to_string(max) +
+                                 "] }\n\"array.rows\" = [1, 2]\n"),
+                       "big.toml");
+    const DesignSpace space(c);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("big.toml:8: key 'design[0].axes.array.rows' makes the "
+                                         "design space larger than 2^63 - 1 points"),
+              std::string::npos)
+        << e.what();
+  }
+
+  // 10^12 points: a grid is refused before anything is allocated, a sample of it is drawn.
+  const std::string trillion =
+      "\"array.cols\" = { range = [1, 1000000] }\n\"array.rows\" = { range = [1, 1000000] }\n";
+  const CampaignSpec grid = parse_campaign(spec_with(trillion), "big.toml");
+  const DesignSpace grid_space(grid);
+  EXPECT_EQ(grid_space.size(), 1'000'000'000'000);
+  try {
+    planned_points(grid_space, grid.strategy, Shard{});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("would evaluate 1000000000000; expected at most 1000000"),
+              std::string::npos)
+        << e.what();
+  }
+  const CampaignSpec sampled = parse_campaign(
+      spec_with(trillion, "[strategy]\nkind = \"random\"\nsamples = 5\n"), "big.toml");
+  const DesignSpace sampled_space(sampled);
+  const auto points = planned_points(sampled_space, sampled.strategy, Shard{});
+  ASSERT_EQ(points.size(), 5u);
+  EXPECT_LT(points.back(), sampled_space.size());
+  EXPECT_EQ(sampled_space.at(sampled_space.size() - 1).key,
+            "accel=bitvert;array.cols=1000000;array.rows=1000000");
+}
+
+// Before: each of these was accepted, and did something else than written.
+TEST(Campaign, ContradictoryOrMeaninglessSettingsAreRefused) {
+  expect_error(spec_with("\"array.rows\" = { range = [1, 8], log2_range = [1, 8] }\n"),
+               "bad.toml:7: key 'design[0].axes.array.rows' has both range and log2_range");
+  expect_error(spec_with("\"array.rows\" = { log2_range = [1, 8], step = 2 }\n"),
+               "key 'design[0].axes.array.rows.step' does not apply to log2_range");
+  for (const char* population : {"0", "-3", "1"})
+    expect_error(spec_with("\"array.rows\" = [1]\n", std::string("[strategy]\nkind = \"nsga2\"\n"
+                                                                 "population = ") +
+                                                         population + "\n"),
+                 "bad.toml:10: key 'strategy.population' is " + std::string(population) +
+                     "; expected 2 to 100000");
+  expect_error(spec_with("\"array.rows\" = [1]\n", "[strategy]\ngenerations = -1\n"),
+               "key 'strategy.generations' is -1");
+  expect_error(spec_with("\"array.rows\" = [1]\n", "[constraints]\nmax_area_mm2 = nan\n"),
+               "bad.toml:9: key 'constraints.max_area_mm2' is nan; expected a finite number > 0");
+  expect_error(spec_with("\"array.rows\" = [1]\n", "[constraints]\nmax_power_w = -inf\n"),
+               "key 'constraints.max_power_w' is -inf");
+  expect_error(spec_with("\"array.rows\" = [1]\n", "[constraints]\niso_multipliers = 0\n"),
+               "key 'constraints.iso_multipliers' is 0");
+  for (const char* shard : {"1/3/5", "1/3x", "x1/3", "1/", "/3", "+1/3", "1/ 3"}) {
+    try {
+      Shard::parse(shard);
+      ADD_FAILURE() << "accepted --shard " << shard;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("expected K/N"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(Shard::parse("2/8").index, 2);
+  EXPECT_EQ(Shard::parse("2/8").count, 8);
+}
+
+TEST(Campaign, AccuracyProxiesAreObjectives) {
+  const CampaignSpec c =
+      parse_campaign("objectives = [\"weight_sqnr_db\", \"bits_per_weight\", \"latency\"]\n" +
+                         spec_with("\"array.rows\" = [1]\n"),
+                     "ok.toml");
+  EXPECT_EQ(c.objectives.size(), 3u);
 }
 
 TEST(DesignSpace, EnumeratesEveryCombinationOnceInAFixedOrder) {

@@ -66,6 +66,32 @@ TEST(MetricExpression, ErrorsNameThePositionAndWhatWasExpected) {
 
 // Random token soup: every string either parses or is refused with an Error; none crashes, and a
 // parsed one evaluates.
+std::string repeated(const std::string& unit, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+// Before the limit, these overflowed the parser's stack (SIGSEGV).
+TEST(MetricExpression, DeepNestingIsRefusedWithThePositionAndTheLimit) {
+  const std::string limit = "at most " + std::to_string(kMaxExpressionNesting) + " nested";
+  for (const std::string& text :
+       {repeated("(", 5000) + "area_mm2 < 1" + repeated(")", 5000),
+        "area_mm2 < " + repeated("-", 100000) + "1", repeated("not ", 50000) + "area_mm2 < 1"}) {
+    try {
+      MetricExpression::parse(text);
+      ADD_FAILURE() << "accepted " << text.substr(0, 40);
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(limit), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("at character "), std::string::npos) << e.what();
+    }
+  }
+  const auto n = std::size_t(kMaxExpressionNesting);
+  EXPECT_TRUE(holds(repeated("(", n) + "area_mm2 <= 2.5" + repeated(")", n)));
+  EXPECT_TRUE(holds("area_mm2 > " + repeated("-", n) + "1"));
+  EXPECT_TRUE(holds(repeated("not ", n) + "area_mm2 <= 2.5"));
+}
+
 TEST(MetricExpression, RandomTextParsesOrFailsCleanly) {
   const std::vector<std::string> tokens = {
       "area_mm2", "power_w", "edp", "1",   "2.5e3", "(",   ")", "+", "-", "*", "/", "<",

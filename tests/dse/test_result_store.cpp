@@ -13,6 +13,7 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dse/result_store.hpp"
@@ -167,7 +168,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
-  EXPECT_EQ(schema_version(), 3);
+  EXPECT_EQ(schema_version(), 4);
   SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
   int count = 0;
   while (tables.executeStep()) {
@@ -319,7 +320,43 @@ TEST(DseStore, SqlRunsOneStatementAndReportsBadQueries) {
   EXPECT_EQ(scalar(store, "SELECT 1 + 1;"), "2");
   expect_error([&] { store.sql("SELECT 1; DROP TABLE campaign"); }, {"r.db", "one SQL statement"});
   expect_error([&] { store.sql("SELECT nope FROM campaign"); }, {"r.db", "no such column"});
+  expect_error([&] { store.sql("-- SELECT 1"); }, {"r.db", "got none"});  // before: "reseted"
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM campaign"), "0");
+}
+
+// Before: VACUUM INTO wrote a new file from the read-only `query --sql`.
+TEST(DseStore, SqlRefusesStatementsThatWrite) {
+  TempDir dir;
+  { ResultStore store = ResultStore::open(dir / "r.db"); }
+  ResultStore store = ResultStore::open(dir / "r.db", Mode::ReadOnly);
+  for (const std::string& sql :
+       {"VACUUM INTO '" + (dir / "copy.db").string() + "'", std::string("DELETE FROM campaign"),
+        std::string("CREATE TABLE t (x)"), std::string("PRAGMA user_version = 9")})
+    expect_error([&] { store.sql(sql); }, {"r.db", "expected a read-only statement"});
+  EXPECT_FALSE(fs::exists(dir / "copy.db"));
+  EXPECT_EQ(scalar(store, "PRAGMA user_version"), std::to_string(schema_version()));
+}
+
+// Before: simultaneous first opens died with "cannot migrate schema version 0 to 1".
+TEST(DseStoreFiles, SimultaneousOpensOfANewFileAllGetTheSchema) {
+  TempDir dir;
+  const fs::path path = dir / "r.db";
+  std::vector<std::thread> openers;
+  std::array<std::string, 6> errors;
+  for (std::size_t i = 0; i < errors.size(); ++i)
+    openers.emplace_back([&, i] {
+      try {
+        ResultStore store = ResultStore::open(path);
+        store.add_campaign(campaign("c" + std::to_string(i)));
+      } catch (const Error& e) {
+        errors[i] = e.what();
+      }
+    });
+  for (auto& t : openers) t.join();
+  for (const auto& e : errors) EXPECT_EQ(e, "");
+  ResultStore store = ResultStore::open(path, Mode::ReadOnly);
+  EXPECT_EQ(store.user_version(), schema_version());
+  EXPECT_EQ(store.campaigns().size(), errors.size());
 }
 
 // -------------------------------------------------------------------------------- file failures
@@ -359,8 +396,13 @@ TEST(DseStoreFiles, RefusesAnotherApplicationsDatabaseAndLeavesItUntouched) {
     raw.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     raw.exec("PRAGMA user_version = 1");
   }
+  // Refused before anything is changed (before: after its journal mode was switched to WAL).
+  const std::string hollow_before = read_bytes(hollow);
   expect_error([&] { ResultStore::open(hollow); },
-               {hollow.string(), "cannot migrate schema version 1 to 2", "intact"});
+               {hollow.string(), "(schema version 1) but has no 'campaign'"});
+  EXPECT_EQ(read_bytes(hollow), hollow_before);
+  EXPECT_EQ(SQLite::Database(hollow.string()).execAndGet("PRAGMA journal_mode").getString(),
+            "delete");
   SQLite::Database(hollow.string(), SQLite::OPEN_READWRITE)
       .exec("PRAGMA user_version = " + std::to_string(schema_version()));
   expect_error([&] { ResultStore::open(hollow); }, {hollow.string(), "has no 'campaign'"});

@@ -350,6 +350,21 @@ class MissingDataTest(unittest.TestCase):
         self.assert_fails(self.plot(text), 2, "notes.db", prefix="bbs-dse")
         direct = run(sys.executable, SCRIPT, "--db", text, "--out", self.out, check=False)
         self.assert_fails(direct, 2, "notes.db", "not a SQLite database")
+    def test_a_10_mb_point_key_is_labelled_shortly(self):
+        """Before: laying out a 10 MB label never ended (the figure hung)."""
+        huge = Path(self.tmp.name) / "huge.db"
+        huge.write_bytes(self.db.read_bytes())
+        with sqlite3.connect(huge) as conn:
+            conn.execute("UPDATE design_point SET point_key = point_key || ';x.y=' || "
+                         "replace(hex(zeroblob(5000000)), '00', 'ab')")
+        out = Path(self.tmp.name) / "huge-figures"
+        result = run(*self.command, "--db", huge, "--out", out, "--figure", "pareto",
+                     check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        sidecar = json.loads((out / f"pareto-{NET}.json").read_text())
+        texts = [t["text"] for panel in sidecar["axes"] for t in panel["texts"]]
+        self.assertTrue(texts)
+        self.assertLessEqual(max(len(t) for t in texts), 80)
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,33 @@
+// The objectives a campaign (`objectives`, NSGA-II) and `query --pareto/--top --by` rank design
+// points by: one registry, so both accept the same names with the same direction.
+//   latency = time_s, energy = energy_pj, edp = energy_pj x time_s, area = area_mm2  (minimised)
+//   throughput_per_area = 1 / (time_s x area_mm2), inferences/s/mm2                   (maximised)
+//   weight_sqnr_db: int8 weights before vs after pruning, dB; none (unpruned) is +inf (maximised)
+//   bits_per_weight: encoded weights, metadata included                             (minimised)
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dse/result_store.hpp"
+
+namespace bbs::dse {
+
+struct Objective {
+  std::string name;        // as the user writes it
+  std::string expression;  // over point_summary columns
+  std::string column;      // the result column it is shown as
+  bool maximise = false;
+  double if_null = 0;  // the value of a NULL expression (weight_sqnr_db of unpruned weights)
+};
+
+const std::vector<Objective>& objectives();
+const Objective* find_objective(std::string_view name);  // nullptr when unknown
+std::string objective_names();                           // "latency, energy, ..."
+
+// The objective's value for a point, as a cost to minimise (maximised ones negated); a failed
+// point costs +inf.
+double objective_cost(const Objective& objective, const PointRecord& point);
+
+}  // namespace bbs::dse
