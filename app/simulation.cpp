@@ -113,7 +113,8 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
   weights_kind = app::weights_kind(input, engine_settings(jobs));
   tensors = std::move(input.tensors);
   std::map<std::string, const WeightTensor*> by_name;
-  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
+  // FNV-1a over names, shapes, int8 values and scales (they rank the sensitive channels).
+  std::uint64_t hash = 1469598103934665603ULL;
   auto mix = [&](const void* data, std::size_t size) {
     for (std::size_t i = 0; i < size; ++i)
       hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ULL;
@@ -123,6 +124,7 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     mix(t.name.data(), t.name.size());
     mix(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
     mix(t.values.data(), t.values.size());
+    mix(t.scales.data(), t.scales.size() * sizeof(double));
   }
   weights_hash = std::to_string(hash);
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));

@@ -56,7 +56,8 @@ struct PreparedNetwork {
   // the weights (thread-safe).
   mutable std::mutex profile_mutex;
   mutable std::map<std::string, std::shared_ptr<const std::vector<accel::LayerProfile>>> profiles;
-  // Content hash of the int8 weights (names, shapes, values): the key of persisted profiles.
+  // Content hash of the int8 weights (names, shapes, values, scales): the key of persisted
+  // profiles.
   std::string weights_hash;
   // Optional persistent profile cache (the result database); must be thread-safe.
   std::function<std::optional<std::string>(const std::string& key)> load_profiles;

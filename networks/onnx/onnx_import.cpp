@@ -244,7 +244,8 @@ class Importer {
     const std::string& value = node.input(index);
     if (is_initializer(value)) return {value, transposed, {}};
     if (const auto it = dequantized_.find(value); it != dequantized_.end()) {
-      OnnxBinding b = it->second;
+      if (!it->second.refusal.empty()) throw Error(it->second.refusal);
+      OnnxBinding b = it->second.weight;
       b.transposed = transposed;
       return b;
     }
@@ -267,7 +268,7 @@ class Importer {
       return;
     }
     if (op == "DequantizeLinear" && is_initializer(node.input(0))) {
-      add_dequantized_weight(node);
+      add_dequantized(node);
       return;
     }
     std::vector<TensorRef> inputs = activations(node);
@@ -290,32 +291,32 @@ class Importer {
     for (const std::string& out : node.output()) producers_[out] = layer;
   }
 
-  // DequantizeLinear(int8 initializer, scale, zero point) feeding a Conv/Gemm/MatMul (ONNX QDQ):
-  // the weight is the initializer's integers as stored, with their scale. A non-zero zero point
-  // is refused: the designs assume symmetric weights.
-  void add_dequantized_weight(const onnx::NodeProto& node) {
+  // DequantizeLinear of an initializer (ONNX QDQ) is a constant; when it feeds a Conv/Gemm/MatMul
+  // as the weight, that weight is the initializer's integers as stored, with their scale. Only
+  // int8 with zero point 0 qualifies (the designs assume symmetric weights); otherwise the reason
+  // is kept and given if the value is used as a weight (an int32 bias is fine).
+  void add_dequantized(const onnx::NodeProto& node) {
     const std::string& x = node.input(0);
+    const std::string& zero_point = node.input_size() > 2 ? node.input(2) : std::string();
     const int type = initializers_.at(x)->data_type();
+    std::string refusal;
     if (type != onnx::TensorProto_DataType_INT8) {
-      throw Error(where(node) + ": quantized weight '" + x + "' has ONNX data type " +
-                  std::to_string(type) +
-                  ", expected INT8 (3); uint8 and int32 weights are not "
-                  "supported");
-    }
-    if (node.input_size() < 2 || !is_initializer(node.input(1)))
-      throw Error(where(node) + ": the scale of weight '" + x + "' is not an initializer");
-    if (node.input_size() > 2 && !node.input(2).empty()) {
-      const std::string& zero_point = node.input(2);
-      if (!is_initializer(zero_point))
-        throw Error(where(node) + ": the zero point of weight '" + x + "' is not an initializer");
+      refusal = "quantized weight '" + x + "' has ONNX data type " + std::to_string(type) +
+                ", expected INT8 (3); uint8 and int32 weights are not supported";
+    } else if (node.input_size() < 2 || !is_initializer(node.input(1))) {
+      refusal = "the scale of weight '" + x + "' is not an initializer";
+    } else if (!zero_point.empty() && !is_initializer(zero_point)) {
+      refusal = "the zero point of weight '" + x + "' is not an initializer";
+    } else if (!zero_point.empty()) {
       const std::vector<std::int8_t> zeros =
           int8_values(*initializers_.at(zero_point), path_.string());
-      if (std::any_of(zeros.begin(), zeros.end(), [](std::int8_t z) { return z != 0; })) {
-        throw Error(where(node) + ": zero point '" + zero_point + "' of weight '" + x +
-                    "' is not 0: the designs assume symmetric int8 weights (zero point 0)");
-      }
+      if (std::any_of(zeros.begin(), zeros.end(), [](std::int8_t z) { return z != 0; }))
+        refusal = "zero point '" + zero_point + "' of weight '" + x +
+                  "' is not 0: the designs assume symmetric int8 weights (zero point 0)";
     }
-    dequantized_[node.output(0)] = {x, false, node.input(1), int_attribute(node, "axis", 1)};
+    const OnnxBinding weight{x, false, refusal.empty() ? node.input(1) : std::string(),
+                             int_attribute(node, "axis", 1)};
+    dequantized_[node.output(0)] = {weight, refusal.empty() ? "" : where(node) + ": " + refusal};
     constants_.insert(node.output(0));
     shapes_[node.output(0)] = shapes_.at(x);
   }
@@ -458,8 +459,12 @@ class Importer {
   std::map<std::string, TensorRef> producers_;
   std::set<std::string> constants_;
   std::set<std::string> used_names_;
-  std::set<std::string> used_weights_;              // initializers bound to a layer
-  std::map<std::string, OnnxBinding> dequantized_;  // DequantizeLinear outputs of initializers
+  std::set<std::string> used_weights_;  // initializers bound to a layer
+  struct Dequantized {
+    OnnxBinding weight;
+    std::string refusal;  // why it cannot be a weight ("" if it can)
+  };
+  std::map<std::string, Dequantized> dequantized_;  // DequantizeLinear outputs of initializers
   std::map<std::string, OnnxBinding> bindings_;
 };
 

@@ -171,7 +171,15 @@ std::vector<std::int8_t> int8_values(const onnx::TensorProto& t, const std::stri
                 std::to_string(t.data_type()) + ", expected INT8 (3)");
   }
   if (!t.raw_data().empty()) return raw_values<std::int8_t>(t.raw_data());
-  return {t.int32_data().begin(), t.int32_data().end()};  // int8 values widened to int32
+  std::vector<std::int8_t> values;  // int8 values widened to int32
+  for (const std::int32_t v : t.int32_data()) {
+    if (v < -128 || v > 127) {
+      throw Error(file + ": INT8 initializer '" + t.name() + "' holds " + std::to_string(v) +
+                  " at flat index " + std::to_string(values.size()) + ", outside int8");
+    }
+    values.push_back(std::int8_t(v));
+  }
+  return values;
 }
 
 std::shared_ptr<const WeightSource> make_onnx_weights(std::filesystem::path path,

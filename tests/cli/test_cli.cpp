@@ -570,6 +570,28 @@ TEST_F(CliTest, RunResumesAndShardsMergeToTheSameDatabaseContent) {
   EXPECT_NE(other.err.find("profiles 0 computed"), std::string::npos) << other.err;
 }
 
+// A campaign uses int8 weights as given too: its points equal simulate's, and run's summary says
+// "int8 as given" for the workload.
+TEST_F(CliTest, RunUsesInt8WeightsAsGivenAndSaysSo) {
+  const char* onnx = std::getenv("BBS_ONNX_DIR");
+  if (onnx == nullptr) GTEST_SKIP() << "BBS_ONNX_DIR not set (run through ctest)";
+  const std::string network = (fs::path(onnx) / "int8_fc.onnx").string();
+  std::ofstream(path("int8.toml")) << "name = \"int8\"\n[[workload]]\nnetwork = \"" << network
+                                   << "\"\n[[design]]\naccel = \"pragmatic\"\n";
+  const RunResult r = run("run " + quoted(path("int8.toml")) + " --db " + quoted(path("i.db")));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("weights int8_fc.onnx (ONNX): int8 as given"), std::string::npos) << r.err;
+  const RunResult stored = run("query --db " + quoted(path("i.db")) +
+                               " --format json --sql \"SELECT total_cycles FROM design_point\"");
+  ASSERT_EQ(stored.exit_code, 0) << describe(stored);
+  const RunResult simulated = run("simulate -n " + quoted(network) + " -a pragmatic --format json");
+  ASSERT_EQ(simulated.exit_code, 0) << describe(simulated);
+  const json rows = parse_json(stored);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(std::stod(rows.begin().value()[0]["total_cycles"].get<std::string>()),
+            parse_json(simulated)["simulation"][0]["total_cycles"].get<double>());
+}
+
 TEST_F(CliTest, Nsga2SearchIsTheSameWhateverTheJobsAndResumes) {
   const std::string weights =
       std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";

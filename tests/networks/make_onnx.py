@@ -16,7 +16,8 @@ usage: make_onnx.py OUTPUT_DIR
                        maxima 20..60; the integers also as int8_cnn.<initializer>.npy
   qdq_cnn.onnx         the same integers through DequantizeLinear (ONNX QDQ): conv with a
                        per-channel scale (axis 0), MatMul [16, 10] with a per-output-channel scale
-                       (axis 1); zero points 0; integers as qdq_cnn.<initializer>.npy
+                       (axis 1); zero points 0; an int32 conv bias through DequantizeLinear too;
+                       integers as qdq_cnn.<initializer>.npy
   qdq_zero_point.onnx  qdq_cnn with a non-zero conv weight zero point (refused)
 """
 import os
@@ -171,8 +172,11 @@ def int8_cnn(out, qdq=False, zero_point=0):
         helper.make_node("DequantizeLinear", ["onnx::Conv_5_quantized", "onnx::Conv_5_scale",
                                               "onnx::Conv_5_zero_point"], ["w_conv"],
                          name="/layer1/layer1.0/conv1/weight_dq", axis=0),
-        helper.make_node("Conv", ["image", "w_conv"], ["c1"], name="/layer1/layer1.0/conv1/Conv",
-                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+        helper.make_node("DequantizeLinear", ["conv.bias_quantized", "conv.bias_scale"], ["b_conv"],
+                         name="/layer1/layer1.0/conv1/bias_dq", axis=0),
+        helper.make_node("Conv", ["image", "w_conv", "b_conv"], ["c1"],
+                         name="/layer1/layer1.0/conv1/Conv", kernel_shape=[3, 3],
+                         pads=[1, 1, 1, 1]),
     ] + tail + [
         helper.make_node("DequantizeLinear", ["onnx::MatMul_9_quantized", "onnx::MatMul_9_scale",
                                               "onnx::MatMul_9_zero_point"], ["w_fc"],
@@ -183,6 +187,8 @@ def int8_cnn(out, qdq=False, zero_point=0):
              numpy_helper.from_array(np.linspace(0.01, 0.02, 16).astype(np.float32),
                                      "onnx::Conv_5_scale"),
              numpy_helper.from_array(conv_zp, "onnx::Conv_5_zero_point"),
+             numpy_helper.from_array(np.arange(16, dtype=np.int32), "conv.bias_quantized"),
+             numpy_helper.from_array(np.full(16, 1e-4, np.float32), "conv.bias_scale"),
              numpy_helper.from_array(fc_in_out, "onnx::MatMul_9_quantized"),
              numpy_helper.from_array(np.linspace(0.1, 0.2, 10).astype(np.float32),
                                      "onnx::MatMul_9_scale"),

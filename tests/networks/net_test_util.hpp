@@ -6,9 +6,11 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "networks/tensor.hpp"
 #include "tests/test_util.hpp"
 
 namespace bbs::networks::test {
@@ -27,5 +29,15 @@ inline std::optional<std::filesystem::path> shared_weights_dir() {
 inline std::optional<std::filesystem::path> data_dir() { return env_dir("BBS_DATA_DIR"); }
 
 using ScratchDir = bbs::test::TempDir;
+
+// The message of the bbs::Error `action` throws, or "(no error)".
+inline std::string message_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 }  // namespace bbs::networks::test

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "app/engine_input.hpp"
+#include "app/simulation.hpp"
 #include "model/bbs/quantize.hpp"
 #include "networks/io/weight_file.hpp"
 #include "tests/networks/net_test_util.hpp"
@@ -148,6 +149,43 @@ TEST_F(IntegerWeights, FloatWeightsAreQuantizedPerChannel) {
   EXPECT_FALSE(input.integer_input);
   EXPECT_EQ(weights_kind(input, EngineSettings{}), "float, quantized per channel");
   EXPECT_EQ(input.tensors.at(0).values.at(0), 127);  // 48 is its channel's maximum
+}
+
+// Int8 weights with their own scales (as QDQ gives them); the scales rank the sensitive channels,
+// so they are part of the key of cached profiles.
+class ScaledIntegers final : public networks::WeightSource {
+ public:
+  explicit ScaledIntegers(double scale) : scale_(scale) {}
+  bool synthetic() const override { return false; }
+  std::string description() const override { return "scaled integers"; }
+  bool has(const networks::Layer& layer) const override { return layer.weight.has_value(); }
+  std::string origin(const networks::Layer&) const override { return "test"; }
+  std::vector<float> load(const networks::Layer&) const override { return {}; }
+  std::optional<networks::IntegerWeights> load_integer(
+      const networks::Layer& layer) const override {
+    const Shape& shape = layer.weight->shape;
+    std::vector<double> scales(static_cast<std::size_t>(shape[0]));
+    for (std::size_t k = 0; k < scales.size(); ++k) scales[k] = scale_ * double(k % 3 + 1);
+    return networks::IntegerWeights{small_ints(shape, 5), scales};
+  }
+
+ private:
+  double scale_;
+};
+
+TEST_F(IntegerWeights, ProfileKeyCoversTheScales) {
+  const auto prepared = [&](double scale) {
+    ShowOptions options;
+    options.network = (dir_ / "qdq_cnn.onnx").string();
+    LoadedNetwork loaded = load_network(options);
+    loaded.weights = std::make_shared<ScaledIntegers>(scale);
+    return std::make_unique<PreparedNetwork>(std::move(loaded));
+  };
+  const auto a = prepared(1.0), b = prepared(2.0), c = prepared(1.0);
+  EXPECT_EQ(a->tensors.at(0).values, b->tensors.at(0).values);
+  EXPECT_NE(a->weights_hash, b->weights_hash);
+  EXPECT_EQ(a->weights_hash, c->weights_hash);
+  EXPECT_EQ(a->weights_kind, "int8 as given");
 }
 
 }  // namespace

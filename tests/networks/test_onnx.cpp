@@ -1,23 +1,12 @@
 // ONNX import of models written by make_onnx.py (a ctest fixture; BBS_ONNX_DIR names its folder).
 #include <gtest/gtest.h>
 
-#include <functional>
-
 #include "networks/io/weight_file.hpp"
 #include "networks/onnx_import.hpp"
 #include "tests/networks/net_test_util.hpp"
 
 namespace bbs::networks {
 namespace {
-
-std::string message_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 class OnnxImport : public ::testing::Test {
  protected:
@@ -135,7 +124,7 @@ TEST_F(OnnxImport, StateDictAttachesByNodeName) {
                          io::make_tensor("layer1.0.conv1.weight", {8, 3, 3, 3}, conv1),
                          io::make_tensor("fc.weight", {10, 8}, fc)});
   const std::string message =
-      message_of([&] { attach_weights(model.network, {tmp / "wrong.safetensors"}); });
+      test::message_of([&] { attach_weights(model.network, {tmp / "wrong.safetensors"}); });
   EXPECT_NE(message.find("'layer1.0.conv1.weight' has shape [8, 3, 3, 3]"), std::string::npos)
       << message;
   EXPECT_NE(message.find("layer '/layer1/layer1.0/conv1/Conv' expects [8, 8, 3, 3]"),
@@ -162,7 +151,7 @@ TEST_F(OnnxImport, BatchThatTheGraphPinsIsRefused) {
 TEST_F(OnnxImport, NonFiniteWeightNamesFileAndInitializer) {
   const ImportedModel model = import_onnx(dir_ / "nan_weight.onnx");
   const std::string message =
-      message_of([&] { model.weights->load(*model.network.find("conv1")); });
+      test::message_of([&] { model.weights->load(*model.network.find("conv1")); });
   EXPECT_NE(message.find("nan_weight.onnx: initializer 'conv1.weight' has a NaN value at flat "
                          "index 5"),
             std::string::npos)

@@ -12,15 +12,6 @@
 namespace bbs::networks {
 namespace {
 
-std::string message_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 // Every weight tensor of every shared file maps onto its zoo network, nothing unmatched, and
 // every layer loads with its canonical element count.
 TEST(RealWeights, EverySharedFileMapsOntoItsZooNetwork) {
@@ -112,7 +103,7 @@ TEST_F(WeightMatching, UnmatchedLayersAndTensorsAreListedAndFail) {
   const auto path =
       write("extra.safetensors", {tensor("conv.weight", {3, 2, 3, 3}),
                                   tensor("head.weight", {5, 48}), tensor("fc.bias", {5})});
-  const std::string message = message_of([&] { attach_weights(net_, {path}); });
+  const std::string message = test::message_of([&] { attach_weights(net_, {path}); });
   EXPECT_NE(message.find("extra.safetensors"), std::string::npos) << message;
   EXPECT_NE(message.find("1 weight layer(s) without a tensor: fc.weight"), std::string::npos)
       << message;
@@ -129,7 +120,7 @@ TEST_F(WeightMatching, UnmatchedLayersAndTensorsAreListedAndFail) {
 TEST_F(WeightMatching, ShapeMismatchNamesFileTensorAndLayer) {
   const auto path =
       write("bad.safetensors", {tensor("conv.weight", {3, 2, 5, 5}), tensor("fc.weight", {5, 48})});
-  const std::string message = message_of([&] { attach_weights(net_, {path}); });
+  const std::string message = test::message_of([&] { attach_weights(net_, {path}); });
   EXPECT_NE(message.find("bad.safetensors: tensor 'conv.weight' has shape [3, 2, 5, 5], but "
                          "layer 'conv.weight' expects [3, 2, 3, 3]"),
             std::string::npos)
