@@ -108,7 +108,8 @@ int run_query(const QueryOptions& o) {
     const std::vector<Metric> objectives = metrics(o.pareto);
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
     for (const Metric& m : objectives) query += ", " + m.select();
-    query += " FROM point_summary WHERE status = 'done'" + campaign_filter(o, " AND");
+    query += " FROM point_summary WHERE status = 'done' AND NOT superseded" +
+             campaign_filter(o, " AND");
     tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
@@ -117,7 +118,7 @@ int run_query(const QueryOptions& o) {
         "top " + std::to_string(o.top) + " by " + o.by,
         store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
                   "area_mm2, " +
-                  by.select() + " FROM point_summary WHERE status = 'done'" +
+                  by.select() + " FROM point_summary WHERE status = 'done' AND NOT superseded" +
                   campaign_filter(o, " AND") + " ORDER BY " + by.order() + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {
@@ -127,13 +128,16 @@ int run_query(const QueryOptions& o) {
   } else {
     tables.push_back(table_of(
         "campaigns",
-        store.sql("SELECT campaign, network, design, profile, count(*) AS points, "
+        store.sql("SELECT campaign, network, CASE WHEN superseded THEN 'superseded' "
+                  "WHEN workload_hash IS NULL THEN 'unverified (before schema 4)' "
+                  "ELSE 'current' END AS workload, substr(workload_hash, 1, 12) AS "
+                  "workload_hash, weights_origin, design, profile, count(*) AS points, "
                   "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
                   "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
                   "point_summary" +
                   campaign_filter(o, " WHERE") +
-                  " GROUP BY campaign, network, design, profile ORDER BY campaign, network, "
-                  "design")));
+                  " GROUP BY campaign, workload_id, design, profile ORDER BY campaign, network, "
+                  "superseded, workload_id, design")));
   }
   print_tables(std::cout, tables, format);
   return 0;

@@ -87,6 +87,10 @@ AnalysisOptions analysis_options(const EngineSettings& s) {
   return o;
 }
 
+std::string weights_origin(const EngineInput& input) {
+  return input.integer_input ? "int8 as given" : "float, quantized per channel";
+}
+
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings) {
   EngineInput input;
   input.layout = io::parse_layout(settings.layout, file);

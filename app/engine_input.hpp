@@ -25,6 +25,10 @@ struct EngineInput {
   bool synthetic = false;      // generated weights (networks without a weight file)
 };
 
+// What the engine's int8 weights are, as outputs and the result database say it:
+// "int8 as given" (integer tensors used bit for bit) or "float, quantized per channel".
+std::string weights_origin(const EngineInput& input);
+
 // Reads the selected weight tensors (all rank-2..4 tensors if none selected), converts them to
 // PyTorch layout and quantizes float tensors to INT8. Errors name the file and the tensor.
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);

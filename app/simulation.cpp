@@ -10,6 +10,7 @@
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/workload.hpp"
 #include "model/tech/sram_table.hpp"
+#include "networks/io/content_hash.hpp"
 
 namespace bbs::app {
 namespace {
@@ -31,18 +32,10 @@ accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
   return known.emplace(key, costs).first->second;
 }
 
-std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {
-  return n.pruning + "/" + std::to_string(n.pruning_group) + "/" +
-         std::to_string(n.pruned_columns) + "/" + std::to_string(n.const_bits) + "/" +
-         std::to_string(n.sensitive_fraction) + "/" + std::to_string(n.sensitive_channel_multiple) +
-         "/" + (n.steps ? std::to_string(int(*n.steps)) : "fixed") + "/" + std::to_string(n.lanes) +
-         "/" + f.name();
-}
-
 std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
     const PreparedNetwork& network, const accel::WeightNeeds& needs,
     const accel::Fidelity& fidelity, int jobs) {
-  const std::string key = network.weights_hash + "/" + needs_key(needs, fidelity);
+  const std::string key = accel::profile_cache_key(network.weights_hash, needs, fidelity);
   {
     std::lock_guard<std::mutex> lock(network.profile_mutex);
     if (const auto it = network.profiles.find(key); it != network.profiles.end()) return it->second;
@@ -71,22 +64,21 @@ EngineSettings engine_settings(int jobs) {
 }  // namespace
 
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
-    : loaded(std::move(network)),
-      workload(accel::make_workload(loaded.network)),
-      tensors(load_network_input(loaded, engine_settings(jobs), false).tensors) {
+    : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
+  EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
+  tensors = std::move(input.tensors);
+  weights_origin = app::weights_origin(input);
   std::map<std::string, const WeightTensor*> by_name;
-  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a over names, shapes and int8 values
-  auto mix = [&](const void* data, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i)
-      hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ULL;
-  };
+  io::ContentHasher hash;  // names, shapes and int8 values
   for (const auto& t : tensors) {
     by_name.emplace(t.name, &t);
-    mix(t.name.data(), t.name.size());
-    mix(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
-    mix(t.values.data(), t.values.size());
+    hash.update(t.name.data(), t.name.size() + 1);
+    const std::uint64_t rank = t.shape.size();
+    hash.update(&rank, sizeof rank);
+    hash.update(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
+    hash.update(t.values.data(), t.values.size());
   }
-  weights_hash = std::to_string(hash);
+  weights_hash = hash.hex_digest();
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 
@@ -163,8 +155,7 @@ std::string check_text(const accel::ScheduleCheck& c) {
 }
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
-  const double stall_total = c.compute.useful + c.compute.intra_pe_stall + c.compute.inter_pe_stall;
-  auto share = [&](double part) { return stall_total > 0 ? part / stall_total : 0.0; };
+  const accel::Utilisation shares = c.compute.shares();
   return {c.compute.tiles,
           c.compute.cycles,
           c.dram_cycles,
@@ -180,9 +171,9 @@ std::vector<Cell> cost_cells(const accel::LayerCost& c) {
           c.energy_sram_write_pj,
           c.energy_dram_pj,
           c.energy_pj(),
-          share(c.compute.useful),
-          share(c.compute.intra_pe_stall),
-          share(c.compute.inter_pe_stall)};
+          shares.useful,
+          shares.intra_pe_stall,
+          shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {

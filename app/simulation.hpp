@@ -48,6 +48,7 @@ struct PreparedNetwork {
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight
+  std::string weights_origin;         // "int8 as given" or "float, quantized per channel"
   std::vector<const WeightTensor*> per_layer;
   // Profiles by design needs: hardware points that prune and group alike share one pass over
   // the weights (thread-safe).

@@ -1,12 +1,15 @@
 #include "model/accel/layer_work.hpp"
 
+#include "networks/checked.hpp"
 #include "networks/network.hpp"
 
 namespace bbs::accel {
 
 std::int64_t LayerWork::macs() const {
-  if (is_conv) return batch * weight_count() * out_h * out_w;
-  return batch * tokens * weight_count();
+  const std::string what = "MACs of layer '" + name + "'";
+  const std::int64_t per_weight =
+      is_conv ? checked_mul(batch, checked_mul(out_h, out_w, what), what) : checked_mul(batch, tokens, what);
+  return checked_mul(per_weight, weight_count(), what);
 }
 
 LayerWork layer_work(const networks::Layer& layer) {

@@ -2,18 +2,32 @@
 
 #include <utility>
 
+#include "networks/checked.hpp"
+
 namespace bbs::networks {
 namespace {
 
 std::int64_t conv_output_size(std::int64_t in, std::int64_t kernel, std::int64_t stride,
                               std::int64_t padding, std::int64_t dilation) {
-  return (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+  const std::string what = "conv output size";
+  const std::int64_t padded = checked_add(in, checked_mul(2, padding, what), what);
+  return (padded - checked_mul(dilation, kernel - 1, what) - 1) / stride + 1;
 }
 
 std::int64_t tokens_of(const Shape& shape) {
   std::int64_t tokens = 1;
-  for (std::size_t i = 0; i + 1 < shape.size(); ++i) tokens *= shape[i];
+  for (std::size_t i = 0; i + 1 < shape.size(); ++i)
+    tokens = checked_mul(tokens, shape[i], "tokens of " + shape_string(shape));
   return tokens;
+}
+
+// MACs of a layer: the product of `factors`, checked.
+std::int64_t macs_of(const std::string& network, const std::string& layer,
+                     std::initializer_list<std::int64_t> factors) {
+  const std::string what = "network '" + network + "': MACs of layer '" + layer + "'";
+  std::int64_t macs = 1;
+  for (std::int64_t f : factors) macs = checked_mul(macs, f, what);
+  return macs;
 }
 
 }  // namespace
@@ -87,7 +101,8 @@ TensorRef NetworkBuilder::conv(std::string weight_name, TensorRef x, ConvGeometr
   layer.output_shape = {g.batch, g.out_channels, g.out_height, g.out_width};
   const Shape weight_shape = {g.out_channels, g.in_channels_per_group, g.kernel_h, g.kernel_w};
   layer.weight = WeightRef{std::move(weight_name), weight_shape, {}};
-  layer.macs = g.batch * g.out_height * g.out_width * element_count(weight_shape);
+  layer.macs = macs_of(name_, layer.name,
+                      {g.batch, g.out_height, g.out_width, element_count(weight_shape)});
   layer.param_count = element_count(weight_shape) + (bias ? g.out_channels : 0);
   layer.conv = g;
   return add(std::move(layer), {x});
@@ -104,8 +119,8 @@ TensorRef NetworkBuilder::linear(std::string weight_name, TensorRef x, std::int6
   layer.output_shape = in;
   layer.output_shape.back() = out_features;
   layer.weight = WeightRef{std::move(weight_name), {out_features, g.in_features}, {}};
-  layer.macs = g.tokens * g.in_features * g.out_features;
-  layer.param_count = g.in_features * g.out_features + (bias ? out_features : 0);
+  layer.macs = macs_of(name_, layer.name, {g.tokens, g.in_features, g.out_features});
+  layer.param_count = element_count(layer.weight->shape) + (bias ? out_features : 0);
   layer.linear = g;
   return add(std::move(layer), {x});
 }
@@ -131,7 +146,8 @@ TensorRef NetworkBuilder::matmul(std::string name, TensorRef a, TensorRef b,
   layer.op = "matmul";
   layer.output_shape = std::move(out);
   layer.matmul = geometry;
-  layer.macs = geometry.count * geometry.rows * geometry.inner * geometry.cols;
+  layer.macs =
+      macs_of(name_, layer.name, {geometry.count, geometry.rows, geometry.inner, geometry.cols});
   return add(std::move(layer), {a, b});
 }
 
