@@ -23,7 +23,6 @@ std::string workload_text(const networks::ZooEntry& entry, const networks::Workl
          std::to_string(w.image_size);
 }
 
-
 std::string yes_no(bool value) { return value ? "yes" : "no"; }
 
 }  // namespace

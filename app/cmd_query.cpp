@@ -108,8 +108,8 @@ int run_query(const QueryOptions& o) {
     const std::vector<Metric> objectives = metrics(o.pareto);
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
     for (const Metric& m : objectives) query += ", " + m.select();
-    query += " FROM point_summary WHERE status = 'done' AND NOT superseded" +
-             campaign_filter(o, " AND");
+    query +=
+        " FROM point_summary WHERE status = 'done' AND NOT superseded" + campaign_filter(o, " AND");
     tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {

@@ -156,24 +156,12 @@ std::string check_text(const accel::ScheduleCheck& c) {
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
-  return {c.compute.tiles,
-          c.compute.cycles,
-          c.dram_cycles,
-          c.total_cycles,
-          c.weight_dram_bytes,
-          c.input_dram_bytes,
-          c.output_dram_bytes,
-          c.weight_sram_reads,
-          c.act_sram_reads,
-          c.energy_pe_pj,
-          c.energy_registers_pj,
-          c.energy_sram_read_pj,
-          c.energy_sram_write_pj,
-          c.energy_dram_pj,
-          c.energy_pj(),
-          shares.useful,
-          shares.intra_pe_stall,
-          shares.inter_pe_stall};
+  return {c.compute.tiles,        c.compute.cycles,      c.dram_cycles,
+          c.total_cycles,         c.weight_dram_bytes,   c.input_dram_bytes,
+          c.output_dram_bytes,    c.weight_sram_reads,   c.act_sram_reads,
+          c.energy_pe_pj,         c.energy_registers_pj, c.energy_sram_read_pj,
+          c.energy_sram_write_pj, c.energy_dram_pj,      c.energy_pj(),
+          shares.useful,          shares.intra_pe_stall, shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {

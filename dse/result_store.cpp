@@ -446,7 +446,8 @@ std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
   return impl_->guard("adding workload '" + w.network + "'", [&] {
     SQLite::Database& db = impl_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement find(db, "SELECT id FROM workload WHERE campaign_id = ? AND content_hash = ?");
+    SQLite::Statement find(db,
+                           "SELECT id FROM workload WHERE campaign_id = ? AND content_hash = ?");
     find.bind(1, w.campaign_id);
     find.bind(2, w.content_hash);
     if (find.executeStep()) return find.getColumn(0).getInt64();

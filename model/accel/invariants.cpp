@@ -105,7 +105,8 @@ class Checker {
     if (cost_.fidelity.zero_cycle_tiles) defects += "zero-cycle-tiles";
     if (cost_.fidelity.bitwave_sign_cycle && hw_.design == "bitwave")
       defects += std::string(defects.empty() ? "" : ", ") + "bitwave-sign-cycle";
-    if (defects.empty()) return ">= 1 for a layer with MACs (a non-empty tile costs at least one cycle)";
+    if (defects.empty())
+      return ">= 1 for a layer with MACs (a non-empty tile costs at least one cycle)";
     return ">= 1 for a layer with MACs; its weights leave tiles without work, which this profile "
            "charges as BitSim does (defects " +
            defects + "): use --profile corrected";
@@ -132,8 +133,9 @@ void check_invariants(const NetworkCost& cost, const Workload& workload, const H
   check.finite_non_negative(
       "total", {"act_sram_area_mm2", cost.act_sram_area_mm2, {"act_sram.capacity_kib"}});
   check.finite_non_negative("total", {"area_mm2", cost.area_mm2(), {}});
-  check.finite_non_negative("total", {"bits_per_weight", cost.bits_per_weight(),
-                                      {"array.weight_bits", "pruning.columns"}});
+  check.finite_non_negative(
+      "total",
+      {"bits_per_weight", cost.bits_per_weight(), {"array.weight_bits", "pruning.columns"}});
 }
 
 }  // namespace bbs::accel

@@ -7,8 +7,9 @@ namespace bbs::accel {
 
 std::int64_t LayerWork::macs() const {
   const std::string what = "MACs of layer '" + name + "'";
-  const std::int64_t per_weight =
-      is_conv ? checked_mul(batch, checked_mul(out_h, out_w, what), what) : checked_mul(batch, tokens, what);
+  const std::int64_t per_weight = is_conv
+                                      ? checked_mul(batch, checked_mul(out_h, out_w, what), what)
+                                      : checked_mul(batch, tokens, what);
   return checked_mul(per_weight, weight_count(), what);
 }
 

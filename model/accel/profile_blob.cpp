@@ -129,8 +129,8 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     if (steps.size() != useful.size() ||
         steps.size() != rows.size() * std::size_t(g.groups_per_channel))
       throw Error("profile cache entry has inconsistent step records");
-    p.steps =
-        std::make_shared<StepRecords>(kind, g, std::move(rows), std::move(steps), std::move(useful));
+    p.steps = std::make_shared<StepRecords>(kind, g, std::move(rows), std::move(steps),
+                                            std::move(useful));
   }
   return profiles;
 }

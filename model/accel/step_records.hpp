@@ -15,8 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <span>
-#include <utility>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/accel/layer_work.hpp"

@@ -101,8 +101,8 @@ TensorRef NetworkBuilder::conv(std::string weight_name, TensorRef x, ConvGeometr
   layer.output_shape = {g.batch, g.out_channels, g.out_height, g.out_width};
   const Shape weight_shape = {g.out_channels, g.in_channels_per_group, g.kernel_h, g.kernel_w};
   layer.weight = WeightRef{std::move(weight_name), weight_shape, {}};
-  layer.macs = macs_of(name_, layer.name,
-                      {g.batch, g.out_height, g.out_width, element_count(weight_shape)});
+  layer.macs =
+      macs_of(name_, layer.name, {g.batch, g.out_height, g.out_width, element_count(weight_shape)});
   layer.param_count = element_count(weight_shape) + (bias ? g.out_channels : 0);
   layer.conv = g;
   return add(std::move(layer), {x});

@@ -55,7 +55,9 @@ void hash_file(ContentHasher& hasher, const fs::path& path) {
 
 }  // namespace
 
-std::string ContentHasher::hex_digest() const { return hex(XXH3_128bits_digest(state_->xxh3.get())); }
+std::string ContentHasher::hex_digest() const {
+  return hex(XXH3_128bits_digest(state_->xxh3.get()));
+}
 
 std::string content_hash(std::string_view bytes) {
   return hex(XXH3_128bits(bytes.data(), bytes.size()));

@@ -15,22 +15,12 @@
 #include "model/accel/network_cost.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
 
 namespace bbs::accel {
 namespace {
 
-// Runs `body`, expecting a bbs::Error whose message contains every one of `parts`.
-template <class F>
-void expect_error(F&& body, const std::vector<std::string>& parts) {
-  try {
-    body();
-    ADD_FAILURE() << "expected a bbs::Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts)
-      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
-  }
-}
+using bbs::test::expect_error;
 
 const MemoryCosts kMemory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
 
@@ -47,8 +37,8 @@ struct Net {
 WeightTensor weights(const LayerWork& w, std::mt19937& rng, double sigma) {
   const Shape shape = w.is_conv ? Shape{w.out_channels, w.in_channels, w.kernel_h, w.kernel_w}
                                 : Shape{w.out_channels, w.in_channels};
-  WeightTensor t{w.name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {},
-                 {}};
+  WeightTensor t{
+      w.name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
   std::normal_distribution<double> normal(0.0, sigma);
   for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
   t.scales.assign(std::size_t(shape[0]), 1.0);
@@ -105,8 +95,8 @@ HardwareConfig random_hardware(const std::string& design, std::mt19937& rng) {
   hw.multipliers_per_pe = pick(1, 32);
   hw.weight_bits = pick(2, 8);
   hw.act_bits = pick(1, 16);
-  hw.pruning = std::vector<std::string>{"none", "round-avg", "zero-point", "bit-flip"}[std::size_t(
-      pick(0, 3))];
+  hw.pruning = std::vector<std::string>{"none", "round-avg", "zero-point",
+                                        "bit-flip"}[std::size_t(pick(0, 3))];
   hw.pruning_group = std::vector<int>{8, 16, 32, 64}[std::size_t(pick(0, 3))];
   hw.pruned_columns = hw.pruning == "none" ? 0 : pick(0, hw.weight_bits - 1);
   hw.const_bits = pick(1, 8);
@@ -136,9 +126,8 @@ void expect_invariants(const NetworkCost& c, const Workload& w, const std::strin
     const std::string what = context + " " + l.name;
     for (double v : {l.compute.tiles, l.compute.cycles, l.compute.useful, l.compute.intra_pe_stall,
                      l.compute.inter_pe_stall, l.dram_cycles, l.total_cycles, l.weight_dram_bytes,
-                     l.input_dram_bytes, l.output_dram_bytes, l.energy_pe_pj,
-                     l.energy_registers_pj, l.energy_sram_read_pj, l.energy_sram_write_pj,
-                     l.energy_dram_pj})
+                     l.input_dram_bytes, l.output_dram_bytes, l.energy_pe_pj, l.energy_registers_pj,
+                     l.energy_sram_read_pj, l.energy_sram_write_pj, l.energy_dram_pj})
       sound(v, what);
     const Utilisation s = l.compute.shares();
     for (double share : {s.useful, s.intra_pe_stall, s.inter_pe_stall})
@@ -176,8 +165,8 @@ TEST(Invariants, HoldForRandomHardwareAndNetworksOnEveryDesignAndProfile) {
           continue;
         }
         try {
-          const NetworkCost c = evaluate_network(*model, hw, fidelity, net.workload, profiles,
-                                                 kMemory);
+          const NetworkCost c =
+              evaluate_network(*model, hw, fidelity, net.workload, profiles, kMemory);
           expect_invariants(c, net.workload, context);
           ++evaluated;
         } catch (const Error& e) {
@@ -214,12 +203,13 @@ Net one_conv(std::uint32_t seed) {
   return net;
 }
 
-NetworkCost simulate(const Net& net, const std::string& preset, const std::vector<std::string>& sets,
+NetworkCost simulate(const Net& net, const std::string& preset,
+                     const std::vector<std::string>& sets,
                      Fidelity fidelity = Fidelity::Corrected) {
   const HardwareConfig hw = load_hardware(preset, std::nullopt, sets);
   const AccelModel& model = find_accel(hw.design);
-  const auto profiles = build_profiles(net.workload, net.per_layer(),
-                                       model.weight_needs(hw, fidelity), fidelity, 1);
+  const auto profiles =
+      build_profiles(net.workload, net.per_layer(), model.weight_needs(hw, fidelity), fidelity, 1);
   return evaluate_network(model, hw, fidelity, net.workload, profiles, kMemory);
 }
 
@@ -229,9 +219,10 @@ NetworkCost simulate(const Net& net, const std::string& preset, const std::vecto
 TEST(Invariants, UtilisationStaysAFractionWhenLanesOrMultipliersChange) {
   const Net net = one_conv(1);
   for (const std::string& preset : hardware_designs())
-    for (const std::vector<std::string>& sets :
-         {std::vector<std::string>{"array.lanes=32"}, {"array.lanes=4"},
-          {"array.multipliers_per_pe=2"}, {"array.multipliers_per_pe=32", "array.lanes=64"}})
+    for (const std::vector<std::string>& sets : {std::vector<std::string>{"array.lanes=32"},
+                                                 {"array.lanes=4"},
+                                                 {"array.multipliers_per_pe=2"},
+                                                 {"array.multipliers_per_pe=32", "array.lanes=64"}})
       for (const Fidelity f : {Fidelity::BitSim, Fidelity::Corrected}) {
         const Utilisation s = simulate(net, preset, sets, f).total.compute.shares();
         EXPECT_GE(s.intra_pe_stall, 0) << preset << " " << sets[0];
@@ -246,7 +237,9 @@ TEST(Invariants, PruningEveryColumnIsRefusedAtLoadNamingTheKey) {
   expect_error([] { load_hardware("bitvert-cons", std::nullopt, {"pruning.columns=8"}); },
                {"pruning.columns = 8", "array.weight_bits", "--set pruning.columns=8"});
   expect_error(
-      [] { load_hardware("bitvert", std::nullopt, {"array.weight_bits=4", "pruning.columns=4"}); },
+      [] {
+        load_hardware("bitvert", std::nullopt, {"array.weight_bits=4", "pruning.columns=4"});
+      },
       {"pruning.columns = 4"});
   EXPECT_NO_THROW(load_hardware("bitvert-cons", std::nullopt, {"pruning.columns=7"}));
 }
@@ -278,9 +271,8 @@ TEST(Invariants, TheCheckNamesTheLayerAndTheQuantity) {
   const auto profiles = build_profiles(net.workload, net.per_layer(),
                                        find_accel("stripes").weight_needs(hw, Fidelity::Corrected),
                                        Fidelity::Corrected, 1);
-  NetworkCost c =
-      evaluate_network(find_accel("stripes"), hw, Fidelity::Corrected, net.workload, profiles,
-                       kMemory);
+  NetworkCost c = evaluate_network(find_accel("stripes"), hw, Fidelity::Corrected, net.workload,
+                                   profiles, kMemory);
   c.layers[0].compute.intra_pe_stall = -1;
   expect_error([&] { check_invariants(c, net.workload, hw); },
                {"network 'net', layer 'conv'", "intra-PE stall = -1", "array.lanes = 16"});

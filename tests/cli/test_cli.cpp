@@ -683,8 +683,8 @@ TEST_F(CliTest, ReplacedWeightsAreANewWorkloadAndTheOldOneIsSuperseded) {
   const std::string weights = path("w.safetensors");
   fs::copy_file(original, weights);
   std::ofstream(path("c.toml")) << "name = \"stale\"\n[[workload]]\nnetwork = \"cifar10_resnet20\""
-                                   "\nweights = \"" + weights +
-                                       "\"\n[[design]]\naccel = \"bitvert\"\n";
+                                   "\nweights = \"" +
+                                       weights + "\"\n[[design]]\naccel = \"bitvert\"\n";
   const std::string run_it = "run " + quoted(path("c.toml")) + " --db " + quoted(path("s.db"));
   ASSERT_EQ(run(run_it).exit_code, 0);
   EXPECT_NE(run(run_it).err.find("0 new points"), std::string::npos);  // unchanged: resumed
@@ -746,8 +746,9 @@ TEST_F(CliTest, OldProfileCacheEntriesAreRebuiltNotReused) {
     write.bind(1, blob.data(), int(blob.size()));
     write.bind(2, key);
     write.exec();
-    db.exec("INSERT INTO profile_cache SELECT '123/zero-point/32/4/6/0.200000/32/5/16/corrected', "
-            "blob, created_at FROM profile_cache");
+    db.exec(
+        "INSERT INTO profile_cache SELECT '123/zero-point/32/4/6/0.200000/32/5/16/corrected', "
+        "blob, created_at FROM profile_cache");
   }
   const RunResult rebuilt = campaign("rebuilt");
   EXPECT_NE(rebuilt.err.find("profiles 1 computed, 0 read"), std::string::npos) << rebuilt.err;

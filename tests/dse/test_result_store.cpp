@@ -31,18 +31,7 @@ std::string read_bytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Runs `body`, expecting a bbs::Error whose message contains every one of `parts`.
-template <class F>
-void expect_error(F&& body, const std::vector<std::string>& parts) {
-  try {
-    body();
-    ADD_FAILURE() << "expected a bbs::Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts)
-      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
-  }
-}
+using bbs::test::expect_error;
 
 CampaignRecord campaign(const std::string& name = "sweep", const std::string& hash = "abc123") {
   CampaignRecord c;
@@ -500,8 +489,9 @@ TEST(DseStoreFiles, MigratesAVersion3FileKeepingItReadable) {
     raw.exec(
         "INSERT INTO workload (campaign_id, network, weights_source, synthetic, workload_json) "
         "VALUES (1, 'resnet20', 'data/weights/resnet20.safetensors', 0, '{\"layers\":3}')");
-    raw.exec("INSERT INTO layer (workload_id, idx, name, kind, macs, weights) VALUES "
-             "(1, 0, 'conv0', 'conv', 1000, 100), (1, 1, 'conv1', 'conv', 2000, 200)");
+    raw.exec(
+        "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) VALUES "
+        "(1, 0, 'conv0', 'conv', 1000, 100), (1, 1, 'conv1', 'conv', 2000, 200)");
     store.add_point(point(c, 1, "accel=stripes", "stripes"), layers(2));
     store.add_point(point(c, 1, "accel=bitvert"), layers(2));
     EXPECT_EQ(store.user_version(), 3);
@@ -661,6 +651,30 @@ TEST(DseStoreFiles, KilledWriterLosesNothingCommittedAndLeavesNoHalfPoint) {
 }
 
 // ------------------------------------------------------------------------------------------ merge
+
+// Workloads merge by content hash; one superseded in a shard stays superseded in the target.
+TEST(DseStoreMerge, WorkloadsMatchByContentAndKeepTheirSupersededFlag) {
+  TempDir dir;
+  {
+    ResultStore shard = ResultStore::open(dir / "shard.db");
+    const std::int64_t c = shard.add_campaign(campaign());
+    shard.add_point(point(c, shard.add_workload(workload(c), {}), "k"), {});
+    WorkloadRecord changed = workload(c);
+    changed.content_hash = "content-after-the-file-changed";
+    shard.add_point(point(c, shard.add_workload(changed, {}), "k"), {});
+  }
+  ResultStore merged = ResultStore::open(dir / "merged.db");
+  const std::int64_t c = merged.add_campaign(campaign());
+  merged.add_workload(workload(c), {});  // the same content as the shard's first workload
+  EXPECT_EQ(merged.merge_from(dir / "shard.db").workloads_added, 1);
+  const std::vector<WorkloadRecord> all = merged.workloads(c);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(all[0].superseded);
+  EXPECT_EQ(all[1].content_hash, "content-after-the-file-changed");
+  EXPECT_FALSE(all[1].superseded);
+  EXPECT_EQ(merged.points(c).size(), 2u);
+  EXPECT_EQ(merged.merge_from(dir / "shard.db").workloads_added, 0);
+}
 
 TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
   TempDir dir;
