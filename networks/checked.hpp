@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,15 @@ namespace bbs {
 inline std::int64_t checked_mul(std::int64_t a, std::int64_t b, std::string_view what) {
   std::int64_t out = 0;
   if (__builtin_mul_overflow(a, b, &out)) count_overflow(what, a, '*', b);
+  return out;
+}
+
+// The product of `factors`; `what()` (called only on overflow) names the count.
+template <class What>
+std::int64_t checked_product(std::initializer_list<std::int64_t> factors, const What& what) {
+  std::int64_t out = 1;
+  for (const std::int64_t f : factors)
+    if (__builtin_mul_overflow(out, f, &out)) count_overflow(what(), out, '*', f);
   return out;
 }
 

@@ -6,11 +6,9 @@
 namespace bbs::accel {
 
 std::int64_t LayerWork::macs() const {
-  const std::string what = "MACs of layer '" + name + "'";
-  const std::int64_t per_weight = is_conv
-                                      ? checked_mul(batch, checked_mul(out_h, out_w, what), what)
-                                      : checked_mul(batch, tokens, what);
-  return checked_mul(per_weight, weight_count(), what);
+  const auto what = [&] { return "MACs of layer '" + name + "'"; };
+  if (is_conv) return checked_product({batch, out_h, out_w, weight_count()}, what);
+  return checked_product({batch, tokens, weight_count()}, what);
 }
 
 LayerWork layer_work(const networks::Layer& layer) {

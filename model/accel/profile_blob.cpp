@@ -1,7 +1,8 @@
 #include "model/accel/profile_blob.hpp"
 
+#include <array>
+#include <charconv>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "networks/member_count.hpp"
 #include "networks/tensor.hpp"
@@ -55,25 +56,31 @@ class Reader {
 
 }  // namespace
 
+// Canonical JSON, keys in sorted order, numbers in their shortest round-trip form (std::to_chars),
+// written by hand: the key is built at every design point of a campaign.
 std::string profile_cache_key(std::string_view weights_hash, const WeightNeeds& needs,
                               const Fidelity& fidelity) {
   static_assert(member_count<WeightNeeds>() == 8,
                 "profile_cache_key must serialise every WeightNeeds member");
-  nlohmann::json switches = nlohmann::json::array();
+  std::string switches;
   for (const DefectSwitch& s : defect_switches())
-    if (fidelity.*s.flag) switches.push_back(s.name);
-  const nlohmann::json description = {
-      {"pruning", needs.pruning},
-      {"pruning_group", needs.pruning_group},
-      {"pruned_columns", needs.pruned_columns},
-      {"const_bits", needs.const_bits},
-      {"sensitive_fraction", needs.sensitive_fraction},
-      {"sensitive_channel_multiple", needs.sensitive_channel_multiple},
-      {"steps", needs.steps ? nlohmann::json(step_kind_name(*needs.steps)) : nlohmann::json()},
-      {"lanes", needs.lanes},
-      {"fidelity_switches", switches}};
+    if (fidelity.*s.flag)
+      switches += (switches.empty() ? "\"" : ",\"") + std::string(s.name) + "\"";
+  const auto number = [](auto value) {
+    std::array<char, 32> text{};
+    return std::string(text.data(),
+                       std::to_chars(text.data(), text.data() + text.size(), value).ptr);
+  };
+  const std::string steps =
+      needs.steps ? "\"" + std::string(step_kind_name(*needs.steps)) + "\"" : "null";
   return "profile-v" + std::to_string(kProfileFormatVersion) + "/" + std::string(weights_hash) +
-         "/" + description.dump();
+         "/{\"const_bits\":" + number(needs.const_bits) + ",\"fidelity_switches\":[" + switches +
+         "],\"lanes\":" + number(needs.lanes) +
+         ",\"pruned_columns\":" + number(needs.pruned_columns) + ",\"pruning\":\"" + needs.pruning +
+         "\",\"pruning_group\":" + number(needs.pruning_group) +
+         ",\"sensitive_channel_multiple\":" + number(needs.sensitive_channel_multiple) +
+         ",\"sensitive_fraction\":" + number(needs.sensitive_fraction) + ",\"steps\":" + steps +
+         "}";
 }
 
 std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {

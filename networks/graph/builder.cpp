@@ -21,13 +21,9 @@ std::int64_t tokens_of(const Shape& shape) {
   return tokens;
 }
 
-// MACs of a layer: the product of `factors`, checked.
-std::int64_t macs_of(const std::string& network, const std::string& layer,
-                     std::initializer_list<std::int64_t> factors) {
-  const std::string what = "network '" + network + "': MACs of layer '" + layer + "'";
-  std::int64_t macs = 1;
-  for (std::int64_t f : factors) macs = checked_mul(macs, f, what);
-  return macs;
+// Names a layer's MAC count in an overflow error.
+std::string macs_text(const std::string& network, const std::string& layer) {
+  return "network '" + network + "': MACs of layer '" + layer + "'";
 }
 
 }  // namespace
@@ -101,8 +97,8 @@ TensorRef NetworkBuilder::conv(std::string weight_name, TensorRef x, ConvGeometr
   layer.output_shape = {g.batch, g.out_channels, g.out_height, g.out_width};
   const Shape weight_shape = {g.out_channels, g.in_channels_per_group, g.kernel_h, g.kernel_w};
   layer.weight = WeightRef{std::move(weight_name), weight_shape, {}};
-  layer.macs =
-      macs_of(name_, layer.name, {g.batch, g.out_height, g.out_width, element_count(weight_shape)});
+  layer.macs = checked_product({g.batch, g.out_height, g.out_width, element_count(weight_shape)},
+                               [&] { return macs_text(name_, layer.name); });
   layer.param_count = element_count(weight_shape) + (bias ? g.out_channels : 0);
   layer.conv = g;
   return add(std::move(layer), {x});
@@ -119,7 +115,8 @@ TensorRef NetworkBuilder::linear(std::string weight_name, TensorRef x, std::int6
   layer.output_shape = in;
   layer.output_shape.back() = out_features;
   layer.weight = WeightRef{std::move(weight_name), {out_features, g.in_features}, {}};
-  layer.macs = macs_of(name_, layer.name, {g.tokens, g.in_features, g.out_features});
+  layer.macs = checked_product({g.tokens, g.in_features, g.out_features},
+                               [&] { return macs_text(name_, layer.name); });
   layer.param_count = element_count(layer.weight->shape) + (bias ? out_features : 0);
   layer.linear = g;
   return add(std::move(layer), {x});
@@ -146,8 +143,8 @@ TensorRef NetworkBuilder::matmul(std::string name, TensorRef a, TensorRef b,
   layer.op = "matmul";
   layer.output_shape = std::move(out);
   layer.matmul = geometry;
-  layer.macs =
-      macs_of(name_, layer.name, {geometry.count, geometry.rows, geometry.inner, geometry.cols});
+  layer.macs = checked_product({geometry.count, geometry.rows, geometry.inner, geometry.cols},
+                               [&] { return macs_text(name_, layer.name); });
   return add(std::move(layer), {a, b});
 }
 
