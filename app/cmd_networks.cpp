@@ -23,10 +23,6 @@ std::string workload_text(const networks::ZooEntry& entry, const networks::Workl
          std::to_string(w.image_size);
 }
 
-bool is_onnx_path(const std::string& name) {
-  return name.size() > 5 && name.compare(name.size() - 5, 5, ".onnx") == 0;
-}
-
 std::string yes_no(bool value) { return value ? "yes" : "no"; }
 
 }  // namespace
@@ -50,6 +46,10 @@ std::vector<Table> networks_report() {
                    entry.description});
   }
   return {table};
+}
+
+bool is_onnx_path(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".onnx") == 0;
 }
 
 LoadedNetwork load_network(const ShowOptions& options) {

@@ -30,6 +30,9 @@ struct ShowOptions {
   std::optional<std::filesystem::path> dot;  // also write the graph as Graphviz here
 };
 
+// Whether a network name is an ONNX file (ends with .onnx) rather than a zoo name.
+bool is_onnx_path(const std::string& name);
+
 // A zoo name or an .onnx file, with the weights the options ask for (file, ONNX initializers,
 // or synthetic for zoo networks without a file).
 struct LoadedNetwork {

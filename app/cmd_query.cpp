@@ -144,7 +144,7 @@ int run_query(const QueryOptions& o) {
     const auto objectives = metrics(o.pareto);
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
     for (const dse::Objective* m : objectives) query += ", " + select(*m);
-    query += " FROM point_summary WHERE status = 'done'" + campaign_filter(o, " AND");
+    query += " FROM point_summary WHERE status = 'done' AND NOT superseded" + campaign_filter(o, " AND");
     tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
@@ -153,7 +153,7 @@ int run_query(const QueryOptions& o) {
         "top " + std::to_string(o.top) + " by " + o.by,
         store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
                   "area_mm2, " +
-                  select(by) + " FROM point_summary WHERE status = 'done'" +
+                  select(by) + " FROM point_summary WHERE status = 'done' AND NOT superseded" +
                   campaign_filter(o, " AND") + " ORDER BY " + order(by) + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {
@@ -171,15 +171,18 @@ int run_query(const QueryOptions& o) {
                   " GROUP BY campaign, accel, profile, point_key "
                   "ORDER BY campaign, accel, profile, point_key")));
   } else {
-    tables.push_back(
-        table_of("campaigns",
-                 store.sql("SELECT campaign, network, accel, design, profile, count(*) AS points, "
-                           "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
-                           "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
-                           "point_summary" +
-                           campaign_filter(o, " WHERE") +
-                           " GROUP BY campaign, network, accel, design, profile ORDER BY campaign, "
-                           "network, accel, profile")));
+    tables.push_back(table_of(
+        "campaigns",
+        store.sql("SELECT campaign, network, CASE WHEN superseded THEN 'superseded' "
+                  "WHEN workload_hash IS NULL THEN 'unverified (before schema 4)' "
+                  "ELSE 'current' END AS workload, substr(workload_hash, 1, 12) AS "
+                  "workload_hash, weights_origin, accel, design, profile, count(*) AS points, "
+                  "sum(status = 'done') AS done, sum(status = 'failed') AS failed, "
+                  "min(time_s) AS best_time_s, min(energy_pj) AS best_energy_pj FROM "
+                  "point_summary" +
+                  campaign_filter(o, " WHERE") +
+                  " GROUP BY campaign, workload_id, accel, design, profile ORDER BY campaign, "
+                  "network, superseded, workload_id, accel, profile")));
   }
   print_tables(std::cout, tables, format);
   return 0;

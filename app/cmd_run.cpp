@@ -12,7 +12,6 @@
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 
 #include "app/campaign_check.hpp"
 #include "app/commands.hpp"
@@ -20,6 +19,7 @@
 #include "app/progress.hpp"
 #include "app/run_outcome.hpp"
 #include "app/simulation.hpp"
+#include "app/workload_identity.hpp"
 #include "dse/campaign.hpp"
 #include "dse/design_space.hpp"
 #include "dse/nsga2.hpp"
@@ -40,22 +40,13 @@ dse::CampaignSpec campaign_of(const std::string& name_or_file) {
   return dse::builtin_campaign(name_or_file);
 }
 
-std::string workload_json(const dse::WorkloadSpec& w) {
-  return nlohmann::json{
-      {"network", w.network}, {"weights", w.weights},       {"seed", w.seed},
-      {"batch", w.batch},     {"image_size", w.image_size}, {"seq_len", w.sequence_length},
-      {"phase", w.phase},     {"kv_length", w.kv_length}}
-      .dump();
-}
-
-// Whether every one of `points` of workload `w` is already stored (a stored workload is found
-// by its description, before its weights are loaded).
-bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id, const dse::WorkloadSpec& w,
-                const std::vector<dse::DesignPoint>& points) {
+// Whether every one of `points` of a workload is already stored (a stored workload is found by
+// its identity, before its weights are loaded).
+bool all_stored(const dse::ResultStore& store, std::int64_t campaign_id,
+                const WorkloadIdentity& identity, const std::vector<dse::DesignPoint>& points) {
   if (points.empty()) return true;
-  const std::string description = workload_json(w);
   for (const dse::WorkloadRecord& stored : store.workloads(campaign_id))
-    if (stored.workload_json == description) {
+    if (stored.content_hash == identity.content_hash) {
       const auto keys = store.point_keys(campaign_id, stored.id);
       return std::all_of(points.begin(), points.end(),
                          [&](const dse::DesignPoint& p) { return keys.count(p.key) > 0; });
@@ -72,7 +63,8 @@ namespace {
 class WorkloadRun {
  public:
   WorkloadRun(dse::ResultStore& store, const dse::CampaignSpec& spec, std::int64_t campaign_id,
-              std::size_t workload, const accel::Fidelity& fidelity, int jobs)
+              std::size_t workload, const WorkloadIdentity& identity,
+              const accel::Fidelity& fidelity, int jobs)
       : store_(store),
         spec_(spec),
         campaign_id_(campaign_id),
@@ -88,10 +80,15 @@ class WorkloadRun {
       store_.store_profile(key, blob);
     };
     const dse::WorkloadSpec& w = spec.workloads[workload];
-    workload_id_ =
-        store.add_workload({0, campaign_id, w.network, network_->loaded.weights->description(),
-                            network_->loaded.weights->synthetic(), workload_json(w)},
-                           workload_layers(*network_));
+    dse::WorkloadRecord record;
+    record.campaign_id = campaign_id;
+    record.network = w.network;
+    record.weights_source = network_->loaded.weights->description();
+    record.synthetic = network_->loaded.weights->synthetic();
+    record.workload_json = identity.description;
+    record.content_hash = identity.content_hash;
+    record.weights_origin = network_->weights_kind;
+    workload_id_ = store.add_workload(record, workload_layers(*network_));
     for (auto& p : store.points(campaign_id))
       if (p.workload_id == workload_id_) known_.emplace(p.point_key, std::move(p));
   }
@@ -228,11 +225,12 @@ int run_campaign(const RunOptions& options) {
     std::vector<dse::DesignPoint> todo;
     for (std::int64_t ordinal : planned)
       if (dse::DesignPoint p = space.at(ordinal); p.workload == w) todo.push_back(std::move(p));
-    if (!evolutionary && all_stored(store, campaign_id, spec.workloads[w], todo)) {
+    const WorkloadIdentity identity = workload_identity(spec.workloads[w]);
+    if (!evolutionary && all_stored(store, campaign_id, identity, todo)) {
       done += todo.size();
       continue;  // resumed: nothing left here, and the network need not be loaded
     }
-    WorkloadRun run(store, spec, campaign_id, w, fidelity, options.jobs);
+    WorkloadRun run(store, spec, campaign_id, w, identity, fidelity, options.jobs);
     const std::string weights = spec.workloads[w].network + " weights " +
                                 run.network().loaded.weights->description() + ": " +
                                 run.network().weights_kind;

@@ -104,7 +104,6 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     r.design = s.hw.design;
     r.hardware_json = hardware_json(s.hw);
     const accel::LayerCost& t = s.cost.total;
-    const double stalls = t.compute.useful + t.compute.intra_pe_stall + t.compute.inter_pe_stall;
     r.compute_cycles = t.compute.cycles, r.dram_cycles = t.dram_cycles;
     r.total_cycles = t.total_cycles, r.time_s = s.cost.time_s, r.energy_pj = t.energy_pj();
     r.energy_pe_pj = t.energy_pe_pj, r.energy_registers_pj = t.energy_registers_pj;
@@ -112,11 +111,10 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     r.energy_dram_pj = t.energy_dram_pj, r.area_mm2 = s.cost.area_mm2();
     if (s.cost.weight_error.error_sq > 0) r.weight_sqnr_db = s.cost.weight_error.sqnr_db();
     r.bits_per_weight = s.cost.bits_per_weight();
-    if (stalls > 0) {
-      r.useful_fraction = t.compute.useful / stalls;
-      r.intra_pe_stall_fraction = t.compute.intra_pe_stall / stalls;
-      r.inter_pe_stall_fraction = t.compute.inter_pe_stall / stalls;
-    }
+    const accel::Utilisation shares = t.compute.shares();
+    r.useful_fraction = shares.useful;
+    r.intra_pe_stall_fraction = shares.intra_pe_stall;
+    r.inter_pe_stall_fraction = shares.inter_pe_stall;
     if (const std::string why = violated_constraint(spec.constraints, s.hw, s.cost, r);
         !why.empty()) {
       r.status = dse::PointStatus::Failed;

@@ -11,6 +11,7 @@
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/workload.hpp"
 #include "model/tech/sram_table.hpp"
+#include "networks/io/content_hash.hpp"
 
 namespace bbs::app {
 namespace {
@@ -32,19 +33,11 @@ accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
   return known.emplace(key, costs).first->second;
 }
 
-std::string needs_key(const accel::WeightNeeds& n, const accel::Fidelity& f) {
-  return n.pruning + "/" + std::to_string(n.pruning_group) + "/" +
-         std::to_string(n.pruned_columns) + "/" + std::to_string(n.const_bits) + "/" +
-         std::to_string(n.sensitive_fraction) + "/" + std::to_string(n.sensitive_channel_multiple) +
-         "/" + (n.steps ? std::to_string(int(*n.steps)) : "fixed") + "/" + std::to_string(n.lanes) +
-         "/" + f.name();
-}
-
 using Profiles = std::shared_ptr<const std::vector<accel::LayerProfile>>;
 
 std::string profile_key(const PreparedNetwork& network, const accel::WeightNeeds& needs,
                         const accel::Fidelity& fidelity) {
-  return network.weights_hash + "/" + needs_key(needs, fidelity);
+  return accel::profile_cache_key(network.weights_hash, needs, fidelity);
 }
 
 // The profiles of `key` from memory or the persistent cache (kept in memory then); null if
@@ -113,20 +106,18 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
   weights_kind = app::weights_kind(input, engine_settings(jobs));
   tensors = std::move(input.tensors);
   std::map<std::string, const WeightTensor*> by_name;
-  // FNV-1a over names, shapes, int8 values and scales (they rank the sensitive channels).
-  std::uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&](const void* data, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i)
-      hash = (hash ^ static_cast<const unsigned char*>(data)[i]) * 1099511628211ULL;
-  };
+  // Names, shapes, int8 values and scales (they rank the sensitive channels).
+  io::ContentHasher hash;
   for (const auto& t : tensors) {
     by_name.emplace(t.name, &t);
-    mix(t.name.data(), t.name.size());
-    mix(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
-    mix(t.values.data(), t.values.size());
-    mix(t.scales.data(), t.scales.size() * sizeof(double));
+    hash.update(t.name.data(), t.name.size() + 1);
+    const std::uint64_t rank = t.shape.size();
+    hash.update(&rank, sizeof rank);
+    hash.update(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
+    hash.update(t.values.data(), t.values.size());
+    hash.update(t.scales.data(), t.scales.size() * sizeof(double));
   }
-  weights_hash = std::to_string(hash);
+  weights_hash = hash.hex_digest();
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
 
@@ -212,26 +203,13 @@ std::string check_text(const accel::ScheduleCheck& c) {
 }
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
-  const double stall_total = c.compute.useful + c.compute.intra_pe_stall + c.compute.inter_pe_stall;
-  auto share = [&](double part) { return stall_total > 0 ? part / stall_total : 0.0; };
-  return {c.compute.tiles,
-          c.compute.cycles,
-          c.dram_cycles,
-          c.total_cycles,
-          c.weight_dram_bytes,
-          c.input_dram_bytes,
-          c.output_dram_bytes,
-          c.weight_sram_reads,
-          c.act_sram_reads,
-          c.energy_pe_pj,
-          c.energy_registers_pj,
-          c.energy_sram_read_pj,
-          c.energy_sram_write_pj,
-          c.energy_dram_pj,
-          c.energy_pj(),
-          share(c.compute.useful),
-          share(c.compute.intra_pe_stall),
-          share(c.compute.inter_pe_stall)};
+  const accel::Utilisation shares = c.compute.shares();
+  return {c.compute.tiles,        c.compute.cycles,      c.dram_cycles,
+          c.total_cycles,         c.weight_dram_bytes,   c.input_dram_bytes,
+          c.output_dram_bytes,    c.weight_sram_reads,   c.act_sram_reads,
+          c.energy_pe_pj,         c.energy_registers_pj, c.energy_sram_read_pj,
+          c.energy_sram_write_pj, c.energy_dram_pj,      c.energy_pj(),
+          shares.useful,          shares.intra_pe_stall, shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {

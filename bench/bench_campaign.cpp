@@ -195,9 +195,14 @@ void BM_StoreWrite(benchmark::State& state) {
     dse::ResultStore store = dse::ResultStore::open(path);
     const std::int64_t campaign_id =
         store.add_campaign({0, b.spec.name, b.spec.text, b.spec.hash, "bench", "bench", ""});
-    const std::int64_t workload_id = store.add_workload(
-        {0, campaign_id, "resnet50", b.network->loaded.weights->description(), true, "{}"},
-        workload_layers(*b.network));
+    dse::WorkloadRecord workload;
+    workload.campaign_id = campaign_id;
+    workload.network = "resnet50";
+    workload.weights_source = b.network->loaded.weights->description();
+    workload.synthetic = true;
+    workload.workload_json = "{}";
+    workload.content_hash = "bench";
+    const std::int64_t workload_id = store.add_workload(workload, workload_layers(*b.network));
     std::vector<dse::PointWithLayers> batch;
     for (std::size_t i = 0; i < kBatch; ++i) {
       batch.push_back(b.warm[i % b.warm.size()]);

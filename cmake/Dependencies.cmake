@@ -21,4 +21,7 @@ if(BBS_DSE_BUILD_BENCH)
 endif()
 # Debian's python3 sees python3-numpy/onnx/matplotlib; a python3 earlier on PATH may not.
 set(Python3_EXECUTABLE /usr/bin/python3 CACHE FILEPATH "python3 that sees Debian's python3-* packages")
+# xxHash has no CMake package in Debian 12, only pkg-config.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(xxhash REQUIRED IMPORTED_TARGET libxxhash>=0.8)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)

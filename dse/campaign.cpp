@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "dse/objective.hpp"
+#include "networks/member_count.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::dse {
@@ -28,7 +30,7 @@ class Reader {
 
   // Unknown keys are errors: a typo must not silently fall back to a default.
   void only_keys(const toml::table& table, const std::string& prefix,
-                 std::initializer_list<std::string_view> allowed) const {
+                 const std::vector<std::string_view>& allowed) const {
     for (const auto& [name, node] : table) {
       bool known = false;
       for (auto a : allowed) known = known || name.str() == a;
@@ -191,20 +193,45 @@ void record_lines(const toml::node& node, const std::string& path,
       record_lines(*array->get(i), path + "[" + std::to_string(i) + "]", out);
   }
 }
+using FieldKind = WorkloadField::Kind;
+constexpr std::array kWorkloadFields = {
+    WorkloadField{"network", FieldKind::Network, &WorkloadSpec::network},
+    WorkloadField{"weights", FieldKind::File, &WorkloadSpec::weights},
+    WorkloadField{"seed", FieldKind::Seed, nullptr, nullptr, &WorkloadSpec::seed},
+    WorkloadField{"batch", FieldKind::Integer, nullptr, &WorkloadSpec::batch},
+    WorkloadField{"image_size", FieldKind::Integer, nullptr, &WorkloadSpec::image_size},
+    WorkloadField{"seq_len", FieldKind::Integer, nullptr, &WorkloadSpec::sequence_length},
+    WorkloadField{"kv_length", FieldKind::Integer, nullptr, &WorkloadSpec::kv_length},
+    WorkloadField{"phase", FieldKind::Text, &WorkloadSpec::phase},
+};
+
+// A member added to WorkloadSpec without a row above stops the build.
+static_assert(member_count<WorkloadSpec>() == kWorkloadFields.size(),
+              "every WorkloadSpec member needs a row in kWorkloadFields (its TOML key and kind)");
 
 WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only_keys(
-      t, path + ".",
-      {"network", "weights", "seed", "batch", "image_size", "seq_len", "phase", "kv_length"});
+  std::vector<std::string_view> keys;
+  for (const WorkloadField& f : kWorkloadFields) keys.push_back(f.key);
+  r.only_keys(t, path + ".", keys);
   WorkloadSpec w;
-  w.network = r.string(t, "network", path + ".network");
-  w.weights = r.string(t, "weights", path + ".weights", "");
-  w.seed = std::uint64_t(r.integer(t, "seed", path + ".seed", 1));
-  w.batch = r.integer(t, "batch", path + ".batch", 1);
-  w.image_size = r.integer(t, "image_size", path + ".image_size", 0);
-  w.sequence_length = r.integer(t, "seq_len", path + ".seq_len", 0);
-  w.kv_length = r.integer(t, "kv_length", path + ".kv_length", 0);
-  w.phase = r.string(t, "phase", path + ".phase", "prefill");
+  for (const WorkloadField& f : kWorkloadFields) {
+    const std::string key = path + "." + std::string(f.key);
+    switch (f.kind) {
+      case FieldKind::Network:
+        w.*f.text = r.string(t, f.key, key);  // required
+        break;
+      case FieldKind::File:
+      case FieldKind::Text:
+        w.*f.text = r.string(t, f.key, key, w.*f.text);
+        break;
+      case FieldKind::Integer:
+        w.*f.integer = r.integer(t, f.key, key, w.*f.integer);
+        break;
+      case FieldKind::Seed:
+        w.*f.seed = std::uint64_t(r.integer(t, f.key, key, std::int64_t(w.*f.seed)));
+        break;
+    }
+  }
   return w;
 }
 
@@ -279,6 +306,7 @@ std::string CampaignSpec::where(const std::string& key) const {
   return source + (line == key_lines.end() ? "" : ":" + std::to_string(line->second)) + ": key '" +
          key + "'";
 }
+std::span<const WorkloadField> workload_fields() { return kWorkloadFields; }
 
 bool DesignSpec::applies_to(const WorkloadSpec& w) const {
   return workloads.empty() ||

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,26 @@ struct WorkloadSpec {
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
 };
+
+// One key of [[workload]]: its TOML name, what it holds and the member it fills. The parser reads,
+// and the workload identity (app/workload_identity.hpp) serialises and hashes, exactly these rows,
+// so a key added here is part of every workload's identity; a member of WorkloadSpec without a row
+// fails to compile (campaign.cpp). Defaults are WorkloadSpec's initialisers.
+struct WorkloadField {
+  enum class Kind {
+    Network,  // a zoo name, or a network file (hashed by content)
+    File,     // a path (hashed by content); empty: none
+    Text,
+    Integer,
+    Seed,
+  };
+  std::string_view key;
+  Kind kind;
+  std::string WorkloadSpec::*text = nullptr;      // Network, File, Text
+  std::int64_t WorkloadSpec::*integer = nullptr;  // Integer
+  std::uint64_t WorkloadSpec::*seed = nullptr;    // Seed
+};
+std::span<const WorkloadField> workload_fields();
 
 // An axis is decoded value by value, never materialised: `range = [1, 1000000000]` costs nothing
 // until a point asks for its value.

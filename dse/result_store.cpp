@@ -278,7 +278,20 @@ void ResultStore::Impl::verify(bool full) const {
 
 // One step per transaction. Several processes may open a new file at once: each step re-reads
 // the version inside its (IMMEDIATE, so exclusive) transaction and skips what another applied.
+// Foreign keys are off while the steps run, so a step may rebuild a table that others reference
+// (sqlite.org/lang_altertable.html, "Making Other Kinds Of Table Schema Changes"); each step
+// commits only if every reference still holds.
 void ResultStore::Impl::migrate(std::span<const Migration> migrations, int target) {
+  db.exec("PRAGMA foreign_keys = OFF");
+  struct ForeignKeysBackOn {
+    SQLite::Database& db;
+    ~ForeignKeysBackOn() {
+      try {
+        db.exec("PRAGMA foreign_keys = ON");
+      } catch (...) {  // NOLINT(bugprone-empty-catch): the connection is unusable anyway
+      }
+    }
+  } back_on{db};
   while (version < target) {
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     version = db.execAndGet("PRAGMA user_version").getInt();
@@ -295,6 +308,13 @@ void ResultStore::Impl::migrate(std::span<const Migration> migrations, int targe
                   " to " + std::to_string(version + 1) + " (" + e.what() +
                   "); expected an intact bbs-dse result store of version " +
                   std::to_string(version));
+    }
+    {
+      SQLite::Statement broken(db, "PRAGMA foreign_key_check");
+      if (broken.executeStep())
+        throw Error(quoted(path) + ": migrating schema version " + std::to_string(version) +
+                    " to " + std::to_string(version + 1) + " breaks a reference of table '" +
+                    broken.getColumn(0).getString() + "'; expected an intact bbs-dse result store");
     }
     if (version == 0) db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     db.exec("PRAGMA user_version = " + std::to_string(version + 1));
@@ -482,33 +502,38 @@ std::optional<CampaignRecord> ResultStore::find_campaign(const std::string& name
 std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
                                        const std::vector<WorkloadLayerRecord>& layers) {
   impl_->require_writable("add a workload");
+  if (w.content_hash.empty())
+    throw Error(quoted(impl_->path) + ": workload '" + w.network +
+                "' has no content hash; expected the hash of its files and options");
   return impl_->guard("adding workload '" + w.network + "'", [&] {
     SQLite::Database& db = impl_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement find(db,
-                           "SELECT id, workload_json FROM workload WHERE campaign_id = ? AND "
-                           "network = ? AND weights_source = ?");
+                           "SELECT id FROM workload WHERE campaign_id = ? AND content_hash = ?");
     find.bind(1, w.campaign_id);
-    find.bind(2, w.network);
-    find.bind(3, w.weights_source);
-    if (find.executeStep()) {
-      if (find.getColumn(1).getString() != w.workload_json)
-        throw Error(quoted(impl_->path) + ": workload '" + w.network + "' (weights '" +
-                    w.weights_source + "') of campaign " + std::to_string(w.campaign_id) +
-                    " is already stored with a different description; expected the same "
-                    "workload_json (start a new campaign for a changed workload)");
-      return find.getColumn(0).getInt64();
-    }
+    find.bind(2, w.content_hash);
+    if (find.executeStep()) return find.getColumn(0).getInt64();
     SQLite::Statement insert(db,
                              "INSERT INTO workload (campaign_id, network, weights_source, "
-                             "synthetic, workload_json) VALUES (?, ?, ?, ?, ?)");
+                             "synthetic, workload_json, content_hash, weights_origin) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, w.campaign_id);
     insert.bind(2, w.network);
     insert.bind(3, w.weights_source);
     insert.bind(4, w.synthetic ? 1 : 0);
     insert.bind(5, w.workload_json);
+    insert.bind(6, w.content_hash);
+    insert.bind(7, w.weights_origin);
     insert.exec();
     const std::int64_t id = db.getLastInsertRowid();
+    // The same description with other content: the files changed since; keep those rows, flagged.
+    SQLite::Statement supersede(db,
+                                "UPDATE workload SET superseded = 1 WHERE campaign_id = ? AND "
+                                "workload_json = ? AND id != ?");
+    supersede.bind(1, w.campaign_id);
+    supersede.bind(2, w.workload_json);
+    supersede.bind(3, id);
+    supersede.exec();
     SQLite::Statement layer(db,
                             "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) "
                             "VALUES (?, ?, ?, ?, ?, ?)");
@@ -531,7 +556,8 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
   return impl_->guard("listing workloads", [&] {
     SQLite::Statement q(impl_->db,
                         "SELECT id, campaign_id, network, weights_source, synthetic, "
-                        "workload_json FROM workload WHERE campaign_id = ? ORDER BY id");
+                        "workload_json, content_hash, superseded, weights_origin FROM workload "
+                        "WHERE campaign_id = ? ORDER BY id");
     q.bind(1, campaign_id);
     std::vector<WorkloadRecord> out;
     while (q.executeStep()) {
@@ -542,6 +568,9 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
       w.weights_source = q.getColumn(3).getString();
       w.synthetic = q.getColumn(4).getInt() != 0;
       w.workload_json = q.getColumn(5).getString();
+      w.content_hash = q.getColumn(6).getString();  // "" for rows stored before schema 4
+      w.superseded = q.getColumn(7).getInt() != 0;
+      w.weights_origin = q.getColumn(8).getString();
       out.push_back(std::move(w));
     }
     return out;

@@ -49,7 +49,12 @@ struct WorkloadRecord {
   std::string network;
   std::string weights_source;  // file path/hash, or a description of the synthetic generator
   bool synthetic = false;
-  std::string workload_json;
+  std::string workload_json;  // the description: every [[workload]] key and value
+  // Identity: hash of the description and of the content of every file it names. Stored rows
+  // from before schema 4 read back "" (content unknown).
+  std::string content_hash;
+  bool superseded = false;     // read only: a later workload has the same description
+  std::string weights_origin;  // "int8 as given" or "float, quantized per channel"
 };
 
 // One layer of a workload (the network description, independent of any design).
@@ -191,8 +196,9 @@ class ResultStore {
   std::vector<CampaignRecord> campaigns() const;
   std::optional<CampaignRecord> find_campaign(const std::string& name) const;  // newest of name
 
-  // Returns the id of the workload (campaign, network, weights_source), adding it and its layers
-  // if absent. An existing workload with a different workload_json is an error.
+  // Returns the id of the workload (campaign, content_hash), adding it and its layers if absent;
+  // adding one marks every other workload of the campaign with the same workload_json superseded
+  // (their files changed). A record without a content hash is an error.
   std::int64_t add_workload(const WorkloadRecord& workload,
                             const std::vector<WorkloadLayerRecord>& layers);
   std::vector<WorkloadRecord> workloads(std::int64_t campaign_id) const;

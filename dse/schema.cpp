@@ -243,9 +243,75 @@ JOIN campaign c ON c.id = p.campaign_id
 JOIN workload w ON w.id = p.workload_id;
 )sql";
 
-// Version 3 -> 4: one typed column per hardware key (view point_axes), so that
-// `WHERE "array.rows" >= 32` compares numbers (hardware_json held every value as text before).
+// Version 3 -> 4: a workload is identified by the content of what it names (content_hash: its
+// network and weight files, options and generator version); a changed file adds a new workload
+// and marks the old one superseded (its points stay, flagged in point_summary). weights_origin
+// says whether the int8 weights were given as integers or quantized from floats. Rows stored
+// before version 4 have no content_hash (unknown content: a re-run supersedes them).
+// SQLite cannot drop a UNIQUE constraint, so the table is rebuilt (sqlite.org/lang_altertable.html
+// "Making Other Kinds Of Table Schema Changes"; the migration runs with foreign keys off).
 constexpr const char* kSchemaV4 = R"sql(
+DROP VIEW point_vs_baseline;
+DROP VIEW point_summary;
+
+CREATE TABLE workload_v4 (
+  id              INTEGER PRIMARY KEY,
+  campaign_id     INTEGER NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+  network         TEXT NOT NULL,
+  weights_source  TEXT NOT NULL,
+  synthetic       INTEGER NOT NULL CHECK (synthetic IN (0, 1)),
+  workload_json   TEXT NOT NULL,
+  content_hash    TEXT,
+  superseded      INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1)),
+  weights_origin  TEXT,
+  UNIQUE (campaign_id, content_hash)
+) STRICT;
+INSERT INTO workload_v4 (id, campaign_id, network, weights_source, synthetic, workload_json)
+SELECT id, campaign_id, network, weights_source, synthetic, workload_json FROM workload;
+DROP TABLE workload;
+ALTER TABLE workload_v4 RENAME TO workload;
+CREATE INDEX workload_by_description ON workload (campaign_id, workload_json);
+
+CREATE VIEW point_summary AS
+SELECT p.id AS point_id, c.name AS campaign, c.spec_hash AS spec_hash, w.network AS network,
+       w.weights_source AS weights_source, w.synthetic AS synthetic,
+       w.weights_origin AS weights_origin, w.content_hash AS workload_hash,
+       w.superseded AS superseded, p.point_key, p.accel,
+       p.design, p.profile, p.multipliers, p.status, p.error, p.compute_cycles, p.dram_cycles,
+       p.total_cycles, p.time_s, p.energy_pj, p.energy_pe_pj, p.energy_registers_pj,
+       p.energy_sram_read_pj, p.energy_sram_write_pj, p.energy_dram_pj, p.area_mm2,
+       p.useful_fraction, p.intra_pe_stall_fraction, p.inter_pe_stall_fraction, p.edp,
+       p.weight_sqnr_db, p.bits_per_weight, p.hardware_json, p.campaign_id, p.workload_id
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id;
+
+CREATE VIEW point_vs_baseline AS
+SELECT p.id AS point_id, c.name AS campaign, w.network AS network, w.superseded AS superseded,
+       p.accel, p.design, p.profile, p.multipliers, p.point_key, b.id AS baseline_id,
+       b.point_key AS baseline_key,
+       b.time_s / p.time_s AS speedup,
+       b.total_cycles / p.total_cycles AS cycle_speedup,
+       p.energy_pj / b.energy_pj AS energy_ratio,
+       p.edp / b.edp AS edp_ratio
+FROM design_point p
+JOIN campaign c ON c.id = p.campaign_id
+JOIN workload w ON w.id = p.workload_id
+LEFT JOIN design_point b ON b.id = coalesce(
+  (SELECT s.id FROM design_point s
+   WHERE s.campaign_id = p.campaign_id AND s.workload_id = p.workload_id
+     AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
+     AND s.multipliers = p.multipliers
+   ORDER BY s.point_key LIMIT 1),
+  (SELECT s.id FROM design_point s
+   WHERE s.campaign_id = p.campaign_id AND s.workload_id = p.workload_id
+     AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
+   ORDER BY s.point_key LIMIT 1))
+WHERE p.status = 'done';
+
+// Version 4 -> 5: one typed column per hardware key (view point_axes), so that
+// `WHERE "array.rows" >= 32` compares numbers (hardware_json held every value as text before).
+constexpr const char* kSchemaV5 = R"sql(
 CREATE VIEW point_axes AS
 SELECT p.id AS point_id, p.campaign_id, p.workload_id, c.name AS campaign, w.network,
        p.point_key, p.accel, p.design, p.profile, p.status,
@@ -290,6 +356,7 @@ constexpr std::array kMigrations = {
     Migration{1, kSchemaV2},
     Migration{2, kSchemaV3},
     Migration{3, kSchemaV4},
+    Migration{4, kSchemaV5},
 };
 
 }  // namespace

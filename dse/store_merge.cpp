@@ -53,17 +53,28 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "CREATE TEMP TABLE merge_campaign AS SELECT s.id AS old_id, m.id AS new_id "
         "FROM shard.campaign s JOIN main.campaign m "
         "ON m.name = s.name AND m.spec_hash = s.spec_hash");
+    // A workload is the same when its content hash is (rows from before schema 4, without one:
+    // when network, weights and description are); superseded in either file stays superseded.
+    const char* same_workload =
+        "m.campaign_id = mc.new_id AND m.content_hash IS s.content_hash AND "
+        "m.network = s.network AND m.weights_source = s.weights_source AND "
+        "m.workload_json = s.workload_json";
     stats.workloads_added = db.exec(
-        "INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
-        "workload_json) SELECT mc.new_id, s.network, s.weights_source, s.synthetic, "
-        "s.workload_json FROM shard.workload s JOIN temp.merge_campaign mc "
-        "ON mc.old_id = s.campaign_id WHERE true ORDER BY s.id "
-        "ON CONFLICT (campaign_id, network, weights_source) DO NOTHING");
+        std::string("INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
+                    "workload_json, content_hash, superseded, weights_origin) SELECT mc.new_id, "
+                    "s.network, s.weights_source, s.synthetic, s.workload_json, s.content_hash, "
+                    "s.superseded, s.weights_origin FROM shard.workload s JOIN "
+                    "temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE NOT EXISTS "
+                    "(SELECT 1 FROM main.workload m WHERE ") +
+        same_workload + ") ORDER BY s.id");
+    db.exec(std::string("CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS "
+                        "new_id FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = "
+                        "s.campaign_id JOIN main.workload m ON ") +
+            same_workload);
     db.exec(
-        "CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS new_id "
-        "FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id "
-        "JOIN main.workload m ON m.campaign_id = mc.new_id AND m.network = s.network "
-        "AND m.weights_source = s.weights_source");
+        "UPDATE main.workload SET superseded = 1 WHERE id IN (SELECT mw.new_id FROM "
+        "temp.merge_workload mw JOIN shard.workload s ON s.id = mw.old_id WHERE s.superseded)");
+
     db.exec(
         "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights) "
         "SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights FROM shard.layer s "

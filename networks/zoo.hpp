@@ -11,6 +11,10 @@
 
 namespace bbs::networks {
 
+// Bump whenever a zoo graph or the synthetic weight generator changes what it produces: with the
+// network name and seed it is the identity of a campaign workload on a built-in network.
+inline constexpr int kZooVersion = 1;
+
 enum class LlmPhase : std::uint8_t { Prefill, Decode };
 
 // What the network is run on. Zero means "the network's default" (shown by zoo()).

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build git
   libboost-graph-dev libeigen3-dev libsqlite3-dev libsqlitecpp-dev
   libbenchmark-dev libgtest-dev libgmock-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libonnx-dev libprotobuf-dev protobuf-compiler
+  libonnx-dev libprotobuf-dev protobuf-compiler libxxhash-dev pkgconf
   python3 python3-matplotlib python3-onnx python3-numpy sqlite3)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 // Helpers every test area shares: a scratch directory that cleans up after itself.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,6 +9,9 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "networks/tensor.hpp"
 
 namespace bbs::test {
 
@@ -40,5 +44,18 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Runs `body`, expecting a bbs::Error whose message contains every one of `parts`.
+template <class F>
+void expect_error(F&& body, const std::vector<std::string>& parts) {
+  try {
+    body();
+    ADD_FAILURE() << "expected a bbs::Error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    for (const std::string& part : parts)
+      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
+  }
+}
 
 }  // namespace bbs::test

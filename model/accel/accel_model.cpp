@@ -42,6 +42,12 @@ TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity 
   return t;
 }
 
+Utilisation ComputeCost::shares() const {
+  const double capacity = useful + intra_pe_stall + inter_pe_stall;
+  if (capacity <= 0) return {};
+  return {useful / capacity, intra_pe_stall / capacity, inter_pe_stall / capacity};
+}
+
 WeightNeeds AccelModel::weight_needs(const HardwareConfig& hw, Fidelity) const {
   WeightNeeds needs;
   needs.lanes = hw.lanes;
@@ -71,12 +77,15 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
   const int rows = work.is_conv && !fidelity.dense_grouped_convs
                        ? int(std::min<std::int64_t>(hw.pe_rows, work.out_channels_per_group()))
                        : hw.pe_rows;
-  const LockstepSums sums = profile.steps->lockstep(rows);
+  // Capacity in the units of the useful work: what one row does per step (work_per_step), times
+  // the columns; not multipliers_per_pe, which only counts hardware (iso-multiplier accounting).
+  const LockstepSums sums = profile.steps->lockstep(rows, fidelity.zero_cycle_tiles ? 0 : 1);
+  const double capacity =
+      work_per_step(profile.steps->kind(), profile.steps->grouping().lanes) * hw.pe_cols;
   c.cycles = sums.tile_cycles * tiles.spatial_steps;
   c.useful = sums.useful * tiles.spatial_steps * hw.pe_cols;
-  c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * multipliers - c.useful;
-  c.inter_pe_stall =
-      (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * multipliers;
+  c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * capacity - c.useful;
+  c.inter_pe_stall = (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * capacity;
   c.cycle_source = "data-driven";
   return c;
 }

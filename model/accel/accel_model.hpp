@@ -47,13 +47,20 @@ struct LayerProfile {
   ErrorMetrics weight_error;
 };
 
+// Shares of the array's work capacity: useful work, intra-PE and inter-PE stalls (sum 1; all 0
+// when nothing ran).
+struct Utilisation {
+  double useful = 0, intra_pe_stall = 0, inter_pe_stall = 0;
+};
+
 struct ComputeCost {
   double tiles = 0;  // H x Wc x G steps of the array
   double cycles = 0;
-  double useful = 0;          // multiplier-cycles of useful work
-  double intra_pe_stall = 0;  // multiplier-cycles idle while a busier lane of the row works
-  double inter_pe_stall = 0;  // multiplier-cycles idle while a busier row of the tile works
+  double useful = 0;          // work units done (capacity: work_per_step per row and column)
+  double intra_pe_stall = 0;  // capacity idle while a busier lane of the row works
+  double inter_pe_stall = 0;  // capacity idle while a busier row of the tile works
   std::string cycle_source;   // "fixed per tile" or "data-driven"
+  Utilisation shares() const;
 };
 
 struct WeightStorage {

@@ -6,7 +6,7 @@
 
 namespace bbs::accel {
 
-const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true, true, true};
+const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true, true, true, true};
 const Fidelity Fidelity::Corrected{};
 
 const std::vector<DefectSwitch>& defect_switches() {
@@ -31,6 +31,9 @@ const std::vector<DefectSwitch>& defect_switches() {
       {"fixed-bitvert-cycles", "7.4", "BitVert charges r_h*8 + r_l*(8-N) cycles per tile",
        &Fidelity::fixed_bitvert_cycles},
       {"per-sample", "2.2", "batch ignored: every result per sample", &Fidelity::per_sample},
+      {"zero-cycle-tiles", "3.2",
+       "a tile whose rows all hold zero groups costs no cycle (max over rows of 0 steps)",
+       &Fidelity::zero_cycle_tiles},
   };
   return switches;
 }

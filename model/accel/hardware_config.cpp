@@ -497,6 +497,12 @@ void validate(const HardwareConfig& config) {
                 "none, round-avg, zero-point or bit-flip");
   check.positive("pruning.group", config.pruning_group);
   check.in_range("pruning.columns", config.pruned_columns, 0, 8);
+  // A pruned group keeps at least one stored bit column: with none a PE has nothing to process
+  // and a tile would cost zero cycles.
+  if (config.pruning != "none")
+    check.require(config.pruned_columns < config.weight_bits, "pruning.columns",
+                  "fewer than array.weight_bits = " + std::to_string(config.weight_bits) +
+                      " (pruning '" + config.pruning + "' must keep one stored bit column)");
   check.in_range("pruning.const_bits", config.const_bits, 1, 8);
   check.require(config.sensitive_fraction >= 0 && config.sensitive_fraction <= 1,
                 "pruning.sensitive_fraction", "a fraction in [0, 1]");

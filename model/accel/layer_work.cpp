@@ -1,12 +1,14 @@
 #include "model/accel/layer_work.hpp"
 
+#include "networks/checked.hpp"
 #include "networks/network.hpp"
 
 namespace bbs::accel {
 
 std::int64_t LayerWork::macs() const {
-  if (is_conv) return batch * weight_count() * out_h * out_w;
-  return batch * tokens * weight_count();
+  const auto what = [&] { return "MACs of layer '" + name + "'"; };
+  if (is_conv) return checked_product({batch, out_h, out_w, weight_count()}, what);
+  return checked_product({batch, tokens, weight_count()}, what);
 }
 
 LayerWork layer_work(const networks::Layer& layer) {

@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/accel/invariants.hpp"
+
 namespace bbs::accel {
 namespace {
 
@@ -167,6 +169,7 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
   net.pe_area_mm2 = double(hw.pe_rows) * hw.pe_cols * hw.pe_area_um2 * 1e-6;
   net.weight_sram_area_mm2 = memory.weight.area_mm2;
   net.act_sram_area_mm2 = memory.act.area_mm2;
+  check_invariants(net, workload, hw);
   return net;
 }
 

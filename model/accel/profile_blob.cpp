@@ -1,14 +1,16 @@
 #include "model/accel/profile_blob.hpp"
 
+#include <array>
+#include <charconv>
 #include <cstring>
 
+#include "networks/member_count.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
 namespace {
 
 constexpr char kMagic[4] = {'B', 'B', 'S', 'P'};
-constexpr std::uint32_t kVersion = 2;  // 2: weight error per layer
 
 class Writer {
  public:
@@ -54,10 +56,37 @@ class Reader {
 
 }  // namespace
 
+// Canonical JSON, keys in sorted order, numbers in their shortest round-trip form (std::to_chars),
+// written by hand: the key is built at every design point of a campaign.
+std::string profile_cache_key(std::string_view weights_hash, const WeightNeeds& needs,
+                              const Fidelity& fidelity) {
+  static_assert(member_count<WeightNeeds>() == 8,
+                "profile_cache_key must serialise every WeightNeeds member");
+  std::string switches;
+  for (const DefectSwitch& s : defect_switches())
+    if (fidelity.*s.flag)
+      switches += (switches.empty() ? "\"" : ",\"") + std::string(s.name) + "\"";
+  const auto number = [](auto value) {
+    std::array<char, 32> text{};
+    return std::string(text.data(),
+                       std::to_chars(text.data(), text.data() + text.size(), value).ptr);
+  };
+  const std::string steps =
+      needs.steps ? "\"" + std::string(step_kind_name(*needs.steps)) + "\"" : "null";
+  return "profile-v" + std::to_string(kProfileFormatVersion) + "/" + std::string(weights_hash) +
+         "/{\"const_bits\":" + number(needs.const_bits) + ",\"fidelity_switches\":[" + switches +
+         "],\"lanes\":" + number(needs.lanes) +
+         ",\"pruned_columns\":" + number(needs.pruned_columns) + ",\"pruning\":\"" + needs.pruning +
+         "\",\"pruning_group\":" + number(needs.pruning_group) +
+         ",\"sensitive_channel_multiple\":" + number(needs.sensitive_channel_multiple) +
+         ",\"sensitive_fraction\":" + number(needs.sensitive_fraction) + ",\"steps\":" + steps +
+         "}";
+}
+
 std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
   Writer w;
   w.bytes.append(kMagic, 4);
-  w.value(kVersion);
+  w.value(kProfileFormatVersion);
   w.value(std::uint64_t(profiles.size()));
   for (const LayerProfile& p : profiles) {
     w.value(p.sensitive_channels);
@@ -69,6 +98,7 @@ std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
     w.value(std::uint8_t(p.steps != nullptr));
     if (!p.steps) continue;
     const StepRecords& s = *p.steps;
+    w.value(std::uint8_t(s.kind()));
     w.value(std::int32_t(s.grouping().lanes));
     w.value(std::uint8_t(s.grouping().along_kernel));
     w.value(s.grouping().groups_per_channel);
@@ -84,7 +114,7 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     throw Error("profile cache entry is not a bbs-dse profile");
   Reader r(blob);
   r.value<std::uint32_t>();  // magic, checked above
-  if (r.value<std::uint32_t>() != kVersion) return std::nullopt;
+  if (r.value<std::uint32_t>() != kProfileFormatVersion) return std::nullopt;
   std::vector<LayerProfile> profiles(r.value<std::uint64_t>());
   for (LayerProfile& p : profiles) {
     p.sensitive_channels = r.value<std::int64_t>();
@@ -94,6 +124,8 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     p.weight_error.signal_sq = r.value<double>();
     p.weight_error.error_sq = r.value<double>();
     if (!r.value<std::uint8_t>()) continue;
+    const auto kind = StepKind(r.value<std::uint8_t>());
+    step_kind_name(kind);  // throws for a value no StepKind has
     ReductionGrouping g;
     g.lanes = r.value<std::int32_t>();
     g.along_kernel = r.value<std::uint8_t>() != 0;
@@ -104,8 +136,8 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     if (steps.size() != useful.size() ||
         steps.size() != rows.size() * std::size_t(g.groups_per_channel))
       throw Error("profile cache entry has inconsistent step records");
-    p.steps =
-        std::make_shared<StepRecords>(g, std::move(rows), std::move(steps), std::move(useful));
+    p.steps = std::make_shared<StepRecords>(kind, g, std::move(rows), std::move(steps),
+                                            std::move(useful));
   }
   return profiles;
 }

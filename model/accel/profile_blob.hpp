@@ -4,13 +4,27 @@
 // and the step records (grouping, channel order, steps, useful work).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/accel/accel_model.hpp"
 
 namespace bbs::accel {
+
+// Bump whenever what a profile holds or how it is computed changes (pruning, sensitive-channel
+// choice, step records and their useful work, this blob layout): cached profiles of another
+// version are then rebuilt, never reused. 3: canonical cache keys, step kind in the records.
+inline constexpr std::uint32_t kProfileFormatVersion = 3;
+
+// The cache key of the profiles of one weight set under one design's needs: the format version,
+// the weights' content hash and a canonical serialisation (JSON, sorted keys) of every WeightNeeds
+// field by name (pruning method, groups, columns, constant bits, sensitive settings, step kind,
+// lanes) and of the fidelity switches that are on, by name.
+std::string profile_cache_key(std::string_view weights_hash, const WeightNeeds& needs,
+                              const Fidelity& fidelity);
 
 std::string profiles_to_blob(const std::vector<LayerProfile>& profiles);
 // std::nullopt for a blob of another format version; bbs::Error for a damaged one.

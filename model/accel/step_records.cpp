@@ -79,17 +79,53 @@ ReductionGrouping reduction_grouping(const LayerWork& work, int lanes) {
   return g;
 }
 
-StepRecords::StepRecords(ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
-                         std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful)
-    : grouping_(grouping),
+std::string_view step_kind_name(StepKind kind) {
+  switch (kind) {
+    case StepKind::PragmaticTerms:
+      return "pragmatic-terms";
+    case StepKind::PragmaticTermsWithSign:
+      return "pragmatic-terms-with-sign";
+    case StepKind::BitletColumnOnes:
+      return "bitlet-column-ones";
+    case StepKind::BitWaveColumnsWithSign:
+      return "bitwave-columns-with-sign";
+    case StepKind::BitWaveColumns:
+      return "bitwave-columns";
+    case StepKind::StoredColumns:
+      return "stored-columns";
+  }
+  throw Error("invalid StepKind value " + std::to_string(int(kind)));
+}
+
+double work_per_step(StepKind kind, int lanes) {
+  switch (kind) {
+    case StepKind::PragmaticTerms:
+    case StepKind::PragmaticTermsWithSign:
+    case StepKind::BitWaveColumnsWithSign:
+    case StepKind::BitWaveColumns:
+      return lanes;
+    case StepKind::BitletColumnOnes:
+      return 8;
+    case StepKind::StoredColumns:
+      return lanes / 2.0;
+  }
+  throw Error("invalid StepKind value " + std::to_string(int(kind)));
+}
+
+StepRecords::StepRecords(StepKind kind, ReductionGrouping grouping,
+                         std::vector<std::int64_t> row_of_channel, std::vector<std::uint8_t> steps,
+                         std::vector<std::uint16_t> useful)
+    : kind_(kind),
+      grouping_(grouping),
       row_of_channel_(std::move(row_of_channel)),
       steps_(std::move(steps)),
       useful_(std::move(useful)) {}
 
-LockstepSums StepRecords::lockstep(int rows) const {
+LockstepSums StepRecords::lockstep(int rows, int min_tile_steps) const {
+  const std::pair<int, int> key{rows, min_tile_steps};
   {
     std::lock_guard<std::mutex> lock(memo_mutex_);
-    if (const auto it = memo_.find(rows); it != memo_.end()) return it->second;
+    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
   }
   LockstepSums sums;
   const std::int64_t groups = grouping_.groups_per_channel;
@@ -97,7 +133,7 @@ LockstepSums StepRecords::lockstep(int rows) const {
   for (std::int64_t first = 0; first < channel_count; first += rows) {
     const std::int64_t last = std::min<std::int64_t>(channel_count, first + rows);
     for (std::int64_t g = 0; g < groups; ++g) {
-      int tile = 0;
+      int tile = min_tile_steps;
       for (std::int64_t k = first; k < last; ++k) {
         const int s = steps_[std::size_t(k * groups + g)];
         tile = std::max(tile, s);
@@ -108,7 +144,7 @@ LockstepSums StepRecords::lockstep(int rows) const {
     }
   }
   std::lock_guard<std::mutex> lock(memo_mutex_);
-  memo_.emplace(rows, sums);
+  memo_.emplace(key, sums);
   return sums;
 }
 
@@ -167,7 +203,7 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
         steps[at] = s.steps;
         useful[at] = s.useful;
       });
-  return std::make_shared<StepRecords>(grouping, std::move(row_of), std::move(steps),
+  return std::make_shared<StepRecords>(kind, grouping, std::move(row_of), std::move(steps),
                                        std::move(useful));
 }
 

@@ -15,6 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/accel/layer_work.hpp"
@@ -40,6 +42,17 @@ enum class StepKind : std::uint8_t {
                            // the lanes' BBS groups, 8 - min r - min k (values: (r << 4) | k)
 };
 
+// Stable names (cache keys, messages): "pragmatic-terms", "stored-columns", ...
+std::string_view step_kind_name(StepKind kind);
+
+// The most useful work (in the units of the records' useful values) one PE row does in one step
+// on groups of `lanes` weights; useful work / (steps x this) is the row's utilisation:
+//   Pragmatic: one term per lane per cycle                         -> lanes
+//   Bitlet:    one 1 bit per significance lane (8 columns) per cycle -> 8
+//   BitWave:   one column of the group's weights per cycle          -> lanes
+//   BitVert:   at most half the bits of a BBS column are effectual  -> lanes / 2
+double work_per_step(StepKind kind, int lanes);
+
 struct LockstepSums {
   double tile_cycles = 0;  // sum over tiles of max over rows (per spatial step)
   double row_cycles = 0;   // sum over rows of their own steps
@@ -49,13 +62,15 @@ struct LockstepSums {
 class StepRecords {
  public:
   // steps/useful are [row][group]; row_of_channel maps an output channel to its PE-row order.
-  StepRecords(ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
+  StepRecords(StepKind kind, ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
               std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful);
 
+  StepKind kind() const { return kind_; }
   const ReductionGrouping& grouping() const { return grouping_; }
   std::int64_t channels() const { return std::int64_t(row_of_channel_.size()); }
-  // Sums over every (tile of `rows` channels, group), memoised per `rows`.
-  LockstepSums lockstep(int rows) const;
+  // Sums over every (tile of `rows` channels, group), memoised per arguments. A tile costs at
+  // least `min_tile_steps` (1: even an all-zero tile takes a cycle to pass through the array).
+  LockstepSums lockstep(int rows, int min_tile_steps = 0) const;
   // The raw records, for serialisation.
   const std::vector<std::int64_t>& row_of_channel() const { return row_of_channel_; }
   const std::vector<std::uint8_t>& step_values() const { return steps_; }
@@ -66,12 +81,13 @@ class StepRecords {
   }
 
  private:
+  StepKind kind_;
   ReductionGrouping grouping_;
   std::vector<std::int64_t> row_of_channel_;
   std::vector<std::uint8_t> steps_;    // [row][group]
   std::vector<std::uint16_t> useful_;  // [row][group]
   mutable std::mutex memo_mutex_;
-  mutable std::map<int, LockstepSums> memo_;
+  mutable std::map<std::pair<int, int>, LockstepSums> memo_;
 };
 
 // Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction

@@ -3,18 +3,28 @@
 #include <algorithm>
 #include <utility>
 
+#include "networks/checked.hpp"
+
 namespace bbs::networks {
 namespace {
 
 std::int64_t conv_output_size(std::int64_t in, std::int64_t kernel, std::int64_t stride,
                               std::int64_t padding, std::int64_t dilation) {
-  return (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1;
+  const std::string what = "conv output size";
+  const std::int64_t padded = checked_add(in, checked_mul(2, padding, what), what);
+  return (padded - checked_mul(dilation, kernel - 1, what) - 1) / stride + 1;
 }
 
 std::int64_t tokens_of(const Shape& shape) {
   std::int64_t tokens = 1;
-  for (std::size_t i = 0; i + 1 < shape.size(); ++i) tokens *= shape[i];
+  for (std::size_t i = 0; i + 1 < shape.size(); ++i)
+    tokens = checked_mul(tokens, shape[i], "tokens of " + shape_string(shape));
   return tokens;
+}
+
+// Names a layer's MAC count in an overflow error.
+std::string macs_text(const std::string& network, const std::string& layer) {
+  return "network '" + network + "': MACs of layer '" + layer + "'";
 }
 
 }  // namespace
@@ -88,7 +98,8 @@ TensorRef NetworkBuilder::conv(std::string weight_name, TensorRef x, ConvGeometr
   layer.output_shape = {g.batch, g.out_channels, g.out_height, g.out_width};
   const Shape weight_shape = {g.out_channels, g.in_channels_per_group, g.kernel_h, g.kernel_w};
   layer.weight = WeightRef{std::move(weight_name), weight_shape, {}, {}};
-  layer.macs = g.batch * g.out_height * g.out_width * element_count(weight_shape);
+  layer.macs = checked_product({g.batch, g.out_height, g.out_width, element_count(weight_shape)},
+                               [&] { return macs_text(name_, layer.name); });
   layer.param_count = element_count(weight_shape) + (bias ? g.out_channels : 0);
   layer.conv = g;
   return add(std::move(layer), {x});
@@ -105,8 +116,9 @@ TensorRef NetworkBuilder::linear(std::string weight_name, TensorRef x, std::int6
   layer.output_shape = in;
   layer.output_shape.back() = out_features;
   layer.weight = WeightRef{std::move(weight_name), {out_features, g.in_features}, {}, {}};
-  layer.macs = g.tokens * g.in_features * g.out_features;
-  layer.param_count = g.in_features * g.out_features + (bias ? out_features : 0);
+  layer.macs = checked_product({g.tokens, g.in_features, g.out_features},
+                               [&] { return macs_text(name_, layer.name); });
+  layer.param_count = element_count(layer.weight->shape) + (bias ? out_features : 0);
   layer.linear = g;
   return add(std::move(layer), {x});
 }
@@ -132,7 +144,8 @@ TensorRef NetworkBuilder::matmul(std::string name, TensorRef a, TensorRef b,
   layer.op = "matmul";
   layer.output_shape = std::move(out);
   layer.matmul = geometry;
-  layer.macs = geometry.count * geometry.rows * geometry.inner * geometry.cols;
+  layer.macs = checked_product({geometry.count, geometry.rows, geometry.inner, geometry.cols},
+                               [&] { return macs_text(name_, layer.name); });
   return add(std::move(layer), {a, b});
 }
 

@@ -8,6 +8,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "networks/checked.hpp"
+
 namespace bbs::networks {
 namespace {
 
@@ -126,7 +128,8 @@ Network::Network(std::string name, std::vector<Layer> layers) : name_(std::move(
   std::vector<std::int64_t> freed_after(layers_.size() + 1, 0);
   std::int64_t alive = 0;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    alive += layers_[i].output_bytes();
+    alive = checked_add(alive, layers_[i].output_bytes(),
+                        "network '" + name_ + "': live activation bytes");
     freed_after[last_use_[i]] += layers_[i].output_bytes();
     live_bytes_[i] = alive;
     alive -= freed_after[i];
@@ -142,21 +145,24 @@ const Layer* Network::find(std::string_view name) const {
 
 std::int64_t Network::total_macs() const {
   std::int64_t sum = 0;
-  for (const Layer& layer : layers_) sum += layer.macs;
+  for (const Layer& layer : layers_)
+    sum = checked_add(sum, layer.macs, "network '" + name_ + "': total MACs");
   return sum;
 }
 
 std::int64_t Network::mapped_macs() const {
   std::int64_t sum = 0;
   for (const Layer& layer : layers_) {
-    if (layer.is_mapped()) sum += layer.macs;
+    if (layer.is_mapped())
+      sum = checked_add(sum, layer.macs, "network '" + name_ + "': conv and linear MACs");
   }
   return sum;
 }
 
 std::int64_t Network::total_params() const {
   std::int64_t sum = 0;
-  for (const Layer& layer : layers_) sum += layer.param_count;
+  for (const Layer& layer : layers_)
+    sum = checked_add(sum, layer.param_count, "network '" + name_ + "': parameters");
   return sum;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 #include "model/accel/designs.hpp"
 #include "model/accel/network_cost.hpp"
@@ -230,9 +231,39 @@ TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   EXPECT_GT(a.weight_error.error_sq, 0);  // 4 of 8 columns pruned
   EXPECT_DOUBLE_EQ(a.weight_error.sqnr_db(), b.weight_error.sqnr_db());
   EXPECT_DOUBLE_EQ(a.bits_per_weight(), b.bits_per_weight());
-  EXPECT_THROW(profiles_from_blob(std::string("BBSP\x02\0\0\0garbage", 15)), bbs::Error);
+  std::string garbage("BBSP\0\0\0\0garbage", 15);
+  garbage[4] = char(kProfileFormatVersion);
+  EXPECT_THROW(profiles_from_blob(garbage), bbs::Error);
   // An entry of an older format is not an error: the caller builds the profiles again.
-  EXPECT_FALSE(profiles_from_blob(std::string("BBSP\x01\0\0\0garbage", 15)).has_value());
+  garbage[4] = char(kProfileFormatVersion - 1);
+  EXPECT_FALSE(profiles_from_blob(garbage).has_value());
+}
+
+// The cache key names what was computed (no enum ordinals) and the format version; every field
+// of WeightNeeds and every fidelity switch changes it.
+TEST(ProfileBlob, CacheKeyIsACanonicalDescriptionOfWhatWasComputed) {
+  const WeightNeeds needs = BitVert{}.weight_needs(design_config("bitvert"), Fidelity::Corrected);
+  const std::string key = profile_cache_key("0123abcd", needs, Fidelity::Corrected);
+  for (const std::string& part :
+       {"profile-v" + std::to_string(kProfileFormatVersion) + "/0123abcd/",
+        std::string(R"("steps":"stored-columns")"), std::string(R"("pruning":"zero-point")"),
+        std::string(R"("sensitive_fraction":0.2)"), std::string(R"("lanes":16)")})
+    EXPECT_NE(key.find(part), std::string::npos) << part << " not in " << key;
+  std::vector<WeightNeeds> variants(9, needs);
+  variants[0].pruning = "round-avg";
+  variants[1].pruning_group = 16;
+  variants[2].pruned_columns = 2;
+  variants[3].const_bits = 5;
+  variants[4].sensitive_fraction = 0.2000001;
+  variants[5].sensitive_channel_multiple = 8;
+  variants[6].steps = StepKind::BitWaveColumns;
+  variants[7].steps.reset();
+  variants[8].lanes = 8;
+  std::set<std::string> keys{key, profile_cache_key("0123abcd", needs, Fidelity::BitSim),
+                             profile_cache_key("0123abce", needs, Fidelity::Corrected)};
+  for (const WeightNeeds& v : variants)
+    keys.insert(profile_cache_key("0123abcd", v, Fidelity::Corrected));
+  EXPECT_EQ(keys.size(), 12u);
 }
 
 // Profile once, evaluate many: every registered design profiled in one batch (designs that prune

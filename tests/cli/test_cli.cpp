@@ -698,6 +698,86 @@ TEST_F(CliTest, PointsCarryTheWeightErrorAnalyzeReportsAndConstraintsUseIt) {
   EXPECT_EQ(rows[2]["error"], "constraint 'weight_sqnr_db >= 15' does not hold");
 }
 
+// A campaign workload is its files' content: replacing the weight file under the same path and
+// running again evaluates the new weights as a new workload; the old rows stay, superseded.
+TEST_F(CliTest, ReplacedWeightsAreANewWorkloadAndTheOldOneIsSuperseded) {
+  const std::string original =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  const std::string weights = path("w.safetensors");
+  fs::copy_file(original, weights);
+  std::ofstream(path("c.toml")) << "name = \"stale\"\n[[workload]]\nnetwork = \"cifar10_resnet20\""
+                                   "\nweights = \"" +
+                                       weights + "\"\n[[design]]\naccel = \"bitvert\"\n";
+  const std::string run_it = "run " + quoted(path("c.toml")) + " --db " + quoted(path("s.db"));
+  ASSERT_EQ(run(run_it).exit_code, 0);
+  EXPECT_NE(run(run_it).err.find("0 new points"), std::string::npos);  // unchanged: resumed
+
+  {  // Same file name, other weights: every float negated (sign bit of each little-endian f32).
+    std::fstream file(weights, std::ios::in | std::ios::out | std::ios::binary);
+    std::uint64_t header = 0;
+    file.read(reinterpret_cast<char*>(&header), 8);
+    const std::int64_t end = std::int64_t(fs::file_size(weights));
+    for (std::int64_t at = std::int64_t(8 + header) + 3; at < end; at += 4) {
+      file.seekg(at);
+      const char byte = char(file.get() ^ 0x80);
+      file.seekp(at);
+      file.put(byte);
+    }
+  }
+  const RunResult again = run(run_it);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("1 new points"), std::string::npos) << again.err;
+  const RunResult summary = run("query --db " + quoted(path("s.db")) + " --format json");
+  ASSERT_EQ(summary.exit_code, 0) << summary.err;
+  const json rows = parse_json(summary)["campaigns"];
+  ASSERT_EQ(rows.size(), 2u) << rows.dump();
+  EXPECT_EQ(rows[0]["workload"], "current");
+  EXPECT_EQ(rows[1]["workload"], "superseded");
+  EXPECT_NE(rows[0]["workload_hash"], rows[1]["workload_hash"]);
+  EXPECT_EQ(rows[0]["weights_origin"], "float, quantized per channel");
+  // Top-N and Pareto fronts leave superseded workloads out.
+  const RunResult top = run("query --db " + quoted(path("s.db")) + " --top 5 --format json");
+  EXPECT_EQ(parse_json(top).begin()->size(), 1u) << top.out;
+}
+
+// Cached profiles are keyed by what was computed and the profile format version: an entry of an
+// older format (old key scheme or old blob version) is rebuilt, never reused.
+TEST_F(CliTest, OldProfileCacheEntriesAreRebuiltNotReused) {
+  const std::string weights =
+      std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+  auto campaign = [&](const std::string& name) {
+    std::ofstream(path(name + ".toml"))
+        << "name = \"" + name + "\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\nweights = \"" +
+               weights + "\"\n[[design]]\naccel = \"bitvert\"\n";
+    return run("run " + quoted(path(name + ".toml")) + " --db " + quoted(path("p.db")));
+  };
+  ASSERT_EQ(campaign("first").exit_code, 0);
+  EXPECT_NE(campaign("reads").err.find("profiles 0 computed, 1 read"), std::string::npos);
+  {
+    SQLite::Database db(path("p.db"), SQLite::OPEN_READWRITE);
+    // The entry as the previous release stored it: blob version 2 under the current key, and a
+    // copy under its key scheme (FNV decimal hash / ordinal of the step kind / to_string(double)).
+    SQLite::Statement read(db, "SELECT key, blob FROM profile_cache");
+    ASSERT_TRUE(read.executeStep());
+    const std::string key = read.getColumn(0).getString();
+    std::string blob(static_cast<const char*>(read.getColumn(1).getBlob()),
+                     std::size_t(read.getColumn(1).getBytes()));
+    EXPECT_FALSE(read.executeStep());
+    read.reset();
+    blob[4] = 2;  // "BBSP", then the little-endian format version
+    SQLite::Statement write(db, "UPDATE profile_cache SET blob = ? WHERE key = ?");
+    write.bind(1, blob.data(), int(blob.size()));
+    write.bind(2, key);
+    write.exec();
+    db.exec(
+        "INSERT INTO profile_cache SELECT '123/zero-point/32/4/6/0.200000/32/5/16/corrected', "
+        "blob, created_at FROM profile_cache");
+  }
+  const RunResult rebuilt = campaign("rebuilt");
+  EXPECT_NE(rebuilt.err.find("profiles 1 computed, 0 read"), std::string::npos) << rebuilt.err;
+  EXPECT_NE(campaign("after").err.find("profiles 0 computed, 1 read"), std::string::npos);
+}
+
 TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
   const std::string junk = path("junk.db");
   std::ofstream(junk) << "not a database at all, just text that is long enough to matter";

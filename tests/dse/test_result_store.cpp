@@ -32,18 +32,7 @@ std::string read_bytes(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Runs `body`, expecting a bbs::Error whose message contains every one of `parts`.
-template <class F>
-void expect_error(F&& body, const std::vector<std::string>& parts) {
-  try {
-    body();
-    ADD_FAILURE() << "expected a bbs::Error";
-  } catch (const Error& e) {
-    const std::string message = e.what();
-    for (const std::string& part : parts)
-      EXPECT_NE(message.find(part), std::string::npos) << "'" << part << "' not in: " << message;
-  }
-}
+using bbs::test::expect_error;
 
 CampaignRecord campaign(const std::string& name = "sweep", const std::string& hash = "abc123") {
   CampaignRecord c;
@@ -62,6 +51,8 @@ WorkloadRecord workload(std::int64_t campaign_id, const std::string& network = "
   w.weights_source = "data/weights/resnet20.safetensors";
   w.synthetic = false;
   w.workload_json = R"({"layers":3})";
+  w.content_hash = "content-of-" + network;
+  w.weights_origin = "float, quantized per channel";
   return w;
 }
 
@@ -189,12 +180,15 @@ TEST(DseStore, RoundTripsPointsAndLayersAndEnforcesForeignKeys) {
   EXPECT_EQ(store.campaigns().size(), 2u);
 
   const std::int64_t w = store.add_workload(workload(c), workload_layers(3));
-  EXPECT_EQ(store.add_workload(workload(c), workload_layers(3)), w);
-  WorkloadRecord changed = workload(c);
-  changed.workload_json = "{}";
-  expect_error([&] { store.add_workload(changed, {}); }, {"r.db", "different description"});
+  EXPECT_EQ(store.add_workload(workload(c), workload_layers(3)), w);  // same content: same one
+  WorkloadRecord unhashed = workload(c);
+  unhashed.content_hash.clear();
+  expect_error([&] { store.add_workload(unhashed, {}); }, {"r.db", "no content hash"});
   EXPECT_EQ(store.workload_layers(w).size(), 3u);
-  EXPECT_EQ(store.workloads(c).size(), 1u);
+  ASSERT_EQ(store.workloads(c).size(), 1u);
+  EXPECT_EQ(store.workloads(c)[0].content_hash, "content-of-resnet20");
+  EXPECT_EQ(store.workloads(c)[0].weights_origin, "float, quantized per channel");
+  EXPECT_FALSE(store.workloads(c)[0].superseded);
   // Foreign keys are on: a workload of a campaign that does not exist is refused.
   expect_error([&] { store.add_workload(workload(999), {}); }, {"r.db", "FOREIGN KEY"});
 
@@ -454,12 +448,14 @@ TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
   v1.migrations = schema_migrations().first(1);
   {
     ResultStore store = ResultStore::open(path, Mode::ReadWrite, v1);
-    const std::int64_t c = store.add_campaign(campaign());
-    store.add_workload(workload(c), {});
+    store.add_campaign(campaign());
   }
   {
-    // Points as version 1 wrote them (its columns only).
+    // A workload and points as version 1 wrote them (its columns only).
     SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO workload (campaign_id, network, weights_source, synthetic, workload_json) "
+        "VALUES (1, 'resnet20', 'w.safetensors', 0, '{}')");
     const auto insert = [&](const std::string& key, const std::string& design, int rows,
                             int multipliers_per_pe, double time_s) {
       SQLite::Statement q(raw,
@@ -491,6 +487,79 @@ TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
             "accel=stripes;array.rows=4 3.0");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_summary WHERE weight_sqnr_db IS NULL"), "3");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM analysis"), "0");
+}
+
+// A changed file is a new workload: the old one stays with its points, marked superseded.
+TEST(DseStore, ANewContentHashForTheSameDescriptionSupersedesTheOldWorkload) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t old_id = store.add_workload(workload(c), workload_layers(2));
+  store.add_point(point(c, old_id, "rows=16"), layers(2));
+  WorkloadRecord other = workload(c, "vgg16");  // another description: untouched
+  other.workload_json = R"({"network":"vgg16"})";
+  const std::int64_t other_id = store.add_workload(other, {});
+  WorkloadRecord changed = workload(c);
+  changed.content_hash = "content-after-the-file-changed";
+  const std::int64_t new_id = store.add_workload(changed, workload_layers(2));
+  EXPECT_NE(new_id, old_id);
+  EXPECT_FALSE(store.has_point(c, new_id, "rows=16"));  // nothing reused
+  const std::vector<WorkloadRecord> all = store.workloads(c);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_TRUE(all[0].superseded);
+  EXPECT_EQ(all[1].id, other_id);
+  EXPECT_FALSE(all[1].superseded);
+  EXPECT_FALSE(all[2].superseded);
+  EXPECT_EQ(scalar(store, "SELECT superseded || ' ' || workload_hash FROM point_summary"),
+            "1 content-of-resnet20");
+  EXPECT_EQ(store.points(c).size(), 1u);  // the old rows stay
+}
+
+// A file written by schema version 3 (every step up to 3, rows as version 3 writes them) migrates
+// to version 4: its workloads, layers and points stay readable and linked, its workloads have no
+// content hash (unverified), and the next run of the same description supersedes them.
+TEST(DseStoreFiles, MigratesAVersion3FileKeepingItReadable) {
+  TempDir dir;
+  const fs::path path = dir / "v3.db";
+  ResultStore::Options v3;
+  v3.migrations = schema_migrations().first(3);
+  std::int64_t c = 0;
+  {
+    ResultStore store = ResultStore::open(path, Mode::ReadWrite, v3);
+    c = store.add_campaign(campaign());
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO workload (campaign_id, network, weights_source, synthetic, workload_json) "
+        "VALUES (1, 'resnet20', 'data/weights/resnet20.safetensors', 0, '{\"layers\":3}')");
+    raw.exec(
+        "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) VALUES "
+        "(1, 0, 'conv0', 'conv', 1000, 100), (1, 1, 'conv1', 'conv', 2000, 200)");
+    store.add_point(point(c, 1, "accel=stripes", "stripes"), layers(2));
+    store.add_point(point(c, 1, "accel=bitvert"), layers(2));
+    EXPECT_EQ(store.user_version(), 3);
+  }
+  ResultStore store = ResultStore::open(path);
+  EXPECT_EQ(store.user_version(), schema_version());
+  store.check_integrity();
+  EXPECT_TRUE(store.sql("PRAGMA foreign_key_check").rows.empty());
+  EXPECT_EQ(scalar(store, "PRAGMA foreign_keys"), "1");
+  const std::vector<WorkloadRecord> before = store.workloads(c);
+  ASSERT_EQ(before.size(), 1u);
+  EXPECT_EQ(before[0].content_hash, "");
+  EXPECT_FALSE(before[0].superseded);
+  EXPECT_EQ(store.workload_layers(before[0].id).size(), 2u);
+  ASSERT_EQ(store.points(c).size(), 2u);
+  EXPECT_EQ(store.point_layers(store.points(c)[0].id).size(), 2u);
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_vs_baseline WHERE speedup IS NOT NULL"), "2");
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_summary WHERE workload_hash IS NULL"), "2");
+
+  const std::int64_t fresh = store.add_workload(workload(c), {});
+  EXPECT_NE(fresh, before[0].id);
+  EXPECT_TRUE(store.workloads(c)[0].superseded);
+  // The rebuilt table still cascades: deleting the campaign removes its workloads and points.
+  store.sql("DELETE FROM campaign WHERE id = " + std::to_string(c));
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM workload"), "0");
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM layer_result"), "0");
 }
 
 TEST(DseStoreFiles, ReadOnlyFileOpensForQueriesButNotForWriting) {
@@ -624,6 +693,30 @@ TEST(DseStoreFiles, KilledWriterLosesNothingCommittedAndLeavesNoHalfPoint) {
 }
 
 // ------------------------------------------------------------------------------------------ merge
+
+// Workloads merge by content hash; one superseded in a shard stays superseded in the target.
+TEST(DseStoreMerge, WorkloadsMatchByContentAndKeepTheirSupersededFlag) {
+  TempDir dir;
+  {
+    ResultStore shard = ResultStore::open(dir / "shard.db");
+    const std::int64_t c = shard.add_campaign(campaign());
+    shard.add_point(point(c, shard.add_workload(workload(c), {}), "k"), {});
+    WorkloadRecord changed = workload(c);
+    changed.content_hash = "content-after-the-file-changed";
+    shard.add_point(point(c, shard.add_workload(changed, {}), "k"), {});
+  }
+  ResultStore merged = ResultStore::open(dir / "merged.db");
+  const std::int64_t c = merged.add_campaign(campaign());
+  merged.add_workload(workload(c), {});  // the same content as the shard's first workload
+  EXPECT_EQ(merged.merge_from(dir / "shard.db").workloads_added, 1);
+  const std::vector<WorkloadRecord> all = merged.workloads(c);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_TRUE(all[0].superseded);
+  EXPECT_EQ(all[1].content_hash, "content-after-the-file-changed");
+  EXPECT_FALSE(all[1].superseded);
+  EXPECT_EQ(merged.points(c).size(), 2u);
+  EXPECT_EQ(merged.merge_from(dir / "shard.db").workloads_added, 0);
+}
 
 TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
   TempDir dir;

@@ -126,6 +126,21 @@ TEST(Zoo, WorkloadParameters) {
   EXPECT_THROW(build_network("resnet18", {.batch = -1}), Error);
 }
 
+// Finding: `show resnet50 --image-size 100000000` wrapped the MAC count through int64
+// (4593255926290448384). A count beyond int64 is refused, naming the layer.
+TEST(Zoo, CountsBeyondInt64AreRefusedNamingTheLayer) {
+  try {
+    build_network("resnet50", {.image_size = 100000000});
+    ADD_FAILURE() << "expected a bbs::Error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("MACs of layer 'conv1.weight'"), std::string::npos) << message;
+    EXPECT_NE(message.find("exceeds the int64 range"), std::string::npos) << message;
+  }
+  const Network large = build_network("resnet50", {.image_size = 4000000});  // fits
+  EXPECT_GT(large.total_macs(), 0);
+}
+
 TEST(Zoo, LlamaPrefillAndDecode) {
   const Network prefill = build_network("llama3_8b", {.sequence_length = 16});
   const Layer* q = prefill.find("model.layers.0.self_attn.q_proj.weight");

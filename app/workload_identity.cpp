@@ -1,0 +1,56 @@
+#include "app/workload_identity.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "app/cmd_networks.hpp"
+#include "networks/io/content_hash.hpp"
+#include "networks/zoo.hpp"
+
+namespace bbs::app {
+namespace {
+
+using Kind = dse::WorkloadField::Kind;
+
+// What a value stands for, beyond its text: file content, or the built-in generator's version.
+std::string content_of(const dse::WorkloadField& field, const std::string& value) {
+  const std::string key(field.key);
+  try {
+    if (field.kind == Kind::File) return value.empty() ? "" : io::file_content_hash(value);
+    if (is_onnx_path(value)) return io::file_content_hash(value);
+    return networks::zoo_entry(value).name + "@zoo-v" + std::to_string(networks::kZooVersion);
+  } catch (const Error& e) {
+    throw Error("workload key '" + key + "' = '" + value + "': " + e.what());
+  }
+}
+
+}  // namespace
+
+WorkloadIdentity workload_identity(const dse::WorkloadSpec& w) {
+  nlohmann::json description = nlohmann::json::object();
+  std::string contents;
+  for (const dse::WorkloadField& f : dse::workload_fields()) {
+    const std::string key(f.key);
+    switch (f.kind) {
+      case Kind::Network:
+      case Kind::File:
+        description[key] = w.*f.text;
+        contents += key + "=" + content_of(f, w.*f.text) + "\n";
+        break;
+      case Kind::Text:
+        description[key] = w.*f.text;
+        break;
+      case Kind::Integer:
+        description[key] = w.*f.integer;
+        break;
+      case Kind::Seed:
+        description[key] = w.*f.seed;
+        break;
+    }
+  }
+  WorkloadIdentity identity;
+  identity.description = description.dump();
+  identity.content_hash = io::content_hash(identity.description + "\n" + contents);
+  return identity;
+}
+
+}  // namespace bbs::app
