@@ -76,7 +76,7 @@ constexpr std::array kRequiredObjects = {
     RequiredObject{"design_point", 1},  RequiredObject{"layer_result", 1},
     RequiredObject{"point_summary", 1}, RequiredObject{"point_vs_baseline", 1},
     RequiredObject{"analysis", 2},      RequiredObject{"analysis_layer", 2},
-    RequiredObject{"point_axes", 4}};
+    RequiredObject{"point_axes", 5}};
 
 std::string hex32(std::int64_t value) {
   std::array<char, 16> text{};

@@ -308,6 +308,7 @@ LEFT JOIN design_point b ON b.id = coalesce(
      AND s.profile = p.profile AND s.design = 'stripes' AND s.status = 'done'
    ORDER BY s.point_key LIMIT 1))
 WHERE p.status = 'done';
+)sql";
 
 // Version 4 -> 5: one typed column per hardware key (view point_axes), so that
 // `WHERE "array.rows" >= 32` compares numbers (hardware_json held every value as text before).
@@ -339,6 +340,7 @@ SELECT p.id AS point_id, p.campaign_id, p.workload_id, c.name AS campaign, w.net
        CAST(json_extract(h.hw, '$."dram.energy_pj_per_bit"') AS REAL) AS "dram.energy_pj_per_bit",
        CAST(json_extract(h.hw, '$."clock_mhz"') AS REAL) AS "clock_mhz",
        CAST(json_extract(h.hw, '$."tech_nm"') AS INTEGER) AS "tech_nm",
+       CAST(json_extract(h.hw, '$."energy.tech_nm"') AS INTEGER) AS "energy.tech_nm",
        CAST(json_extract(h.hw, '$."energy.pe_pj_per_cycle"') AS REAL) AS "energy.pe_pj_per_cycle",
        CAST(json_extract(h.hw, '$."energy.weight_reg_pj_per_row_cycle"') AS REAL) AS "energy.weight_reg_pj_per_row_cycle",
        CAST(json_extract(h.hw, '$."energy.act_reg_pj_per_col_tile"') AS REAL) AS "energy.act_reg_pj_per_col_tile",

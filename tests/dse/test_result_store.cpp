@@ -159,7 +159,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
-  EXPECT_EQ(schema_version(), 4);
+  EXPECT_EQ(schema_version(), 5);
   SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
   int count = 0;
   while (tables.executeStep()) {
@@ -557,7 +557,11 @@ TEST(DseStoreFiles, MigratesAVersion3FileKeepingItReadable) {
   EXPECT_NE(fresh, before[0].id);
   EXPECT_TRUE(store.workloads(c)[0].superseded);
   // The rebuilt table still cascades: deleting the campaign removes its workloads and points.
-  store.sql("DELETE FROM campaign WHERE id = " + std::to_string(c));
+  {  // store.sql() only reads: delete through a connection of its own
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA foreign_keys = ON");
+    raw.exec("DELETE FROM campaign WHERE id = " + std::to_string(c));
+  }
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM workload"), "0");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM layer_result"), "0");
 }
