@@ -8,6 +8,9 @@
 //              (data-driven: redundant columns found, sensitive channels, ragged tiles);
 //              storage = encoded bits incl. metadata + a 16-bit channel index per channel;
 //              SRAM reads and writes move only the stored columns.
+// bitvert.bidirectional = false (both profiles; BitSim en_bbs=False): unpruned two's-complement
+//   weights, only zero bits skipped: cycles(tile) = max over rows of
+//   sum over the 8 columns of ceil(ones / (G/2)), at least 1; weights stored at 8 bits.
 #include <cmath>
 
 #include "model/accel/designs.hpp"
@@ -44,7 +47,10 @@ WeightNeeds BitVert::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   needs.const_bits = hw.const_bits;
   needs.sensitive_fraction = hw.sensitive_fraction;
   needs.sensitive_channel_multiple = hw.sensitive_channel_multiple;
-  if (!fidelity.fixed_bitvert_cycles) needs.steps = StepKind::StoredColumns;
+  if (!hw.bitvert_bidirectional)
+    needs.steps = StepKind::ZeroSkipColumns;
+  else if (!fidelity.fixed_bitvert_cycles)
+    needs.steps = StepKind::StoredColumns;
   return needs;
 }
 
