@@ -28,6 +28,8 @@ struct ShowOptions {
   bool allow_unmatched = false;
   std::uint64_t synthetic_seed = 1;
   std::optional<std::filesystem::path> dot;  // also write the graph as Graphviz here
+  // JSON file: layer name -> sensitive channel indices (model/accel/sensitive_channels.hpp).
+  std::optional<std::filesystem::path> sensitive_channels;
 };
 
 // A zoo name or an .onnx file, with the weights the options ask for (file, ONNX initializers,

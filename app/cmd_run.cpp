@@ -40,11 +40,13 @@ dse::CampaignSpec campaign_of(const std::string& name_or_file) {
 }
 
 std::string workload_json(const dse::WorkloadSpec& w) {
-  return nlohmann::json{
+  nlohmann::json j{
       {"network", w.network}, {"weights", w.weights},       {"seed", w.seed},
       {"batch", w.batch},     {"image_size", w.image_size}, {"seq_len", w.sequence_length},
-      {"phase", w.phase},     {"kv_length", w.kv_length}}
-      .dump();
+      {"phase", w.phase},     {"kv_length", w.kv_length}};
+  // Only when given, so workloads stored before the key existed keep their description.
+  if (!w.sensitive_channels.empty()) j["sensitive_channels"] = w.sensitive_channels;
+  return j.dump();
 }
 
 // Whether every one of `points` of workload `w` is already stored (a stored workload is found

@@ -63,6 +63,7 @@ struct SimulateOptions {
   std::uint64_t seed = 1;
   int jobs = 1;
   std::string format = "table";
+  std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices
 };
 
 struct CompareOptions {

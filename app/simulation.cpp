@@ -70,7 +70,8 @@ EngineSettings engine_settings(int jobs) {
 
 }  // namespace
 
-PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
+PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
+                                 const std::optional<std::filesystem::path>& sensitive_channels)
     : loaded(std::move(network)),
       workload(accel::make_workload(loaded.network)),
       tensors(load_network_input(loaded, engine_settings(jobs), false).tensors) {
@@ -86,6 +87,14 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     mix(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
     mix(t.values.data(), t.values.size());
   }
+  if (sensitive_channels) {
+    workload.sensitive_channels = std::make_shared<const accel::SensitiveChannelFile>(
+        accel::read_sensitive_channels(*sensitive_channels));
+    for (const auto& [layer, channels] : workload.sensitive_channels->layers) {
+      mix(layer.data(), layer.size());
+      mix(channels.data(), channels.size() * sizeof(channels[0]));
+    }
+  }
   weights_hash = std::to_string(hash);
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
@@ -100,11 +109,12 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   o.workload.sequence_length = w.sequence_length;
   o.workload.kv_length = w.kv_length;
   o.workload.phase = networks::parse_llm_phase(w.phase);
+  if (!w.sensitive_channels.empty()) o.sensitive_channels = w.sensitive_channels;
   return o;
 }
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
-  return std::make_unique<PreparedNetwork>(load_network(options), jobs);
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels);
 }
 
 namespace {

@@ -162,9 +162,9 @@ Axis parse_axis(const Reader& r, const std::string& key, const toml::node& node,
 }
 
 WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::string& path) {
-  r.only_keys(
-      t, path + ".",
-      {"network", "weights", "seed", "batch", "image_size", "seq_len", "phase", "kv_length"});
+  r.only_keys(t, path + ".",
+              {"network", "weights", "seed", "batch", "image_size", "seq_len", "phase", "kv_length",
+               "sensitive_channels"});
   WorkloadSpec w;
   w.network = r.string(t, "network", path + ".network");
   w.weights = r.string(t, "weights", path + ".weights", "");
@@ -174,6 +174,7 @@ WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::st
   w.sequence_length = r.integer(t, "seq_len", path + ".seq_len", 0);
   w.kv_length = r.integer(t, "kv_length", path + ".kv_length", 0);
   w.phase = r.string(t, "phase", path + ".phase", "prefill");
+  w.sensitive_channels = r.string(t, "sensitive_channels", path + ".sensitive_channels", "");
   return w;
 }
 

@@ -35,6 +35,7 @@ struct WorkloadSpec {
   std::uint64_t seed = 1;
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
+  std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices; empty: none
 };
 
 struct Axis {
