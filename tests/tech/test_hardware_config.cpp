@@ -177,7 +177,7 @@ TEST(HardwareErrors, UnknownKeysNameFileLineAndTheChoices) {
   const auto top = dir.write("t.toml", "clock = 800\n");
   EXPECT_TRUE(throws_error([&] { load_hardware("bitvert", top, {}); },
                            {top.string() + ":1: unknown key 'clock' (expected one of: design, "
-                                           "array, pruning, weight_sram, act_sram, dram, "
+                                           "array, pruning, bitvert, weight_sram, act_sram, dram, "
                                            "clock_mhz, tech_nm, energy, area, sources)"}));
   const auto source = dir.write("s.toml", "[sources]\n\"array.rowz\" = \"x\"\n");
   EXPECT_TRUE(throws_error(
