@@ -82,6 +82,9 @@ int run_cli(int argc, char** argv) {
   analyze_cmd->add_flag("--allow-unmatched", analyze.allow_unmatched,
                         "With --network --weights: go on when layers or tensors do not match");
   add_engine_options(*analyze_cmd, analyze.engine);
+  analyze_cmd->add_option("--sensitive-channels", analyze.sensitive_channels,
+                          "JSON object: tensor name -> sensitive channel indices, used instead "
+                          "of Algorithm 2's choice");
   analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
   analyze_cmd->add_option("--db", analyze.db,
                           "Also store the analysis (totals and per layer) in this result "

@@ -37,7 +37,8 @@ struct AnalyzeOptions {
   bool allow_unmatched = false;
   EngineSettings engine;
   std::string format = "table";
-  std::string db;  // also store the analysis in this result database
+  std::string db;                  // also store the analysis in this result database
+  std::string sensitive_channels;  // JSON file: tensor name -> sensitive channel indices
 };
 
 struct PruneOptions {

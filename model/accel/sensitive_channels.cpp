@@ -57,8 +57,7 @@ std::vector<std::vector<bool>> resolve_sensitive_channels(const SensitiveChannel
     for (const LayerWork& l : layers) names.insert(l.name);
     for (const auto& [key, channels] : file.layers)
       if (!names.contains(key))
-        throw Error(file.path + ": key '" + key +
-                    "' names no layer of the network (bbs-dse simulate --per-layer lists them)");
+        throw Error(file.path + ": key '" + key + "' names no layer of the network");
   }
   std::vector<std::vector<bool>> masks(layers.size());
   for (std::size_t i = 0; i < layers.size(); ++i) {
