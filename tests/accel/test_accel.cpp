@@ -177,6 +177,17 @@ WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t 
   return t;
 }
 
+// One 3x3 conv 48 -> 40 at 16x16 named "body", its input from DRAM.
+Workload body_workload() {
+  Workload w;
+  w.network_name = "toy";
+  LayerWork body = conv(48, 40, 3, 16, 16);
+  body.name = "body";
+  w.layers = {body};
+  w.producers = {{-1}};
+  return w;
+}
+
 class EveryDesign : public ::testing::TestWithParam<std::tuple<std::string, Fidelity>> {};
 
 TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
@@ -213,12 +224,7 @@ INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
 
 TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   const HardwareConfig hw = design_config("bitvert");
-  Workload w;
-  w.network_name = "toy";
-  LayerWork body = conv(48, 40, 3, 16, 16);
-  body.name = "body";
-  w.layers = {body};
-  w.producers = {{-1}};
+  const Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 9);
   const auto profiles = build_profiles(
       w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::Corrected), Fidelity::Corrected, 1);
@@ -303,11 +309,8 @@ TEST(Schedule, BitVertWithoutBbsComputesTheDotProductInTheChargedCycles) {
   HardwareConfig hw = design_config("bitvert");
   hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
   for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
-    Workload w;
-    LayerWork body = conv(48, 40, 3, 16, 16);
-    body.name = "body";
-    w.layers = {body};
-    w.producers = {{-1}};
+    const Workload w = body_workload();
+    const LayerWork& body = w.layers[0];
     const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 4);
     const auto needs = BitVert{}.weight_needs(hw, fidelity);
     ASSERT_EQ(needs.steps, StepKind::ZeroSkipColumns);
@@ -441,11 +444,7 @@ TEST(SensitiveChannels, FileErrorsNameFileAndKey) {
 // them. Designs without sensitive channels ignore the file (after checking it).
 TEST(SensitiveChannels, GivenChannelsReplaceAlgorithmTwo) {
   const HardwareConfig hw = design_config("bitvert");  // zero-point, 4 columns, 20 %
-  Workload w;
-  LayerWork body = conv(48, 40, 3, 16, 16);
-  body.name = "body";
-  w.layers = {body};
-  w.producers = {{-1}};
+  Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 6);
   const auto sensitive = [&](Fidelity fidelity) {
     return build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1)[0]
