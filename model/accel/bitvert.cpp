@@ -69,8 +69,10 @@ WeightStorage BitVert::weight_storage(const LayerWork& work, const LayerProfile&
   const double metadata_bits =
       fidelity.no_metadata ? 0.0
                            : profile.encoded_bits_per_weight - profile.payload_bits_per_weight;
-  const double index_bits =
-      fidelity.no_metadata ? 0.0 : kChannelIndexBits * double(work.out_channels);
+  // The channel index records the sensitive-channel reordering; unpruned weights have none.
+  const double index_bits = fidelity.no_metadata || hw.pruning == "none"
+                                ? 0.0
+                                : kChannelIndexBits * double(work.out_channels);
   const double bits = payload_bits + metadata_bits;
   s.bytes = (double(work.weight_count()) * bits + index_bits) / 8.0;
   s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? bits : 8.0);

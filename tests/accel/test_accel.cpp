@@ -325,6 +325,19 @@ TEST(Schedule, BitVertWithoutBbsComputesTheDotProductInTheChargedCycles) {
   }
 }
 
+TEST(BitVert, UnprunedWeightsAreStoredAtEightBitsWithoutChannelIndex) {
+  HardwareConfig hw = design_config("bitvert");
+  hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
+  const Workload w = body_workload();
+  const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 7);
+  for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
+    const auto profiles =
+        build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1);
+    EXPECT_DOUBLE_EQ(BitVert{}.weight_storage(w.layers[0], profiles[0], hw, fidelity).bytes,
+                     40.0 * 48 * 9);
+  }
+}
+
 TEST(BitWave, BitsimRefusesLayersTheReferenceBitFlipCannotGroup) {
   const HardwareConfig hw = design_config("bitwave");
   Workload w;
