@@ -83,6 +83,9 @@ int run_cli(int argc, char** argv) {
   analyze_cmd->add_flag("--allow-unmatched", analyze.allow_unmatched,
                         "With --network --weights: go on when layers or tensors do not match");
   add_engine_options(*analyze_cmd, analyze.engine);
+  analyze_cmd->add_option("--sensitive-channels", analyze.sensitive_channels,
+                          "JSON object: tensor name -> sensitive channel indices, used instead "
+                          "of Algorithm 2's choice");
   analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
   analyze_cmd->add_option("--db", analyze.db,
                           "Also store the analysis (totals and per layer) in this result "
@@ -171,6 +174,10 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   simulate_cmd->add_option("--kv-length", sim.kv_length, "LLM decode: KV-cache length");
   simulate_cmd->add_option("--seed", sim.seed, "Seed of synthetic weights")->capture_default_str();
+  simulate_cmd->add_option("--sensitive-channels", sim.sensitive_channels,
+                           "JSON object: layer name -> sensitive channel indices, used instead "
+                           "of Algorithm 2's choice (the bitsim profile looks names up as BitSim "
+                           "does: docs/profiles.md)");
   simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
   simulate_cmd->add_option("--format", sim.format, kFormatHelp)->capture_default_str();
 

@@ -10,6 +10,7 @@
 #include "app/engine_input.hpp"
 #include "app/progress.hpp"
 #include "dse/result_store.hpp"
+#include "model/accel/sensitive_channels.hpp"
 
 namespace bbs::app {
 
@@ -38,20 +39,22 @@ std::optional<double> finite(double value) {
 }
 
 // The identity of an analysis besides its weights: every setting that changes its numbers.
-std::string options_json(const AnalysisOptions& engine, const EngineSettings& settings) {
-  return nlohmann::json{{"method", prune_method_name(engine.prune.method)},
-                        {"columns", engine.prune.columns},
-                        {"const_bits", engine.prune.const_bits},
-                        {"group_size", engine.grouping.group_size},
-                        {"grouping", settings.grouping},
-                        {"depthwise", settings.depthwise},
-                        {"quantization", settings.quantization},
-                        {"layout", settings.layout},
-                        {"sensitive_fraction", engine.sensitive_fraction},
-                        {"channel_multiple", engine.channel_multiple},
-                        {"tensors", settings.tensors},
-                        {"seed", settings.seed}}
-      .dump();
+std::string options_json(const AnalysisOptions& engine, const EngineSettings& settings,
+                         const std::string& sensitive_channels) {
+  nlohmann::json j{{"method", prune_method_name(engine.prune.method)},
+                   {"columns", engine.prune.columns},
+                   {"const_bits", engine.prune.const_bits},
+                   {"group_size", engine.grouping.group_size},
+                   {"grouping", settings.grouping},
+                   {"depthwise", settings.depthwise},
+                   {"quantization", settings.quantization},
+                   {"layout", settings.layout},
+                   {"sensitive_fraction", engine.sensitive_fraction},
+                   {"channel_multiple", engine.channel_multiple},
+                   {"tensors", settings.tensors},
+                   {"seed", settings.seed}};
+  if (!sensitive_channels.empty()) j["sensitive_channels"] = sensitive_channels;
+  return j.dump();
 }
 
 void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine,
@@ -68,7 +71,7 @@ void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine
   a.columns = engine.prune.columns;
   a.group_size = engine.grouping.group_size;
   a.sensitive_fraction = engine.sensitive_fraction;
-  a.options_json = options_json(engine, options.engine);
+  a.options_json = options_json(engine, options.engine, options.sensitive_channels);
   a.weights = total.size.weights;
   a.bits_per_weight = total.size.bits_per_weight(true);
   a.bits_per_weight_no_metadata = total.size.bits_per_weight(false);
@@ -95,10 +98,30 @@ void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine
 
 }  // namespace
 
+// The file's channels per tensor, looked up by the tensor names analyze prints (model/accel/
+// sensitive_channels.hpp: a name that matches no tensor or a bad index is an error).
+std::vector<std::vector<bool>> given_sensitive(const std::string& path,
+                                               const std::vector<WeightTensor>& tensors) {
+  std::vector<accel::LayerWork> named;
+  for (const WeightTensor& t : tensors) {
+    accel::LayerWork w;
+    w.name = t.name;
+    w.out_channels = t.shape.at(0);
+    named.push_back(w);
+  }
+  auto masks = accel::resolve_sensitive_channels(accel::read_sensitive_channels(path), named,
+                                                 accel::Fidelity::Corrected);
+  for (std::size_t i = 0; i < masks.size(); ++i)
+    if (masks[i].empty()) masks[i].assign(std::size_t(named[i].out_channels), false);
+  return masks;
+}
+
 int run_analyze(const AnalyzeOptions& options) {
   const OutputFormat format = parse_output_format(options.format);
-  const AnalysisOptions engine = analysis_options(options.engine);
+  AnalysisOptions engine = analysis_options(options.engine);
   const EngineInput input = engine_input(options);
+  if (!options.sensitive_channels.empty())
+    engine.given_sensitive = given_sensitive(options.sensitive_channels, input.tensors);
   Progress progress("analyze");
   const auto layers = analyze_weights(
       input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {

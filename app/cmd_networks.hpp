@@ -28,6 +28,8 @@ struct ShowOptions {
   bool allow_unmatched = false;
   std::uint64_t synthetic_seed = 1;
   std::optional<std::filesystem::path> dot;  // also write the graph as Graphviz here
+  // JSON file: layer name -> sensitive channel indices (model/accel/sensitive_channels.hpp).
+  std::optional<std::filesystem::path> sensitive_channels;
 };
 
 // Whether a network name is an ONNX file (ends with .onnx) rather than a zoo name.

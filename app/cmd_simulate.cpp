@@ -11,7 +11,7 @@ namespace {
 
 ShowOptions network_options(const SimulateOptions& o) {
   ShowOptions n = workload_options({o.network, o.weights, o.seed, o.batch, o.image_size,
-                                    o.sequence_length, o.kv_length, o.phase});
+                                    o.sequence_length, o.kv_length, o.phase, o.sensitive_channels});
   n.allow_unmatched = o.allow_unmatched;
   return n;
 }

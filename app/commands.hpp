@@ -37,7 +37,8 @@ struct AnalyzeOptions {
   bool allow_unmatched = false;
   EngineSettings engine;
   std::string format = "table";
-  std::string db;  // also store the analysis in this result database
+  std::string db;                  // also store the analysis in this result database
+  std::string sensitive_channels;  // JSON file: tensor name -> sensitive channel indices
 };
 
 struct PruneOptions {
@@ -63,6 +64,7 @@ struct SimulateOptions {
   std::uint64_t seed = 1;
   int jobs = 1;
   std::string format = "table";
+  std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices
 };
 
 struct CompareOptions {

@@ -11,7 +11,7 @@ namespace bbs::app {
 namespace {
 
 // Every hardware key with its value typed: numbers as JSON numbers (so that json_extract compares
-// them as numbers), the rest as strings.
+// them as numbers), true/false as JSON booleans, the rest as strings.
 std::string hardware_json(const accel::HardwareConfig& hw) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [key, value] : accel::hardware_settings(hw)) {
@@ -25,6 +25,8 @@ std::string hardware_json(const accel::HardwareConfig& hw) {
     else if (const auto [end2, error2] = std::from_chars(first, last, number);
              error2 == std::errc() && end2 == last)
       j[key] = number;
+    else if (value == "true" || value == "false")
+      j[key] = value == "true";
     else
       j[key] = value;
   }

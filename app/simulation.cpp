@@ -99,7 +99,8 @@ EngineSettings engine_settings(int jobs) {
 
 }  // namespace
 
-PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
+PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
+                                 const std::optional<std::filesystem::path>& sensitive_channels)
     : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
   EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
   integer_input = input.integer_input;
@@ -117,6 +118,14 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     hash.update(t.values.data(), t.values.size());
     hash.update(t.scales.data(), t.scales.size() * sizeof(double));
   }
+  if (sensitive_channels) {
+    workload.sensitive_channels = std::make_shared<const accel::SensitiveChannelFile>(
+        accel::read_sensitive_channels(*sensitive_channels));
+    for (const auto& [layer, channels] : workload.sensitive_channels->layers) {
+      hash.update(layer.data(), layer.size() + 1);
+      hash.update(channels.data(), channels.size() * sizeof(channels[0]));
+    }
+  }
   weights_hash = hash.hex_digest();
   for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
 }
@@ -131,11 +140,12 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   o.workload.sequence_length = w.sequence_length;
   o.workload.kv_length = w.kv_length;
   o.workload.phase = networks::parse_llm_phase(w.phase);
+  if (!w.sensitive_channels.empty()) o.sensitive_channels = w.sensitive_channels;
   return o;
 }
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
-  return std::make_unique<PreparedNetwork>(load_network(options), jobs);
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels);
 }
 
 namespace {

@@ -44,8 +44,11 @@ struct Simulation {
 
 // A network loaded once, reused for several hardware configurations.
 struct PreparedNetwork {
-  // Derives the workload and the int8 weights (loaded on `jobs` threads).
-  explicit PreparedNetwork(LoadedNetwork network, int jobs = 1);
+  // Derives the workload and the int8 weights (loaded on `jobs` threads), with the user's
+  // sensitive channels if given.
+  explicit PreparedNetwork(
+      LoadedNetwork network, int jobs = 1,
+      const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt);
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight
@@ -56,8 +59,8 @@ struct PreparedNetwork {
   // the weights (thread-safe).
   mutable std::mutex profile_mutex;
   mutable std::map<std::string, std::shared_ptr<const std::vector<accel::LayerProfile>>> profiles;
-  // Content hash of the int8 weights (names, shapes, values, scales): the key of persisted
-  // profiles.
+  // Content hash of the int8 weights (names, shapes, values, scales) and of the given sensitive
+  // channels: the key of persisted profiles.
   std::string weights_hash;
   // Optional persistent profile cache (the result database); must be thread-safe.
   std::function<std::optional<std::string>(const std::string& key)> load_profiles;

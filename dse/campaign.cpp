@@ -203,6 +203,7 @@ constexpr std::array kWorkloadFields = {
     WorkloadField{"seq_len", FieldKind::Integer, nullptr, &WorkloadSpec::sequence_length},
     WorkloadField{"kv_length", FieldKind::Integer, nullptr, &WorkloadSpec::kv_length},
     WorkloadField{"phase", FieldKind::Text, &WorkloadSpec::phase},
+    WorkloadField{"sensitive_channels", FieldKind::File, &WorkloadSpec::sensitive_channels},
 };
 
 // A member added to WorkloadSpec without a row above stops the build.

@@ -37,6 +37,7 @@ struct WorkloadSpec {
   std::uint64_t seed = 1;
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
+  std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices; empty: none
 };
 
 // One key of [[workload]]: its TOML name, what it holds and the member it fills. The parser reads,

@@ -345,7 +345,8 @@ SELECT p.id AS point_id, p.campaign_id, p.workload_id, c.name AS campaign, w.net
        CAST(json_extract(h.hw, '$."energy.weight_reg_pj_per_row_cycle"') AS REAL) AS "energy.weight_reg_pj_per_row_cycle",
        CAST(json_extract(h.hw, '$."energy.act_reg_pj_per_col_tile"') AS REAL) AS "energy.act_reg_pj_per_col_tile",
        CAST(json_extract(h.hw, '$."energy.scheduler_pj_per_cycle"') AS REAL) AS "energy.scheduler_pj_per_cycle",
-       CAST(json_extract(h.hw, '$."area.pe_um2"') AS REAL) AS "area.pe_um2"
+       CAST(json_extract(h.hw, '$."area.pe_um2"') AS REAL) AS "area.pe_um2",
+       CAST(json_extract(h.hw, '$."bitvert.bidirectional"') AS INTEGER) AS "bitvert.bidirectional"
 FROM design_point p
 JOIN campaign c ON c.id = p.campaign_id
 JOIN workload w ON w.id = p.workload_id

@@ -8,6 +8,9 @@
 //              (data-driven: redundant columns found, sensitive channels, ragged tiles);
 //              storage = encoded bits incl. metadata + a 16-bit channel index per channel;
 //              SRAM reads and writes move only the stored columns.
+// bitvert.bidirectional = false (both profiles; BitSim en_bbs=False): unpruned two's-complement
+//   weights, only zero bits skipped: cycles(tile) = max over rows of
+//   sum over the 8 columns of ceil(ones / (G/2)), at least 1; weights stored at 8 bits.
 #include <cmath>
 
 #include "model/accel/designs.hpp"
@@ -44,7 +47,10 @@ WeightNeeds BitVert::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   needs.const_bits = hw.const_bits;
   needs.sensitive_fraction = hw.sensitive_fraction;
   needs.sensitive_channel_multiple = hw.sensitive_channel_multiple;
-  if (!fidelity.fixed_bitvert_cycles) needs.steps = StepKind::StoredColumns;
+  if (!hw.bitvert_bidirectional)
+    needs.steps = StepKind::ZeroSkipColumns;
+  else if (!fidelity.fixed_bitvert_cycles)
+    needs.steps = StepKind::StoredColumns;
   return needs;
 }
 
@@ -63,8 +69,10 @@ WeightStorage BitVert::weight_storage(const LayerWork& work, const LayerProfile&
   const double metadata_bits =
       fidelity.no_metadata ? 0.0
                            : profile.encoded_bits_per_weight - profile.payload_bits_per_weight;
-  const double index_bits =
-      fidelity.no_metadata ? 0.0 : kChannelIndexBits * double(work.out_channels);
+  // The channel index records the sensitive-channel reordering; unpruned weights have none.
+  const double index_bits = fidelity.no_metadata || hw.pruning == "none"
+                                ? 0.0
+                                : kChannelIndexBits * double(work.out_channels);
   const double bits = payload_bits + metadata_bits;
   s.bytes = (double(work.weight_count()) * bits + index_bits) / 8.0;
   s.dram_cycle_bits = s.bytes * (fidelity.dram_double_scaling ? bits : 8.0);

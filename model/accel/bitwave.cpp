@@ -8,9 +8,12 @@
 //              stage); storage = stored columns + 8-bit column masks from the actual groups.
 // One full-width weight SRAM read per cycle (column-serial fetch), activations once per tile;
 // 128 weight schedulers per cycle, no weight/activation register terms (bitsim.md 8.5).
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "model/accel/designs.hpp"
+#include "networks/tensor.hpp"
 
 namespace bbs::accel {
 
@@ -29,8 +32,29 @@ WeightNeeds BitWave::weight_needs(const HardwareConfig& hw, Fidelity fidelity) c
   return needs;
 }
 
+namespace {
+
+// BitSim's bit-flip pruner cuts the [K, kh, kw, C] weights into rows of g = min(group, C) with
+// torch's reshape, which raises when the weight count is not a multiple of g
+// (yc2367/BitSim sim/sim/util/bitflip_layer.py:10-14 conv, 73-76 linear; called with group 32
+// from sim/sim/bitwave.py:531-534). The bitsim profile refuses those layers; corrected prunes
+// the last group short.
+void refuse_where_bitsim_raises(const LayerWork& work, const HardwareConfig& hw) {
+  const std::int64_t group = std::min<std::int64_t>(hw.pruning_group, work.in_channels);
+  if (work.weight_count() % group == 0) return;
+  throw Error("layer '" + work.name + "': " + std::to_string(work.weight_count()) +
+              " weights are not a multiple of BitWave's bit-flip group of " +
+              std::to_string(group) +
+              "; the reference simulator raises here (torch reshape in "
+              "sim/sim/util/bitflip_layer.py), so the bitsim profile cannot reproduce it; use "
+              "--profile corrected");
+}
+
+}  // namespace
+
 ComputeCost BitWave::compute(const LayerWork& work, const LayerProfile& profile,
                              const HardwareConfig& hw, Fidelity fidelity) const {
+  if (fidelity == Fidelity::BitSim) refuse_where_bitsim_raises(work, hw);
   ComputeCost c = AccelModel::compute(work, profile, hw, fidelity);
   if (fidelity.bitwave_sign_cycle) c.cycles -= c.tiles;  // the sign column's "-1" per tile
   return c;

@@ -49,6 +49,11 @@ struct HardwareConfig {
   double sensitive_fraction = 0.0;
   int sensitive_channel_multiple = 32;
 
+  // BitVert only: bi-directional bit skipping (BBS). false = the BitVert PE skips only zero bits
+  // of unpruned two's-complement weights, ceil(ones / (G/2)) cycles per bit column (BitSim's
+  // en_bbs=False, yc2367/BitSim sim/sim/bitvert.py:163-173). Other designs ignore it.
+  bool bitvert_bidirectional = true;
+
   SramSpec weight_sram, act_sram;
   DramSpec dram;
   double clock_mhz = 800;

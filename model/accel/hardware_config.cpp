@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 
 // ---- The schema --------------------------------------------------------------------------------
 
-enum class Kind { Integer, Number, String };
-using Value = std::variant<int, double, std::string>;
+enum class Kind { Integer, Number, String, Boolean };
+using Value = std::variant<int, double, std::string, bool>;
 
 struct Field {
   std::string key;  // dotted: "array.rows"
@@ -40,6 +40,8 @@ constexpr Kind kind_of() {
     return Kind::Integer;
   else if constexpr (std::is_same_v<T, double>)
     return Kind::Number;
+  else if constexpr (std::is_same_v<T, bool>)
+    return Kind::Boolean;
   else
     return Kind::String;
 }
@@ -100,6 +102,8 @@ std::vector<Field> make_fields() {
       "pruning.sensitive_fraction", [](auto& c) -> auto& { return c.sensitive_fraction; }));
   f.push_back(field<int>(
       "pruning.channel_multiple", [](auto& c) -> auto& { return c.sensitive_channel_multiple; }));
+  f.push_back(field<bool>(
+      "bitvert.bidirectional", [](auto& c) -> auto& { return c.bitvert_bidirectional; }));
   add_sram_fields(f, "weight_sram", &HardwareConfig::weight_sram);
   add_sram_fields(f, "act_sram", &HardwareConfig::act_sram);
   f.push_back(field<double>(
@@ -179,11 +183,14 @@ std::string kind_name(Kind kind) {
       return "a number";
     case Kind::String:
       return "a string";
+    case Kind::Boolean:
+      return "a boolean";
   }
   return "a value";
 }
 
 std::string value_text(const Value& value) {
+  if (const bool* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
   if (const int* i = std::get_if<int>(&value)) return std::to_string(*i);
   if (const double* d = std::get_if<double>(&value)) {
     char buffer[32];
@@ -249,6 +256,8 @@ Value toml_value(const Field& f, const toml::node& node, const std::string& wher
     got = "a non-finite number";
   } else if (f.kind == Kind::String && node.is_string()) {
     return node.as_string()->get();
+  } else if (f.kind == Kind::Boolean && node.is_boolean()) {
+    return node.as_boolean()->get();
   }
   throw Error(where + ": key '" + f.key + "' expects " + kind_name(f.kind) + ", got " + got);
 }
@@ -388,6 +397,10 @@ Value set_value(const Field& f, const std::string& text, const std::string& wher
       throw Error(where + ": expects a number");
     return value;
   }
+  if (f.kind == Kind::Boolean) {
+    if (text != "true" && text != "false") throw Error(where + ": expects true or false");
+    return text == "true";
+  }
   return text;
 }
 
@@ -507,6 +520,12 @@ void validate(const HardwareConfig& config) {
   check.require(config.sensitive_fraction >= 0 && config.sensitive_fraction <= 1,
                 "pruning.sensitive_fraction", "a fraction in [0, 1]");
   check.positive("pruning.channel_multiple", config.sensitive_channel_multiple);
+  check.require(
+      config.design != "bitvert" || config.bitvert_bidirectional || config.pruning == "none",
+      "bitvert.bidirectional",
+      "true, or pruning.method = none: without bi-directional skipping BitVert runs "
+      "unpruned weights (yc2367/BitSim sim/sim/bitvert.py:55-59 turns BBS on whenever "
+      "columns are pruned)");
   check.sram("weight_sram", config.weight_sram);
   check.sram("act_sram", config.act_sram);
   check.positive("dram.bits_per_cycle", config.dram.bits_per_cycle);

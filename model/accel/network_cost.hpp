@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/accel/accel_model.hpp"
+#include "model/accel/sensitive_channels.hpp"
 
 namespace bbs::accel {
 
@@ -26,6 +27,8 @@ struct Workload {
   std::string network_name;
   std::vector<LayerWork> layers;
   std::vector<std::vector<int>> producers;
+  // Sensitive channels given per layer (--sensitive-channels); null: Algorithm 2 chooses them.
+  std::shared_ptr<const SensitiveChannelFile> sensitive_channels;
 };
 
 struct LayerCost {

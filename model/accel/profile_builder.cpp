@@ -8,6 +8,31 @@
 namespace bbs::accel {
 namespace {
 
+// The user's sensitive channels per distinct tensor, for designs that keep sensitive channels
+// (empty otherwise, or without a file). Tied tensors must be given the same channels.
+std::vector<std::vector<bool>> given_sensitive(const Workload& workload, const WeightNeeds& needs,
+                                               Fidelity fidelity,
+                                               const std::vector<const WeightTensor*>& distinct,
+                                               const std::vector<std::vector<std::size_t>>& uses) {
+  if (!workload.sensitive_channels) return {};
+  const auto masks =
+      resolve_sensitive_channels(*workload.sensitive_channels, workload.layers, fidelity);
+  if (needs.sensitive_fraction <= 0) return {};
+  std::vector<std::vector<bool>> given;
+  for (std::size_t t = 0; t < distinct.size(); ++t) {
+    const std::size_t first = uses[t].front();
+    for (const std::size_t i : uses[t])
+      if (masks[i] != masks[first])
+        throw Error(workload.sensitive_channels->path + ": layers '" + workload.layers[first].name +
+                    "' and '" + workload.layers[i].name +
+                    "' share one weight tensor but are given different sensitive channels");
+    given.push_back(masks[first].empty()
+                        ? std::vector<bool>(std::size_t(workload.layers[first].out_channels))
+                        : masks[first]);
+  }
+  return given;
+}
+
 AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_spans) {
   AnalysisOptions o;
   o.grouping.group_size = needs.pruning_group;
@@ -92,7 +117,9 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
       }
     }
   };
-  analyze_weights(distinct, pruning_options(*needs.front(), jobs, keep_spans), profile_layers);
+  AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_spans);
+  options.given_sensitive = given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
+  analyze_weights(distinct, options, profile_layers);
   return profiles;
 }
 

@@ -118,6 +118,25 @@ ScheduleRun bitvert(std::span<const int> w, std::span<const int> spans, std::spa
   return run;
 }
 
+// BitVert without BBS: per two's-complement column (sign column negated) the G/2 multipliers take
+// up to G/2 of its 1 bits per cycle; an all-zero group still takes one cycle.
+ScheduleRun bitvert_zero_skip(std::span<const int> w, std::span<const std::uint8_t> a,
+                              int multipliers) {
+  ScheduleRun run;
+  for (int b = 7; b >= 0; --b) {
+    std::int64_t column = 0;
+    int ones = 0;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      if (!((unsigned(std::uint8_t(std::int8_t(w[i]))) >> b) & 1u)) continue;
+      column += a[i];
+      if (ones++ % multipliers == 0) ++run.cycles;  // the first 1 of a new batch
+    }
+    run.result += (b == 7 ? -column : column) << b;
+  }
+  run.cycles = std::max(run.cycles, 1);
+  return run;
+}
+
 }  // namespace
 
 void ScheduleCheck::add(const ScheduleCheck& o) {
@@ -156,7 +175,8 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
   const std::int64_t stride = std::max<std::int64_t>(1, total / samples);
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> activation(0, 255);
-  const bool uses_spans = model.name() == "bitvert" && !fidelity.fixed_bitvert_cycles;
+  const bool zero_skip = model.name() == "bitvert" && !hw.bitvert_bidirectional;
+  const bool uses_spans = model.name() == "bitvert" && !fidelity.fixed_bitvert_cycles && !zero_skip;
   // Fixed-step designs charge the same cycles to every tile (BitSim's BitVert a fractional mean).
   const ComputeCost fixed = model.compute(work, profile, hw, fidelity);
   const bool check_fixed = !profile.steps && !(model.name() == "bitvert");
@@ -176,7 +196,8 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
           a.push_back(std::uint8_t(activation(rng)));
           expected += std::int64_t(w.back()) * a.back();
         }
-        const ScheduleRun run = run_schedule(model.name(), fidelity, w, s, c, a);
+        const ScheduleRun run = zero_skip ? bitvert_zero_skip(w, a, std::max(1, hw.lanes / 2))
+                                          : run_schedule(model.name(), fidelity, w, s, c, a);
         const double charged = profile.steps ? profile.steps->steps(k, g) : fixed_per_tile;
         const bool cycles_checked = profile.steps || check_fixed;
         ++check.groups_checked;

@@ -17,7 +17,7 @@ struct GroupStep {
 
 unsigned magnitude(int w) { return unsigned(w < 0 ? -std::max(w, -127) : std::min(w, 127)); }
 
-GroupStep group_step(std::span<const int> group, StepKind kind) {
+GroupStep group_step(std::span<const int> group, StepKind kind, int lanes) {
   GroupStep s;
   switch (kind) {
     case StepKind::PragmaticTerms:
@@ -63,6 +63,21 @@ GroupStep group_step(std::span<const int> group, StepKind kind) {
           std::uint16_t(s.steps * int(group.size()) / 2);  // BBS: <= half the bits per column
       return s;
     }
+    case StepKind::ZeroSkipColumns: {
+      // yc2367/BitSim sim/sim/bitvert.py:163-173 (_count_no_b2s_cycle): the G/2 multipliers take
+      // the 1s of one column per cycle; an all-zero group still costs one cycle. The minimum per
+      // row gives the same lockstep maximum as BitSim's minimum per tile.
+      const int multipliers = std::max(1, lanes / 2);
+      int cycles = 0;
+      for (int b = 0; b < 8; ++b) {
+        int ones = 0;
+        for (int w : group) ones += (unsigned(std::uint8_t(std::int8_t(w))) >> b) & 1u;
+        cycles += (ones + multipliers - 1) / multipliers;
+        s.useful = std::uint16_t(s.useful + ones);
+      }
+      s.steps = std::uint8_t(std::max(1, cycles));
+      return s;
+    }
   }
   return s;
 }
@@ -93,6 +108,8 @@ std::string_view step_kind_name(StepKind kind) {
       return "bitwave-columns";
     case StepKind::StoredColumns:
       return "stored-columns";
+    case StepKind::ZeroSkipColumns:
+      return "zero-skip-columns";
   }
   throw Error("invalid StepKind value " + std::to_string(int(kind)));
 }
@@ -107,6 +124,7 @@ double work_per_step(StepKind kind, int lanes) {
     case StepKind::BitletColumnOnes:
       return 8;
     case StepKind::StoredColumns:
+    case StepKind::ZeroSkipColumns:  // G/2 multipliers per PE in both BitVert modes
       return lanes / 2.0;
   }
   throw Error("invalid StepKind value " + std::to_string(int(kind)));
@@ -198,7 +216,7 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
       work, lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
         group.clear();
         for (auto i : indices) group.push_back(values[std::size_t(i)]);
-        const GroupStep s = group_step(group, kind);
+        const GroupStep s = group_step(group, kind, lanes);
         const auto at = std::size_t(row_of[std::size_t(k)] * grouping.groups_per_channel + g);
         steps[at] = s.steps;
         useful[at] = s.useful;

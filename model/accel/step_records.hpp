@@ -40,6 +40,8 @@ enum class StepKind : std::uint8_t {
   BitWaveColumns,          // non-zero magnitude columns (the sign is a negate stage, not a cycle)
   StoredColumns,           // BitVert: columns from the lowest to the highest stored column of
                            // the lanes' BBS groups, 8 - min r - min k (values: (r << 4) | k)
+  ZeroSkipColumns,         // BitVert without BBS: sum over the 8 two's-complement columns of
+                           // ceil(ones / (G/2)), at least 1 (G/2 multipliers per PE)
 };
 
 // Stable names (cache keys, messages): "pragmatic-terms", "stored-columns", ...

@@ -97,7 +97,11 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
 void analyze_weights(std::span<const WeightTensor* const> tensors, const AnalysisOptions& options,
                      const AnalysisConsumer& consume, const ProgressFn& progress) {
   options.prune.validate();
-  const auto sensitive = sensitive_channels(tensors, options);
+  if (!options.given_sensitive.empty() && options.given_sensitive.size() != tensors.size())
+    throw Error("analyze_weights: " + std::to_string(options.given_sensitive.size()) +
+                " sensitive-channel masks for " + std::to_string(tensors.size()) + " tensors");
+  const auto sensitive = options.given_sensitive.empty() ? sensitive_channels(tensors, options)
+                                                         : options.given_sensitive;
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     if (progress) progress(i, tensors.size(), tensors[i]->name);
     consume(i, analyze_tensor(*tensors[i], sensitive[i], options));

@@ -37,7 +37,10 @@ struct AnalysisOptions {
   GroupingOptions grouping;
   PruneParams prune;
   double sensitive_fraction = 0.0;
-  int channel_multiple = 32;       // CH: sensitive channels per layer round up to this
+  int channel_multiple = 32;  // CH: sensitive channels per layer round up to this
+  // Per tensor, a mask over its output channels: when non-empty these are the sensitive channels
+  // (given by the user) and Algorithm 2 is not run.
+  std::vector<std::vector<bool>> given_sensitive;
   std::int64_t check_samples = 0;  // groups per tensor for the dot-product check (0: none)
   std::uint64_t seed = 1;
   int jobs = 1;

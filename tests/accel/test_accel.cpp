@@ -2,6 +2,8 @@
 // against the authors' simulator (bitsim.md 13: a toy network run through BitSim's Stripes).
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -10,6 +12,7 @@
 #include "model/accel/profile_blob.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/schedule_check.hpp"
+#include "model/accel/sensitive_channels.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
@@ -175,6 +178,17 @@ WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t 
   return t;
 }
 
+// One 3x3 conv 48 -> 40 at 16x16 named "body", its input from DRAM.
+Workload body_workload() {
+  Workload w;
+  w.network_name = "toy";
+  LayerWork body = conv(48, 40, 3, 16, 16);
+  body.name = "body";
+  w.layers = {body};
+  w.producers = {{-1}};
+  return w;
+}
+
 class EveryDesign : public ::testing::TestWithParam<std::tuple<std::string, Fidelity>> {};
 
 TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
@@ -211,12 +225,7 @@ INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
 
 TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   const HardwareConfig hw = design_config("bitvert");
-  Workload w;
-  w.network_name = "toy";
-  LayerWork body = conv(48, 40, 3, 16, 16);
-  body.name = "body";
-  w.layers = {body};
-  w.producers = {{-1}};
+  const Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 9);
   const auto profiles = build_profiles(
       w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::Corrected), Fidelity::Corrected, 1);
@@ -343,6 +352,197 @@ TEST(Fidelity, PragmaticSignTermIsTheOnlyDifferenceForPragmaticCycles) {
     p.steps = build_step_records(work, w, needs.lanes, *needs.steps);
     EXPECT_DOUBLE_EQ(Pragmatic{}.compute(work, p, hw, f).cycles, sign ? 4 : 3);
   }
+}
+
+}  // namespace
+}  // namespace bbs::accel
+
+// ----- BitSim modes and inputs (yc2367/BitSim sim/sim/bitvert.py, bitwave.py) --------------------
+namespace bbs::accel {
+namespace {
+
+TEST(StepRecords, BitVertWithoutBbsTakesHalfAGroupOfOnesPerCycle) {
+  // 16 lanes -> 8 multipliers. {1, 3, -1}: column 0 has three 1s (1 cycle), column 1 two
+  // (1 cycle), columns 2..7 one each (-1 = all ones): 8 cycles.
+  EXPECT_EQ(single_group_steps({1, 3, -1}, StepKind::ZeroSkipColumns), 8);
+  // Nine 1s in one column need two cycles; an all-zero group still costs one.
+  EXPECT_EQ(single_group_steps({1, 1, 1, 1, 1, 1, 1, 1, 1}, StepKind::ZeroSkipColumns), 2);
+  EXPECT_EQ(single_group_steps({0, 0, 0}, StepKind::ZeroSkipColumns), 1);
+}
+
+TEST(Schedule, BitVertWithoutBbsComputesTheDotProductInTheChargedCycles) {
+  HardwareConfig hw = design_config("bitvert");
+  hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
+  for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
+    const Workload w = body_workload();
+    const LayerWork& body = w.layers[0];
+    const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 4);
+    const auto needs = BitVert{}.weight_needs(hw, fidelity);
+    ASSERT_EQ(needs.steps, StepKind::ZeroSkipColumns);
+    ScheduleCheck check;
+    build_profiles(w, {&weights}, needs, fidelity, 1,
+                   [&](std::size_t, const LayerAnalysis& a, const LayerProfile& p) {
+                     check.add(check_schedules(BitVert{}, hw, fidelity, body, p, a.pruned,
+                                               a.column_spans, a.group_constants, 100'000, 1));
+                   });
+    EXPECT_GT(check.groups_checked, 100);
+    EXPECT_TRUE(check.ok()) << check.first_problem;
+  }
+}
+
+TEST(BitVert, UnprunedWeightsAreStoredAtEightBitsWithoutChannelIndex) {
+  HardwareConfig hw = design_config("bitvert");
+  hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
+  const Workload w = body_workload();
+  const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 7);
+  for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
+    const auto profiles =
+        build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1);
+    EXPECT_DOUBLE_EQ(BitVert{}.weight_storage(w.layers[0], profiles[0], hw, fidelity).bytes,
+                     40.0 * 48 * 9);
+  }
+}
+
+TEST(BitWave, BitsimRefusesLayersTheReferenceBitFlipCannotGroup) {
+  const HardwareConfig hw = design_config("bitwave");
+  Workload w;
+  LayerWork head = linear(40, 10, 4);  // 400 weights, groups of 32: BitSim's reshape raises
+  head.name = "head.proj";
+  w.layers = {head};
+  w.producers = {{-1}};
+  const WeightTensor weights = random_weights("head.proj", {10, 40}, 5);
+  const MemoryCosts memory{{109.189, 5.507, 0.789}, {102.430, 5.222, 0.713}};
+  for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
+    const auto profiles =
+        build_profiles(w, {&weights}, BitWave{}.weight_needs(hw, fidelity), fidelity, 1);
+    const auto run = [&] { evaluate_network(BitWave{}, hw, fidelity, w, profiles, memory); };
+    if (fidelity == Fidelity::Corrected) {
+      EXPECT_NO_THROW(run());
+      continue;
+    }
+    try {
+      run();
+      ADD_FAILURE() << "expected the bitsim profile to refuse";
+    } catch (const bbs::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("layer 'head.proj': 400 weights are not a multiple of "
+                                           "BitWave's bit-flip group of 32"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(SensitiveChannels, BitSimKeysStripACharacterSet) {
+  // bitvert.py:104-107: name.rstrip('.conv') when 'conv' is in the name.
+  EXPECT_EQ(bitsim_channel_key("stem.conv"), "stem");
+  EXPECT_EQ(bitsim_channel_key("features.conv"), "features");
+  EXPECT_EQ(bitsim_channel_key("layer1.0.conv1"), "layer1.0.conv1");
+  EXPECT_EQ(bitsim_channel_key("conv.conv"), "");
+  EXPECT_EQ(bitsim_channel_key("blocks.0.mlp.fc1"), "blocks.0.mlp.fc1");
+  EXPECT_EQ(bitsim_channel_key("/layer1/Conv"), "/layer1/Conv");  // 'conv' is case-sensitive
+}
+
+SensitiveChannelFile channel_file(
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> l) {
+  return {"chan.json", std::move(l)};
+}
+
+std::vector<LayerWork> two_layers() {
+  LayerWork a = conv(8, 40, 3, 8, 8), b = linear(40, 10, 1);
+  a.name = "stem.conv", b.name = "fc";
+  return {a, b};
+}
+
+TEST(SensitiveChannels, BitsimLooksUpBitSimKeysAndIgnoresTheRest) {
+  const auto masks = resolve_sensitive_channels(
+      channel_file({{"stem", {0, 39}}, {"stem.conv", {1}}, {"other", {3}}}), two_layers(),
+      Fidelity::BitSim);
+  ASSERT_EQ(masks.size(), 2u);
+  ASSERT_EQ(masks[0].size(), 40u);
+  EXPECT_TRUE(masks[0][0] && masks[0][39] && !masks[0][1]);
+  EXPECT_TRUE(masks[1].empty());  // absent key: no sensitive channels (r_h = 0)
+}
+
+TEST(SensitiveChannels, CorrectedUsesLayerNamesAndRefusesUnknownOnes) {
+  const auto masks = resolve_sensitive_channels(channel_file({{"stem.conv", {1}}, {"fc", {}}}),
+                                                two_layers(), Fidelity::Corrected);
+  EXPECT_TRUE(masks[0][1]);
+  EXPECT_EQ(masks[1], std::vector<bool>(10, false));
+  const auto fails = [](SensitiveChannelFile f, Fidelity fidelity, const std::string& text) {
+    try {
+      resolve_sensitive_channels(f, two_layers(), fidelity);
+      return ::testing::AssertionFailure() << "no error";
+    } catch (const bbs::Error& e) {
+      if (std::string(e.what()).find(text) != std::string::npos)
+        return ::testing::AssertionSuccess();
+      return ::testing::AssertionFailure() << e.what();
+    }
+  };
+  EXPECT_TRUE(fails(channel_file({{"stem", {1}}}), Fidelity::Corrected,
+                    "chan.json: key 'stem' names no layer of the network"));
+  EXPECT_TRUE(fails(channel_file({{"fc", {10}}}), Fidelity::Corrected,
+                    "chan.json: key 'fc' (layer 'fc'): channel 10 is outside 0..9"));
+  EXPECT_TRUE(fails(channel_file({{"stem", {2, 2}}}), Fidelity::BitSim,
+                    "chan.json: key 'stem' (layer 'stem.conv'): channel 2 given twice"));
+}
+
+TEST(SensitiveChannels, FileErrorsNameFileAndKey) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "bbs_sensitive_test";
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  const auto good = read_sensitive_channels(write("good.json", R"({"b": [3, 1], "a": []})"));
+  ASSERT_EQ(good.layers.size(), 2u);
+  EXPECT_EQ(good.layers[0].first, "b");
+  EXPECT_EQ(good.layers[0].second, (std::vector<std::int64_t>{3, 1}));
+  const auto message = [&](const std::string& name, const std::string& text) {
+    try {
+      read_sensitive_channels(write(name, text));
+    } catch (const bbs::Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("bad.json", "{").find("bad.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(message("list.json", "[1]").find("list.json: expected a JSON object"),
+            std::string::npos);
+  EXPECT_NE(message("float.json", R"({"fc": [1.5]})")
+                .find("float.json: key 'fc': channel index 1.5 is not an integer >= 0"),
+            std::string::npos);
+  EXPECT_NE(message("neg.json", R"({"fc": [-1]})").find("key 'fc': channel index -1"),
+            std::string::npos);
+  EXPECT_NE(message("str.json", R"({"fc": "0,1"})").find("key 'fc': expected a list"),
+            std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+// In corrected the given channels replace Algorithm 2's choice; the bitsim profile's r_h counts
+// them. Designs without sensitive channels ignore the file (after checking it).
+TEST(SensitiveChannels, GivenChannelsReplaceAlgorithmTwo) {
+  const HardwareConfig hw = design_config("bitvert");  // zero-point, 4 columns, 20 %
+  Workload w = body_workload();
+  const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 6);
+  const auto sensitive = [&](Fidelity fidelity) {
+    return build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1)[0]
+        .sensitive_channels;
+  };
+  EXPECT_EQ(sensitive(Fidelity::Corrected), 32);  // Algorithm 2: 20 % of 40 -> a multiple of 32
+  w.sensitive_channels =
+      std::make_shared<const SensitiveChannelFile>(channel_file({{"body", {1, 5, 7}}}));
+  EXPECT_EQ(sensitive(Fidelity::Corrected), 3);
+  EXPECT_EQ(sensitive(Fidelity::BitSim), 3);
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  const auto profiles = build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::BitSim),
+                                       Fidelity::BitSim, 1);
+  const auto cost = evaluate_network(BitVert{}, hw, Fidelity::BitSim, w, profiles, memory);
+  const double tiles = cost.layers[0].compute.tiles;
+  EXPECT_DOUBLE_EQ(cost.layers[0].compute.cycles, tiles * (3.0 / 40 * 8 + 37.0 / 40 * 4));
+  w.sensitive_channels =
+      std::make_shared<const SensitiveChannelFile>(channel_file({{"nobody", {1}}}));
+  EXPECT_THROW(sensitive(Fidelity::Corrected), bbs::Error);
+  EXPECT_EQ(sensitive(Fidelity::BitSim), 0);  // absent key: r_h = 0
 }
 
 }  // namespace

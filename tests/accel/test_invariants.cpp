@@ -170,10 +170,13 @@ TEST(Invariants, HoldForRandomHardwareAndNetworksOnEveryDesignAndProfile) {
           expect_invariants(c, net.workload, context);
           ++evaluated;
         } catch (const Error& e) {
-          // BitSim charges a tile without work 0 cycles (BitWave: -1): a layer of such tiles is
-          // refused in the bitsim profile, the one refusal allowed here.
+          // The refusals allowed here, both in the bitsim profile only: BitSim charges a tile
+          // without work 0 cycles (BitWave: -1), and its BitWave bit-flip raises on a layer
+          // whose weight count is not a multiple of the group.
+          const std::string what = e.what();
           EXPECT_TRUE(fidelity == Fidelity::BitSim &&
-                      std::string(e.what()).find("zero-cycle-tiles") != std::string::npos)
+                      (what.find("zero-cycle-tiles") != std::string::npos ||
+                       what.find("the reference simulator raises here") != std::string::npos))
               << context << ": " << e.what();
           ++refused;
         }

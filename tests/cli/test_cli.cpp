@@ -212,6 +212,30 @@ TEST_F(CliTest, AnalyzeConservativeSettingPassesTheDotProductCheck) {
   EXPECT_EQ(s["check"].get<std::string>().rfind("ok", 0), 0u) << s.dump();
 }
 
+// The file's channels replace Algorithm 2's choice; names are the tensors analyze prints.
+TEST_F(CliTest, AnalyzeTakesSensitiveChannelsFromAFile) {
+  std::ofstream(path("channels.json")) << R"({"layer1.0.conv1.weight": [0, 3, 5]})";
+  const RunResult r = run("analyze --setting moderate --format json --sensitive-channels " +
+                          quoted(path("channels.json")));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json report = parse_json(r);
+  const json* after = table_starting_with(report, kAfterTablePrefix);
+  ASSERT_NE(after, nullptr);
+  ASSERT_GT(after->size(), 2u);
+  for (const json& row : *after) {
+    if (row["layer"] == "total") continue;
+    EXPECT_EQ(row["sensitive_channels"], row["layer"] == "layer1.0.conv1.weight" ? 3 : 0)
+        << row.dump();
+  }
+  std::ofstream(path("unknown.json")) << R"({"layer9.conv": [1]})";
+  const RunResult bad =
+      run("analyze --setting moderate --sensitive-channels " + quoted(path("unknown.json")));
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("unknown.json: key 'layer9.conv' names no layer of the network"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST_F(CliTest, AnalyzeCsvHasTheSummarySection) {
   const RunResult r = run("analyze --format csv");
   ASSERT_EQ(r.exit_code, 0) << describe(r);

@@ -20,6 +20,7 @@ network = "resnet50"
 [[workload]]
 network = "bert_base_mrpc"
 seq_len = 64
+sensitive_channels = "bert_channels.json"
 [[design]]
 accel = "stripes"
 [[design]]
@@ -40,6 +41,8 @@ TEST(Campaign, ParsesWorkloadsDesignsAxesAndStrategy) {
   EXPECT_EQ(c.name, "demo");
   ASSERT_EQ(c.workloads.size(), 2u);
   EXPECT_EQ(c.workloads[1].sequence_length, 64);
+  EXPECT_EQ(c.workloads[0].sensitive_channels, "");
+  EXPECT_EQ(c.workloads[1].sensitive_channels, "bert_channels.json");
   ASSERT_EQ(c.designs.size(), 2u);
   ASSERT_EQ(c.designs[1].axes.size(), 3u);  // axes in key order: cols, rows, capacity
   const auto values = [](const Axis& axis) {

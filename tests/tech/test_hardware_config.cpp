@@ -132,6 +132,31 @@ TEST(HardwareOverrides, SettingsRoundTripThroughSet) {
             hardware_settings(bitwave));
 }
 
+// BitVert without bi-directional skipping (BitSim en_bbs=False) is a boolean key, from a file or
+// --set, and only on unpruned weights (BitSim turns BBS on whenever columns are pruned).
+TEST(HardwareOverrides, BitVertBidirectionalIsABooleanKey) {
+  EXPECT_TRUE(preset("bitvert").bitvert_bidirectional);
+  EXPECT_FALSE(
+      load_hardware("bitvert", std::nullopt, {"pruning.method=none", "bitvert.bidirectional=false"})
+          .bitvert_bidirectional);
+  const TempDir dir;
+  const auto file =
+      dir.write("nobbs.toml", "[pruning]\nmethod = \"none\"\n[bitvert]\nbidirectional = false\n");
+  const HardwareConfig from_file = load_hardware("bitvert", file, {});
+  EXPECT_FALSE(from_file.bitvert_bidirectional);
+  EXPECT_EQ(from_file.sources.at("bitvert.bidirectional"), file.string() + ":4");
+
+  EXPECT_TRUE(
+      throws_error([] { load_hardware("bitvert", std::nullopt, {"bitvert.bidirectional=no"}); },
+                   {"--set bitvert.bidirectional=no: expects true or false"}));
+  const auto integer = dir.write("int.toml", "[bitvert]\nbidirectional = 1\n");
+  EXPECT_TRUE(throws_error([&] { load_hardware("bitvert", integer, {}); },
+                           {"key 'bitvert.bidirectional' expects a boolean, got an integer"}));
+  EXPECT_TRUE(
+      throws_error([] { load_hardware("bitvert", std::nullopt, {"bitvert.bidirectional=false"}); },
+                   {"bitvert.bidirectional = false: expected true, or pruning.method = none"}));
+}
+
 TEST(HardwareErrors, TomlSyntaxErrorNamesFileLineColumn) {
   const TempDir dir;
   const auto file = dir.write("bad.toml", "[array]\nrows = 16\ncols = = 3\n");
@@ -152,7 +177,7 @@ TEST(HardwareErrors, UnknownKeysNameFileLineAndTheChoices) {
   const auto top = dir.write("t.toml", "clock = 800\n");
   EXPECT_TRUE(throws_error([&] { load_hardware("bitvert", top, {}); },
                            {top.string() + ":1: unknown key 'clock' (expected one of: design, "
-                                           "array, pruning, weight_sram, act_sram, dram, "
+                                           "array, pruning, bitvert, weight_sram, act_sram, dram, "
                                            "clock_mhz, tech_nm, energy, area, sources)"}));
   const auto source = dir.write("s.toml", "[sources]\n\"array.rowz\" = \"x\"\n");
   EXPECT_TRUE(throws_error(
