@@ -34,8 +34,9 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
 
 dse::CampaignSpec campaign_of(const std::string& name_or_file) {
-  if (std::filesystem::exists(name_or_file)) return dse::load_campaign(name_or_file);
-  if (name_or_file.ends_with(".toml")) throw Error(name_or_file + ": no such campaign file");
+  std::error_code not_found;  // e.g. a name too long for a path: not a file then
+  if (name_or_file.ends_with(".toml") || std::filesystem::exists(name_or_file, not_found))
+    return dse::load_campaign(name_or_file);
   return dse::builtin_campaign(name_or_file);
 }
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <set>
 #include <sstream>
 
+#include "networks/io/input_file.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::dse {
@@ -290,11 +290,7 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
 }
 
 CampaignSpec load_campaign(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot read the campaign file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_campaign(text.str(), path.string());
+  return parse_campaign(io::read_regular_file(path, "the campaign file"), path.string());
 }
 
 std::vector<std::string> builtin_campaigns() { return {"paper", "bitvert-explore"}; }

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "networks/io/formats.hpp"
+#include "networks/io/input_file.hpp"
 
 namespace bbs::io {
 
@@ -144,13 +145,11 @@ namespace {
 class MappedFile {
  public:
   static MappedFile map_read_only(const std::filesystem::path& path) {
-    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.get() < 0) detail::throw_file_error(path, "cannot open: " + errno_text());
+    FileDescriptor file(open_regular_file(path, "the weight file"));
     struct stat status {};
     if (::fstat(file.get(), &status) != 0) {
       detail::throw_file_error(path, "cannot stat: " + errno_text());
     }
-    if (!S_ISREG(status.st_mode)) detail::throw_file_error(path, "not a regular file");
     if (status.st_size == 0) detail::throw_file_error(path, "file is empty");
     const auto size_bytes = static_cast<std::size_t>(status.st_size);
     void* address = ::mmap(nullptr, size_bytes, PROT_READ, MAP_PRIVATE, file.get(), 0);

@@ -4,15 +4,17 @@
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "networks/graph/builder.hpp"
+#include "networks/io/input_file.hpp"
+#include "networks/onnx/onnx_attributes.hpp"
 #include "networks/onnx/onnx_weights.hpp"
 
 namespace bbs::networks {
@@ -49,10 +51,11 @@ std::int64_t int_attribute(const onnx::NodeProto& node, const std::string& name,
 }
 
 std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open the ONNX file");
+  const int fd = io::open_regular_file(path, "the ONNX file");
   auto model = std::make_shared<onnx::ModelProto>();
-  if (!model->ParseFromIstream(&in) || model->graph().node_size() == 0) {
+  const bool parsed = model->ParseFromFileDescriptor(fd);
+  ::close(fd);
+  if (!parsed || model->graph().node_size() == 0) {
     throw Error(path.string() +
                 ": not an ONNX model (the protobuf does not parse as a ModelProto "
                 "with a graph)");
@@ -65,6 +68,7 @@ std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
       throw Error(path.string() + ": invalid ONNX model: " + e.what());
     }
   }
+  check_window_attributes(path, model->graph());
   try {
     onnx::shape_inference::InferShapes(*model);
   } catch (const std::exception& e) {
