@@ -16,6 +16,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
 #include "app/point_evaluation.hpp"
 #include "app/progress.hpp"
@@ -97,10 +98,10 @@ class WorkloadRun {
       store_.store_profile(key, blob);
     };
     const dse::WorkloadSpec& w = spec.workloads[workload];
-    workload_id_ =
-        store.add_workload({0, campaign_id, w.network, network_->loaded.weights->description(),
-                            network_->loaded.weights->synthetic(), workload_json(w)},
-                           workload_layers(*network_));
+    workload_id_ = store.add_workload(
+        {0, campaign_id, network_display_name(w.network), network_->loaded.weights->description(),
+         network_->loaded.weights->synthetic(), workload_json(w)},
+        workload_layers(*network_));
     for (auto& p : store.points(campaign_id))
       if (p.workload_id == workload_id_) known_.emplace(p.point_key, std::move(p));
   }

@@ -29,6 +29,10 @@ struct EngineInput {
 // PyTorch layout and quantizes float tensors to INT8. Errors name the file and the tensor.
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
 
+// "note: <file>: N tensors are not weights and were left as they are: a (I64 []), ..." (the first
+// few named), or "" when nothing was skipped; analyze and prune print it.
+std::string skipped_note(const EngineInput& input);
+
 // The distinct weights of a network's mapped layers (conv, linear) from its weight source, in
 // execution order, quantized to INT8 on settings.jobs threads. Without keep_float the float
 // weights are dropped as each tensor is quantized (peak memory: the int8 weights plus one float

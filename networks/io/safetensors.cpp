@@ -21,7 +21,6 @@ constexpr std::size_t kHeaderAlignmentBytes = 8;
 constexpr int kMaxJsonDepth = 8;
 constexpr std::string_view kMetadataKey = "__metadata__";
 constexpr std::array kEntryKeys = {"dtype", "shape", "data_offsets"};
-constexpr std::array kAllDTypes = {DType::F32, DType::F16, DType::BF16, DType::I8, DType::I16};
 
 struct Entry {
   TensorInfo info;
@@ -65,7 +64,10 @@ class EntryReader {
     for (const DType candidate : kAllDTypes) {
       if (dtype_name(candidate) == name) return candidate;
     }
-    fail("unsupported dtype " + single_quoted(name) + " (supported: F32, F16, BF16, I8, I16)");
+    std::string known;
+    for (const DType candidate : kAllDTypes)
+      known += (known.empty() ? "" : ", ") + std::string(dtype_name(candidate));
+    fail("unsupported dtype " + single_quoted(name) + " (supported: " + known + ")");
   }
 
   Shape read_shape() const {

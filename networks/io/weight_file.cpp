@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <system_error>
 #include <utility>
@@ -286,6 +287,27 @@ std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes
       decode_values<std::int16_t>(bytes, values,
                                   [](std::int16_t v) { return static_cast<float>(v); });
       break;
+    case DType::F64:  // beyond float range -> infinity, which read_as_float reports
+      decode_values<double>(bytes, values, [](double v) {
+        if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+          return v > 0 ? std::numeric_limits<float>::infinity()
+                       : -std::numeric_limits<float>::infinity();
+        return static_cast<float>(v);
+      });
+      break;
+    case DType::BOOL:
+    case DType::U8:
+      decode_values<std::uint8_t>(bytes, values,
+                                  [](std::uint8_t v) { return static_cast<float>(v); });
+      break;
+    case DType::I32:
+      decode_values<std::int32_t>(bytes, values,
+                                  [](std::int32_t v) { return static_cast<float>(v); });
+      break;
+    case DType::I64:
+      decode_values<std::int64_t>(bytes, values,
+                                  [](std::int64_t v) { return static_cast<float>(v); });
+      break;
   }
   return values;
 }
@@ -298,7 +320,9 @@ std::vector<float> read_as_float(const WeightFile& file, std::string_view name) 
   const auto bad =
       std::find_if(values.begin(), values.end(), [](float value) { return !std::isfinite(value); });
   if (bad != values.end()) {
-    const char* kind = std::isnan(*bad) ? "a NaN" : "an infinite";
+    const char* kind = std::isnan(*bad)                 ? "a NaN"
+                       : view.info->dtype == DType::F64 ? "an infinite (or beyond float32)"
+                                                        : "an infinite";
     detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " has " + kind +
                                               " value at flat index " +
                                               std::to_string(bad - values.begin()));

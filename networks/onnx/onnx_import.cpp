@@ -3,7 +3,6 @@
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +14,7 @@
 #include "networks/graph/builder.hpp"
 #include "networks/io/input_file.hpp"
 #include "networks/onnx/onnx_attributes.hpp"
+#include "networks/onnx/onnx_constant_folding.hpp"
 #include "networks/onnx/onnx_weights.hpp"
 
 namespace bbs::networks {
@@ -50,7 +50,12 @@ std::int64_t int_attribute(const onnx::NodeProto& node, const std::string& name,
   return fallback;
 }
 
-std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
+struct ParsedModel {
+  std::shared_ptr<onnx::ModelProto> model;
+  std::set<std::string> folded;  // values computed by constant folding (not weights)
+};
+
+ParsedModel parse(const std::filesystem::path& path, std::int64_t batch) {
   const int fd = io::open_regular_file(path, "the ONNX file");
   auto model = std::make_shared<onnx::ModelProto>();
   const bool parsed = model->ParseFromFileDescriptor(fd);
@@ -69,24 +74,21 @@ std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path) {
     }
   }
   check_window_attributes(path, model->graph());
-  try {
-    onnx::shape_inference::InferShapes(*model);
-  } catch (const std::exception& e) {
-    throw Error(path.string() + ": ONNX shape inference failed: " + e.what());
-  }
-  return model;
+  std::set<std::string> folded = fold_constants(path, *model, batch);
+  return {std::move(model), std::move(folded)};
 }
 
 class Importer {
  public:
-  Importer(std::filesystem::path path, std::shared_ptr<onnx::ModelProto> model, std::int64_t batch)
+  Importer(std::filesystem::path path, ParsedModel parsed, std::int64_t batch)
       : path_(std::move(path)),
-        model_(std::move(model)),
+        model_(std::move(parsed.model)),
         batch_(batch),
-        builder_(path_.stem().string()) {
+        builder_(path_.stem().string()),
+        constants_(std::move(parsed.folded)) {
     const onnx::GraphProto& graph = model_->graph();
     for (const auto& init : graph.initializer()) {
-      initializers_.emplace(init.name(), &init);
+      if (constants_.count(init.name()) == 0) initializers_.emplace(init.name(), &init);
       shapes_.emplace(init.name(), Shape(init.dims().begin(), init.dims().end()));
     }
     const auto record = [this](const onnx::ValueInfoProto& value) { record_shape(value); };
@@ -313,7 +315,7 @@ class Importer {
   std::map<std::string, const onnx::TensorProto*> initializers_;
   std::map<std::string, Shape> shapes_;
   std::map<std::string, TensorRef> producers_;
-  std::set<std::string> constants_;
+  std::set<std::string> constants_;  // folded values and outputs of constant-only nodes
   std::set<std::string> used_names_;
   std::map<std::string, OnnxBinding> bindings_;
 };
@@ -322,7 +324,7 @@ class Importer {
 
 ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch) {
   if (batch <= 0) throw Error(path.string() + ": batch must be positive");
-  return Importer(path, parse(path), batch).run();
+  return Importer(path, parse(path, batch), batch).run();
 }
 
 }  // namespace bbs::networks
