@@ -266,6 +266,12 @@ void decode_values(std::span<const std::byte> bytes, std::span<float> values, Co
   }
 }
 
+// Integers converted to the nearest float.
+template <typename Stored>
+void widen_integers(std::span<const std::byte> bytes, std::span<float> values) {
+  decode_values<Stored>(bytes, values, [](Stored v) { return static_cast<float>(v); });
+}
+
 std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes) {
   std::vector<float> values(bytes.size() / dtype_bytes(dtype));
   if (values.empty()) return values;
@@ -280,12 +286,10 @@ std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes
       decode_values<std::uint16_t>(bytes, values, bfloat16_to_float);
       break;
     case DType::I8:
-      decode_values<std::int8_t>(bytes, values,
-                                 [](std::int8_t v) { return static_cast<float>(v); });
+      widen_integers<std::int8_t>(bytes, values);
       break;
     case DType::I16:
-      decode_values<std::int16_t>(bytes, values,
-                                  [](std::int16_t v) { return static_cast<float>(v); });
+      widen_integers<std::int16_t>(bytes, values);
       break;
     case DType::F64:  // beyond float range -> infinity, which read_as_float reports
       decode_values<double>(bytes, values, [](double v) {
@@ -297,16 +301,13 @@ std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes
       break;
     case DType::BOOL:
     case DType::U8:
-      decode_values<std::uint8_t>(bytes, values,
-                                  [](std::uint8_t v) { return static_cast<float>(v); });
+      widen_integers<std::uint8_t>(bytes, values);
       break;
     case DType::I32:
-      decode_values<std::int32_t>(bytes, values,
-                                  [](std::int32_t v) { return static_cast<float>(v); });
+      widen_integers<std::int32_t>(bytes, values);
       break;
     case DType::I64:
-      decode_values<std::int64_t>(bytes, values,
-                                  [](std::int64_t v) { return static_cast<float>(v); });
+      widen_integers<std::int64_t>(bytes, values);
       break;
   }
   return values;

@@ -4,6 +4,7 @@
 #include <onnx/defs/tensor_proto_util.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -32,7 +33,16 @@ struct Value {
            elem_type != TensorProto_DataType::TensorProto_DataType_DOUBLE &&
            elem_type != TensorProto_DataType::TensorProto_DataType_FLOAT16;
   }
-  std::vector<std::int64_t> ints() const { return {data.begin(), data.end()}; }
+  // Every value within +-2^62 and integral (else the value cannot be folded further).
+  bool representable_as_ints() const {
+    return std::all_of(data.begin(), data.end(), [](double x) {
+      return std::isfinite(x) && std::fabs(x) < 0x1p62 && x == std::trunc(x);
+    });
+  }
+  std::vector<std::int64_t> ints() const {
+    if (!representable_as_ints()) throw Error("not an integer tensor");
+    return {data.begin(), data.end()};
+  }
 };
 
 Value ints_value(const std::vector<std::int64_t>& values, Shape dims) {
@@ -144,9 +154,9 @@ std::optional<Value> elementwise(const std::vector<Value>& in, int elem_type,
     if (!b) return std::nullopt;
     out = *b;
   }
+  if (element_count(out) > kMaxFoldedElements) return std::nullopt;
   const Shape strides = strides_of(out);
   Value result{elem_type, out, std::vector<double>(static_cast<std::size_t>(element_count(out)))};
-  if (result.count() > kMaxFoldedElements) return std::nullopt;
   std::vector<double> args(in.size());
   for (std::int64_t flat = 0; flat < result.count(); ++flat) {
     for (std::size_t i = 0; i < in.size(); ++i) args[i] = broadcast_at(in[i], out, strides, flat);
@@ -186,8 +196,15 @@ class Evaluator {
       if (!shapes_.at(0)) return std::nullopt;
       return ints_value({element_count(*shapes_[0])}, {});
     }
-    for (std::size_t i = 0; i < in_.size(); ++i)
-      if (!node_.input(static_cast<int>(i)).empty() && !in_[i]) return std::nullopt;
+    // Named inputs must be known; Slice (axes, steps) and (Un)Squeeze (axes) have optional ones.
+    const std::size_t required = op == "Slice"                          ? 3
+                                 : op == "Squeeze" || op == "Unsqueeze" ? 1
+                                                                        : in_.size();
+    for (std::size_t i = 0; i < in_.size(); ++i) {
+      const bool named = !node_.input(static_cast<int>(i)).empty();
+      if (!in_[i] && (named || i < required)) return std::nullopt;
+    }
+    if (in_.empty() && op != "Constant") return std::nullopt;
     if (op == "Constant") return constant();
     if (op == "Identity") return *in_.at(0);
     if (op == "Cast") return cast();
@@ -232,7 +249,7 @@ class Evaluator {
   }
 
   std::optional<Value> cast() const {
-    Value v = *in_[0];
+    Value v = *in_.at(0);
     v.elem_type = static_cast<int>(int_attribute(node_, "to", v.elem_type));
     if (v.elem_type == TensorProto_DataType::TensorProto_DataType_BOOL) {
       for (double& x : v.data) x = x != 0 ? 1 : 0;
@@ -247,7 +264,7 @@ class Evaluator {
 
   std::optional<Value> gather() const {
     const Value& data = *in_[0];
-    const Value& indices = *in_[1];
+    const Value& indices = *in_.at(1);
     const std::int64_t axis = normalized_axis(int_attribute(node_, "axis", 0), data.dims.size());
     if (axis < 0) return std::nullopt;
     const auto a = static_cast<std::size_t>(axis);
@@ -284,6 +301,9 @@ class Evaluator {
     }
     std::int64_t outer = 1;
     for (std::size_t i = 0; i < a; ++i) outer *= out[i];
+    for (const auto& v : in_)
+      for (std::size_t i = 0; i < out.size(); ++i)
+        if (i != a && v->dims[i] != out[i]) return std::nullopt;
     Value result{first.elem_type, out, {}};
     for (std::int64_t o = 0; o < outer; ++o) {
       for (const auto& v : in_) {
@@ -331,7 +351,7 @@ class Evaluator {
 
   std::optional<Value> reshape() const {
     Value v = *in_[0];
-    Shape out = in_[1]->ints();
+    Shape out = in_.at(1)->ints();
     std::int64_t known = 1, infer = -1;
     for (std::size_t i = 0; i < out.size(); ++i) {
       if (out[i] == 0 && int_attribute(node_, "allowzero", 0) == 0) out[i] = v.dims.at(i);
@@ -388,7 +408,8 @@ class Evaluator {
   }
 
   std::optional<Value> range() const {
-    const double start = in_[0]->data.at(0), limit = in_[1]->data.at(0), delta = in_[2]->data.at(0);
+    const double start = in_.at(0)->data.at(0), limit = in_.at(1)->data.at(0),
+                 delta = in_.at(2)->data.at(0);
     if (delta == 0) return std::nullopt;
     const double steps = std::max(0.0, std::ceil((limit - start) / delta));
     if (steps > double(kMaxFoldedElements)) return std::nullopt;
@@ -399,9 +420,10 @@ class Evaluator {
   }
 
   std::optional<Value> expand() const {
-    const Value shape_value{in_[0]->elem_type, in_[1]->ints(),
-                            std::vector<double>(static_cast<std::size_t>(
-                                std::max<std::int64_t>(0, element_count(in_[1]->ints()))))};
+    const Shape dims = in_.at(1)->ints();
+    if (element_count(dims) > kMaxFoldedElements) return std::nullopt;
+    const Value shape_value{in_[0]->elem_type, dims,
+                            std::vector<double>(static_cast<std::size_t>(element_count(dims)))};
     return elementwise({*in_[0], shape_value}, in_[0]->elem_type,
                        [](const std::vector<double>& x) { return x[0]; });
   }
@@ -411,6 +433,11 @@ class Evaluator {
     const int type = in_.empty() ? 0 : in_[0]->elem_type;
     const bool integer = !in_.empty() && in_[0]->is_integer();
     const int boolean = TensorProto_DataType::TensorProto_DataType_BOOL;
+    static const std::map<std::string, std::size_t> kArity = {
+        {"Add", 2},  {"Sub", 2},  {"Mul", 2}, {"Div", 2}, {"Pow", 2},     {"Equal", 2},
+        {"Less", 2}, {"Sqrt", 1}, {"Neg", 1}, {"Not", 1}, {"Greater", 2}, {"Where", 3}};
+    const auto arity = kArity.find(op);
+    if (arity == kArity.end() || arity->second != in_.size()) return std::nullopt;
     std::vector<Value> args;
     for (const auto& v : in_) args.push_back(*v);
     if (op == "Add") return elementwise(args, type, [](Args x) { return x[0] + x[1]; });
@@ -434,7 +461,7 @@ class Evaluator {
       return elementwise(args, boolean, [](Args x) { return x[0] < x[1] ? 1.0 : 0.0; });
     if (op == "Greater")
       return elementwise(args, boolean, [](Args x) { return x[0] > x[1] ? 1.0 : 0.0; });
-    if (op == "Where" && args.size() == 3)
+    if (op == "Where")
       return elementwise(args, args[1].elem_type, [](Args x) { return x[0] != 0 ? x[1] : x[2]; });
     return std::nullopt;
   }
@@ -490,6 +517,7 @@ bool fold_once(onnx::GraphProto& graph, std::set<std::string>& folded) {
   std::vector<onnx::TensorProto> added;
   for (const onnx::NodeProto& node : graph.node()) {
     std::optional<Value> result;
+    bool foldable = false;
     if (node.output_size() == 1 && outputs.count(node.output(0)) == 0 && node.domain().empty()) {
       std::vector<std::optional<Value>> inputs;
       std::vector<std::optional<Shape>> input_shapes;
@@ -501,11 +529,14 @@ bool fold_once(onnx::GraphProto& graph, std::set<std::string>& folded) {
       }
       try {
         result = Evaluator(node, std::move(inputs), std::move(input_shapes)).run();
+        foldable = result && result->count() <= kMaxFoldedElements &&
+                   result->count() == element_count(result->dims) &&
+                   (!result->is_integer() || result->representable_as_ints());
       } catch (const std::exception&) {  // an input the operator does not accept: leave the node
-        result.reset();
+        foldable = false;
       }
     }
-    if (!result || result->count() > kMaxFoldedElements) {
+    if (!foldable) {
       *kept.Add() = node;
       continue;
     }
