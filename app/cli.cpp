@@ -194,8 +194,9 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
       ->capture_default_str();
   compare_cmd->add_option("--weights-dir", cmp.weights_dir,
-                          "Use real weights where this folder holds the network's file "
-                          "(see `networks`, column shared_weights); synthetic otherwise");
+                          "Use real weights where this folder holds the network's file: "
+                          "<shared_weights stem or network name>.safetensors or .npy (see "
+                          "`networks`); synthetic otherwise, with a note");
   compare_cmd->add_option("--set", cmp.sets, "Hardware override applied to every design");
   compare_cmd->add_option("--profile", cmp.profile, "bitsim or corrected")
       ->capture_default_str()

@@ -61,10 +61,9 @@ void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine
                     const EngineInput& input, const std::vector<LayerAnalysis>& layers) {
   const LayerAnalysis total = total_of(layers);
   dse::AnalysisRecord a;
-  const std::string named = options.network.empty() ? input.source : options.network;
-  a.network = options.network.empty() || options.network.ends_with(".onnx")
-                  ? std::filesystem::path(named).stem().string()
-                  : options.network;
+  // A weight file alone is named like a model file: by its stem.
+  a.network = options.network.empty() ? std::filesystem::path(input.source).stem().string()
+                                      : network_display_name(options.network);
   a.weights_source = input.source;
   a.synthetic = input.synthetic;
   a.method = std::string(prune_method_name(engine.prune.method));
@@ -122,6 +121,7 @@ int run_analyze(const AnalyzeOptions& options) {
   const EngineInput input = engine_input(options);
   if (!options.sensitive_channels.empty())
     engine.given_sensitive = given_sensitive(options.sensitive_channels, input.tensors);
+  if (!input.skipped.empty()) std::cerr << skipped_note(input) << '\n';
   Progress progress("analyze");
   const auto layers = analyze_weights(
       input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {

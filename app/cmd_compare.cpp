@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "app/progress.hpp"
@@ -19,6 +21,29 @@ const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "r
                                               "bert_base_sst2"};
 const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
                                             "bitwave", "bitvert-cons", "bitvert"};
+
+// The weight file of a zoo network in --weights-dir: its shared-weights stem, then its own name
+// (.safetensors or .npy). Without one, a note says which names were looked for and that the
+// weights are synthetic.
+std::optional<std::filesystem::path> weights_in_dir(const std::string& dir,
+                                                    const std::string& network) {
+  std::vector<std::string> stems;
+  if (const std::string stem = networks::zoo_entry(network).weights_file; !stem.empty())
+    stems.push_back(stem);
+  if (std::find(stems.begin(), stems.end(), network) == stems.end()) stems.push_back(network);
+  std::string tried;
+  for (const auto& stem : stems) {
+    for (const char* extension : {".safetensors", ".npy"}) {
+      const auto file = std::filesystem::path(dir) / (stem + extension);
+      std::error_code not_found;
+      if (std::filesystem::is_regular_file(file, not_found)) return file;
+      tried += (tried.empty() ? "" : ", ") + file.filename().string();
+    }
+  }
+  std::cerr << "note: " << network << ": no weight file in " << dir << " (looked for " << tried
+            << "): synthetic weights\n";
+  return std::nullopt;
+}
 
 struct Outcome {
   double cycles = 0, energy_pj = 0, time_s = 0;
@@ -52,9 +77,8 @@ int run_compare(const CompareOptions& options) {
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
     if (!options.weights_dir.empty() && !name.ends_with(".onnx")) {
-      const std::string stem = networks::zoo_entry(name).weights_file;
-      const auto file = std::filesystem::path(options.weights_dir) / (stem + ".safetensors");
-      if (!stem.empty() && std::filesystem::exists(file)) network_options.weights = file;
+      if (const auto file = weights_in_dir(options.weights_dir, name))
+        network_options.weights = *file;
     }
     progress.update(done, networks.size() * accels.size(), "profiling " + name);
     const auto network = prepare_network(network_options, options.jobs);

@@ -23,6 +23,10 @@ std::string workload_text(const networks::ZooEntry& entry, const networks::Workl
          std::to_string(w.image_size);
 }
 
+bool is_path(const std::string& name) {
+  return is_onnx_path(name) || name.find('/') != std::string::npos;
+}
+
 std::string yes_no(bool value) { return value ? "yes" : "no"; }
 
 }  // namespace
@@ -50,6 +54,11 @@ std::vector<Table> networks_report() {
 
 bool is_onnx_path(const std::string& name) {
   return name.size() > 5 && name.compare(name.size() - 5, 5, ".onnx") == 0;
+}
+
+std::string network_display_name(const std::string& network_or_path) {
+  if (!is_path(network_or_path)) return network_or_path;
+  return std::filesystem::path(network_or_path).stem().string();
 }
 
 LoadedNetwork load_network(const ShowOptions& options) {

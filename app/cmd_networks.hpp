@@ -44,6 +44,11 @@ struct LoadedNetwork {
 };
 LoadedNetwork load_network(const ShowOptions& options);
 
+// The one display name of a model in reports and the result database: a zoo name as it is, an
+// ONNX file (or any path) by its file stem ("models/net.onnx" -> "net"), so `run` and
+// `analyze --db` name the same model alike and analyses join design points.
+std::string network_display_name(const std::string& network_or_path);
+
 // Tables "network" (totals, workload, weight source — says "synthetic" when it is), "layers"
 // (one row per operator in execution order) and, when allowed, "unmatched".
 std::vector<Table> show_report(const ShowOptions& options);

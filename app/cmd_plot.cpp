@@ -50,7 +50,8 @@ int run_process(const std::vector<std::string>& args) {
 
 int run_plot(const PlotOptions& options) {
   const fs::path db(options.db);
-  if (!fs::is_regular_file(db))
+  std::error_code not_found;
+  if (!fs::is_regular_file(db, not_found))
     throw Error("'" + db.string() + "': no such result database (make one with bbs-dse run)");
   {
     // Validates the file; a writable store of an older schema is migrated here, once. A file

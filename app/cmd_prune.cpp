@@ -24,6 +24,11 @@ io::TensorData copy_tensor(const io::WeightFile& file, const io::TensorInfo& inf
 
 io::TensorData float_output(const io::TensorInfo& info, std::vector<float> values) {
   if (info.dtype == DType::F32) return io::make_tensor(info.name, info.shape, values);
+  if (info.dtype == DType::F64) {
+    const std::vector<double> wide(values.begin(), values.end());
+    const auto bytes = std::as_bytes(std::span(wide));
+    return {info.name, info.dtype, info.shape, {bytes.begin(), bytes.end()}};
+  }
   io::TensorData data{info.name, info.dtype, info.shape, std::vector<std::byte>(values.size() * 2)};
   for (std::size_t i = 0; i < values.size(); ++i) {
     const std::uint16_t bits =
@@ -71,6 +76,7 @@ int run_prune(const PruneOptions& options) {
   engine.keep_pruned_values = true;
   const io::WeightFile file = io::WeightFile::open(options.input);
   const EngineInput input = load_engine_input(file, options.engine);
+  if (!input.skipped.empty()) std::cerr << skipped_note(input) << '\n';
   Progress progress("prune");
   const auto layers = analyze_weights(
       input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {

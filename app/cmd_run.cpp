@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "app/campaign_check.hpp"
+#include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
 #include "app/point_evaluation.hpp"
 #include "app/progress.hpp"
@@ -35,8 +36,9 @@ std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
 
 dse::CampaignSpec campaign_of(const std::string& name_or_file) {
-  if (std::filesystem::exists(name_or_file)) return dse::load_campaign(name_or_file);
-  if (name_or_file.ends_with(".toml")) throw Error(name_or_file + ": no such campaign file");
+  std::error_code not_found;  // e.g. a name too long for a path: not a file then
+  if (name_or_file.ends_with(".toml") || std::filesystem::exists(name_or_file, not_found))
+    return dse::load_campaign(name_or_file);
   return dse::builtin_campaign(name_or_file);
 }
 
@@ -82,7 +84,7 @@ class WorkloadRun {
     const dse::WorkloadSpec& w = spec.workloads[workload];
     dse::WorkloadRecord record;
     record.campaign_id = campaign_id;
-    record.network = w.network;
+    record.network = network_display_name(w.network);
     record.weights_source = network_->loaded.weights->description();
     record.synthetic = network_->loaded.weights->synthetic();
     record.workload_json = identity.description;

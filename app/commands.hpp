@@ -71,7 +71,7 @@ struct CompareOptions {
   std::vector<std::string> networks;  // default: the paper's seven benchmarks
   std::vector<std::string> accels;    // default: every baseline and both BitVert settings
   std::string baseline = "stripes";
-  std::string weights_dir;  // real weights: <dir>/<zoo entry's weights file>.safetensors if present
+  std::string weights_dir;  // real weights: <dir>/<weights stem or network>.safetensors/.npy
   std::vector<std::string> sets;
   std::string profile = "corrected";
   std::vector<std::string> defects;

@@ -88,15 +88,18 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
       if (io::is_weight_tensor(info))
         chosen.push_back(&info);
       else
-        input.skipped.push_back(info.name);
+        input.skipped.push_back(info.name + " (" + std::string(dtype_name(info.dtype)) + " " +
+                                shape_string(info.shape) + ")");
     }
   } else {
     for (const auto& name : settings.tensors) {
       const auto* info = file.find(name);
       if (!info) throw Error(file.path().string() + ": no tensor named '" + name + "'");
       if (!io::is_weight_tensor(*info))
-        throw Error(file.path().string() + ": tensor '" + name + "' has shape " +
-                    shape_string(info->shape) + ": expected a rank 2, 3 or 4 weight tensor");
+        throw Error(file.path().string() + ": tensor '" + name + "' is " +
+                    std::string(dtype_name(info->dtype)) + " of shape " +
+                    shape_string(info->shape) +
+                    ": expected a rank 2, 3 or 4 weight tensor of int8, int16 or a float type");
       chosen.push_back(info);
     }
   }
@@ -120,6 +123,19 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
   }
   input.integer_input = input.integer_tensors == input.tensors.size();
   return input;
+}
+
+std::string skipped_note(const EngineInput& input) {
+  constexpr std::size_t kNamed = 8;
+  if (input.skipped.empty()) return "";
+  std::string note = "note: " + input.source + ": " + std::to_string(input.skipped.size()) +
+                     " tensor(s) are not weights (rank 2-4 int8/int16/float) and were left as "
+                     "they are:";
+  for (std::size_t i = 0; i < std::min(kNamed, input.skipped.size()); ++i)
+    note += (i == 0 ? " " : ", ") + input.skipped[i];
+  if (input.skipped.size() > kNamed)
+    note += " and " + std::to_string(input.skipped.size() - kNamed) + " more";
+  return note;
 }
 
 EngineInput load_network_input(const LoadedNetwork& loaded, const EngineSettings& settings,

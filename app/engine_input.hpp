@@ -37,6 +37,10 @@ std::string weights_kind(const EngineInput& input, const EngineSettings& setting
 // file and the tensor.
 EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& settings);
 
+// "note: <file>: N tensors are not weights and were left as they are: a (I64 []), ..." (the first
+// few named), or "" when nothing was skipped; analyze and prune print it.
+std::string skipped_note(const EngineInput& input);
+
 // The distinct weights of a network's mapped layers (conv, linear) from its weight source, in
 // execution order, on settings.jobs threads: integer weights as given (WeightSource::load_integer),
 // float weights quantized to INT8. Without keep_float the float

@@ -18,7 +18,7 @@ namespace {
 
 // The table lookup (validation, interpolation) memoised: a campaign asks for the same few buffer
 // configurations at every design point, from several threads.
-accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
+accel::SramCosts sram_costs(const accel::SramSpec& spec, const char* hardware_key, int tech_nm) {
   using Key = std::tuple<std::int64_t, int, int, std::string, int>;
   static std::mutex mutex;
   static std::map<Key, accel::SramCosts> known;
@@ -27,7 +27,7 @@ accel::SramCosts sram_costs(const accel::SramSpec& spec, int tech_nm) {
     std::lock_guard<std::mutex> lock(mutex);
     if (const auto it = known.find(key); it != known.end()) return it->second;
   }
-  const tech::SramCost c = tech::SramTable::builtin().cost(spec, tech_nm);
+  const tech::SramCost c = tech::SramTable::builtin().cost(spec, tech_nm, hardware_key);
   const accel::SramCosts costs{c.read_pj, c.write_pj_per_64_bits, c.area_mm2};
   std::lock_guard<std::mutex> lock(mutex);
   return known.emplace(key, costs).first->second;
@@ -197,8 +197,8 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                         accel::build_profiles(network.workload, network.per_layer, needs,
                                               request.fidelity, request.jobs, check_layer))
                   : cached_profiles(network, needs, request.fidelity, request.jobs);
-  const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, s.hw.tech_nm),
-                                  sram_costs(s.hw.act_sram, s.hw.tech_nm)};
+  const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, "weight_sram", s.hw.tech_nm),
+                                  sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
       accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
   return s;

@@ -1,6 +1,8 @@
 # Project-wide build options and the warning/arch interface targets.
 option(BBS_DSE_BUILD_TESTS "Build the GoogleTest suite" ON)
 option(BBS_DSE_BUILD_BENCH "Build the Google Benchmark programs" ON)
+option(BBS_DSE_BUILD_FUZZ "Build the fuzz targets (fuzz/) and run them for a bounded time in ctest" ON)
+option(BBS_DSE_LIBFUZZER "Link the fuzz targets with libFuzzer (clang only; scripts/fuzz.sh)" OFF)
 option(BBS_DSE_WERROR "Treat warnings as errors on project targets" ON)
 # The bit statistics run on 64-bit words with popcount. Debian's baseline x86-64 has no POPCNT,
 # which makes them ~6x slower. "native" is right when you build where you run (the default);

@@ -8,9 +8,11 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 #include "dse/objective.hpp"
+#include "networks/io/input_file.hpp"
 #include "networks/member_count.hpp"
 #include "networks/tensor.hpp"
 
@@ -386,12 +388,38 @@ CampaignSpec parse_campaign(std::string_view text, const std::string& source) {
   return c;
 }
 
+namespace {
+
+// A workload's network is a file (an ONNX model) rather than a zoo name when it has a folder or
+// the .onnx extension; zoo names have neither.
+bool names_a_file(const std::string& network) {
+  return network.find('/') != std::string::npos || network.ends_with(".onnx");
+}
+
+// Relative file paths in a campaign (ONNX networks, weight files) are relative to the campaign
+// file's folder, so a campaign runs the same from any working directory. Design workload lists
+// that name a resolved network follow it.
+void resolve_relative_paths(CampaignSpec& c, const std::filesystem::path& folder) {
+  const auto resolved = [&](const std::string& file) {
+    const std::filesystem::path p(file);
+    return p.is_absolute() ? file : (folder / p).lexically_normal().string();
+  };
+  for (WorkloadSpec& w : c.workloads) {
+    if (!w.weights.empty()) w.weights = resolved(w.weights);
+    if (!names_a_file(w.network)) continue;
+    const std::string before = w.network;
+    w.network = resolved(before);
+    for (DesignSpec& d : c.designs)
+      std::replace(d.workloads.begin(), d.workloads.end(), before, w.network);
+  }
+}
+
+}  // namespace
+
 CampaignSpec load_campaign(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot read the campaign file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_campaign(text.str(), path.string());
+  CampaignSpec c = parse_campaign(io::read_regular_file(path, "the campaign file"), path.string());
+  resolve_relative_paths(c, path.parent_path());
+  return c;
 }
 
 std::vector<std::string> builtin_campaigns() { return {"paper", "bitvert-explore"}; }

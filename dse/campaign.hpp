@@ -126,6 +126,8 @@ struct CampaignSpec {
 };
 
 CampaignSpec parse_campaign(std::string_view text, const std::string& source);
+// Reads a campaign file; relative file paths in it (ONNX networks, weights) are resolved against
+// the file's folder, not the working directory.
 CampaignSpec load_campaign(const std::filesystem::path& path);
 // Built-in campaigns shipped in data/campaigns/<name>.toml: "paper", "bitvert-explore".
 CampaignSpec builtin_campaign(std::string_view name);

@@ -17,6 +17,16 @@ std::string_view dtype_name(DType dtype) {
       return "BF16";
     case DType::F32:
       return "F32";
+    case DType::F64:
+      return "F64";
+    case DType::BOOL:
+      return "BOOL";
+    case DType::U8:
+      return "U8";
+    case DType::I32:
+      return "I32";
+    case DType::I64:
+      return "I64";
   }
   throw Error("invalid DType value " + std::to_string(static_cast<int>(dtype)));
 }
@@ -24,19 +34,29 @@ std::string_view dtype_name(DType dtype) {
 std::size_t dtype_bytes(DType dtype) {
   switch (dtype) {
     case DType::I8:
+    case DType::BOOL:
+    case DType::U8:
       return 1;
     case DType::I16:
     case DType::F16:
     case DType::BF16:
       return 2;
     case DType::F32:
+    case DType::I32:
       return 4;
+    case DType::F64:
+    case DType::I64:
+      return 8;
   }
   throw Error("invalid DType value " + std::to_string(static_cast<int>(dtype)));
 }
 
 bool dtype_is_float(DType dtype) {
-  return dtype == DType::F16 || dtype == DType::BF16 || dtype == DType::F32;
+  return dtype == DType::F16 || dtype == DType::BF16 || dtype == DType::F32 || dtype == DType::F64;
+}
+
+bool dtype_is_weight(DType dtype) {
+  return dtype == DType::I8 || dtype == DType::I16 || dtype_is_float(dtype);
 }
 
 std::int64_t element_count(const Shape& shape) {

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "model/bbs/prune.hpp"
+#include "networks/io/input_file.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
@@ -232,9 +233,9 @@ std::string line_of(const std::string& file, const toml::source_region& region) 
 }
 
 toml::table parse_toml(const fs::path& path) {
-  if (!fs::is_regular_file(path)) throw Error(path.string() + ": no such hardware file");
+  const std::string text = io::read_regular_file(path, "the hardware file");
   try {
-    return toml::parse_file(path.string());
+    return toml::parse(text, path.string());
   } catch (const toml::parse_error& error) {
     throw Error(path.string() + ":" + std::to_string(error.source().begin.line) + ":" +
                 std::to_string(error.source().begin.column) + ": " +

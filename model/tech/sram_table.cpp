@@ -4,7 +4,6 @@
 #include <charconv>
 #include <climits>
 #include <cmath>
-#include <fstream>
 #include <iterator>
 #include <optional>
 #include <set>
@@ -12,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "networks/io/input_file.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::tech {
@@ -270,8 +270,7 @@ const SramTable& SramTable::builtin() {
 }
 
 SramTable SramTable::load(const std::filesystem::path& csv_path) {
-  std::ifstream in(csv_path);
-  if (!in) throw Error(csv_path.string() + ": cannot open the SRAM table");
+  std::istringstream in(io::read_regular_file(csv_path, "the SRAM table"));
   std::string line;
   if (!std::getline(in, line)) throw Error(csv_path.string() + ": empty file, expected a header");
   strip_carriage_return(line);
@@ -294,8 +293,10 @@ SramTable SramTable::load(const std::filesystem::path& csv_path) {
   return SramTable(csv_path, std::move(rows));
 }
 
-SramCost SramTable::cost(const accel::SramSpec& spec, int tech_nm) const {
-  const std::string request = request_text(spec, tech_nm);
+SramCost SramTable::cost(const accel::SramSpec& spec, int tech_nm,
+                         std::string_view hardware_key) const {
+  const std::string request = (hardware_key.empty() ? "" : std::string(hardware_key) + ": ") +
+                              request_text(spec, tech_nm) + " (" + path_.filename().string() + ")";
   if (spec.capacity_bytes <= 0 || spec.banks <= 0 || spec.bank_width_bits <= 0)
     throw Error(request + ": capacity, banks and bank width must be positive");
   if (spec.capacity_bytes % spec.banks != 0)
@@ -318,7 +319,7 @@ SramCost SramTable::cost(const accel::SramSpec& spec, int tech_nm) const {
     const SramRow& row = rows_[it->second];
     return make_cost(spec, row.values, row_label(row));
   }
-  return interpolate(spec, tech_nm);
+  return interpolate(spec, tech_nm, request);
 }
 
 SramTable::GridAxes SramTable::grid_axes(const std::string& ports, int tech_nm) const {
@@ -341,8 +342,9 @@ const SramRow* SramTable::grid_row(const accel::SramSpec& spec, int tech_nm,
   return it == grid_.end() ? nullptr : &rows_[it->second];
 }
 
-SramCost SramTable::interpolate(const accel::SramSpec& spec, int tech_nm) const {
-  const std::string request = request_text(spec, tech_nm) + ": no exact table row, and ";
+SramCost SramTable::interpolate(const accel::SramSpec& spec, int tech_nm,
+                                const std::string& what) const {
+  const std::string request = what + ": no exact table row, and ";
   const GridAxes axes = grid_axes(spec.ports, tech_nm);
   if (!axes.banks.contains(spec.banks))
     throw Error(request + std::to_string(spec.banks) +

@@ -62,7 +62,10 @@ class SramTable {
   // Throws bbs::Error "file:line: column 'x': ..." on a malformed file.
   static SramTable load(const std::filesystem::path& csv_path);
 
-  SramCost cost(const accel::SramSpec& spec, int tech_nm) const;
+  // `hardware_key` names the buffer in errors (the hardware key, e.g. "weight_sram"), which also
+  // name the table file: "weight_sram: SRAM 8192 KiB, ... (cacti_sram.csv): the capacity is outside
+  // ...".
+  SramCost cost(const accel::SramSpec& spec, int tech_nm, std::string_view hardware_key = {}) const;
 
   const std::vector<SramRow>& rows() const { return rows_; }
 
@@ -85,7 +88,8 @@ class SramTable {
   GridAxes grid_axes(const std::string& ports, int tech_nm) const;
   const SramRow* grid_row(const accel::SramSpec& spec, int tech_nm, std::int64_t capacity_bytes,
                           int width_bits) const;
-  SramCost interpolate(const accel::SramSpec& spec, int tech_nm) const;
+  // `what` is the request as cost() names it in errors.
+  SramCost interpolate(const accel::SramSpec& spec, int tech_nm, const std::string& what) const;
   std::string row_label(const SramRow& row) const;
 
   std::filesystem::path path_;

@@ -55,7 +55,7 @@ WeightLayout parse_layout(std::string_view text, const WeightFile& file) {
 }
 
 bool is_weight_tensor(const TensorInfo& info) {
-  if (info.shape.size() < 2 || info.shape.size() > 4) return false;
+  if (!dtype_is_weight(info.dtype) || info.shape.size() < 2 || info.shape.size() > 4) return false;
   for (auto d : info.shape)
     if (d <= 0) return false;
   return true;

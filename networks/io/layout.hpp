@@ -21,7 +21,8 @@ enum class WeightLayout { PyTorch, Keras };
 // "auto" reads the safetensors __metadata__ "layout" key (TensorFlow/Keras -> Keras).
 WeightLayout parse_layout(std::string_view text, const WeightFile& file);
 
-// Whether a stored tensor is a weight the engine analyzes (rank 2, 3 or 4, no zero dimension).
+// Whether a stored tensor is a weight the engine analyzes (a weight dtype: int8/int16 or float,
+// rank 2, 3 or 4, no zero dimension).
 bool is_weight_tensor(const TensorInfo& info);
 
 Shape canonical_shape(const TensorInfo& info, WeightLayout layout);

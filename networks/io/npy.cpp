@@ -159,11 +159,10 @@ struct DescrInfo {
   DType dtype;
 };
 
-constexpr DescrInfo kSupportedDescrs[] = {{"|i1", DType::I8},
-                                          {"<i1", DType::I8},
-                                          {"<i2", DType::I16},
-                                          {"<f2", DType::F16},
-                                          {"<f4", DType::F32}};
+constexpr DescrInfo kSupportedDescrs[] = {
+    {"|i1", DType::I8},  {"<i1", DType::I8},  {"<i2", DType::I16},  {"<f2", DType::F16},
+    {"<f4", DType::F32}, {"<f8", DType::F64}, {"|b1", DType::BOOL}, {"|u1", DType::U8},
+    {"<u1", DType::U8},  {"<i4", DType::I32}, {"<i8", DType::I64}};
 
 DType dtype_from_descr(const std::filesystem::path& path, std::string_view descr) {
   for (const auto& supported : kSupportedDescrs) {
@@ -172,8 +171,8 @@ DType dtype_from_descr(const std::filesystem::path& path, std::string_view descr
   if (descr.starts_with('>')) {
     throw_file_error(path, "big-endian dtype " + single_quoted(descr) + " is not supported");
   }
-  throw_file_error(
-      path, "unsupported dtype " + single_quoted(descr) + " (supported: |i1, <i2, <f2, <f4)");
+  throw_file_error(path, "unsupported dtype " + single_quoted(descr) +
+                             " (supported: |i1, <i2, <f2, <f4, <f8, |b1, |u1, <i4, <i8)");
 }
 
 std::string_view descr_for(const std::filesystem::path& path, const TensorData& tensor) {
@@ -186,6 +185,16 @@ std::string_view descr_for(const std::filesystem::path& path, const TensorData& 
       return "<f2";
     case DType::F32:
       return "<f4";
+    case DType::F64:
+      return "<f8";
+    case DType::BOOL:
+      return "|b1";
+    case DType::U8:
+      return "|u1";
+    case DType::I32:
+      return "<i4";
+    case DType::I64:
+      return "<i8";
     case DType::BF16:
       break;
   }

@@ -3,7 +3,7 @@
 #include <array>
 #include <limits>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <unordered_set>
 
 #include "networks/io/formats.hpp"
 
@@ -21,7 +21,6 @@ constexpr std::size_t kHeaderAlignmentBytes = 8;
 constexpr int kMaxJsonDepth = 8;
 constexpr std::string_view kMetadataKey = "__metadata__";
 constexpr std::array kEntryKeys = {"dtype", "shape", "data_offsets"};
-constexpr std::array kAllDTypes = {DType::F32, DType::F16, DType::BF16, DType::I8, DType::I16};
 
 struct Entry {
   TensorInfo info;
@@ -65,7 +64,10 @@ class EntryReader {
     for (const DType candidate : kAllDTypes) {
       if (dtype_name(candidate) == name) return candidate;
     }
-    fail("unsupported dtype " + single_quoted(name) + " (supported: F32, F16, BF16, I8, I16)");
+    std::string known;
+    for (const DType candidate : kAllDTypes)
+      known += (known.empty() ? "" : ", ") + std::string(dtype_name(candidate));
+    fail("unsupported dtype " + single_quoted(name) + " (supported: " + known + ")");
   }
 
   Shape read_shape() const {
@@ -153,25 +155,57 @@ std::map<std::string, std::string> read_metadata(const std::filesystem::path& pa
   return metadata;
 }
 
-// Parses the header JSON, rejecting duplicate tensor names (which plain parsing would silently
-// merge) and absurd nesting.
-Json parse_header_json(const std::filesystem::path& path, std::string_view header_text) {
-  std::set<std::string> top_level_keys;
-  const auto check_structure = [&](int depth, Json::parse_event_t event, Json& parsed) {
-    const bool opens_container =
-        event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start;
-    if (opens_container && depth >= kMaxJsonDepth) {
-      throw_file_error(path, "header JSON is nested too deeply");
-    }
-    if (event == Json::parse_event_t::key && depth == 1 &&
-        !top_level_keys.insert(parsed.get<std::string>()).second) {
-      throw_file_error(path,
-                       "header has duplicate key " + single_quoted(parsed.get<std::string>()));
+// A first SAX pass over the header that keeps nothing but the top-level keys: rejects duplicate
+// tensor names (which plain parsing would silently merge) and absurd nesting in linear time.
+// (nlohmann's parse callback rescans the enclosing object at the end of every entry, which made
+// a 40 000-tensor header take seconds.)
+class HeaderStructureCheck : public nlohmann::json_sax<Json> {
+ public:
+  explicit HeaderStructureCheck(const std::filesystem::path& path) : path_(path) {}
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return close(); }
+  bool key(string_t& name) override {
+    if (depth_ == 1 && !top_level_keys_.insert(name).second) {
+      throw_file_error(path_, "header has duplicate key " + single_quoted(name));
     }
     return true;
-  };
+  }
+  bool parse_error(std::size_t, const std::string&,
+                   const nlohmann::detail::exception& error) override {
+    throw error;
+  }
+
+ private:
+  bool open() {
+    if (++depth_ > kMaxJsonDepth) throw_file_error(path_, "header JSON is nested too deeply");
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+
+  const std::filesystem::path& path_;
+  int depth_ = 0;
+  std::unordered_set<std::string> top_level_keys_;
+};
+
+// Parses the header JSON after HeaderStructureCheck has passed it.
+Json parse_header_json(const std::filesystem::path& path, std::string_view header_text) {
   try {
-    return Json::parse(header_text, check_structure);
+    HeaderStructureCheck check(path);
+    Json::sax_parse(header_text, &check);
+    return Json::parse(header_text);
   } catch (const Json::exception& error) {         // syntax errors, numbers out of range
     const std::string_view detail = error.what();  // "[json.exception.<kind>] <detail>"
     throw_file_error(

@@ -11,11 +11,13 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <system_error>
 #include <utility>
 
 #include "networks/io/formats.hpp"
+#include "networks/io/input_file.hpp"
 
 namespace bbs::io {
 
@@ -144,13 +146,11 @@ namespace {
 class MappedFile {
  public:
   static MappedFile map_read_only(const std::filesystem::path& path) {
-    FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (file.get() < 0) detail::throw_file_error(path, "cannot open: " + errno_text());
+    FileDescriptor file(open_regular_file(path, "the weight file"));
     struct stat status {};
     if (::fstat(file.get(), &status) != 0) {
       detail::throw_file_error(path, "cannot stat: " + errno_text());
     }
-    if (!S_ISREG(status.st_mode)) detail::throw_file_error(path, "not a regular file");
     if (status.st_size == 0) detail::throw_file_error(path, "file is empty");
     const auto size_bytes = static_cast<std::size_t>(status.st_size);
     void* address = ::mmap(nullptr, size_bytes, PROT_READ, MAP_PRIVATE, file.get(), 0);
@@ -266,6 +266,12 @@ void decode_values(std::span<const std::byte> bytes, std::span<float> values, Co
   }
 }
 
+// Integers converted to the nearest float.
+template <typename Stored>
+void widen_integers(std::span<const std::byte> bytes, std::span<float> values) {
+  decode_values<Stored>(bytes, values, [](Stored v) { return static_cast<float>(v); });
+}
+
 std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes) {
   std::vector<float> values(bytes.size() / dtype_bytes(dtype));
   if (values.empty()) return values;
@@ -280,12 +286,28 @@ std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes
       decode_values<std::uint16_t>(bytes, values, bfloat16_to_float);
       break;
     case DType::I8:
-      decode_values<std::int8_t>(bytes, values,
-                                 [](std::int8_t v) { return static_cast<float>(v); });
+      widen_integers<std::int8_t>(bytes, values);
       break;
     case DType::I16:
-      decode_values<std::int16_t>(bytes, values,
-                                  [](std::int16_t v) { return static_cast<float>(v); });
+      widen_integers<std::int16_t>(bytes, values);
+      break;
+    case DType::F64:  // beyond float range -> infinity, which read_as_float reports
+      decode_values<double>(bytes, values, [](double v) {
+        if (std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max())
+          return v > 0 ? std::numeric_limits<float>::infinity()
+                       : -std::numeric_limits<float>::infinity();
+        return static_cast<float>(v);
+      });
+      break;
+    case DType::BOOL:
+    case DType::U8:
+      widen_integers<std::uint8_t>(bytes, values);
+      break;
+    case DType::I32:
+      widen_integers<std::int32_t>(bytes, values);
+      break;
+    case DType::I64:
+      widen_integers<std::int64_t>(bytes, values);
       break;
   }
   return values;
@@ -299,7 +321,9 @@ std::vector<float> read_as_float(const WeightFile& file, std::string_view name) 
   const auto bad =
       std::find_if(values.begin(), values.end(), [](float value) { return !std::isfinite(value); });
   if (bad != values.end()) {
-    const char* kind = std::isnan(*bad) ? "a NaN" : "an infinite";
+    const char* kind = std::isnan(*bad)                 ? "a NaN"
+                       : view.info->dtype == DType::F64 ? "an infinite (or beyond float32)"
+                                                        : "an infinite";
     detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " has " + kind +
                                               " value at flat index " +
                                               std::to_string(bad - values.begin()));

@@ -1,8 +1,8 @@
 // Llama checkpoints: config parsing (Hugging Face or llama2.c keys), shard discovery, weights.
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "networks/io/input_file.hpp"
 #include "networks/io/weight_file.hpp"
 #include "networks/llm.hpp"
 #include "networks/llm/llama_graph.hpp"
@@ -14,10 +14,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path.string() + ": cannot open");
+  const std::string text = io::read_regular_file(path, "the config file");
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw Error(path.string() + ": not valid JSON: " + e.what());
   }
@@ -123,9 +122,10 @@ LlmCheckpoint load_llama_checkpoint_files(const fs::path& config_json,
 
 LlmCheckpoint load_llama_checkpoint(const fs::path& path, const Workload& workload,
                                     const AttachOptions& options) {
-  if (fs::is_directory(path)) {
+  std::error_code not_found;  // any path that cannot be examined is read below, and named there
+  if (fs::is_directory(path, not_found)) {
     const fs::path index = path / "model.safetensors.index.json";
-    const std::vector<fs::path> shards = fs::exists(index)
+    const std::vector<fs::path> shards = fs::exists(index, not_found)
                                              ? shards_from_index(index)
                                              : std::vector<fs::path>{path / "model.safetensors"};
     return load_llama_checkpoint_files(path / "config.json", shards, workload, options);
@@ -135,7 +135,8 @@ LlmCheckpoint load_llama_checkpoint(const fs::path& path, const Workload& worklo
                                        workload, options);
   }
   const fs::path beside = path.parent_path() / "config.json";
-  if (fs::exists(beside)) return load_llama_checkpoint_files(beside, {path}, workload, options);
+  if (fs::exists(beside, not_found))
+    return load_llama_checkpoint_files(beside, {path}, workload, options);
   // A single file that carries its config in the safetensors metadata (llama2.c export).
   const io::WeightFile file = io::WeightFile::open(path);
   const auto config = file.metadata().find("config");

@@ -3,16 +3,18 @@
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
-#include <onnx/shape_inference/implementation.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 
 #include "networks/graph/builder.hpp"
+#include "networks/io/input_file.hpp"
+#include "networks/onnx/onnx_attributes.hpp"
+#include "networks/onnx/onnx_constant_folding.hpp"
 #include "networks/onnx/onnx_weights.hpp"
 
 namespace bbs::networks {
@@ -99,14 +101,19 @@ bool override_batch(onnx::ModelProto& model, std::int64_t batch) {
   return true;
 }
 
-// Parses and checks the model and infers its shapes; batch > 0 overrides a static batch
-// dimension (batch_overridden says whether there was one).
-std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path, std::int64_t batch,
-                                        bool& batch_overridden) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open the ONNX file");
+struct ParsedModel {
+  std::shared_ptr<onnx::ModelProto> model;
+  std::set<std::string> folded;  // values computed by constant folding (not weights)
+};
+
+// Parses and checks the model, folds its constant subgraphs and infers its shapes; batch > 0
+// overrides a static batch dimension (batch_overridden says whether there was one).
+ParsedModel parse(const std::filesystem::path& path, std::int64_t batch, bool& batch_overridden) {
+  const int fd = io::open_regular_file(path, "the ONNX file");
   auto model = std::make_shared<onnx::ModelProto>();
-  if (!model->ParseFromIstream(&in) || model->graph().node_size() == 0) {
+  const bool parsed = model->ParseFromFileDescriptor(fd);
+  ::close(fd);
+  if (!parsed || model->graph().node_size() == 0) {
     throw Error(path.string() +
                 ": not an ONNX model (the protobuf does not parse as a ModelProto "
                 "with a graph)");
@@ -119,25 +126,23 @@ std::shared_ptr<onnx::ModelProto> parse(const std::filesystem::path& path, std::
       throw Error(path.string() + ": invalid ONNX model: " + e.what());
     }
   }
+  check_window_attributes(path, model->graph());
   batch_overridden = batch > 0 && override_batch(*model, batch);
-  try {
-    onnx::shape_inference::InferShapes(*model);
-  } catch (const std::exception& e) {
-    throw Error(path.string() + ": ONNX shape inference failed: " + e.what());
-  }
-  return model;
+  std::set<std::string> folded = fold_constants(path, *model, std::max<std::int64_t>(batch, 1));
+  return {std::move(model), std::move(folded)};
 }
 
 class Importer {
  public:
-  Importer(std::filesystem::path path, std::shared_ptr<onnx::ModelProto> model, std::int64_t batch)
+  Importer(std::filesystem::path path, ParsedModel parsed, std::int64_t batch)
       : path_(std::move(path)),
-        model_(std::move(model)),
+        model_(std::move(parsed.model)),
         batch_(batch),
-        builder_(path_.stem().string()) {
+        builder_(path_.stem().string()),
+        constants_(std::move(parsed.folded)) {
     const onnx::GraphProto& graph = model_->graph();
     for (const auto& init : graph.initializer()) {
-      initializers_.emplace(init.name(), &init);
+      if (constants_.count(init.name()) == 0) initializers_.emplace(init.name(), &init);
       shapes_.emplace(init.name(), Shape(init.dims().begin(), init.dims().end()));
     }
     const auto record = [this](const onnx::ValueInfoProto& value) { record_shape(value); };
@@ -457,7 +462,7 @@ class Importer {
   std::map<std::string, const onnx::TensorProto*> initializers_;
   std::map<std::string, Shape> shapes_;
   std::map<std::string, TensorRef> producers_;
-  std::set<std::string> constants_;
+  std::set<std::string> constants_;  // folded values and outputs of constant-only nodes
   std::set<std::string> used_names_;
   std::set<std::string> used_weights_;  // initializers bound to a layer
   struct Dequantized {

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -1279,6 +1280,108 @@ TEST_F(CampaignCliTest, AccuracyProxiesAreParetoMetricsAndSearchObjectives) {
   ASSERT_EQ(rows.size(), 4u) << front.out;
   EXPECT_EQ(rows[3]["weight_sqnr_db"], "NULL");
   EXPECT_EQ(query("proxies.db", "--pareto latency,accuracy").exit_code, 2);
+}
+
+// safetensors.torch.save_file(model.state_dict()) of a model with BatchNorm: the I64
+// num_batches_tracked is listed as skipped (it used to be fatal) and prune writes it back as is.
+TEST_F(CliTest, StateDictWithBatchNormIsAnalyzedAndPrunedWithItsBuffers) {
+  const auto conv = random_floats(8 * 4 * 3 * 3, 0.1f, 3);
+  const std::vector<float> ones(8, 1.0f);
+  const std::int64_t batches = 1234;
+  io::TensorData tracked{"bn.num_batches_tracked", DType::I64, {}, {}};
+  const auto batch_bytes = std::as_bytes(std::span(&batches, 1));
+  tracked.bytes.assign(batch_bytes.begin(), batch_bytes.end());
+  const std::string in = path("state_dict.safetensors"), out = path("pruned.safetensors");
+  io::write_safetensors(in, {io::make_tensor("conv.weight", {8, 4, 3, 3}, conv),
+                             io::make_tensor("bn.weight", {8}, ones), tracked});
+  const RunResult analyzed = run("analyze -w " + quoted(in) + " --setting moderate");
+  ASSERT_EQ(analyzed.exit_code, 0) << describe(analyzed);
+  EXPECT_NE(analyzed.err.find("2 tensor(s) are not weights"), std::string::npos) << analyzed.err;
+  EXPECT_NE(analyzed.err.find("bn.num_batches_tracked (I64 [])"), std::string::npos)
+      << analyzed.err;
+  const RunResult pruned =
+      run("prune -i " + quoted(in) + " -o " + quoted(out) + " --setting moderate");
+  ASSERT_EQ(pruned.exit_code, 0) << describe(pruned);
+  const auto written = io::WeightFile::open(out);
+  ASSERT_NE(written.find("bn.num_batches_tracked"), nullptr);
+  EXPECT_EQ(written.find("bn.num_batches_tracked")->dtype, DType::I64);
+  EXPECT_EQ(values_of<std::int64_t>(written, "bn.num_batches_tracked"),
+            std::vector<std::int64_t>{batches});
+}
+
+// np.save of a float64 array (NumPy's default dtype) is analyzed and pruned back to float64.
+TEST_F(CliTest, Float64NpyIsAnalyzedAndPrunedAsFloat64) {
+  const auto floats = random_floats(16 * 32, 0.05f, 4);
+  const std::vector<double> wide(floats.begin(), floats.end());
+  const auto bytes = std::as_bytes(std::span(wide));
+  const std::string in = path("w64.npy"), out = path("w64_pruned.npy");
+  io::write_npy(in, {"w64", DType::F64, {16, 32}, {bytes.begin(), bytes.end()}});
+  const RunResult analyzed = run("analyze -w " + quoted(in) + " --format json");
+  ASSERT_EQ(analyzed.exit_code, 0) << describe(analyzed);
+  const RunResult pruned =
+      run("prune -i " + quoted(in) + " -o " + quoted(out) + " --method round-avg --columns 2");
+  ASSERT_EQ(pruned.exit_code, 0) << describe(pruned);
+  const auto written = io::WeightFile::open(out);
+  ASSERT_EQ(written.tensors().size(), 1u);
+  EXPECT_EQ(written.tensors()[0].dtype, DType::F64);
+  EXPECT_EQ(written.tensors()[0].shape, (Shape{16, 32}));
+}
+
+// A campaign's ONNX network path is relative to the campaign file (run from another folder), and
+// `run` and `analyze --db` give the model one name, so analyses join design points (issue 12).
+TEST_F(CliTest, CampaignOnnxPathsResolveAndTheModelHasOneName) {
+  const char* test_data = std::getenv("BBS_TEST_DATA");
+  ASSERT_NE(test_data, nullptr);
+  fs::create_directories(dir_ / "study" / "models");
+  fs::copy_file(fs::path(test_data) / "onnx" / "torch_encoder_layer.onnx",
+                dir_ / "study" / "models" / "enc.onnx");
+  std::ofstream(dir_ / "study" / "c.toml") << "name = \"onnx\"\n[[workload]]\n"
+                                              "network = \"models/enc.onnx\"\n"
+                                              "[[design]]\naccel = \"stripes\"\n";
+  const std::string db = quoted(path("r.db"));
+  const RunResult ran = run("run " + quoted(path("study/c.toml")) + " --db " + db);
+  ASSERT_EQ(ran.exit_code, 0) << describe(ran);
+  const RunResult analyzed =
+      run("analyze --network " + quoted(path("study/models/enc.onnx")) + " --db " + db);
+  ASSERT_EQ(analyzed.exit_code, 0) << describe(analyzed);
+  const RunResult names =
+      run("query --db " + db +
+          " --format csv --sql \"SELECT w.network, a.network FROM workload w, analysis a\"");
+  ASSERT_EQ(names.exit_code, 0) << describe(names);
+  EXPECT_NE(names.out.find("enc,enc"), std::string::npos) << names.out;
+}
+
+// compare --weights-dir finds a zoo network's file under the network's own name, and says so
+// when a network has no file there (it used to use synthetic weights silently).
+TEST_F(CliTest, CompareWeightsDirFindsFilesByNetworkName) {
+  const auto shared = std::getenv("BBS_SHARED_WEIGHTS");
+  const fs::path source = fs::path(shared ? shared : "") / "llama2c_stories260K.safetensors";
+  if (!fs::exists(source)) GTEST_SKIP() << "no shared weights";
+  fs::create_directories(dir_ / "w");
+  fs::copy_file(source, dir_ / "w" / "llama2c_stories260k.safetensors");
+  const RunResult found =
+      run("compare --networks llama2c_stories260k --accels stripes "
+          "--format json --weights-dir " +
+          quoted(path("w")));
+  ASSERT_EQ(found.exit_code, 0) << describe(found);
+  int rows = 0;
+  const json report = parse_json(found);
+  for (const auto& [table, table_rows] : report.items()) {
+    for (const auto& row : table_rows) {
+      if (!row.is_object() || !row.contains("synthetic_weights")) continue;
+      ++rows;
+      EXPECT_TRUE(row["synthetic_weights"] == "no" || row["synthetic_weights"] == false) << row;
+    }
+  }
+  EXPECT_GT(rows, 0) << found.out;
+  const RunResult missing =
+      run("compare --networks cifar10_resnet20 --accels stripes "
+          "--weights-dir " +
+          quoted(path("w")));
+  ASSERT_EQ(missing.exit_code, 0) << describe(missing);
+  EXPECT_NE(missing.err.find("cifar10_resnet20: no weight file in"), std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("synthetic weights"), std::string::npos) << missing.err;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "dse/design_space.hpp"
 #include "model/accel/hardware_config.hpp"
 #include "networks/tensor.hpp"
+#include "tests/test_util.hpp"
 
 namespace bbs::dse {
 namespace {
@@ -35,6 +36,31 @@ kind = "random"
 samples = 10
 seed = 3
 )";
+
+// Relative file paths resolve against the campaign file's folder, not the working directory
+// (issue 12); zoo names and absolute paths are kept, design workload lists follow.
+TEST(Campaign, FilePathsAreRelativeToTheCampaignFolder) {
+  const test::TempDir dir;
+  std::filesystem::create_directories(dir / "study");
+  const auto path = dir.write("study/c.toml", R"(name = "paths"
+[[workload]]
+network = "models/net.onnx"
+weights = "../weights/w.safetensors"
+[[workload]]
+network = "resnet50"
+weights = "/abs/w.npy"
+[[design]]
+accel = "stripes"
+workloads = ["models/net.onnx"]
+)");
+  const CampaignSpec c = load_campaign(path);
+  const std::string study = (dir / "study").string();
+  EXPECT_EQ(c.workloads[0].network, study + "/models/net.onnx");
+  EXPECT_EQ(c.workloads[0].weights, (dir / "weights/w.safetensors").string());
+  EXPECT_EQ(c.workloads[1].network, "resnet50");
+  EXPECT_EQ(c.workloads[1].weights, "/abs/w.npy");
+  EXPECT_EQ(c.designs[0].workloads, std::vector<std::string>{study + "/models/net.onnx"});
+}
 
 TEST(Campaign, ParsesWorkloadsDesignsAxesAndStrategy) {
   const CampaignSpec c = parse_campaign(kSpec, "demo.toml");

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -209,11 +210,33 @@ TEST_F(NpyTest, RejectsBigEndian) {
   EXPECT_TRUE(throws_file_error([&] { WeightFile::open(path); }, path, "big-endian dtype '>f4'"));
 }
 
+TEST_F(NpyTest, ReadsFloat64) {  // NumPy's default dtype (issue 12: it used to be refused)
+  const double values[2] = {0.5, -1.25e-3};
+  std::string data(sizeof values, '\0');
+  std::memcpy(data.data(), values, sizeof values);
+  const auto path = write_file(
+      "f8.npy", npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data));
+  const WeightFile file = WeightFile::open(path);
+  EXPECT_EQ(file.tensors().at(0).dtype, DType::F64);
+  EXPECT_EQ(read_as_float(file, "f8"), (std::vector<float>{0.5f, -1.25e-3f}));
+}
+
+TEST_F(NpyTest, Float64BeyondFloat32IsNamed) {
+  const double huge = 1e300;
+  std::string data(sizeof huge, '\0');
+  std::memcpy(data.data(), &huge, sizeof huge);
+  const auto path = write_file(
+      "big.npy", npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", data));
+  const WeightFile file = WeightFile::open(path);
+  EXPECT_TRUE(throws_file_error([&] { read_as_float(file, "big"); }, path,
+                                "infinite (or beyond float32) value at flat index 0"));
+}
+
 TEST_F(NpyTest, RejectsUnsupportedDType) {
   const auto path = write_file(
-      "f8.npy",
-      npy_file("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", std::string(8, '\0')));
-  EXPECT_TRUE(throws_file_error([&] { WeightFile::open(path); }, path, "unsupported dtype '<f8'"));
+      "c8.npy",
+      npy_file("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", std::string(8, '\0')));
+  EXPECT_TRUE(throws_file_error([&] { WeightFile::open(path); }, path, "unsupported dtype '<c8'"));
 }
 
 TEST_F(NpyTest, RejectsMalformedHeaders) {

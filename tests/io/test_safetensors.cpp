@@ -227,8 +227,23 @@ TEST_F(SafetensorsTest, RejectsOverlappingTensors) {
   EXPECT_TRUE(open_fails(safetensors_file(contained, std::string(8, '\0')), "overlap"));
 }
 
+// State dicts carry non-weight buffers (BatchNorm's I64 num_batches_tracked, masks, ids) and
+// float64 tensors: the file opens; such tensors are listed with their dtype (issue 12).
+TEST_F(SafetensorsTest, OpensStateDictDTypes) {
+  for (const DType dtype : {DType::F64, DType::I64, DType::I32, DType::BOOL, DType::U8}) {
+    const std::string name(dtype_name(dtype));
+    SCOPED_TRACE(name);
+    const std::string bytes = std::to_string(dtype_bytes(dtype));
+    const std::string header =
+        R"({"w": {"dtype": ")" + name + R"(", "shape": [], "data_offsets": [0, )" + bytes + "]}}";
+    const auto path = write_file(safetensors_file(header, std::string(dtype_bytes(dtype), '\0')));
+    const WeightFile file = WeightFile::open(path);
+    EXPECT_EQ(file.tensors().at(0).dtype, dtype);
+  }
+}
+
 TEST_F(SafetensorsTest, RejectsUnknownDTypes) {
-  for (const std::string dtype : {"F64", "I32", "BOOL", "U8"}) {
+  for (const std::string dtype : {"F8_E4M3", "U64", "C64"}) {
     SCOPED_TRACE(dtype);
     const std::string header =
         R"({"w": {"dtype": ")" + dtype + R"(", "shape": [1], "data_offsets": [0, 8]}})";

@@ -19,12 +19,14 @@ usage: make_onnx.py OUTPUT_DIR
                        (axis 1); zero points 0; an int32 conv bias through DequantizeLinear too;
                        integers as qdq_cnn.<initializer>.npy
   qdq_zero_point.onnx  qdq_cnn with a non-zero conv weight zero point (refused)
+  bad_attr_*.onnx      small_cnn with one invalid window attribute that passes the ONNX checker
+                       (BAD_ATTRIBUTES: conv1 strides 0 used to die of SIGFPE in shape inference)
 """
 import os
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper, save
+from onnx import TensorProto, checker, helper, numpy_helper, save
 
 rng = np.random.default_rng(0)
 
@@ -45,13 +47,28 @@ def model(nodes, name, inputs, outputs, initializers):
     return m
 
 
-def small_cnn(conv1_in=3):
+# file suffix -> (node, attribute overrides); the test expects the node and attribute named.
+BAD_ATTRIBUTES = {
+    "conv_strides_0": ("conv1", {"strides": [0, 0]}),
+    "conv_dilations_0": ("conv1", {"dilations": [1, 0]}),
+    "conv_pads_negative": ("conv1", {"pads": [1, -2, 1, 1]}),
+    "conv_pads_short": ("conv1", {"pads": [1, 1]}),
+    "conv_kernel_0": ("conv1", {"kernel_shape": [0, 3]}),
+    "conv_group_0": ("conv1", {"group": 0}),
+    "pool_strides_0": ("pool1", {"strides": [0, 2]}),
+}
+
+
+def small_cnn(conv1_in=3, overrides=None):
+    conv1 = {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1]}
+    pool1 = {"kernel_shape": [2, 2], "strides": [2, 2]}
+    if overrides:
+        {"conv1": conv1, "pool1": pool1}[overrides[0]].update(overrides[1])
     nodes = [
         helper.make_node("Conv", ["image", "conv1.weight", "conv1.bias"], ["c1"], name="conv1",
-                         kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+                         **conv1),
         helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
-        helper.make_node("MaxPool", ["r1"], ["p1"], name="pool1", kernel_shape=[2, 2],
-                         strides=[2, 2]),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="pool1", **pool1),
         helper.make_node("Conv", ["p1", "dw.weight"], ["c2"], name="dw", kernel_shape=[3, 3],
                          pads=[1, 1, 1, 1], group=8),
         helper.make_node("Add", ["c2", "p1"], ["a1"], name="residual"),
@@ -212,6 +229,10 @@ def main():
     save(int8_cnn(out), os.path.join(out, "int8_cnn.onnx"))
     save(int8_cnn(out, qdq=True), os.path.join(out, "qdq_cnn.onnx"))
     save(int8_cnn(out, qdq=True, zero_point=5), os.path.join(out, "qdq_zero_point.onnx"))
+    for suffix, overrides in BAD_ATTRIBUTES.items():
+        bad = small_cnn(overrides=overrides)
+        checker.check_model(bad)  # each passes the ONNX checker: only the importer can refuse it
+        save(bad, os.path.join(out, f"bad_attr_{suffix}.onnx"))
     with open(os.path.join(out, "malformed.onnx"), "wb") as f:
         f.write(b"\x08\x08\x12\x07not an onnx model\xff\xff\xff")
 

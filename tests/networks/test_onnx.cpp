@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "networks/io/weight_file.hpp"
+#include <array>
+#include <string>
+#include <vector>
+
 #include "networks/onnx_import.hpp"
 #include "tests/networks/net_test_util.hpp"
 
@@ -178,6 +182,22 @@ TEST_F(OnnxImport, QdqWeightsImportAsIntegersWithScale) {
                          "'onnx::Conv_5_quantized' is not 0"),
             std::string::npos)
       << message;
+}
+
+// make_onnx.py's BAD_ATTRIBUTES: each file, the node and attribute the error must name.
+TEST_F(OnnxImport, InvalidWindowAttributesNameNodeAndAttribute) {
+  const std::vector<std::array<std::string, 3>> cases = {
+      {"conv_strides_0", "conv1", "strides"},     {"conv_dilations_0", "conv1", "dilations"},
+      {"conv_pads_negative", "conv1", "pads"},    {"conv_pads_short", "conv1", "pads"},
+      {"conv_kernel_0", "conv1", "kernel_shape"}, {"conv_group_0", "conv1", "group"},
+      {"pool_strides_0", "pool1", "strides"}};
+  for (const auto& [suffix, node, attribute] : cases) {
+    const std::string file = "bad_attr_" + suffix + ".onnx";
+    const std::string message = error_of(file);
+    EXPECT_NE(message.find(file + ": node '" + node + "'"), std::string::npos) << message;
+    EXPECT_NE(message.find("attribute '" + attribute + "'"), std::string::npos) << message;
+    EXPECT_NE(message.find("expected"), std::string::npos) << message;
+  }
 }
 
 TEST_F(OnnxImport, MissingFile) {

@@ -230,8 +230,9 @@ TEST(HardwareErrors, UnknownDesignAndMissingFile) {
   EXPECT_TRUE(throws_error([] { preset("tpu"); },
                            {"unknown hardware design 'tpu' (expected one of: bit-parallel, "
                             "bitlet, bitvert, bitvert-cons, bitwave, pragmatic, stripes)"}));
-  EXPECT_TRUE(throws_error([] { load_hardware("bitvert", "/nonexistent/hw.toml", {}); },
-                           {"/nonexistent/hw.toml: no such hardware file"}));
+  EXPECT_TRUE(throws_error(
+      [] { load_hardware("bitvert", "/nonexistent/hw.toml", {}); },
+      {"/nonexistent/hw.toml: cannot open the hardware file: No such file or directory"}));
 }
 
 TEST(HardwareValidation, NamesKeyValueAndSource) {

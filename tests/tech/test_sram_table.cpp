@@ -163,6 +163,10 @@ TEST(SramTable, RefusesRequestsOutsideTheTable) {
   uneven.banks = 3;
   EXPECT_TRUE(throws_error(cost(uneven), {"3 banks do not divide 262144 B"}));
   EXPECT_TRUE(throws_error(cost(sram(256, 0, 128)), {"must be positive"}));
+  // A caller's key and the table file are named (issue 12: SRAM errors named no key).
+  EXPECT_TRUE(
+      throws_error([] { SramTable::builtin().cost(sram(8192, 16, 128), 28, "weight_sram"); },
+                   {"weight_sram: SRAM 8192 KiB", "(cacti_sram.csv)", "outside the grid"}));
 }
 
 // ---- Loading files -----------------------------------------------------------------------------
