@@ -50,6 +50,8 @@ std::shared_ptr<const std::vector<accel::LayerProfile>> cached_profiles(
   std::optional<std::vector<accel::LayerProfile>> stored;
   if (network.load_profiles)
     if (const auto blob = network.load_profiles(key)) stored = accel::profiles_from_blob(*blob);
+  // A profile stored before attention matmuls joined the workload has fewer layers: rebuild it.
+  if (stored && stored->size() != network.workload.layers.size()) stored.reset();
   if (stored)
     ++network.profiles_loaded;
   else
@@ -87,7 +89,8 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs)
     mix(t.values.data(), t.values.size());
   }
   weights_hash = std::to_string(hash);
-  for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
+  for (const auto& layer : workload.layers)
+    per_layer.push_back(layer.activation_operands ? nullptr : by_name.at(layer.name));
 }
 
 ShowOptions workload_options(const dse::WorkloadSpec& w) {
@@ -135,6 +138,7 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.hw = request_hardware(request);
   const accel::AccelModel& model = accel::find_accel(s.hw.design);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
+  s.off_array = off_array_work(network.loaded.network);
   accel::ProfileInspector check_layer;
   if (request.check_samples > 0)
     check_layer = [&](std::size_t i, const LayerAnalysis& a, const accel::LayerProfile& profile) {
@@ -170,6 +174,7 @@ std::vector<Cell> cost_cells(const accel::LayerCost& c) {
           c.dram_cycles,
           c.total_cycles,
           c.weight_dram_bytes,
+          c.kv_cache_dram_bytes,
           c.input_dram_bytes,
           c.output_dram_bytes,
           c.weight_sram_reads,
@@ -191,6 +196,7 @@ std::vector<Column> cost_columns() {
           {"dram_cycles", 8},
           {"total_cycles", 8},
           {"weight_dram_bytes"},
+          {"kv_cache_dram_bytes"},
           {"input_dram_bytes"},
           {"output_dram_bytes"},
           {"weight_sram_reads"},
@@ -207,6 +213,24 @@ std::vector<Column> cost_columns() {
 }
 
 }  // namespace
+
+std::vector<OffArrayWork> off_array_work(const networks::Network& network) {
+  std::map<std::pair<std::string, std::string>, OffArrayWork> by_op;
+  for (const networks::Layer& l : network.layers()) {
+    using networks::OpKind;
+    if (l.is_mapped() || l.kind == OpKind::MatMul || l.kind == OpKind::Input ||
+        l.kind == OpKind::Reshape || l.kind == OpKind::Concat)
+      continue;
+    OffArrayWork& w = by_op[{l.op, std::string(networks::op_kind_name(l.kind))}];
+    w.op = l.op;
+    w.kind = networks::op_kind_name(l.kind);
+    ++w.layers;
+    w.output_elements += bbs::element_count(l.output_shape);
+  }
+  std::vector<OffArrayWork> out;
+  for (auto& [key, w] : by_op) out.push_back(std::move(w));
+  return out;
+}
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   std::vector<Column> columns{{"network"},     {"accel"},         {"design"},
@@ -230,6 +254,10 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
   summary.add_row(std::move(row));
   std::vector<Table> tables{summary};
+  Table off_array("not_on_array", {{"op"}, {"kind"}, {"layers"}, {"output_elements"}});
+  for (const OffArrayWork& w : s.off_array)
+    off_array.add_row({w.op, w.kind, w.layers, w.output_elements});
+  tables.push_back(std::move(off_array));
   if (per_layer) {
     std::vector<Column> layer_columns{{"layer"}, {"cycle_source"}};
     for (auto& c : cost_columns()) layer_columns.push_back(c);

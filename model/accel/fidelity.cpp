@@ -6,7 +6,7 @@
 
 namespace bbs::accel {
 
-const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true, true, true};
+const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true, true, true, true};
 const Fidelity Fidelity::Corrected{};
 
 const std::vector<DefectSwitch>& defect_switches() {
@@ -31,6 +31,9 @@ const std::vector<DefectSwitch>& defect_switches() {
       {"fixed-bitvert-cycles", "7.4", "BitVert charges r_h*8 + r_l*(8-N) cycles per tile",
        &Fidelity::fixed_bitvert_cycles},
       {"per-sample", "2.2", "batch ignored: every result per sample", &Fidelity::per_sample},
+      {"weight-layers-only", "2.2",
+       "only weight layers costed: no attention matmuls, no KV cache traffic",
+       &Fidelity::weight_layers_only},
   };
   return switches;
 }

@@ -20,6 +20,7 @@ struct Fidelity {
   bool named_refetch = false;          // 14.10: cheaper refetch order only for three model names
   bool fixed_bitvert_cycles = false;   // BitVert: r_h*8 + r_l*(8-N) per tile, no tile effects
   bool per_sample = false;             // batch ignored
+  bool weight_layers_only = false;     // 2.2: attention matmuls and the KV cache not costed
 
   static const Fidelity BitSim;
   static const Fidelity Corrected;

@@ -40,10 +40,10 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
   std::vector<const WeightTensor*> distinct;
   std::map<std::string, std::size_t> index_of;
   for (const WeightTensor* w : weights)
-    if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
+    if (w && index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
-    layers_of[index_of.at(weights[i]->name)].push_back(i);
+    if (weights[i]) layers_of[index_of.at(weights[i]->name)].push_back(i);
   const bool keep_spans = needs.steps == StepKind::StoredColumns || bool(inspect);
 
   // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so

@@ -36,7 +36,7 @@ TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p, co
   k = with_cache(b, p + "k_cache", b.elementwise(p + "k.rope", "rope", {k}), past_tokens);
   v = with_cache(b, p + "v_cache", v, past_tokens);
   h = builders::attention_core(b, p + "attention", q, k, v,
-                               {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim});
+                               {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim, true});
   h = b.linear(p + n.o, h, c.hidden_size, false);
   x = b.elementwise(p + "attention.add", "add", {x, h});
   h = b.layer_norm(p + n.ffn_norm, "rmsnorm", x, false);
