@@ -77,7 +77,8 @@ int run_cli(int argc, char** argv) {
                           ".npy or .safetensors file (default: the built-in CIFAR-10 ResNet-20; "
                           "with --network: synthetic weights)");
   analyze_cmd->add_option("--network,-n", analyze.network,
-                          "Analyze the weight layers of a zoo network or an .onnx file (weights "
+                          "Analyze the weight layers of a zoo network, an .onnx file or a Hugging "
+                          "Face checkpoint directory (weights "
                           "from --weights, the ONNX initializers, or seeded synthetic weights)");
   analyze_cmd->add_flag("--allow-unmatched", analyze.allow_unmatched,
                         "With --network --weights: go on when layers or tensors do not match");
@@ -111,7 +112,10 @@ int run_cli(int argc, char** argv) {
   auto* show_cmd = app.add_subcommand("show",
                                       "Per-layer table of a network: shapes, MACs, "
                                       "parameters, weight source, live activations");
-  show_cmd->add_option("network", show.network, "Zoo name or .onnx file")->required();
+  show_cmd
+      ->add_option("network", show.network,
+                   "Zoo name, .onnx file or Hugging Face checkpoint directory")
+      ->required();
   show_cmd->add_option("--weights,-w", show_weights,
                        "safetensors / .npy file to attach by tensor name (default: synthetic)");
   show_cmd->add_option("--dot", show_dot, "Also write the graph as Graphviz to this file");
@@ -135,7 +139,9 @@ int run_cli(int argc, char** argv) {
   SimulateOptions sim;
   auto* simulate_cmd = app.add_subcommand(
       "simulate", "One accelerator on one network: cycles, DRAM traffic, energy split, area");
-  simulate_cmd->add_option("--network,-n", sim.network, "Zoo name or .onnx file")
+  simulate_cmd
+      ->add_option("--network,-n", sim.network,
+                   "Zoo name, .onnx file or Hugging Face checkpoint directory")
       ->capture_default_str();
   simulate_cmd->add_option("--weights,-w", sim.weights,
                            "safetensors / .npy weights for the network (default: synthetic)");

@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/progress.hpp"
 #include "app/simulation.hpp"
+#include "networks/llm.hpp"
 
 namespace bbs::app {
 namespace {
@@ -50,7 +51,8 @@ int run_compare(const CompareOptions& options) {
     ShowOptions network_options;
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
-    if (!options.weights_dir.empty() && !name.ends_with(".onnx")) {
+    if (!options.weights_dir.empty() && !name.ends_with(".onnx") &&
+        !networks::is_llama_checkpoint(name)) {
       const std::string stem = networks::zoo_entry(name).weights_file;
       const auto file = std::filesystem::path(options.weights_dir) / (stem + ".safetensors");
       if (!stem.empty() && std::filesystem::exists(file)) network_options.weights = file;

@@ -29,9 +29,9 @@ TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p, co
   const std::int64_t head_dim = c.hidden_size / c.num_heads;
   const Shape s = b.shape(x);
   TensorRef h = b.layer_norm(p + n.attn_norm, "rmsnorm", x, false);
-  TensorRef q = b.linear(p + n.q, h, c.num_heads * head_dim, false);
-  TensorRef k = b.linear(p + n.k, h, c.num_kv_heads * head_dim, false);
-  TensorRef v = b.linear(p + n.v, h, c.num_kv_heads * head_dim, false);
+  TensorRef q = b.linear(p + n.q, h, c.num_heads * head_dim, c.qkv_bias);
+  TensorRef k = b.linear(p + n.k, h, c.num_kv_heads * head_dim, c.qkv_bias);
+  TensorRef v = b.linear(p + n.v, h, c.num_kv_heads * head_dim, c.qkv_bias);
   q = b.elementwise(p + "q.rope", "rope", {q});
   k = with_cache(b, p + "k_cache", b.elementwise(p + "k.rope", "rope", {k}), past_tokens);
   v = with_cache(b, p + "v_cache", v, past_tokens);
