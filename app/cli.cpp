@@ -96,8 +96,13 @@ int run_cli(int argc, char** argv) {
       "quantized to INT8, pruned and written back dequantized in its own float dtype. Int8 input "
       "gives int8 output, except zero-point shifting: its values can leave int8 (e.g. -130), so "
       "int8 input then gives INT16 output.");
-  prune_cmd->add_option("--input,-i", prune.input, "Input .npy or .safetensors")->required();
-  prune_cmd->add_option("--output,-o", prune.output, "Output file (same format as the input)")
+  prune_cmd
+      ->add_option("--input,-i", prune.input,
+                   "Input .npy, .safetensors or Hugging Face checkpoint directory")
+      ->required();
+  prune_cmd
+      ->add_option("--output,-o", prune.output,
+                   "Output file (same format as the input; a directory for a checkpoint)")
       ->required();
   add_engine_options(*prune_cmd, prune.engine);
   prune_cmd->add_option("--format", prune.format, kFormatHelp)->capture_default_str();

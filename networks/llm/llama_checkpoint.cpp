@@ -213,14 +213,17 @@ bool is_llama_checkpoint(const fs::path& path) {
   return name == "config.json" || name.ends_with(".safetensors.index.json");
 }
 
+std::vector<fs::path> checkpoint_shards(const fs::path& directory) {
+  const fs::path index = directory / "model.safetensors.index.json";
+  return fs::exists(index) ? shards_from_index(index)
+                           : std::vector<fs::path>{directory / "model.safetensors"};
+}
+
 LlmCheckpoint load_llama_checkpoint(const fs::path& path, const Workload& workload,
                                     const AttachOptions& options) {
   if (fs::is_directory(path)) {
-    const fs::path index = path / "model.safetensors.index.json";
-    const std::vector<fs::path> shards = fs::exists(index)
-                                             ? shards_from_index(index)
-                                             : std::vector<fs::path>{path / "model.safetensors"};
-    return load_llama_checkpoint_files(path / "config.json", shards, workload, options);
+    return load_llama_checkpoint_files(path / "config.json", checkpoint_shards(path), workload,
+                                       options);
   }
   if (path.filename() == "config.json")
     return load_llama_checkpoint(path.parent_path(), workload, options);

@@ -805,6 +805,30 @@ TEST_P(HfCheckpointTest, EveryCommandTakesTheDirectory) {
   ASSERT_EQ(campaign_run.exit_code, 0) << describe(campaign_run);
   const RunResult plot = run("plot --db " + quoted(db) + " --out " + quoted(path("figures")));
   EXPECT_EQ(plot.exit_code, 0) << describe(plot);
+
+  // prune writes a checkpoint directory the same tools load: same files, same tensors and dtypes.
+  const fs::path pruned = dir_ / (GetParam().name + "-pruned");
+  const RunResult prune =
+      run("prune -i " + d + " -o " + quoted(pruned.string()) + " --setting moderate --format json");
+  ASSERT_EQ(prune.exit_code, 0) << describe(prune);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    ASSERT_TRUE(fs::exists(pruned / entry.path().filename())) << entry.path();
+    if (entry.path().extension() != ".safetensors") continue;
+    const io::WeightFile before = io::WeightFile::open(entry.path());
+    const io::WeightFile after = io::WeightFile::open(pruned / entry.path().filename());
+    ASSERT_EQ(after.tensors().size(), before.tensors().size());
+    for (std::size_t i = 0; i < before.tensors().size(); ++i) {
+      const io::TensorInfo& t = before.tensors()[i];
+      EXPECT_EQ(after.tensors()[i].dtype, t.dtype);
+      EXPECT_EQ(after.tensors()[i].shape, t.shape);
+      if (t.name.ends_with("q_proj.weight")) {  // pruned: the values moved
+        EXPECT_NE(as_floats(after, t.name), as_floats(before, t.name)) << t.name;
+      }
+    }
+  }
+  const RunResult reshow = run("show " + quoted(pruned.string()) + " --format json");
+  ASSERT_EQ(reshow.exit_code, 0) << describe(reshow);
+  EXPECT_EQ(parse_json(reshow)["network"][0]["params"], shown["network"][0]["params"]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, HfCheckpointTest,
