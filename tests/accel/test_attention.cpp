@@ -6,19 +6,14 @@
 #include "model/accel/network_cost.hpp"
 #include "model/accel/workload.hpp"
 #include "networks/llm/llama_graph.hpp"
+#include "tests/accel/accel_test_util.hpp"
 
 namespace bbs::accel {
 namespace {
 
-HardwareConfig stripes_32x16() {
-  HardwareConfig hw;
-  hw.design = "stripes";
-  hw.pe_rows = 32;
-  hw.pe_cols = 16;
-  hw.lanes = 16;
+HardwareConfig stripes_32x16() {  // Stripes' own PE: one bit-serial multiplier per lane
+  HardwareConfig hw = test::stripes_32x16();
   hw.multipliers_per_pe = 16;
-  hw.weight_sram = {288 * 1024, 32, 128, "1r1w"};
-  hw.act_sram = {256 * 1024, 16, 128, "1r1w"};
   return hw;
 }
 
