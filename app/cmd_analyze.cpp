@@ -10,7 +10,6 @@
 #include "app/engine_input.hpp"
 #include "app/progress.hpp"
 #include "dse/result_store.hpp"
-#include "networks/llm.hpp"
 
 namespace bbs::app {
 
@@ -62,13 +61,6 @@ void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine
   const std::string named = options.network.empty() ? input.source : options.network;
   a.network = options.network.empty() || options.network.ends_with(".onnx")
                   ? std::filesystem::path(named).stem().string()
-              : networks::is_llama_checkpoint(options.network)
-                  ? std::filesystem::path(options.network)
-                            .lexically_normal()
-                            .parent_path()
-                            .filename()
-                            .string() +
-                        "/" + std::filesystem::path(options.network).filename().string()
                   : options.network;
   a.weights_source = input.source;
   a.synthetic = input.synthetic;
