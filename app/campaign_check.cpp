@@ -7,6 +7,7 @@
 #include "app/simulation.hpp"
 #include "model/accel/fidelity.hpp"
 #include "model/accel/hardware_config.hpp"
+#include "networks/llm.hpp"
 #include "networks/tensor.hpp"
 #include "networks/zoo.hpp"
 
@@ -47,6 +48,9 @@ void check_workload(const dse::CampaignSpec& spec, std::size_t index) {
                   "', which is not a file; expected an ONNX model or a zoo network");
     return;
   }
+  // A Hugging Face checkpoint directory: its config is checked against its tensors when the
+  // workload loads, before any of its points.
+  if (networks::is_llama_checkpoint(options.network)) return;
   at_key(spec, key + ".network", [&] { networks::zoo_entry(w.network); });
   // The layer shapes at this workload: sizes that overflow are refused here, before any point.
   at_key(spec, key, [&] { networks::build_network(w.network, options.workload); });

@@ -78,7 +78,8 @@ int run_cli(int argc, char** argv) {
                           ".npy or .safetensors file (default: the built-in CIFAR-10 ResNet-20; "
                           "with --network: synthetic weights)");
   analyze_cmd->add_option("--network,-n", analyze.network,
-                          "Analyze the weight layers of a zoo network or an .onnx file (weights "
+                          "Analyze the weight layers of a zoo network, an .onnx file or a Hugging "
+                          "Face checkpoint directory (weights "
                           "from --weights, the ONNX initializers, or seeded synthetic weights)");
   analyze_cmd->add_flag("--allow-unmatched", analyze.allow_unmatched,
                         "With --network --weights: go on when layers or tensors do not match");
@@ -99,8 +100,13 @@ int run_cli(int argc, char** argv) {
       "quantized to INT8, pruned and written back dequantized in its own float dtype. Int8 input "
       "gives int8 output, except zero-point shifting: its values can leave int8 (e.g. -130), so "
       "int8 input then gives INT16 output.");
-  prune_cmd->add_option("--input,-i", prune.input, "Input .npy or .safetensors")->required();
-  prune_cmd->add_option("--output,-o", prune.output, "Output file (same format as the input)")
+  prune_cmd
+      ->add_option("--input,-i", prune.input,
+                   "Input .npy, .safetensors or Hugging Face checkpoint directory")
+      ->required();
+  prune_cmd
+      ->add_option("--output,-o", prune.output,
+                   "Output file (same format as the input; a directory for a checkpoint)")
       ->required();
   add_engine_options(*prune_cmd, prune.engine);
   prune_cmd->add_option("--format", prune.format, kFormatHelp)->capture_default_str();
@@ -115,7 +121,10 @@ int run_cli(int argc, char** argv) {
   auto* show_cmd = app.add_subcommand("show",
                                       "Per-layer table of a network: shapes, MACs, "
                                       "parameters, weight source, live activations");
-  show_cmd->add_option("network", show.network, "Zoo name or .onnx file")->required();
+  show_cmd
+      ->add_option("network", show.network,
+                   "Zoo name, .onnx file or Hugging Face checkpoint directory")
+      ->required();
   show_cmd->add_option("--weights,-w", show_weights,
                        "safetensors / .npy file to attach by tensor name (default: synthetic)");
   show_cmd->add_option("--dot", show_dot, "Also write the graph as Graphviz to this file");
@@ -139,7 +148,9 @@ int run_cli(int argc, char** argv) {
   SimulateOptions sim;
   auto* simulate_cmd = app.add_subcommand(
       "simulate", "One accelerator on one network: cycles, DRAM traffic, energy split, area");
-  simulate_cmd->add_option("--network,-n", sim.network, "Zoo name or .onnx file")
+  simulate_cmd
+      ->add_option("--network,-n", sim.network,
+                   "Zoo name, .onnx file or Hugging Face checkpoint directory")
       ->capture_default_str();
   simulate_cmd->add_option("--weights,-w", sim.weights,
                            "safetensors / .npy weights for the network (default: synthetic)");

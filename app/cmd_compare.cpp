@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/progress.hpp"
 #include "app/simulation.hpp"
+#include "networks/llm.hpp"
 
 namespace bbs::app {
 namespace {
@@ -76,7 +77,8 @@ int run_compare(const CompareOptions& options) {
     ShowOptions network_options;
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
-    if (!options.weights_dir.empty() && !name.ends_with(".onnx")) {
+    if (!options.weights_dir.empty() && !name.ends_with(".onnx") &&
+        !networks::is_llama_checkpoint(name)) {
       if (const auto file = weights_in_dir(options.weights_dir, name))
         network_options.weights = *file;
     }

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "networks/llm.hpp"
 #include "networks/onnx_import.hpp"
 
 namespace bbs::app {
@@ -71,6 +72,14 @@ LoadedNetwork load_network(const ShowOptions& options) {
         networks::attach_weights(model.network, {*options.weights}, attach);
     return {std::move(model.network), std::move(attached.source), std::move(attached.match)};
   }
+  if (networks::is_llama_checkpoint(options.network)) {
+    if (options.weights)
+      throw Error("--weights: '" + options.network +
+                  "' is a checkpoint and brings its own weights");
+    networks::LlmCheckpoint ckpt =
+        networks::load_llama_checkpoint(options.network, options.workload, attach);
+    return {std::move(ckpt.network), std::move(ckpt.weights.source), std::move(ckpt.weights.match)};
+  }
   Network network = networks::build_network(options.network, options.workload);
   if (!options.weights) {
     return {std::move(network), networks::synthetic_weights(options.synthetic_seed), {}};
@@ -86,7 +95,9 @@ std::vector<Table> show_report(const ShowOptions& options) {
   if (options.dot) write_dot(net, *options.dot);
 
   std::string workload = "from the ONNX file";
-  if (!is_onnx_path(options.network)) {
+  if (networks::is_llama_checkpoint(options.network)) {
+    workload = "from the checkpoint's config.json";
+  } else if (!is_onnx_path(options.network)) {
     const networks::ZooEntry& entry = networks::zoo_entry(options.network);
     workload = workload_text(entry, networks::resolve_workload(entry, options.workload));
   }

@@ -3,14 +3,18 @@
 // dtype), so the user can load it into their framework and measure accuracy. Int8 input is written
 // as int8, except zero-point shifting, whose reconstructed values can leave int8 (-130, 130...):
 // it writes int16. Tensors that are not pruned (biases, norms, unselected) are copied unchanged.
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <span>
 
 #include "app/analysis_tables.hpp"
 #include "app/commands.hpp"
 #include "app/engine_input.hpp"
 #include "app/progress.hpp"
 #include "model/bbs/quantize.hpp"
+#include "networks/llm.hpp"
 
 namespace bbs::app {
 namespace {
@@ -68,13 +72,15 @@ std::map<std::string, std::string> output_metadata(const io::WeightFile& file,
   return metadata;
 }
 
-}  // namespace
+struct PrunedFile {
+  std::vector<LayerAnalysis> layers;
+  std::string weights_kind;  // weights_kind() of the input
+};
 
-int run_prune(const PruneOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
-  AnalysisOptions engine = analysis_options(options.engine);
-  engine.keep_pruned_values = true;
-  const io::WeightFile file = io::WeightFile::open(options.input);
+PrunedFile prune_file(const std::filesystem::path& input_path,
+                      const std::filesystem::path& output_path, const PruneOptions& options,
+                      const AnalysisOptions& engine) {
+  const io::WeightFile file = io::WeightFile::open(input_path);
   const EngineInput input = load_engine_input(file, options.engine);
   if (!input.skipped.empty()) std::cerr << skipped_note(input) << '\n';
   Progress progress("prune");
@@ -95,15 +101,56 @@ int run_prune(const PruneOptions& options) {
     outputs.push_back(pruned_output(info, *it, layer, input.layout, engine.prune.method));
   }
   if (file.format() == io::FileFormat::Npy)
-    io::write_npy(options.output, outputs.front());
+    io::write_npy(output_path, outputs.front());
   else
-    io::write_safetensors(options.output, outputs, output_metadata(file, engine));
+    io::write_safetensors(output_path, outputs, output_metadata(file, engine));
+  std::cerr << "wrote " << output_path.string() << '\n';
+  return {layers, weights_kind(input, options.engine)};
+}
 
-  print_tables(
-      std::cout,
-      analysis_tables(layers, {options.input, engine, weights_kind(input, options.engine)}),
-      format);
-  std::cerr << "wrote " << options.output << '\n';
+// A Hugging Face checkpoint directory: each shard pruned into the output directory under its
+// own name, every other file (config.json, the index, tokenizer files) copied, so the result
+// loads like the original.
+PrunedFile prune_checkpoint(const std::filesystem::path& input, const std::filesystem::path& output,
+                            const PruneOptions& options, const AnalysisOptions& engine) {
+  namespace fs = std::filesystem;
+  if (fs::exists(output) && !fs::is_directory(output))
+    throw Error("--output '" + output.string() + "': the input is a checkpoint directory, " +
+                "so the output must be a directory");
+  fs::create_directories(output);
+  PrunedFile all;
+  const std::vector<fs::path> shards = networks::checkpoint_shards(input);
+  for (const fs::path& shard : shards) {
+    PrunedFile part = prune_file(shard, output / shard.filename(), options, engine);
+    for (auto& layer : part.layers) all.layers.push_back(std::move(layer));
+    if (all.weights_kind.empty() || all.weights_kind == part.weights_kind)
+      all.weights_kind = part.weights_kind;
+    else
+      all.weights_kind = "mixed: shards differ";
+  }
+  for (const auto& entry : fs::directory_iterator(input)) {
+    const bool shard = std::find(shards.begin(), shards.end(), entry.path()) != shards.end();
+    if (entry.is_regular_file() && !shard)
+      fs::copy_file(entry.path(), output / entry.path().filename(),
+                    fs::copy_options::overwrite_existing);
+  }
+  return all;
+}
+
+}  // namespace
+
+int run_prune(const PruneOptions& options) {
+  const OutputFormat format = parse_output_format(options.format);
+  AnalysisOptions engine = analysis_options(options.engine);
+  engine.keep_pruned_values = true;
+  const bool checkpoint =
+      std::filesystem::is_directory(options.input) && networks::is_llama_checkpoint(options.input);
+  const PrunedFile pruned = checkpoint
+                                ? prune_checkpoint(options.input, options.output, options, engine)
+                                : prune_file(options.input, options.output, options, engine);
+  print_tables(std::cout,
+               analysis_tables(pruned.layers, {options.input, engine, pruned.weights_kind}),
+               format);
   return 0;
 }
 

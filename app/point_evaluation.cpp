@@ -145,7 +145,8 @@ std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& net
   std::vector<dse::WorkloadLayerRecord> layers;
   for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
     const accel::LayerWork& w = network.workload.layers[i];
-    layers.push_back({int(i), w.name, w.is_conv ? "conv" : "linear", w.macs(), w.weight_count()});
+    const char* kind = w.is_conv ? "conv" : w.activation_operands ? "matmul" : "linear";
+    layers.push_back({int(i), w.name, kind, w.macs(), w.weight_count()});
   }
   return layers;
 }

@@ -52,6 +52,8 @@ Profiles known_profiles(const PreparedNetwork& network, const std::string& key) 
   if (!blob) return nullptr;
   auto stored = accel::profiles_from_blob(*blob);
   if (!stored) return nullptr;  // unreadable: built again
+  // A profile stored before attention matmuls joined the workload has fewer layers: rebuild it.
+  if (stored->size() != network.workload.layers.size()) return nullptr;
   ++network.profiles_loaded;
   auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(*stored));
   std::lock_guard<std::mutex> lock(network.profile_mutex);
@@ -127,7 +129,8 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
     }
   }
   weights_hash = hash.hex_digest();
-  for (const auto& layer : workload.layers) per_layer.push_back(by_name.at(layer.name));
+  for (const auto& layer : workload.layers)
+    per_layer.push_back(layer.activation_operands ? nullptr : by_name.at(layer.name));
 }
 
 ShowOptions workload_options(const dse::WorkloadSpec& w) {
@@ -185,6 +188,7 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.hw = request_hardware(request);
   const accel::AccelModel& model = accel::find_accel(s.hw.design);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
+  s.off_array = off_array_work(network.loaded.network);
   accel::ProfileInspector check_layer;
   if (request.check_samples > 0)
     check_layer = [&](std::size_t i, const LayerAnalysis& a, const accel::LayerProfile& profile) {
@@ -214,12 +218,25 @@ std::string check_text(const accel::ScheduleCheck& c) {
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
-  return {c.compute.tiles,        c.compute.cycles,      c.dram_cycles,
-          c.total_cycles,         c.weight_dram_bytes,   c.input_dram_bytes,
-          c.output_dram_bytes,    c.weight_sram_reads,   c.act_sram_reads,
-          c.energy_pe_pj,         c.energy_registers_pj, c.energy_sram_read_pj,
-          c.energy_sram_write_pj, c.energy_dram_pj,      c.energy_pj(),
-          shares.useful,          shares.intra_pe_stall, shares.inter_pe_stall};
+  return {c.compute.tiles,
+          c.compute.cycles,
+          c.dram_cycles,
+          c.total_cycles,
+          c.weight_dram_bytes,
+          c.kv_cache_dram_bytes,
+          c.input_dram_bytes,
+          c.output_dram_bytes,
+          c.weight_sram_reads,
+          c.act_sram_reads,
+          c.energy_pe_pj,
+          c.energy_registers_pj,
+          c.energy_sram_read_pj,
+          c.energy_sram_write_pj,
+          c.energy_dram_pj,
+          c.energy_pj(),
+          shares.useful,
+          shares.intra_pe_stall,
+          shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {
@@ -228,6 +245,7 @@ std::vector<Column> cost_columns() {
           {"dram_cycles", 8},
           {"total_cycles", 8},
           {"weight_dram_bytes"},
+          {"kv_cache_dram_bytes"},
           {"input_dram_bytes"},
           {"output_dram_bytes"},
           {"weight_sram_reads"},
@@ -244,6 +262,24 @@ std::vector<Column> cost_columns() {
 }
 
 }  // namespace
+
+std::vector<OffArrayWork> off_array_work(const networks::Network& network) {
+  std::map<std::pair<std::string, std::string>, OffArrayWork> by_op;
+  for (const networks::Layer& l : network.layers()) {
+    using networks::OpKind;
+    if (l.is_mapped() || l.kind == OpKind::MatMul || l.kind == OpKind::Input ||
+        l.kind == OpKind::Reshape || l.kind == OpKind::Concat)
+      continue;
+    OffArrayWork& w = by_op[{l.op, std::string(networks::op_kind_name(l.kind))}];
+    w.op = l.op;
+    w.kind = networks::op_kind_name(l.kind);
+    ++w.layers;
+    w.output_elements += bbs::element_count(l.output_shape);
+  }
+  std::vector<OffArrayWork> out;
+  for (auto& [key, w] : by_op) out.push_back(std::move(w));
+  return out;
+}
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   std::vector<Column> columns{{"network"},           {"accel"},       {"design"},
@@ -269,6 +305,10 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
   summary.add_row(std::move(row));
   std::vector<Table> tables{summary};
+  Table off_array("not_on_array", {{"op"}, {"kind"}, {"layers"}, {"output_elements"}});
+  for (const OffArrayWork& w : s.off_array)
+    off_array.add_row({w.op, w.kind, w.layers, w.output_elements});
+  tables.push_back(std::move(off_array));
   if (per_layer) {
     std::vector<Column> layer_columns{{"layer"}, {"cycle_source"}};
     for (auto& c : cost_columns()) layer_columns.push_back(c);

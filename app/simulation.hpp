@@ -31,6 +31,15 @@ struct SimulationRequest {
   int jobs = 1;
 };
 
+// Work of the network the array does not do (softmax, norms, rotary embeddings, elementwise,
+// pooling, embedding lookups): listed per operator, not costed.
+struct OffArrayWork {
+  std::string op, kind;
+  std::int64_t layers = 0;
+  std::int64_t output_elements = 0;
+};
+std::vector<OffArrayWork> off_array_work(const networks::Network& network);
+
 struct Simulation {
   std::string network_name;
   std::string weight_source;
@@ -40,6 +49,7 @@ struct Simulation {
   accel::HardwareConfig hw;
   accel::NetworkCost cost;
   accel::ScheduleCheck check;
+  std::vector<OffArrayWork> off_array;
 };
 
 // A network loaded once, reused for several hardware configurations.
@@ -81,7 +91,8 @@ void prepare_profiles(const PreparedNetwork& network,
 ShowOptions workload_options(const dse::WorkloadSpec& workload);
 Simulation simulate(const PreparedNetwork& network, const SimulationRequest& request);
 
-// Tables: "simulation" (one row: totals, time, area, energy split) and, with per_layer, "layers".
+// Tables: "simulation" (one row: totals, time, area, energy split; DRAM bytes split into weights,
+// KV cache, input and output activations), "not_on_array" and, with per_layer, "layers".
 std::vector<Table> simulation_tables(const Simulation& simulation, bool per_layer);
 
 }  // namespace bbs::app

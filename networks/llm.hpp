@@ -30,6 +30,13 @@ LlmCheckpoint load_llama_checkpoint(const std::filesystem::path& path,
                                     const Workload& workload = {},
                                     const AttachOptions& options = {});
 
+// A Hugging Face checkpoint directory (holds config.json) or its config.json / index json:
+// what the commands accept wherever a network name is.
+bool is_llama_checkpoint(const std::filesystem::path& path);
+
+// The safetensors files of a checkpoint directory: the index's shards, or model.safetensors.
+std::vector<std::filesystem::path> checkpoint_shards(const std::filesystem::path& directory);
+
 // Explicit form: a config.json and the list of safetensors shards.
 LlmCheckpoint load_llama_checkpoint_files(const std::filesystem::path& config_json,
                                           const std::vector<std::filesystem::path>& shards,

@@ -55,12 +55,15 @@ struct LinearGeometry {
   std::int64_t out_features = 0;
 };
 
-// `count` independent products [rows x inner] * [inner x cols] (count = batch x heads).
+// `count` independent products [rows x inner] * [inner x cols] (count = batch x heads). The
+// second operand is K (scores) or V (context); `kv_cache`: a decoder keeps it in a KV cache, so
+// the new tokens' part is written to memory for later steps.
 struct MatMulGeometry {
   std::int64_t count = 1;
   std::int64_t rows = 0;
   std::int64_t inner = 0;
   std::int64_t cols = 0;
+  bool kv_cache = false;
 };
 
 // A parameter tensor of a layer: its state-dict name, canonical (PyTorch) shape and, where the

@@ -15,7 +15,7 @@ double ceil_div(double a, double b) { return std::ceil(a / b); }
 // Tiles (bitsim.md 3.2):
 //   conv:   reduction = ceil(k^2/G) * Ci if k^2 > Ci, else ceil(Ci/G) * k^2
 //           tiles = reduction * ceil(Co/H) * ceil(Wo/Wc) * Ho
-//   linear: tiles = ceil(Ci/G) * ceil(Co/H) * ceil(T/Wc)
+//   linear: tiles = ceil(Ci/G) * ceil(Co/H) * ceil(T/Wc)  (x matrices for attention matmuls)
 // BitSim sees a grouped conv as a dense one with Ci = all input channels and works per sample;
 // corrected runs each conv group on its own (a depthwise channel occupies one PE row) and
 // multiplies by the batch.
@@ -24,7 +24,7 @@ TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity 
   TileCount t;
   if (!work.is_conv) {
     t.reduction_groups = ceil_div(double(work.in_channels), lanes);
-    t.channel_blocks = ceil_div(double(work.out_channels), rows);
+    t.channel_blocks = double(work.matrices) * ceil_div(double(work.out_channels), rows);
     t.spatial_steps = ceil_div(double(work.tokens), cols);
     return t;
   }
@@ -87,6 +87,22 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
   c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * capacity - c.useful;
   c.inter_pe_stall = (sums.tile_cycles * rows - sums.row_cycles) * tiles.spatial_steps * capacity;
   c.cycle_source = "data-driven";
+  return c;
+}
+
+// Activation x activation: no stored operand to prune or encode offline, so no bit sparsity is
+// known ahead: each PE pushes all G lanes x Pa bits of the serial operand through its M
+// bit-serial multipliers (M = 8 bit-serial equivalents for one 8x8 bit-parallel multiplier):
+//   cycles = tiles * ceil(G * Pa / M)
+// Stripes G=16 M=16, Pragmatic and BitWave G=8 M=8: 8 cycles; BitVert G=16 M=8: 16 (without
+// offline BBS a column can have 16 effectual bits); Bitlet G=32 M=8: 32; bit-parallel 1.
+ComputeCost activation_matmul_compute(const LayerWork& work, const HardwareConfig& hw,
+                                      Fidelity fidelity) {
+  ComputeCost c;
+  c.tiles = count_tiles(work, hw, fidelity).total();
+  c.cycles = c.tiles * ceil_div(double(hw.lanes) * hw.act_bits, double(hw.multipliers_per_pe));
+  c.useful = c.cycles * hw.pe_rows * double(hw.multipliers_per_pe) * hw.pe_cols;
+  c.cycle_source = "dense (activation x activation)";
   return c;
 }
 

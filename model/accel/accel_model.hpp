@@ -105,4 +105,9 @@ struct TileCount {
 };
 TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity fidelity);
 
+// An attention matmul on any design: every bit of the serial operand is worked (no offline
+// encoding, no known sparsity), at the design's lanes / multipliers per PE.
+ComputeCost activation_matmul_compute(const LayerWork& work, const HardwareConfig& hw,
+                                      Fidelity fidelity);
+
 }  // namespace bbs::accel

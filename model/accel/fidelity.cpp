@@ -6,7 +6,8 @@
 
 namespace bbs::accel {
 
-const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true, true, true, true};
+const Fidelity Fidelity::BitSim{true, true, true, true, true, true,
+                                true, true, true, true, true, true};
 const Fidelity Fidelity::Corrected{};
 
 const std::vector<DefectSwitch>& defect_switches() {
@@ -34,6 +35,9 @@ const std::vector<DefectSwitch>& defect_switches() {
       {"zero-cycle-tiles", "3.2",
        "a tile whose rows all hold zero groups costs no cycle (max over rows of 0 steps)",
        &Fidelity::zero_cycle_tiles},
+      {"weight-layers-only", "2.2",
+       "only weight layers costed: no attention matmuls, no KV cache traffic",
+       &Fidelity::weight_layers_only},
   };
   return switches;
 }

@@ -21,6 +21,7 @@ struct Fidelity {
   bool fixed_bitvert_cycles = false;   // BitVert: r_h*8 + r_l*(8-N) per tile, no tile effects
   bool per_sample = false;             // batch ignored
   bool zero_cycle_tiles = false;       // an all-zero tile of a data-driven design costs 0 cycles
+  bool weight_layers_only = false;     // 2.2: attention matmuls and the KV cache not costed
 
   static const Fidelity BitSim;
   static const Fidelity Corrected;

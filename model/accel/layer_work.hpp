@@ -1,5 +1,6 @@
-// One weight layer as an accelerator sees it: the loop bounds of a convolution or a linear layer
-// (BitSim's LayerDim), taken from the network graph.
+// One layer as an accelerator sees it: the loop bounds of a convolution or a linear layer
+// (BitSim's LayerDim), or of an activation x activation matmul (attention), from the network
+// graph.
 #pragma once
 
 #include <cstdint>
@@ -22,15 +23,30 @@ struct LayerWork {
   std::int64_t in_h = 1, in_w = 1;    // conv input
   std::int64_t out_h = 1, out_w = 1;  // conv output
   std::int64_t tokens = 1;            // linear: rows of the activation matrix
+  // Activation x activation (attention Q.K^T and scores.V): `matrices` independent products
+  // [tokens x in] x [in x out]. The second operand (K or V; one matrix per batch and KV head,
+  // shared by the H / KV-heads query heads, which become tokens) takes the weights' place in
+  // the array but is data: no weight file, no pruning, no weight bit sparsity.
+  bool activation_operands = false;
+  std::int64_t matrices = 1;
+  std::int64_t kv_read_elements = 0;   // of the second operand, read from the KV cache in DRAM
+  std::int64_t kv_write_elements = 0;  // the new tokens' K or V, written to the KV cache
 
   std::int64_t kernel_area() const { return kernel_h * kernel_w; }
   bool depthwise() const { return is_conv && groups > 1 && in_channels == 1; }
   std::int64_t out_channels_per_group() const { return out_channels / groups; }
-  std::int64_t weight_count() const { return out_channels * in_channels * kernel_area(); }
+  std::int64_t weight_count() const {
+    return activation_operands ? 0 : out_channels * in_channels * kernel_area();
+  }
+  // Elements of the operand the array holds stationary: the weights, or K / V.
+  std::int64_t stationary_elements() const {
+    return matrices * out_channels * in_channels * kernel_area();
+  }
   std::int64_t macs() const;
 };
 
-// Throws bbs::Error for a layer that is not a conv or linear layer with a weight.
+// Throws bbs::Error for a layer that is not a conv or linear layer with a weight, or a matmul.
+// A matmul's kv_read_elements is left 0: the graph walk (make_workload) fills it.
 LayerWork layer_work(const networks::Layer& layer);
 
 }  // namespace bbs::accel

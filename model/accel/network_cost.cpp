@@ -4,6 +4,10 @@
 //                times, whichever moves fewer bytes (BitSim: only for vgg16/resnet34/resnet50)
 //   output chain if Ib + Ob < A-SRAM the output stays on chip for its consumer
 //   DRAM cycles  = floor(Wbits*nW + Ib*Pp*nI*[input from DRAM] + Ob*Pp*[output to DRAM]) / BW
+//   attention    (Q.K^T, scores.V) K or V is the stationary operand, stored dense at Pp bits;
+//                instead of weight bytes it moves KV cache bytes = (Kr*nW + Kw) * Pp/8, Kr the
+//                past tokens' K or V read from the cache, Kw the new tokens' written to it; its
+//                new tokens' part counts as input (on chip if its producer kept it there)
 //   total cycles = max(compute, DRAM)
 //   energy       PE + registers (the design's), SRAM reads (accesses * full-width read cost),
 //                SRAM writes (64-bit writes of weights, fetched inputs, outputs), DRAM (pJ/bit)
@@ -35,8 +39,14 @@ Footprint footprint(const LayerWork& w, const HardwareConfig& hw, Fidelity fidel
   f.in_channels = double(w.in_channels * w.groups);  // channels of the input tensor
   f.input_elements_per_channel_row = w.is_conv ? double(w.in_h * w.in_w) * batch : double(w.tokens);
   f.output_positions = w.is_conv ? double(w.out_h * w.out_w) * batch : double(w.tokens);
+  if (w.activation_operands) {
+    f.input_elements_per_channel_row *= double(w.matrices);
+    f.output_positions *= double(w.matrices);
+  }
   f.input_bytes = std::ceil(f.in_channels * bytes_per_element) * f.input_elements_per_channel_row;
   f.output_bytes = std::ceil(double(w.out_channels) * bytes_per_element) * f.output_positions;
+  if (w.activation_operands)  // the new tokens' K or V, produced in this step
+    f.input_bytes += double(w.stationary_elements() - w.kv_read_elements) * bytes_per_element;
   if (fidelity.list_order_chain && last_layer && !w.is_conv) f.output_bytes = 0;
   return f;
 }
@@ -61,6 +71,16 @@ Fetches refetch(double weight_bytes, double input_bytes, const HardwareConfig& h
 
 double ceil64(double bits) { return std::ceil(bits / 64.0); }
 
+// K or V held stationary like weights: dense, Pp bits, rows of ceil(Ci*Pp/8) bytes.
+WeightStorage stationary_activations(const LayerWork& w, const HardwareConfig& hw) {
+  WeightStorage s;
+  s.bytes = std::ceil(double(w.in_channels) * hw.act_bits / 8.0) * double(w.out_channels) *
+            double(w.matrices);
+  s.dram_cycle_bits = s.bytes * 8.0;
+  s.sram_write_bits_per_weight = hw.act_bits;
+  return s;
+}
+
 }  // namespace
 
 double LayerCost::energy_pj() const {
@@ -77,6 +97,7 @@ void LayerCost::add(const LayerCost& o) {
   dram_cycles += o.dram_cycles;
   total_cycles += o.total_cycles;
   weight_dram_bytes += o.weight_dram_bytes;
+  kv_cache_dram_bytes += o.kv_cache_dram_bytes;
   weight_bytes += o.weight_bytes;
   activation_bytes = std::max(activation_bytes, o.activation_bytes);
   input_dram_bytes += o.input_dram_bytes;
@@ -101,14 +122,19 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
   const double act_bits = hw.act_bits, bus = hw.dram.bits_per_cycle;
   const double dram_pj_per_bit = hw.dram.energy_pj_per_bit;
   const double si = double(hw.act_sram.capacity_bytes);
-  bool read_input = true;  // BitSim's chain flag
+  bool read_input = true;                                    // BitSim's chain flag
+  std::vector<char> output_on_chip(workload.layers.size());  // by workload index
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
     const LayerWork& w = workload.layers[i];
+    const bool attention = w.activation_operands;
+    if (attention && fidelity.weight_layers_only) continue;
     const LayerProfile& profile = profiles[i];
     LayerCost c;
     c.name = w.name;
-    c.compute = model.compute(w, profile, hw, fidelity);
-    const WeightStorage storage = model.weight_storage(w, profile, hw, fidelity);
+    c.compute = attention ? activation_matmul_compute(w, hw, fidelity)
+                          : model.compute(w, profile, hw, fidelity);
+    const WeightStorage storage =
+        attention ? stationary_activations(w, hw) : model.weight_storage(w, profile, hw, fidelity);
     const Footprint f = footprint(w, hw, fidelity, i + 1 == workload.layers.size());
     const Fetches fetch =
         refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
@@ -117,7 +143,7 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     if (!fidelity.list_order_chain) {
       const auto& from = workload.producers[i];
       input_from_dram = from.empty() || std::any_of(from.begin(), from.end(), [&](int p) {
-                          return p < 0 || !net.layers[std::size_t(p)].output_on_chip;
+                          return p < 0 || !output_on_chip[std::size_t(p)];
                         });
     }
     c.weight_bytes = storage.bytes;
@@ -125,13 +151,22 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     c.output_on_chip = c.activation_bytes < si;
     if (!fidelity.list_order_chain && i + 1 == workload.layers.size()) c.output_on_chip = false;
     read_input = !c.output_on_chip;
+    output_on_chip[i] = c.output_on_chip;
+    if (attention) c.weight_bytes = 0;  // data, not part of the model's stored weights
 
-    c.weight_dram_bytes = storage.bytes * fetch.weights;
+    const double element_bytes = act_bits / 8.0;
+    c.weight_dram_bytes = attention ? 0.0 : storage.bytes * fetch.weights;
+    c.kv_cache_dram_bytes =
+        attention ? (double(w.kv_read_elements) * fetch.weights + double(w.kv_write_elements)) *
+                        element_bytes
+                  : 0.0;
     c.input_dram_bytes = input_from_dram ? f.input_bytes * fetch.inputs : 0.0;
     c.output_dram_bytes = c.output_on_chip ? 0.0 : f.output_bytes;
-    c.dram_cycles = std::floor((storage.dram_cycle_bits * fetch.weights +
-                                c.input_dram_bytes * act_bits + c.output_dram_bytes * act_bits) /
-                               bus);
+    const double stationary_dram_bits =
+        attention ? c.kv_cache_dram_bytes * 8.0 : storage.dram_cycle_bits * fetch.weights;
+    c.dram_cycles = std::floor(
+        (stationary_dram_bits + c.input_dram_bytes * act_bits + c.output_dram_bytes * act_bits) /
+        bus);
     c.total_cycles = std::max(c.compute.cycles, c.dram_cycles);
 
     const auto [weight_reads, act_reads] = model.sram_reads(c.compute, profile, fidelity);
@@ -144,7 +179,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     const double row_channels =
         fidelity.dense_grouped_convs ? f.in_channels : double(w.in_channels);
     const double weight_write_words = ceil64(row_channels * storage.sram_write_bits_per_weight) *
-                                      double(w.kernel_area()) * double(w.out_channels);
+                                      double(w.kernel_area()) * double(w.out_channels) *
+                                      double(w.matrices);
     const bool charge_input_write = fidelity.list_order_chain || input_from_dram;
     const double input_write_words =
         charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row
@@ -159,7 +195,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
         (input_write_words * fetch.inputs + output_write_words) * memory.act.write_pj_per_64_bits;
     // DRAM energy always counts real bits (BitSim: bytes * 8 / 64 accesses of 1000 pJ).
     c.energy_dram_pj =
-        (c.weight_dram_bytes + c.input_dram_bytes + c.output_dram_bytes) * 8.0 * dram_pj_per_bit;
+        (c.weight_dram_bytes + c.kv_cache_dram_bytes + c.input_dram_bytes + c.output_dram_bytes) *
+        8.0 * dram_pj_per_bit;
     net.total.add(c);
     net.layers.push_back(std::move(c));
     net.weight_error.add(profile.weight_error);

@@ -37,6 +37,7 @@ struct LayerCost {
   double dram_cycles = 0;
   double total_cycles = 0;
   double weight_dram_bytes = 0, input_dram_bytes = 0, output_dram_bytes = 0;
+  double kv_cache_dram_bytes = 0;  // attention: K / V read from and written to the KV cache
   // What the layer needs on chip to run without refetching: its stored weights (in the W-SRAM)
   // and its input + output activations (in the A-SRAM). Network totals: the sum of the weights
   // and the largest layer's activations.

@@ -76,10 +76,10 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
   std::vector<const WeightTensor*> distinct;
   std::map<std::string, std::size_t> index_of;
   for (const WeightTensor* w : weights)
-    if (index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
+    if (w && index_of.emplace(w->name, distinct.size()).second) distinct.push_back(w);
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
-    layers_of[index_of.at(weights[i]->name)].push_back(i);
+    if (weights[i]) layers_of[index_of.at(weights[i]->name)].push_back(i);
   bool keep_spans = bool(inspect);
   for (const WeightNeeds* n : needs) keep_spans |= n->steps == StepKind::StoredColumns;
 

@@ -18,7 +18,8 @@ namespace bbs::accel {
 using ProfileInspector =
     std::function<void(std::size_t layer, const LayerAnalysis& weights, const LayerProfile&)>;
 
-// `weights[i]` is the int8 weight tensor (PyTorch layout) of `workload.layers[i]`.
+// `weights[i]` is the int8 weight tensor (PyTorch layout) of `workload.layers[i]`, null for an
+// attention matmul (no weights: its profile stays the default, dense 8 bits).
 std::vector<LayerProfile> build_profiles(const Workload& workload,
                                          const std::vector<const WeightTensor*>& weights,
                                          const WeightNeeds& needs, Fidelity fidelity, int jobs,

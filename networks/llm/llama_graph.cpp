@@ -29,14 +29,14 @@ TensorRef decoder_layer(NetworkBuilder& b, TensorRef x, const std::string& p, co
   const std::int64_t head_dim = c.hidden_size / c.num_heads;
   const Shape s = b.shape(x);
   TensorRef h = b.layer_norm(p + n.attn_norm, "rmsnorm", x, false);
-  TensorRef q = b.linear(p + n.q, h, c.num_heads * head_dim, false);
-  TensorRef k = b.linear(p + n.k, h, c.num_kv_heads * head_dim, false);
-  TensorRef v = b.linear(p + n.v, h, c.num_kv_heads * head_dim, false);
+  TensorRef q = b.linear(p + n.q, h, c.num_heads * head_dim, c.qkv_bias);
+  TensorRef k = b.linear(p + n.k, h, c.num_kv_heads * head_dim, c.qkv_bias);
+  TensorRef v = b.linear(p + n.v, h, c.num_kv_heads * head_dim, c.qkv_bias);
   q = b.elementwise(p + "q.rope", "rope", {q});
   k = with_cache(b, p + "k_cache", b.elementwise(p + "k.rope", "rope", {k}), past_tokens);
   v = with_cache(b, p + "v_cache", v, past_tokens);
   h = builders::attention_core(b, p + "attention", q, k, v,
-                               {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim});
+                               {s[0], c.num_heads, s[1], s[1] + past_tokens, head_dim, true});
   h = b.linear(p + n.o, h, c.hidden_size, false);
   x = b.elementwise(p + "attention.add", "add", {x, h});
   h = b.layer_norm(p + n.ffn_norm, "rmsnorm", x, false);

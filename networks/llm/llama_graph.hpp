@@ -18,6 +18,7 @@ struct LlamaConfig {
   std::int64_t num_kv_heads = 0;
   std::int64_t vocab_size = 0;
   bool tie_word_embeddings = false;
+  bool qkv_bias = false;  // Qwen2: q, k and v projections carry a bias
 };
 
 // Tensor names of one checkpoint convention; "{}" in `layer` is replaced by the layer index.

@@ -14,11 +14,11 @@ TensorRef conv_bn_act(NetworkBuilder& b, TensorRef x, const std::string& conv_we
 
 TensorRef attention_core(NetworkBuilder& b, const std::string& prefix, TensorRef q, TensorRef k,
                          TensorRef v, const AttentionShape& s) {
-  const MatMulGeometry scores{s.batch * s.heads, s.q_tokens, s.head_dim, s.kv_tokens};
+  const MatMulGeometry scores{s.batch * s.heads, s.q_tokens, s.head_dim, s.kv_tokens, s.kv_cache};
   TensorRef logits =
       b.matmul(prefix + ".scores", q, k, scores, {s.batch, s.heads, s.q_tokens, s.kv_tokens});
   TensorRef probs = b.softmax(prefix + ".softmax", logits);
-  const MatMulGeometry context{s.batch * s.heads, s.q_tokens, s.kv_tokens, s.head_dim};
+  const MatMulGeometry context{s.batch * s.heads, s.q_tokens, s.kv_tokens, s.head_dim, s.kv_cache};
   return b.matmul(prefix + ".context", probs, v, context,
                   {s.batch, s.q_tokens, s.heads * s.head_dim});
 }

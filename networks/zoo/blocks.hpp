@@ -24,6 +24,7 @@ struct AttentionShape {
   std::int64_t q_tokens = 1;
   std::int64_t kv_tokens = 1;
   std::int64_t head_dim = 1;
+  bool kv_cache = false;  // a decoder: K and V are kept in a KV cache
 };
 TensorRef attention_core(NetworkBuilder& b, const std::string& prefix, TensorRef q, TensorRef k,
                          TensorRef v, const AttentionShape& shape);

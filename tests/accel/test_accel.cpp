@@ -14,21 +14,12 @@
 #include "model/accel/schedule_check.hpp"
 #include "model/accel/sensitive_channels.hpp"
 #include "networks/tensor.hpp"
+#include "tests/accel/accel_test_util.hpp"
 
 namespace bbs::accel {
 namespace {
 
-HardwareConfig stripes_32x16() {
-  HardwareConfig hw;
-  hw.design = "stripes";
-  hw.pe_rows = 32;
-  hw.pe_cols = 16;
-  hw.lanes = 16;
-  hw.weight_sram = {288 * 1024, 32, 128, "1r1w"};
-  hw.act_sram = {256 * 1024, 16, 128, "1r1w"};
-  hw.energy = {0.28125 * 1.5, 0.46 * 1.5, (0.53 + 0.072625) * 1.5, 0};
-  return hw;
-}
+using test::stripes_32x16;
 
 LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in_hw,
                std::int64_t out_hw) {

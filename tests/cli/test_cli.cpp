@@ -1386,3 +1386,178 @@ TEST_F(CliTest, CompareWeightsDirFindsFilesByNetworkName) {
 
 }  // namespace
 }  // namespace bbs::cli_test
+
+// ---------------------------------------------------------------------------------------------
+// Hugging Face checkpoint directories, built here from stories260K (llama2.c names -> HF names)
+// ---------------------------------------------------------------------------------------------
+
+namespace bbs::cli_test {
+namespace {
+
+std::string hf_name(const std::string& name) {
+  static const std::pair<const char*, const char*> kRenames[] = {
+      {"attention.wq.", "self_attn.q_proj."},     {"attention.wk.", "self_attn.k_proj."},
+      {"attention.wv.", "self_attn.v_proj."},     {"attention.wo.", "self_attn.o_proj."},
+      {"feed_forward.w1.", "mlp.gate_proj."},     {"feed_forward.w3.", "mlp.up_proj."},
+      {"feed_forward.w2.", "mlp.down_proj."},     {"attention_norm.", "input_layernorm."},
+      {"ffn_norm.", "post_attention_layernorm."}, {"tok_embeddings.", "model.embed_tokens."}};
+  if (name == "norm.weight") return "model.norm.weight";
+  std::string out = name.starts_with("layers.") ? "model." + name : name;
+  for (const auto& [from, to] : kRenames)
+    if (const auto at = out.find(from); at != std::string::npos)
+      out.replace(at, std::strlen(from), to);
+  return out;
+}
+
+struct HfVariant {
+  std::string name;
+  DType dtype = DType::F32;
+  int shards = 1;
+  bool qwen2 = false;  // Qwen2ForCausalLM with q/k/v biases
+  bool tied = true;    // false: an explicit lm_head.weight
+};
+
+class HfCheckpointTest : public CliTest, public ::testing::WithParamInterface<HfVariant> {
+ protected:
+  // Writes the checkpoint directory; `config_patch` overrides config.json keys.
+  fs::path write_checkpoint(const HfVariant& v, const json& config_patch = json::object()) {
+    const char* shared = std::getenv("BBS_SHARED_WEIGHTS");
+    const fs::path source = fs::path(shared ? shared : "") / "llama2c_stories260K.safetensors";
+    if (!fs::exists(source)) return {};
+    const io::WeightFile file = io::WeightFile::open(source);
+    std::vector<io::TensorData> tensors;
+    auto add = [&](const std::string& name, const Shape& shape, const std::vector<float>& values) {
+      if (v.dtype == DType::F32) {
+        tensors.push_back(io::make_tensor(name, shape, values));
+        return;
+      }
+      io::TensorData t{name, v.dtype, shape, std::vector<std::byte>(values.size() * 2)};
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const std::uint16_t bits = float_to_bfloat16(values[i]);
+        std::memcpy(t.bytes.data() + 2 * i, &bits, 2);
+      }
+      tensors.push_back(std::move(t));
+    };
+    for (const io::TensorInfo& t : file.tensors()) {
+      add(hf_name(t.name), t.shape, io::read_as_float(file, t.name));
+      if (v.qwen2 && t.name.find(".attention.w") != std::string::npos &&
+          t.name.find(".wo.") == std::string::npos)
+        add(hf_name(t.name).replace(hf_name(t.name).size() - 6, 6, "bias"), {t.shape[0]},
+            std::vector<float>(std::size_t(t.shape[0]), 0.01f));
+    }
+    if (!v.tied) add("lm_head.weight", {512, 64}, io::read_as_float(file, "tok_embeddings.weight"));
+    const fs::path dir = dir_ / v.name;
+    fs::create_directories(dir);
+    json config = {{"architectures", {v.qwen2 ? "Qwen2ForCausalLM" : "LlamaForCausalLM"}},
+                   {"hidden_size", 64},
+                   {"intermediate_size", 172},
+                   {"num_hidden_layers", 5},
+                   {"num_attention_heads", 8},
+                   {"num_key_value_heads", 4},
+                   {"vocab_size", 512},
+                   {"tie_word_embeddings", v.tied}};
+    config.update(config_patch);
+    std::ofstream(dir / "config.json") << config.dump(2);
+    if (v.shards == 1) {
+      io::write_safetensors(dir / "model.safetensors", tensors, {{"format", "pt"}});
+      return dir;
+    }
+    json map = json::object();
+    const std::size_t half = tensors.size() / 2;
+    for (int s = 0; s < 2; ++s) {
+      const std::string shard = "model-0000" + std::to_string(s + 1) + "-of-00002.safetensors";
+      std::vector<io::TensorData> part(tensors.begin() + (s == 0 ? 0 : long(half)),
+                                       s == 0 ? tensors.begin() + long(half) : tensors.end());
+      for (const auto& t : part) map[t.name] = shard;
+      io::write_safetensors(dir / shard, part, {{"format", "pt"}});
+    }
+    std::ofstream(dir / "model.safetensors.index.json") << json{{"weight_map", map}}.dump();
+    return dir;
+  }
+};
+
+TEST_P(HfCheckpointTest, EveryCommandTakesTheDirectory) {
+  const fs::path dir = write_checkpoint(GetParam());
+  if (dir.empty()) GTEST_SKIP() << "stories260K not in BBS_SHARED_WEIGHTS";
+  const std::string d = quoted(dir.string());
+  const RunResult show = run("show " + d + " --format json");
+  ASSERT_EQ(show.exit_code, 0) << describe(show);
+  const json shown = parse_json(show);
+  EXPECT_EQ(shown["network"][0]["synthetic_weights"], "no");
+  EXPECT_EQ(shown["network"][0]["weight_layers"], 37);  // embedding, 35 linear, the head
+  const std::int64_t bias = GetParam().qwen2 ? 5 * (64 + 32 + 32) : 0;
+  const std::int64_t head = GetParam().tied ? 0 : 512 * 64;
+  EXPECT_EQ(shown["network"][0]["params"], 260'032 + bias + head);
+
+  const RunResult sim = run("simulate --network " + d +
+                            " --accel bitvert --phase decode --kv-length 64 --format json");
+  ASSERT_EQ(sim.exit_code, 0) << describe(sim);
+  EXPECT_GT(parse_json(sim)["simulation"][0]["kv_cache_dram_bytes"].get<double>(), 0);
+
+  const RunResult analyze = run("analyze --network " + d + " --format json");
+  ASSERT_EQ(analyze.exit_code, 0) << describe(analyze);
+  const RunResult compare = run("compare --networks " + d + " --accels stripes bitvert");
+  ASSERT_EQ(compare.exit_code, 0) << describe(compare);
+
+  const std::string campaign = path("hf.toml"), db = path("hf.db");
+  std::ofstream(campaign) << "name = \"hf\"\n[[workload]]\nnetwork = \"" << dir.string()
+                          << "\"\n[[design]]\naccel = \"stripes\"\n[[design]]\naccel = "
+                             "\"bitvert\"\n";
+  const RunResult campaign_run = run("run " + quoted(campaign) + " --db " + quoted(db));
+  ASSERT_EQ(campaign_run.exit_code, 0) << describe(campaign_run);
+  const RunResult plot = run("plot --db " + quoted(db) + " --out " + quoted(path("figures")));
+  EXPECT_EQ(plot.exit_code, 0) << describe(plot);
+
+  // prune writes a checkpoint directory the same tools load: same files, same tensors and dtypes.
+  const fs::path pruned = dir_ / (GetParam().name + "-pruned");
+  const RunResult prune =
+      run("prune -i " + d + " -o " + quoted(pruned.string()) + " --setting moderate --format json");
+  ASSERT_EQ(prune.exit_code, 0) << describe(prune);
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    ASSERT_TRUE(fs::exists(pruned / entry.path().filename())) << entry.path();
+    if (entry.path().extension() != ".safetensors") continue;
+    const io::WeightFile before = io::WeightFile::open(entry.path());
+    const io::WeightFile after = io::WeightFile::open(pruned / entry.path().filename());
+    ASSERT_EQ(after.tensors().size(), before.tensors().size());
+    for (std::size_t i = 0; i < before.tensors().size(); ++i) {
+      const io::TensorInfo& t = before.tensors()[i];
+      EXPECT_EQ(after.tensors()[i].dtype, t.dtype);
+      EXPECT_EQ(after.tensors()[i].shape, t.shape);
+      if (t.name.ends_with("q_proj.weight")) {  // pruned: the values moved
+        EXPECT_NE(as_floats(after, t.name), as_floats(before, t.name)) << t.name;
+      }
+    }
+  }
+  const RunResult reshow = run("show " + quoted(pruned.string()) + " --format json");
+  ASSERT_EQ(reshow.exit_code, 0) << describe(reshow);
+  EXPECT_EQ(parse_json(reshow)["network"][0]["params"], shown["network"][0]["params"]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, HfCheckpointTest,
+                         ::testing::Values(HfVariant{"llama"}, HfVariant{"sharded", DType::F32, 2},
+                                           HfVariant{"bf16", DType::BF16},
+                                           HfVariant{"qwen2", DType::F32, 1, true},
+                                           HfVariant{"untied", DType::F32, 1, false, false}),
+                         [](const auto& variant) { return variant.param.name; });
+
+class HfConfigErrorTest : public HfCheckpointTest {};
+
+TEST_F(HfConfigErrorTest, ConfigIsCheckedBeforeAnythingIsBuilt) {
+  const std::pair<json, std::string> cases[] = {
+      {{{"architectures", {"GPT2LMHeadModel"}}}, "architecture 'GPT2LMHeadModel'"},
+      {{{"num_hidden_layers", 1'000'000}}, "'num_hidden_layers' = 1000000"},
+      {{{"num_hidden_layers", 4}}, "'num_hidden_layers' (4)"},
+      {{{"num_key_value_heads", 8}}, "self_attn.k_proj.weight' has shape [32, 64]"}};
+  int i = 0;
+  for (const auto& [patch, message] : cases) {
+    const fs::path dir = write_checkpoint({"bad" + std::to_string(i++)}, patch);
+    if (dir.empty()) GTEST_SKIP() << "stories260K not in BBS_SHARED_WEIGHTS";
+    const RunResult r = run("show " + quoted(dir.string()));
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find(message), std::string::npos) << describe(r);
+    EXPECT_NE(r.err.find("config.json"), std::string::npos) << describe(r);
+  }
+}
+
+}  // namespace
+}  // namespace bbs::cli_test
