@@ -236,7 +236,7 @@ int run_cli(int argc, char** argv) {
   PlotOptions plot;
   auto* plot_cmd = app.add_subcommand(
       "plot",
-      "Figures (PNG + PDF, and the plotted numbers as JSON) from a result database: speedup "
+      "Figures (PNG, PDF, SVG, and the plotted numbers as JSON) from a result database: speedup "
       "over Stripes (paper Fig. 12), energy by component (Fig. 13), load imbalance vs PE rows "
       "(Figs. 14-15), Pareto fronts, bit-level analysis (from analyze --db)");
   plot_cmd->add_option("--db", plot.db, "Result database")->required();
@@ -244,13 +244,24 @@ int run_cli(int argc, char** argv) {
   plot_cmd->add_option("--figure", plot.figure, "Which figure")
       ->check(CLI::IsMember({"speedup", "energy", "imbalance", "pareto", "bits", "all"}))
       ->capture_default_str();
-  plot_cmd->add_option("--out", plot.out, "Output directory (default: figures/ next to --db)");
+  plot_cmd->add_option("--out", plot.out,
+                       "Output directory (default: figures/<database stem>/ next to --db)");
   plot_cmd->add_option(
       "--network", plot.network,
       "Only this network (pareto, imbalance, bits; default: chosen from the data)");
   plot_cmd
       ->add_option("--baseline", plot.baseline,
                    "Accelerator preset the speedup and energy figures are normalized to")
+      ->capture_default_str();
+  plot_cmd
+      ->add_option("--width", plot.width,
+                   "Camera-ready width with 8 pt text: single (IEEE column, 3.5 in) or double "
+                   "(text width, 7.16 in); default: each figure's own size")
+      ->check(CLI::IsMember({"single", "double"}));
+  plot_cmd
+      ->add_option("--title", plot.title,
+                   "full: titles name what is shown, campaign, file and profile; none: no titles")
+      ->check(CLI::IsMember({"full", "none"}))
       ->capture_default_str();
 
   auto* list_cmd = app.add_subcommand("list", "List registered things: accels");

@@ -58,7 +58,9 @@ int run_plot(const PlotOptions& options) {
                                                       : dse::ResultStore::Mode::ReadOnly;
     dse::ResultStore::open(db, mode);
   }
-  const fs::path out = options.out.empty() ? db.parent_path() / "figures" : fs::path(options.out);
+  // One folder per database by default, so that two databases' figures never overwrite each other.
+  const fs::path out =
+      options.out.empty() ? db.parent_path() / "figures" / db.stem() : fs::path(options.out);
   std::vector<std::string> args = {python_interpreter(),
                                    std::string(BBS_DSE_PLOTS_DIR) + "/bbs_plot.py",
                                    "--db",
@@ -68,9 +70,12 @@ int run_plot(const PlotOptions& options) {
                                    "--out",
                                    out.string(),
                                    "--baseline",
-                                   options.baseline};
+                                   options.baseline,
+                                   "--title",
+                                   options.title};
   if (!options.campaign.empty()) args.insert(args.end(), {"--campaign", options.campaign});
   if (!options.network.empty()) args.insert(args.end(), {"--network", options.network});
+  if (!options.width.empty()) args.insert(args.end(), {"--width", options.width});
   return run_process(args);
 }
 

@@ -101,9 +101,11 @@ struct PlotOptions {
   std::string db;
   std::string campaign;  // empty: the newest campaign
   std::string figure = "all";
-  std::string out;  // empty: figures/ next to the database
+  std::string out;  // empty: figures/<database stem>/ next to the database
   std::string network;
   std::string baseline = "stripes";
+  std::string width;           // empty: each figure's own; "single" / "double": IEEE columns
+  std::string title = "full";  // "full" or "none"
 };
 
 int run_analyze(const AnalyzeOptions& options);
