@@ -96,7 +96,6 @@ void store_analysis(const AnalyzeOptions& options, const AnalysisOptions& engine
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   const AnalysisOptions engine = analysis_options(options.engine);
   const EngineInput input = engine_input(options);
   Progress progress("analyze");
@@ -107,7 +106,7 @@ int run_analyze(const AnalyzeOptions& options) {
   print_tables(
       std::cout,
       analysis_tables(layers, {input.source, engine, input.integer_input, input.synthetic}),
-      format);
+      options.report);
   if (!options.db.empty()) store_analysis(options, engine, input, layers);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;
 }

@@ -22,12 +22,12 @@ const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
 
 struct Outcome {
   double cycles = 0, energy_pj = 0, time_s = 0;
+  ReportMetrics metrics;
 };
 
 }  // namespace
 
 int run_compare(const CompareOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   const auto& networks = options.networks.empty() ? kPaperNetworks : options.networks;
   auto accels = options.accels.empty() ? kPaperAccels : options.accels;
   if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
@@ -41,7 +41,11 @@ int run_compare(const CompareOptions& options) {
                           {"speedup_vs_baseline"},
                           {"energy_pj"},
                           {"energy_vs_baseline"},
-                          {"time_s"}});
+                          {"time_s"},
+                          {"energy_per_inference_uj"},
+                          {"inferences_per_s"},
+                          {"tops_per_w"},
+                          {"tops_per_mm2"}});
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
   Progress progress("compare");
@@ -66,7 +70,8 @@ int run_compare(const CompareOptions& options) {
       request.fidelity = fidelity;
       request.jobs = options.jobs;
       const Simulation s = simulate(*network, request);
-      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s};
+      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s,
+                         s.metrics};
     }
     const Outcome& base = outcomes.at(options.baseline);
     for (const auto& accel : accels) {
@@ -74,9 +79,9 @@ int run_compare(const CompareOptions& options) {
       const double speedup = base.cycles / o.cycles, energy = o.energy_pj / base.energy_pj;
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
-      table.add_row({name, accel, fidelity.name(),
-                     std::string(network->loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
-                     speedup, o.energy_pj, energy, o.time_s});
+      table.add_row({name, accel, fidelity.name(), network->loaded.weights->synthetic(), o.cycles,
+                     speedup, o.energy_pj, energy, o.time_s, o.metrics.energy_per_inference_uj,
+                     o.metrics.inferences_per_s, o.metrics.tops_per_w, o.metrics.tops_per_mm2});
     }
   }
   Table geomean(
@@ -86,7 +91,7 @@ int run_compare(const CompareOptions& options) {
   for (const auto& accel : accels)
     geomean.add_row({accel, std::int64_t(networks.size()), std::exp(log_speedup[accel] / n),
                      std::exp(log_energy[accel] / n), options.baseline});
-  print_tables(std::cout, {table, geomean}, format);
+  print_tables(std::cout, {table, geomean}, options.report);
   return 0;
 }
 

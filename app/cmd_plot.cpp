@@ -72,7 +72,9 @@ int run_plot(const PlotOptions& options) {
                                    "--baseline",
                                    options.baseline,
                                    "--title",
-                                   options.title};
+                                   options.title,
+                                   "--format",
+                                   options.format};
   if (!options.campaign.empty()) args.insert(args.end(), {"--campaign", options.campaign});
   if (!options.network.empty()) args.insert(args.end(), {"--network", options.network});
   if (!options.width.empty()) args.insert(args.end(), {"--width", options.width});

@@ -66,7 +66,6 @@ std::map<std::string, std::string> output_metadata(const io::WeightFile& file,
 }  // namespace
 
 int run_prune(const PruneOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   AnalysisOptions engine = analysis_options(options.engine);
   engine.keep_pruned_values = true;
   const io::WeightFile file = io::WeightFile::open(options.input);
@@ -95,7 +94,7 @@ int run_prune(const PruneOptions& options) {
 
   print_tables(std::cout,
                analysis_tables(layers, {options.input, engine, input.integer_input, false}),
-               format);
+               options.report);
   std::cerr << "wrote " << options.output << '\n';
   return 0;
 }

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "app/report.hpp"
+
 namespace bbs::app {
 
 // What --version prints and result databases record as tool_version.
@@ -36,15 +38,15 @@ struct AnalyzeOptions {
   std::string network;  // a zoo name or an .onnx file: its weight layers are analyzed
   bool allow_unmatched = false;
   EngineSettings engine;
-  std::string format = "table";
-  std::string db;  // also store the analysis in this result database
+  OutputOptions report;  // --format, --table, --columns
+  std::string db;        // also store the analysis in this result database
 };
 
 struct PruneOptions {
   std::string input;
   std::string output;
   EngineSettings engine;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct SimulateOptions {
@@ -62,7 +64,7 @@ struct SimulateOptions {
   std::string phase = "prefill";
   std::uint64_t seed = 1;
   int jobs = 1;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct CompareOptions {
@@ -75,7 +77,7 @@ struct CompareOptions {
   std::vector<std::string> defects;
   std::uint64_t seed = 1;
   int jobs = 1;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct RunOptions {
@@ -83,6 +85,7 @@ struct RunOptions {
   std::string db;                  // default results/<campaign name>.db
   std::string shard = "1/1";
   int jobs = 1;
+  OutputOptions report;  // json/csv: the run's summary on stdout
 };
 
 struct QueryOptions {
@@ -94,7 +97,7 @@ struct QueryOptions {
   std::string pareto;  // "latency,energy"
   std::int64_t point = 0;
   bool baseline = false;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct PlotOptions {
@@ -104,18 +107,20 @@ struct PlotOptions {
   std::string out;  // empty: figures/<database stem>/ next to the database
   std::string network;
   std::string baseline = "stripes";
-  std::string width;           // empty: each figure's own; "single" / "double": IEEE columns
-  std::string title = "full";  // "full" or "none"
+  std::string width;             // empty: each figure's own; "single" / "double": IEEE columns
+  std::string title = "full";    // "full" or "none"
+  std::string format = "table";  // the written files: one path a line, or json / csv
 };
 
 int run_analyze(const AnalyzeOptions& options);
 int run_plot(const PlotOptions& options);
 int run_campaign(const RunOptions& options);
 int run_query(const QueryOptions& options);
-int run_merge(const std::string& output, const std::vector<std::string>& shards);
+int run_merge(const std::string& output, const std::vector<std::string>& shards,
+              const OutputOptions& options);
 int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
-int run_list_accels(const std::string& format);
+int run_list_accels(const OutputOptions& output);
 int run_prune(const PruneOptions& options);
 
 std::string default_weights_path();

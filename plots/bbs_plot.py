@@ -4,12 +4,15 @@
 Usually run through `bbs-dse plot`, which forwards these options:
   bbs_plot.py --db FILE [--campaign NAME] [--figure speedup|energy|imbalance|pareto|bits|all]
               [--out DIR] [--network NAME] [--baseline ACCEL] [--width single|double]
-              [--title full|none]
-Prints each written file on stdout. Exit codes: 0 written; 2 unusable database file, unknown
+              [--title full|none] [--format table|json|csv]
+Prints each written file on stdout (one path a line; json: {"files": [{figure, format, path}]};
+csv: a figure,format,path table). Exit codes: 0 written; 2 unusable database file, unknown
 campaign or unwritable output; 3 the data a figure needs is missing (with --figure all: no
 figure could be drawn).
 """
 import argparse
+import csv
+import json
 from pathlib import Path
 import sqlite3
 import sys
@@ -43,6 +46,9 @@ def parse_args(argv):
                              "width (double, 7.16 in), 8 pt text (default: each figure's own)")
     parser.add_argument("--title", choices=["full", "none"], default="full",
                         help="figure titles naming campaign, file and profile, or none")
+    parser.add_argument("--format", choices=["table", "json", "csv"], default="table",
+                        help="how the written files are listed on stdout (default: a path a "
+                             "line as each is written)")
     return parser.parse_args(argv)
 
 
@@ -51,7 +57,7 @@ def default_out(db: Path) -> Path:
     return db.parent / "figures" / db.stem
 
 
-def draw_figures(ctx: Context, names: list[str], out: Path) -> list[Path]:
+def draw_figures(ctx: Context, names: list[str], out: Path, stream: bool) -> list[Path]:
     """Draws and saves the figures; with several, one whose data is missing is only warned about."""
     written = []
     for name in names:
@@ -64,9 +70,22 @@ def draw_figures(ctx: Context, names: list[str], out: Path) -> list[Path]:
             continue
         for file_name, fig in figures:
             for path in save(fig, out, file_name):
-                print(path, flush=True)
+                if stream:
+                    print(path, flush=True)
                 written.append(path)
     return written
+
+
+def print_files(paths: list[Path], fmt: str) -> None:
+    """The written files as JSON {"files": [...]} or CSV (table form printed them already)."""
+    rows = [{"figure": p.stem, "format": p.suffix[1:], "path": str(p)} for p in paths]
+    if fmt == "json":
+        print(json.dumps({"files": rows}, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=["figure", "format", "path"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main(argv=None) -> int:
@@ -76,7 +95,8 @@ def main(argv=None) -> int:
     names = list(FIGURES) if args.figure == "all" else [args.figure]
     try:
         ctx = Context(open_db(args.db), args.db, args.campaign, args.network, args.baseline)
-        written = draw_figures(ctx, names, out)
+        written = draw_figures(ctx, names, out, stream=args.format == "table")
+        print_files(written, args.format)
     except PlotError as e:
         print(f"{PREFIX}{e}", file=sys.stderr)
         return e.exit_code
