@@ -11,7 +11,23 @@
 namespace bbs::app {
 namespace {
 
-constexpr const char* kFormatHelp = "Output format: table, json or csv";
+void add_format_option(CLI::App& cmd, std::string& format) {
+  // Checked while parsing, before any work, with the program's own error (exit 2).
+  cmd.add_option("--format", format, "Output format: table, json or csv (docs/output.md)")
+      ->each([](const std::string& text) { parse_output_format(text); })
+      ->capture_default_str();
+}
+
+// --format, --table and --columns (or --output-columns where --columns means pruned columns).
+void add_output_options(CLI::App& cmd, OutputOptions& o) {
+  add_format_option(cmd, o.format);
+  cmd.add_option("--table", o.table,
+                 "Print only this table (by its key; CSV holds one table, default the first)");
+  const bool columns_free = cmd.get_option_no_throw("--columns") == nullptr;
+  cmd.add_option(columns_free ? "--columns,--output-columns" : "--output-columns", o.columns,
+                 "Print only these columns, e.g. network,time_s,energy_pj")
+      ->delimiter(',');
+}
 
 void add_engine_options(CLI::App& cmd, EngineSettings& s) {
   cmd.add_option("--setting", s.setting,
@@ -87,7 +103,7 @@ int run_cli(int argc, char** argv) {
   analyze_cmd->add_option("--sensitive-channels", analyze.sensitive_channels,
                           "JSON object: tensor name -> sensitive channel indices, used instead "
                           "of Algorithm 2's choice");
-  analyze_cmd->add_option("--format", analyze.format, kFormatHelp)->capture_default_str();
+  add_output_options(*analyze_cmd, analyze.report);
   analyze_cmd->add_option("--db", analyze.db,
                           "Also store the analysis (totals and per layer) in this result "
                           "database, replacing one with the same weights and options (for "
@@ -109,14 +125,15 @@ int run_cli(int argc, char** argv) {
                    "Output file (same format as the input; a directory for a checkpoint)")
       ->required();
   add_engine_options(*prune_cmd, prune.engine);
-  prune_cmd->add_option("--format", prune.format, kFormatHelp)->capture_default_str();
+  add_output_options(*prune_cmd, prune.report);
 
   auto* networks_cmd = app.add_subcommand("networks", "The built-in network zoo");
-  std::string networks_format = "table";
-  networks_cmd->add_option("--format", networks_format, kFormatHelp)->capture_default_str();
+  OutputOptions networks_output;
+  add_output_options(*networks_cmd, networks_output);
 
   ShowOptions show;
-  std::string show_format = "table", show_phase = "prefill", show_layout = "auto", show_dot;
+  OutputOptions show_output;
+  std::string show_phase = "prefill", show_layout = "auto", show_dot;
   std::string show_weights;
   auto* show_cmd = app.add_subcommand("show",
                                       "Per-layer table of a network: shapes, MACs, "
@@ -143,7 +160,7 @@ int run_cli(int argc, char** argv) {
                      "Go on when layers or tensors of --weights do not match");
   show_cmd->add_option("--seed", show.synthetic_seed, "Seed of the synthetic weights")
       ->capture_default_str();
-  show_cmd->add_option("--format", show_format, kFormatHelp)->capture_default_str();
+  add_output_options(*show_cmd, show_output);
 
   SimulateOptions sim;
   auto* simulate_cmd = app.add_subcommand(
@@ -190,7 +207,7 @@ int run_cli(int argc, char** argv) {
                            "of Algorithm 2's choice (the bitsim profile looks names up as BitSim "
                            "does: docs/profiles.md)");
   simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
-  simulate_cmd->add_option("--format", sim.format, kFormatHelp)->capture_default_str();
+  add_output_options(*simulate_cmd, sim.report);
 
   CompareOptions cmp;
   auto* compare_cmd = app.add_subcommand(
@@ -216,7 +233,7 @@ int run_cli(int argc, char** argv) {
                           "Switch one of the reference simulator's defects back on (repeatable)");
   compare_cmd->add_option("--seed", cmp.seed, "Seed of synthetic weights")->capture_default_str();
   compare_cmd->add_option("--jobs,-j", cmp.jobs, "Threads")->capture_default_str();
-  compare_cmd->add_option("--format", cmp.format, kFormatHelp)->capture_default_str();
+  add_output_options(*compare_cmd, cmp.report);
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand(
@@ -229,6 +246,7 @@ int run_cli(int argc, char** argv) {
   run_cmd->add_option("--shard", run.shard, "K/N: evaluate this share of the points")
       ->capture_default_str();
   run_cmd->add_option("--jobs,-j", run.jobs, "Threads")->capture_default_str();
+  add_output_options(*run_cmd, run.report);
 
   QueryOptions query;
   auto* query_cmd = app.add_subcommand("query", "Read a result database");
@@ -249,7 +267,7 @@ int run_cli(int argc, char** argv) {
       ->expected(2);
   query_cmd->add_option("--point", query.point, "Per-layer results of one point id");
   query_cmd->add_flag("--baseline", query.baseline, "Speedup and energy against Stripes");
-  query_cmd->add_option("--format", query.format, kFormatHelp)->capture_default_str();
+  add_output_options(*query_cmd, query.report);
 
   std::string merge_output;
   std::vector<std::string> merge_inputs;
@@ -257,11 +275,13 @@ int run_cli(int argc, char** argv) {
   merge_cmd->add_option("output", merge_output, "Database to merge into (created if absent)")
       ->required();
   merge_cmd->add_option("shards", merge_inputs, "Shard databases")->required();
+  OutputOptions merge_output_options;
+  add_output_options(*merge_cmd, merge_output_options);
 
   PlotOptions plot;
   auto* plot_cmd = app.add_subcommand(
       "plot",
-      "Figures (PNG + PDF, and the plotted numbers as JSON) from a result database: speedup "
+      "Figures (PNG, PDF, SVG, and the plotted numbers as JSON) from a result database: speedup "
       "over Stripes (paper Fig. 12), energy by component (Fig. 13), load imbalance vs PE rows "
       "(Figs. 14-15), Pareto fronts, bit-level analysis (from analyze --db)");
   plot_cmd->add_option("--db", plot.db, "Result database")->required();
@@ -269,7 +289,8 @@ int run_cli(int argc, char** argv) {
   plot_cmd->add_option("--figure", plot.figure, "Which figure")
       ->check(CLI::IsMember({"speedup", "energy", "imbalance", "pareto", "bits", "all"}))
       ->capture_default_str();
-  plot_cmd->add_option("--out", plot.out, "Output directory (default: figures/ next to --db)");
+  plot_cmd->add_option("--out", plot.out,
+                       "Output directory (default: figures/<database stem>/ next to --db)");
   plot_cmd->add_option(
       "--network", plot.network,
       "Only this network (pareto, imbalance, bits; default: chosen from the data)");
@@ -277,11 +298,23 @@ int run_cli(int argc, char** argv) {
       ->add_option("--baseline", plot.baseline,
                    "Accelerator preset the speedup and energy figures are normalized to")
       ->capture_default_str();
+  plot_cmd
+      ->add_option("--width", plot.width,
+                   "Camera-ready width with 8 pt text: single (IEEE column, 3.5 in) or double "
+                   "(text width, 7.16 in); default: each figure's own size")
+      ->check(CLI::IsMember({"single", "double"}));
+  plot_cmd
+      ->add_option("--title", plot.title,
+                   "full: titles name what is shown, campaign, file and profile; none: no titles")
+      ->check(CLI::IsMember({"full", "none"}))
+      ->capture_default_str();
+  add_format_option(*plot_cmd, plot.format);
 
   auto* list_cmd = app.add_subcommand("list", "List registered things: accels");
-  std::string list_what, list_format = "table";
+  std::string list_what;
+  OutputOptions list_output;
   list_cmd->add_option("what", list_what, "accels")->required()->check(CLI::IsMember({"accels"}));
-  list_cmd->add_option("--format", list_format, kFormatHelp)->capture_default_str();
+  add_output_options(*list_cmd, list_output);
 
   try {
     app.parse(argc, argv);
@@ -299,12 +332,12 @@ int run_cli(int argc, char** argv) {
   if (*simulate_cmd) return run_simulate(sim);
   if (*run_cmd) return run_campaign(run);
   if (*query_cmd) return run_query(query);
-  if (*merge_cmd) return run_merge(merge_output, merge_inputs);
+  if (*merge_cmd) return run_merge(merge_output, merge_inputs, merge_output_options);
   if (*plot_cmd) return run_plot(plot);
   if (*compare_cmd) return run_compare(cmp);
-  if (*list_cmd) return run_list_accels(list_format);
+  if (*list_cmd) return run_list_accels(list_output);
   if (*networks_cmd) {
-    print_tables(std::cout, networks_report(), parse_output_format(networks_format));
+    print_tables(std::cout, networks_report(), networks_output);
     return 0;
   }
   if (*show_cmd) {
@@ -312,7 +345,7 @@ int run_cli(int argc, char** argv) {
     if (!show_dot.empty()) show.dot = show_dot;
     show.workload.phase = networks::parse_llm_phase(show_phase);
     show.layout = networks::parse_weight_layout(show_layout);
-    print_tables(std::cout, show_report(show), parse_output_format(show_format));
+    print_tables(std::cout, show_report(show), show_output);
     return 0;
   }
   if (*prune_cmd) {

@@ -116,7 +116,6 @@ std::vector<std::vector<bool>> given_sensitive(const std::string& path,
 }
 
 int run_analyze(const AnalyzeOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   AnalysisOptions engine = analysis_options(options.engine);
   const EngineInput input = engine_input(options);
   if (!options.sensitive_channels.empty())
@@ -129,7 +128,7 @@ int run_analyze(const AnalyzeOptions& options) {
       });
   print_tables(std::cout,
                analysis_tables(layers, {input.source, engine, weights_kind(input, options.engine)}),
-               format);
+               options.report);
   if (!options.db.empty()) store_analysis(options, engine, input, layers);
   return total_of(layers).check.mismatches == 0 ? 0 : 3;
 }

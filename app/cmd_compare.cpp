@@ -48,12 +48,12 @@ std::optional<std::filesystem::path> weights_in_dir(const std::string& dir,
 
 struct Outcome {
   double cycles = 0, energy_pj = 0, time_s = 0;
+  ReportMetrics metrics;
 };
 
 }  // namespace
 
 int run_compare(const CompareOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   const auto& networks = options.networks.empty() ? kPaperNetworks : options.networks;
   auto accels = options.accels.empty() ? kPaperAccels : options.accels;
   if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
@@ -68,7 +68,11 @@ int run_compare(const CompareOptions& options) {
                           {"speedup_vs_baseline"},
                           {"energy_pj"},
                           {"energy_vs_baseline"},
-                          {"time_s"}});
+                          {"time_s"},
+                          {"energy_per_inference_uj"},
+                          {"inferences_per_s"},
+                          {"tops_per_w"},
+                          {"tops_per_mm2"}});
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
   Progress progress("compare");
@@ -99,7 +103,8 @@ int run_compare(const CompareOptions& options) {
       const std::string& accel = accels[a];
       progress.update(done++, networks.size() * accels.size(), name + " on " + accel);
       const Simulation s = simulate(*network, requests[a]);
-      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s};
+      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s,
+                         s.metrics};
     }
     const Outcome& base = outcomes.at(options.baseline);
     for (const auto& accel : accels) {
@@ -108,8 +113,9 @@ int run_compare(const CompareOptions& options) {
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
       table.add_row({name, accel, fidelity.name(), network->weights_kind,
-                     std::string(network->loaded.weights->synthetic() ? "yes" : "no"), o.cycles,
-                     speedup, o.energy_pj, energy, o.time_s});
+                     network->loaded.weights->synthetic(), o.cycles, speedup, o.energy_pj, energy,
+                     o.time_s, o.metrics.energy_per_inference_uj, o.metrics.inferences_per_s,
+                     o.metrics.tops_per_w, o.metrics.tops_per_mm2});
     }
   }
   Table geomean(
@@ -119,7 +125,7 @@ int run_compare(const CompareOptions& options) {
   for (const auto& accel : accels)
     geomean.add_row({accel, std::int64_t(networks.size()), std::exp(log_speedup[accel] / n),
                      std::exp(log_energy[accel] / n), options.baseline});
-  print_tables(std::cout, {table, geomean}, format);
+  print_tables(std::cout, {table, geomean}, options.report);
   return 0;
 }
 

@@ -8,7 +8,7 @@
 
 namespace bbs::app {
 
-int run_list_accels(const std::string& format) {
+int run_list_accels(const OutputOptions& output) {
   Table table("accels", {{"name"},
                          {"design"},
                          {"rows"},
@@ -26,7 +26,7 @@ int run_list_accels(const std::string& format) {
                    std::int64_t(hw.pruned_columns), hw.sensitive_fraction,
                    std::string(accel::find_accel(hw.design).description())});
   }
-  print_tables(std::cout, {table}, parse_output_format(format));
+  print_tables(std::cout, {table}, output);
   return 0;
 }
 

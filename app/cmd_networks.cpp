@@ -28,8 +28,6 @@ bool is_path(const std::string& name) {
   return is_onnx_path(name) || name.find('/') != std::string::npos;
 }
 
-std::string yes_no(bool value) { return value ? "yes" : "no"; }
-
 }  // namespace
 
 std::vector<Table> networks_report() {
@@ -44,11 +42,12 @@ std::vector<Table> networks_report() {
                            {"description"}});
   for (const networks::ZooEntry& entry : networks::zoo()) {
     const Network net = networks::build_network(entry.name);
-    table.add_row({entry.name, entry.family, static_cast<std::int64_t>(net.layers().size()),
-                   static_cast<std::int64_t>(net.weight_layer_count()), net.total_params(),
-                   net.total_macs(), workload_text(entry, entry.default_workload),
-                   entry.weights_file.empty() ? "-" : entry.weights_file + ".safetensors",
-                   entry.description});
+    table.add_row(
+        {entry.name, entry.family, static_cast<std::int64_t>(net.layers().size()),
+         static_cast<std::int64_t>(net.weight_layer_count()), net.total_params(), net.total_macs(),
+         workload_text(entry, entry.default_workload),
+         entry.weights_file.empty() ? Cell(Null{}) : Cell(entry.weights_file + ".safetensors"),
+         entry.description});
   }
   return {table};
 }
@@ -114,7 +113,7 @@ std::vector<Table> show_report(const ShowOptions& options) {
   summary.add_row({net.name(), static_cast<std::int64_t>(net.layers().size()),
                    static_cast<std::int64_t>(net.weight_layer_count()), net.total_params(),
                    net.total_macs(), net.mapped_macs(), net.peak_live_activation_bytes(), workload,
-                   loaded.weights->description(), yes_no(loaded.weights->synthetic())});
+                   loaded.weights->description(), loaded.weights->synthetic()});
 
   Table layers("layers", {{"index"},
                           {"name"},
@@ -131,11 +130,11 @@ std::vector<Table> show_report(const ShowOptions& options) {
   for (std::size_t i = 0; i < net.layers().size(); ++i) {
     const Layer& layer = net.layers()[i];
     layers.add_row({static_cast<std::int64_t>(i), layer.name,
-                    std::string(networks::op_kind_name(layer.kind)), layer.op,
-                    yes_no(layer.is_mapped()), shape_string(layer.output_shape),
-                    layer.weight ? shape_string(layer.weight->shape) : "-", layer.macs,
-                    layer.param_count, layer.output_bytes(), net.live_activation_bytes()[i],
-                    layer.weight ? loaded.weights->origin(layer) : "-"});
+                    std::string(networks::op_kind_name(layer.kind)), layer.op, layer.is_mapped(),
+                    layer.output_shape, layer.weight ? Cell(layer.weight->shape) : Cell(Null{}),
+                    layer.macs, layer.param_count, layer.output_bytes(),
+                    net.live_activation_bytes()[i],
+                    layer.weight ? Cell(loaded.weights->origin(layer)) : Cell(Null{})});
   }
   std::vector<Table> tables = {summary, layers};
   if (!loaded.match.unmatched_layers.empty() || !loaded.match.unmatched_tensors.empty()) {

@@ -63,7 +63,9 @@ int run_plot(const PlotOptions& options) {
     open_options.verify = dse::ResultStore::Verify::None;
     dse::ResultStore::open(db, mode, open_options);
   }
-  const fs::path out = options.out.empty() ? db.parent_path() / "figures" : fs::path(options.out);
+  // One folder per database by default, so that two databases' figures never overwrite each other.
+  const fs::path out =
+      options.out.empty() ? db.parent_path() / "figures" / db.stem() : fs::path(options.out);
   std::vector<std::string> args = {python_interpreter(),
                                    std::string(BBS_DSE_PLOTS_DIR) + "/bbs_plot.py",
                                    "--db",
@@ -73,9 +75,14 @@ int run_plot(const PlotOptions& options) {
                                    "--out",
                                    out.string(),
                                    "--baseline",
-                                   options.baseline};
+                                   options.baseline,
+                                   "--title",
+                                   options.title,
+                                   "--format",
+                                   options.format};
   if (!options.campaign.empty()) args.insert(args.end(), {"--campaign", options.campaign});
   if (!options.network.empty()) args.insert(args.end(), {"--network", options.network});
+  if (!options.width.empty()) args.insert(args.end(), {"--width", options.width});
   return run_process(args);
 }
 

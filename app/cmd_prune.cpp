@@ -140,7 +140,6 @@ PrunedFile prune_checkpoint(const std::filesystem::path& input, const std::files
 }  // namespace
 
 int run_prune(const PruneOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   AnalysisOptions engine = analysis_options(options.engine);
   engine.keep_pruned_values = true;
   const bool checkpoint =
@@ -150,7 +149,7 @@ int run_prune(const PruneOptions& options) {
                                 : prune_file(options.input, options.output, options, engine);
   print_tables(std::cout,
                analysis_tables(pruned.layers, {options.input, engine, pruned.weights_kind}),
-               format);
+               options.report);
   return 0;
 }
 

@@ -1,5 +1,7 @@
 // bbs-dse query and merge: reading result databases (opened read-only) and combining shards.
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <iostream>
 #include <tuple>
 
@@ -48,11 +50,31 @@ std::string campaign_filter(const QueryOptions& o, const std::string& prefix) {
   return o.campaign.empty() ? "" : prefix + " campaign = " + quoted(o.campaign);
 }
 
-Table table_of(const std::string& title, const dse::QueryResult& result) {
+// A database value (rendered as text by ResultStore::sql) as a typed cell: NULL as null, a whole
+// integer as an integer, a finite decimal as a double, anything else as text.
+Cell typed_cell(const std::string& text) {
+  if (text == "NULL") return Null{};
+  std::int64_t integer = 0;
+  const char* end = text.data() + text.size();
+  if (auto [ptr, ec] = std::from_chars(text.data(), end, integer);
+      ec == std::errc() && ptr == end && !text.empty())
+    return integer;
+  double real = 0;
+  if (auto [ptr, ec] = std::from_chars(text.data(), end, real);
+      ec == std::errc() && ptr == end && !text.empty() && std::isfinite(real))
+    return real;
+  return text;
+}
+
+Table table_of(const std::string& title, const std::string& key, const dse::QueryResult& result) {
   std::vector<Column> columns;
   for (const auto& c : result.columns) columns.push_back({c});
-  Table t(title, columns);
-  for (const auto& row : result.rows) t.add_row(std::vector<Cell>(row.begin(), row.end()));
+  Table t(title, columns, key);
+  for (const auto& row : result.rows) {
+    std::vector<Cell> cells;
+    for (const auto& value : row) cells.push_back(typed_cell(value));
+    t.add_row(std::move(cells));
+  }
   return t;
 }
 
@@ -114,18 +136,17 @@ Table diff_table(dse::ResultStore& store, const std::vector<std::string>& names)
   if (rows.rows.empty())
     throw Error("--diff " + a.name + " " + b.name + ": the campaigns share no done design point " +
                 "(same network, point_key and profile); nothing to compare");
-  return table_of("diff " + b.name + " / " + a.name + " (per network and design point)", rows);
+  return table_of("diff " + b.name + " / " + a.name + " (per network and design point)", "diff", rows);
 }
 
 }  // namespace
 
 int run_query(const QueryOptions& o) {
-  const OutputFormat format = parse_output_format(o.format);
   dse::ResultStore store = dse::ResultStore::open(o.db, dse::ResultStore::Mode::ReadOnly);
   if (!o.campaign.empty()) require_campaign(store, o.campaign, "--campaign");
   std::vector<Table> tables;
   if (!o.sql.empty()) {
-    tables.push_back(table_of("sql", store.sql(o.sql)));
+    tables.push_back(table_of("sql", "sql", store.sql(o.sql)));
   } else if (!o.diff.empty()) {
     tables.push_back(diff_table(store, o.diff));
   } else if (o.point) {
@@ -137,7 +158,7 @@ int run_query(const QueryOptions& o) {
     if (point.rows[0][0] == "failed")
       throw Error("--point " + std::to_string(*o.point) + " failed (" + point.rows[0][1] +
                   "): it has no layer results");
-    tables.push_back(table_of("layers of point " + std::to_string(*o.point),
+    tables.push_back(table_of("layers of point " + std::to_string(*o.point), "layers",
                               store.sql("SELECT * FROM layer_result WHERE point_id = " +
                                         std::to_string(*o.point) + " ORDER BY layer_idx")));
   } else if (!o.pareto.empty()) {
@@ -145,24 +166,24 @@ int run_query(const QueryOptions& o) {
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
     for (const dse::Objective* m : objectives) query += ", " + select(*m);
     query += " FROM point_summary WHERE status = 'done' AND NOT superseded" + campaign_filter(o, " AND");
-    tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)",
+    tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)", "pareto",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
     const dse::Objective& by = metric(o.by, "--by");
     tables.push_back(table_of(
-        "top " + std::to_string(o.top) + " by " + o.by,
+        "top " + std::to_string(o.top) + " by " + o.by, "top",
         store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
                   "area_mm2, " +
                   select(by) + " FROM point_summary WHERE status = 'done' AND NOT superseded" +
                   campaign_filter(o, " AND") + " ORDER BY " + order(by) + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {
-    tables.push_back(table_of("against the stripes baseline",
+    tables.push_back(table_of("against the stripes baseline", "baseline",
                               store.sql("SELECT * FROM point_vs_baseline" +
                                         campaign_filter(o, " WHERE") + " ORDER BY point_id")));
     // The paper's summary: per design point, the geometric mean over the networks.
     tables.push_back(table_of(
-        "geomean over networks",
+        "geomean over networks", "geomean",
         store.sql("SELECT campaign, accel, profile, point_key, count(*) AS networks, "
                   "exp(avg(ln(speedup))) AS speedup, exp(avg(ln(energy_ratio))) AS energy_ratio, "
                   "exp(avg(ln(edp_ratio))) AS edp_ratio FROM point_vs_baseline "
@@ -172,7 +193,7 @@ int run_query(const QueryOptions& o) {
                   "ORDER BY campaign, accel, profile, point_key")));
   } else {
     tables.push_back(table_of(
-        "campaigns",
+        "campaigns", "campaigns",
         store.sql("SELECT campaign, network, CASE WHEN superseded THEN 'superseded' "
                   "WHEN workload_hash IS NULL THEN 'unverified (before schema 4)' "
                   "ELSE 'current' END AS workload, substr(workload_hash, 1, 12) AS "
@@ -184,18 +205,24 @@ int run_query(const QueryOptions& o) {
                   " GROUP BY campaign, workload_id, accel, design, profile ORDER BY campaign, "
                   "network, superseded, workload_id, accel, profile")));
   }
-  print_tables(std::cout, tables, format);
+  print_tables(std::cout, tables, o.report);
   return 0;
 }
 
-int run_merge(const std::string& output, const std::vector<std::string>& shards) {
+int run_merge(const std::string& output, const std::vector<std::string>& shards,
+              const OutputOptions& options) {
   dse::ResultStore store = dse::ResultStore::open(output);
+  Table merged("merged", {{"shard"}, {"points_added"}, {"points_skipped"}, {"analyses_added"}});
   for (const auto& shard : shards) {
     const dse::MergeStats s = store.merge_from(shard);
     std::cerr << "merged " << shard << ": " << s.points_added << " points added, "
               << s.points_skipped << " already present, " << s.analyses_added
               << " analyses added\n";
+    merged.add_row({shard, s.points_added, s.points_skipped, s.analyses_added});
   }
+  // The human lines above are the table form; json and csv also get the counts on stdout.
+  if (parse_output_format(options.format) != OutputFormat::Table)
+    print_tables(std::cout, {merged}, options);
   return 0;
 }
 

@@ -264,6 +264,18 @@ int run_campaign(const RunOptions& options) {
             << profiles_loaded << " read from the database\n";
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
             << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';
+  // The human lines above are the table form; json and csv also get the summary on stdout.
+  if (parse_output_format(options.report.format) != OutputFormat::Table) {
+    Table summary("run", {{"campaign"},
+                          {"db"},
+                          {"new_points"},
+                          {"profiles_computed"},
+                          {"profiles_read"},
+                          {"interrupted"}});
+    summary.add_row({spec.name, db.string(), std::int64_t(written), std::int64_t(profiles_computed),
+                     std::int64_t(profiles_loaded), bool(g_interrupted)});
+    print_tables(std::cout, {summary}, options.report);
+  }
   if (g_interrupted) return 130;
   return report_outcome(std::cerr, spec.name, store.points(campaign_id), transient_failures);
 }

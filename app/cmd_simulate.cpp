@@ -19,7 +19,6 @@ ShowOptions network_options(const SimulateOptions& o) {
 }  // namespace
 
 int run_simulate(const SimulateOptions& options) {
-  const OutputFormat format = parse_output_format(options.format);
   SimulationRequest request;
   request.hardware = options.accel;
   if (!options.hardware_file.empty()) request.hardware_file = options.hardware_file;
@@ -32,7 +31,7 @@ int run_simulate(const SimulateOptions& options) {
   const auto network = prepare_network(network_options(options), options.jobs);
   progress.update(1, 2, "evaluating " + options.accel);
   const Simulation simulation = simulate(*network, request);
-  print_tables(std::cout, simulation_tables(simulation, options.per_layer), format);
+  print_tables(std::cout, simulation_tables(simulation, options.per_layer), options.report);
   return simulation.check.ok() ? 0 : 3;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "app/report.hpp"
+
 namespace bbs::app {
 
 // What --version prints and result databases record as tool_version.
@@ -36,7 +38,7 @@ struct AnalyzeOptions {
   std::string network;  // a zoo name or an .onnx file: its weight layers are analyzed
   bool allow_unmatched = false;
   EngineSettings engine;
-  std::string format = "table";
+  OutputOptions report;            // --format, --table, --columns
   std::string db;                  // also store the analysis in this result database
   std::string sensitive_channels;  // JSON file: tensor name -> sensitive channel indices
 };
@@ -45,7 +47,7 @@ struct PruneOptions {
   std::string input;
   std::string output;
   EngineSettings engine;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct SimulateOptions {
@@ -63,7 +65,7 @@ struct SimulateOptions {
   std::string phase = "prefill";
   std::uint64_t seed = 1;
   int jobs = 1;
-  std::string format = "table";
+  OutputOptions report;            // --format, --table, --columns
   std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices
 };
 
@@ -77,7 +79,7 @@ struct CompareOptions {
   std::vector<std::string> defects;
   std::uint64_t seed = 1;
   int jobs = 1;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct RunOptions {
@@ -85,6 +87,7 @@ struct RunOptions {
   std::string db;                  // default results/<campaign name>.db
   std::string shard = "1/1";
   int jobs = 1;
+  OutputOptions report;  // json/csv: the run's summary on stdout
 };
 
 struct QueryOptions {
@@ -97,26 +100,30 @@ struct QueryOptions {
   std::optional<std::int64_t> point;
   std::vector<std::string> diff;  // two campaign names: B against A
   bool baseline = false;
-  std::string format = "table";
+  OutputOptions report;  // --format, --table, --columns
 };
 
 struct PlotOptions {
   std::string db;
   std::string campaign;  // empty: the newest campaign
   std::string figure = "all";
-  std::string out;  // empty: figures/ next to the database
+  std::string out;  // empty: figures/<database stem>/ next to the database
   std::string network;
   std::string baseline = "stripes";
+  std::string width;             // empty: each figure's own; "single" / "double": IEEE columns
+  std::string title = "full";    // "full" or "none"
+  std::string format = "table";  // the written files: one path a line, or json / csv
 };
 
 int run_analyze(const AnalyzeOptions& options);
 int run_plot(const PlotOptions& options);
 int run_campaign(const RunOptions& options);
 int run_query(const QueryOptions& options);
-int run_merge(const std::string& output, const std::vector<std::string>& shards);
+int run_merge(const std::string& output, const std::vector<std::string>& shards,
+              const OutputOptions& options);
 int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
-int run_list_accels(const std::string& format);
+int run_list_accels(const OutputOptions& output);
 int run_prune(const PruneOptions& options);
 
 std::string default_weights_path();

@@ -205,16 +205,16 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
       accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
+  // The batch is the leading dimension of the network's first tensor (NCHW, [batch, tokens, dim]).
+  const auto& layers = network.loaded.network.layers();
+  const std::int64_t batch = layers.empty() || layers.front().output_shape.empty()
+                                 ? 1
+                                 : layers.front().output_shape.front();
+  s.metrics = report_metrics(batch, network.workload, s.cost, s.hw);
   return s;
 }
 
 namespace {
-
-std::string check_text(const accel::ScheduleCheck& c) {
-  if (c.groups_checked == 0) return "not run";
-  if (c.ok()) return "ok (" + std::to_string(c.groups_checked) + " groups)";
-  return "FAILED: " + c.first_problem;
-}
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
@@ -282,26 +282,34 @@ std::vector<OffArrayWork> off_array_work(const networks::Network& network) {
 }
 
 std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
-  std::vector<Column> columns{{"network"},           {"accel"},       {"design"},
-                              {"profile"},           {"weights"},     {"weights_kind"},
-                              {"synthetic_weights"}, {"layers"},      {"time_s"},
-                              {"area_mm2"},          {"pe_area_mm2"}, {"sram_area_mm2"},
-                              {"schedule_check"}};
+  std::vector<Column> columns{{"network"},
+                              {"accel"},
+                              {"design"},
+                              {"profile"},
+                              {"weights"},
+                              {"weights_kind"},
+                              {"synthetic_weights"},
+                              {"layers"},
+                              {"time_s"},
+                              {"area_mm2"},
+                              {"pe_area_mm2"},
+                              {"sram_area_mm2"},
+                              {"schedule_check_groups"},
+                              {"schedule_check_ok"},
+                              {"schedule_check_problem"}};
+  for (auto& c : report_metric_columns()) columns.push_back(c);
   for (auto& c : cost_columns()) columns.push_back(c);
   Table summary("simulation", columns);
-  std::vector<Cell> row{s.network_name,
-                        s.hardware,
-                        s.cost.design,
-                        s.cost.fidelity.name(),
-                        s.weight_source,
-                        s.weights_kind,
-                        std::string(s.synthetic_weights ? "yes" : "no"),
-                        std::int64_t(s.cost.layers.size()),
-                        s.cost.time_s,
-                        s.cost.area_mm2(),
-                        s.cost.pe_area_mm2,
+  const bool ran = s.check.groups_checked > 0;
+  std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
+                        s.weight_source, s.weights_kind, s.synthetic_weights, std::int64_t(s.cost.layers.size()),
+                        s.cost.time_s, s.cost.area_mm2(), s.cost.pe_area_mm2,
                         s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
-                        check_text(s.check)};
+                        s.check.groups_checked,
+                        // null when the schedule check did not run (--check 0)
+                        ran ? Cell(s.check.ok()) : Cell(Null{}),
+                        ran && !s.check.ok() ? Cell(s.check.first_problem) : Cell(Null{})};
+  for (auto& c : report_metric_cells(s.metrics)) row.push_back(std::move(c));
   for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
   summary.add_row(std::move(row));
   std::vector<Table> tables{summary};

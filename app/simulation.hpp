@@ -14,6 +14,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/report.hpp"
+#include "app/report_metrics.hpp"
 #include "dse/campaign.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/schedule_check.hpp"
@@ -50,6 +51,7 @@ struct Simulation {
   accel::NetworkCost cost;
   accel::ScheduleCheck check;
   std::vector<OffArrayWork> off_array;
+  ReportMetrics metrics;  // per inference: energy, rate, TOPS, TOPS/W, TOPS/mm²
 };
 
 // A network loaded once, reused for several hardware configurations.

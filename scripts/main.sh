@@ -5,7 +5,7 @@
 #  2. the `paper` campaign (the paper's seven benchmarks x six designs at iso-multiplier
 #     configurations, plus the PE-row sweep of its Fig. 14) into results/paper.db, and each
 #     design's geometric-mean speedup / energy against Stripes;
-#  3. the figures of that database in results/figures/.
+#  3. the figures of that database in results/figures/paper/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -21,6 +21,6 @@ db="$root/results/paper.db"
           exp(avg(ln(energy_ratio))) AS geomean_energy_vs_stripes
    FROM point_vs_baseline WHERE point_key = 'accel=' || accel
    GROUP BY accel ORDER BY geomean_speedup"
-"$exe" plot --db "$db" --out "$root/results/figures" > /dev/null
+"$exe" plot --db "$db" > /dev/null
 echo "results: $db (bbs-dse query --db $db --help)"
-echo "figures: $root/results/figures/ (speedup, energy, imbalance-*, pareto-*, bits-*: PNG + PDF + JSON)"
+echo "figures: $root/results/figures/paper/ (speedup, energy, imbalance-*, pareto-*, bits-*: PNG, PDF, SVG + JSON)"

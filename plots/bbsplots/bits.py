@@ -44,9 +44,10 @@ def draw(ctx: Context):
     _size_panel(size_ax, runs)
     weights = ("synthetic weights" if newest["synthetic"]
                else Path(newest["weights_source"]).name)
-    style.set_title(fig, f"Bit-level analysis of {newest['network']} ({weights}) — "
+    style.set_title(fig, f"Bit-level analysis of {style.network_name(newest['network'])} "
+                         f"({weights}) — "
                          f"{ctx.db_name}, {len(runs)} stored analyses")
-    return [(f"bits-{newest['network']}", fig)]
+    return [(f"bits-{style.file_stem(newest['network'])}", fig)]
 
 
 def setting_label(analysis) -> str:

@@ -36,17 +36,6 @@ def front(rows: list, metrics) -> list:
     return result
 
 
-def _settings(row) -> dict[str, str]:
-    """The point's overrides of its preset (point_key after `accel=NAME;`), keys shortened:
-    `array.` and `pruning.` dropped, other sections kept (weight_sram.capacity_kib)."""
-    settings = {}
-    for item in row["point_key"].split(";")[1:]:
-        key, _, value = item.partition("=")
-        section, _, name = key.partition(".")
-        settings[name if section in ("array", "pruning") else key] = value
-    return settings
-
-
 LABEL_CHARS = 80  # a label longer than this is cut: text layout of a 10 MB key never ends
 
 
@@ -57,7 +46,7 @@ def _short(text: str) -> str:
 def front_labels(rows: list) -> tuple[list[str], str]:
     """A label per row (its settings, or the preset name for a plain preset) without the settings
     every row shares, and those shared settings; each at most LABEL_CHARS characters."""
-    settings = [_settings(r) for r in rows]
+    settings = [select.settings(r["point_key"]) for r in rows]
     shared = {k: v for k, v in settings[0].items() if all(s.get(k) == v for s in settings)}
     labels = [_short(" ".join(f"{k}={v}" for k, v in s.items() if k not in shared)
                      or style.display_name(r["accel"])) for r, s in zip(rows, settings)]
@@ -67,7 +56,7 @@ def front_labels(rows: list) -> tuple[list[str], str]:
 def draw(ctx: Context):
     """One figure per network of the campaign (or --network)."""
     rows = select.points(ctx)
-    return [(f"pareto-{network}", _network_figure(ctx, network,
+    return [(f"pareto-{style.file_stem(network)}", _network_figure(ctx, network,
                                                   [r for r in rows if r["network"] == network]))
             for network in select.networks(rows, ctx.network)]
 
@@ -77,7 +66,8 @@ def _network_figure(ctx: Context, network: str, rows: list):
     for ax, panel in zip(axes, PANELS):
         _panel(ax, rows, *panel)
     axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
-    style.set_title(fig, ctx.campaign_title(f"Design space of {network} ({len(rows)} points)"))
+    style.set_title(fig, ctx.campaign_title(
+        f"Design space of {style.network_name(network)} ({len(rows)} points)"))
     return fig
 
 

@@ -1,4 +1,7 @@
-"""Look of every figure: backend, fonts, preset names, colours and order, titles, bar layout."""
+"""Look of every figure: backend, fonts, preset and network names, colours and order, titles,
+figure sizes (free or IEEE column widths), bar layout."""
+from pathlib import Path
+import re
 import textwrap
 import zlib
 
@@ -12,7 +15,45 @@ plt.rcParams.update({
     "font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11, "legend.fontsize": 10,
     "xtick.labelsize": 10, "ytick.labelsize": 10, "figure.titlesize": 12,
     "axes.spines.top": False, "axes.spines.right": False,
+    # TrueType (Type 42) fonts in PDF and PostScript: IEEE PDF eXpress rejects Type 3 fonts.
+    "pdf.fonttype": 42, "ps.fonttype": 42,
+    # Fixed salt for the SVG element ids, so the same database gives the same SVG bytes.
+    "svg.hashsalt": "bbs-dse",
 })
+
+# IEEE two-column templates: a column is 3.5 in wide, the full text width 7.16 in.
+COLUMN_WIDTHS_IN = {"single": 3.5, "double": 7.16}
+CAMERA_READY_FONT_PT = 8
+
+
+class _Look:
+    """Choices of `--width` and `--title`, set once by configure()."""
+
+    width_in: float | None = None  # None: each figure's own width
+    titles: bool = True
+
+
+def configure(width: str | None, titles: bool) -> None:
+    """`width`: None or a key of COLUMN_WIDTHS_IN (camera-ready: 8 pt text); `titles`: whether
+    figures get their descriptive title (campaign, file, profile)."""
+    _Look.width_in = COLUMN_WIDTHS_IN[width] if width else None
+    _Look.titles = titles
+    if width:
+        plt.rcParams.update({key: CAMERA_READY_FONT_PT for key in (
+            "font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize",
+            "xtick.labelsize", "ytick.labelsize", "figure.titlesize")})
+        plt.rcParams["legend.fontsize"] = CAMERA_READY_FONT_PT - 1
+
+# Display names of the zoo networks (bbs-dse networks); others are shown by their file stem.
+_NETWORK_DISPLAY = {
+    "vgg16": "VGG-16", "resnet18": "ResNet-18", "resnet34": "ResNet-34", "resnet50": "ResNet-50",
+    "vit_small_16": "ViT-S/16", "vit_base_16": "ViT-B/16", "bert_base_mrpc": "BERT-MRPC",
+    "bert_base_sst2": "BERT-SST2", "llama3_8b": "Llama-3-8B", "mobilenet_v2": "MobileNetV2",
+    "cifar10_resnet20": "ResNet-20", "cifar10_resnet32": "ResNet-32",
+    "cifar10_resnet44": "ResNet-44", "cifar10_resnet56": "ResNet-56",
+    "llama2c_stories260k": "stories260K", "nsfwjs_mobilenet_v2": "nsfwjs MobileNetV2",
+    "faceapi_ssd_mobilenetv1": "face-api SSD", "faceapi_face_recognition": "face-api ResNet-34",
+}
 
 # The paper's order (Figs. 12-13): baseline first, BitVert last.
 ACCEL_ORDER = ["stripes", "pragmatic", "bitlet", "bitwave", "bitvert-cons", "bitvert"]
@@ -30,6 +71,21 @@ def display_name(accel: str) -> str:
     return _DISPLAY.get(accel, accel)
 
 
+def network_name(network: str) -> str:
+    """The name a figure shows for a network: "ResNet-50" for resnet50; a model file
+    (models/net.onnx) by its stem."""
+    return _NETWORK_DISPLAY.get(network, Path(network).stem if "/" in network else network)
+
+
+def file_stem(network: str) -> str:
+    """A file-name part for a network: the name itself when it is a plain word, else the file
+    stem plus a hash of the full name, so that models/a/net.onnx and models/b/net.onnx differ."""
+    if re.fullmatch(r"[A-Za-z0-9_.-]+", network) and not network.startswith("."):
+        return network
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(network).stem).strip("._") or "network"
+    return f"{stem}-{zlib.crc32(network.encode()):08x}"
+
+
 def accel_color(accel: str) -> str:
     """A colour per preset, the same in every figure and run (unknown ones by a stable hash)."""
     if accel in _COLORS:
@@ -45,14 +101,21 @@ def sort_accels(accels) -> list[str]:
 
 
 def figure(width: float, height: float, ncols: int = 1, **kwargs):
-    """A figure with constrained layout and `ncols` axes side by side (axes as a list)."""
+    """A figure with constrained layout and `ncols` axes side by side (axes as a list). With a
+    column width (--width), the figure takes that width and its height shrinks by the square root
+    of the width ratio (a plain ratio would leave 3.5 in-wide two-panel figures 1.4 in high)."""
+    if _Look.width_in is not None:
+        width, height = _Look.width_in, height * (_Look.width_in / width) ** 0.5
     fig, axes = plt.subplots(1, ncols, figsize=(width, height), layout="constrained",
                              squeeze=False, **kwargs)
     return fig, list(axes[0])
 
 
 def set_title(fig, text: str) -> None:
-    """The figure title, wrapped so that it never runs past the figure's width."""
+    """The figure title, wrapped so that it never runs past the figure's width (none with
+    --title none)."""
+    if not _Look.titles:
+        return
     size = plt.rcParams["figure.titlesize"]
     chars = int(fig.get_figwidth() * 72 / (size * 0.58))
     fig.suptitle("\n".join(textwrap.wrap(text, chars)))

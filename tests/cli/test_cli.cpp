@@ -17,10 +17,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,8 +36,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr const char* kBeforeTable = "bit statistics (int8 weights, before pruning)";
-constexpr const char* kAfterTablePrefix = "after pruning";
+constexpr const char* kBeforeTable = "bit_statistics";
+constexpr const char* kAfterTablePrefix = "pruned";
+constexpr const char* kTotalsTable = "totals";
 constexpr const char* kSummaryTable = "summary";
 
 struct RunResult {
@@ -154,7 +157,7 @@ TEST_F(CliTest, AnalyzeDefaultTableRunsOnBuiltInWeights) {
   EXPECT_NE(r.out.find("conv1.weight"), std::string::npos);
 }
 
-TEST_F(CliTest, AnalyzeJsonHasTheThreeTablesAndBuiltInTotals) {
+TEST_F(CliTest, AnalyzeJsonHasTheFourTablesAndBuiltInTotals) {
   const RunResult r = run("analyze --format json");
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const json report = parse_json(r);
@@ -162,17 +165,18 @@ TEST_F(CliTest, AnalyzeJsonHasTheThreeTablesAndBuiltInTotals) {
   ASSERT_TRUE(report.contains(kBeforeTable)) << report.dump().substr(0, 300);
   ASSERT_TRUE(report.contains(kSummaryTable));
   const json* after = table_starting_with(report, kAfterTablePrefix);
-  ASSERT_NE(after, nullptr) << "no table named 'after pruning ...'";
-  EXPECT_EQ(report.size(), 3u);
+  ASSERT_NE(after, nullptr) << "no table named 'pruned'";
+  ASSERT_TRUE(report.contains(kTotalsTable));
+  EXPECT_EQ(report.size(), 4u);
 
   const json& before = report[kBeforeTable];
   ASSERT_TRUE(before.is_array());
-  ASSERT_EQ(before.size(), 21u);  // 20 layers + total
+  ASSERT_EQ(before.size(), 20u);  // the layers; the whole model is in "totals"
   EXPECT_EQ(before.front()["layer"], "conv1.weight");
-  EXPECT_EQ(before.back()["layer"], "total");
-  EXPECT_EQ(before.back()["weights"], 268336);
+  EXPECT_EQ(before.front()["shape"], json::array({16, 3, 3, 3}));
+  EXPECT_EQ(report[kTotalsTable].at(0)["weights"], 268336);
   ASSERT_TRUE(after->is_array());
-  EXPECT_EQ(after->size(), 21u);
+  EXPECT_EQ(after->size(), 20u);
 
   const json& summary = report[kSummaryTable];
   ASSERT_TRUE(summary.is_array());
@@ -181,7 +185,8 @@ TEST_F(CliTest, AnalyzeJsonHasTheThreeTablesAndBuiltInTotals) {
   EXPECT_EQ(summary[0]["layers"], 20);
   EXPECT_EQ(summary[0]["method"], "none");
   EXPECT_EQ(summary[0]["bits_per_weight"], 8.0);
-  EXPECT_EQ(summary[0]["check"], "not run");
+  EXPECT_EQ(summary[0]["check_groups"], 0);
+  EXPECT_TRUE(summary[0]["check_ok"].is_null());  // not run
 }
 
 TEST_F(CliTest, AnalyzeModerateSettingPassesTheDotProductCheck) {
@@ -194,13 +199,14 @@ TEST_F(CliTest, AnalyzeModerateSettingPassesTheDotProductCheck) {
   EXPECT_EQ(s["columns"], 4);
   EXPECT_EQ(s["group_size"], 32);
   EXPECT_DOUBLE_EQ(s["sensitive_fraction"].get<double>(), 0.2);
-  const std::string check = s["check"].get<std::string>();
-  EXPECT_EQ(check.rfind("ok", 0), 0u) << check;
+  EXPECT_EQ(s["check_ok"], true) << s.dump();
+  EXPECT_GT(s["check_groups"].get<int>(), 0);
   EXPECT_LT(s["bits_per_weight"].get<double>(), 8.0);
   const json* after = table_starting_with(report, kAfterTablePrefix);
   ASSERT_NE(after, nullptr);
-  EXPECT_EQ(after->back()["check_mismatches"], 0);
-  EXPECT_GT(after->back()["checked_groups"].get<int>(), 0);
+  const json& totals = report[kTotalsTable].at(0);
+  EXPECT_EQ(totals["check_mismatches"], 0);
+  EXPECT_GT(totals["checked_groups"].get<int>(), 0);
 }
 
 TEST_F(CliTest, AnalyzeConservativeSettingPassesTheDotProductCheck) {
@@ -210,7 +216,7 @@ TEST_F(CliTest, AnalyzeConservativeSettingPassesTheDotProductCheck) {
   const json& s = report[kSummaryTable].at(0);
   EXPECT_EQ(s["method"], "round-avg");
   EXPECT_EQ(s["columns"], 2);
-  EXPECT_EQ(s["check"].get<std::string>().rfind("ok", 0), 0u) << s.dump();
+  EXPECT_EQ(s["check_ok"], true) << s.dump();
 }
 
 // The file's channels replace Algorithm 2's choice; names are the tensors analyze prints.
@@ -237,12 +243,16 @@ TEST_F(CliTest, AnalyzeTakesSensitiveChannelsFromAFile) {
       << bad.err;
 }
 
-TEST_F(CliTest, AnalyzeCsvHasTheSummarySection) {
-  const RunResult r = run("analyze --format csv");
-  ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_NE(("\n" + r.out).find("\n# summary\n"), std::string::npos) << r.out.substr(0, 500);
-  EXPECT_NE(("\n" + r.out).find("\n# bit statistics (int8 weights, before pruning)\n"),
-            std::string::npos);
+TEST_F(CliTest, AnalyzeCsvIsOneTableChosenWithTable) {
+  const RunResult first = run("analyze --format csv");
+  ASSERT_EQ(first.exit_code, 0) << describe(first);
+  EXPECT_EQ(first.out.rfind("layer,shape,weights,", 0), 0u) << first.out.substr(0, 300);
+  EXPECT_EQ(first.out.find('#'), std::string::npos) << "a CSV holds no title lines";
+  EXPECT_EQ(std::count(first.out.begin(), first.out.end(), '\n'), 21);  // header + 20 layers
+  const RunResult summary = run("analyze --format csv --table summary");
+  ASSERT_EQ(summary.exit_code, 0) << describe(summary);
+  EXPECT_EQ(summary.out.rfind("source,", 0), 0u) << summary.out;
+  EXPECT_EQ(std::count(summary.out.begin(), summary.out.end(), '\n'), 2);
 }
 
 TEST_F(CliTest, AnalyzeReadsAnInt8Npy) {
@@ -568,7 +578,7 @@ TEST_F(CliTest, RunResumesAndShardsMergeToTheSameDatabaseContent) {
             0);
   const RunResult all = run("query --db " + quoted(path("all.db")) + rows);
   ASSERT_EQ(all.exit_code, 0) << all.err;
-  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 2 + 9);  // title, header, 9 points
+  EXPECT_EQ(std::count(all.out.begin(), all.out.end(), '\n'), 1 + 9);  // header, 9 points
 
   const RunResult again = run("run " + quoted(campaign) + " --db " + quoted(path("all.db")));
   EXPECT_NE(again.err.find("0 new points"), std::string::npos)
@@ -613,7 +623,7 @@ TEST_F(CliTest, RunUsesInt8WeightsAsGivenAndSaysSo) {
   ASSERT_EQ(simulated.exit_code, 0) << describe(simulated);
   const json rows = parse_json(stored);
   ASSERT_FALSE(rows.empty());
-  EXPECT_EQ(std::stod(rows.begin().value()[0]["total_cycles"].get<std::string>()),
+  EXPECT_EQ(rows.begin().value()[0]["total_cycles"].get<double>(),
             parse_json(simulated)["simulation"][0]["total_cycles"].get<double>());
 }
 
@@ -708,17 +718,16 @@ TEST_F(CliTest, PointsCarryTheWeightErrorAnalyzeReportsAndConstraintsUseIt) {
         run("analyze --weights " + quoted(weights) + " --setting " + setting + " --format json");
     ASSERT_EQ(a.exit_code, 0) << a.err;
     const json summary = parse_json(a)[kSummaryTable][0];
-    EXPECT_NEAR(std::stod(rows[row]["weight_sqnr_db"].get<std::string>()),
-                summary["sqnr_db"].get<double>(), 1e-9)
+    EXPECT_NEAR(rows[row]["weight_sqnr_db"].get<double>(), summary["sqnr_db"].get<double>(), 1e-9)
         << setting;
-    EXPECT_NEAR(std::stod(rows[row]["bits_per_weight"].get<std::string>()),
+    EXPECT_NEAR(rows[row]["bits_per_weight"].get<double>(),
                 summary["bits_per_weight"].get<double>(), 1e-12)
         << setting;
   }
   EXPECT_EQ(rows[0]["point_key"], "accel=bitvert");
   EXPECT_EQ(rows[3]["point_key"], "accel=stripes");
-  EXPECT_EQ(rows[3]["weight_sqnr_db"], "NULL");  // unpruned: no error
-  EXPECT_EQ(rows[3]["bits_per_weight"], "8.0");
+  EXPECT_TRUE(rows[3]["weight_sqnr_db"].is_null());  // unpruned: no error
+  EXPECT_EQ(rows[3]["bits_per_weight"], 8.0);
   EXPECT_EQ(rows[2]["status"], "failed");  // 6 of 8 columns pruned: about 9 dB
   EXPECT_EQ(rows[2]["error"], "constraint 'weight_sqnr_db >= 15' does not hold");
 }
@@ -1190,7 +1199,7 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
                                 "--format json --sql \"SELECT DISTINCT \\\"array.rows\\\" AS "
                                 "r, typeof(\\\"array.rows\\\") AS t FROM point_axes "
                                 "WHERE \\\"array.rows\\\" >= 32\"");
-  EXPECT_EQ(parse_json(typed)["sql"], json::parse(R"([{"r": "32", "t": "integer"}])"))
+  EXPECT_EQ(parse_json(typed)["sql"], json::parse(R"([{"r": 32, "t": "integer"}])"))
       << describe(typed);
   // Every hardware key has its column, equal to hardware_json's value.
   const RunResult keys = query("c.db",
@@ -1206,7 +1215,7 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
                           "\\\" = json_extract(p.hardware_json, '$.\\\"" + key +
                           "\\\"') AS same FROM point_axes a JOIN design_point "
                           "p ON p.id = a.point_id WHERE p.id = 1\"");
-    EXPECT_EQ(parse_json(column)["sql"][0]["same"], "1") << key << describe(column);
+    EXPECT_EQ(parse_json(column)["sql"][0]["same"], 1) << key << describe(column);
     const bool text = key == "design" || key.ends_with(".ports") || key == "pruning.method";
     if (text)
       EXPECT_EQ(pair["type"], "text") << key;
@@ -1234,10 +1243,10 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
   EXPECT_EQ(campaigns[1]["accel"], "bitvert-cons");
 
   const RunResult baseline = query("presets.db", "--baseline --format json");
-  const json geomean = parse_json(baseline)["geomean over networks"];
+  const json geomean = parse_json(baseline)["geomean"];
   ASSERT_EQ(geomean.size(), 4u) << baseline.out;  // by design point: two stripes points
   EXPECT_EQ(geomean[2]["accel"], "stripes");
-  EXPECT_EQ(geomean[2]["speedup"], "1.0");
+  EXPECT_EQ(geomean[2]["speedup"], 1.0);
 
   // The same presets at batch 2: the diff pairs each design point of one with the other.
   std::string batched = presets;
@@ -1250,11 +1259,11 @@ TEST_F(CampaignCliTest, TheDatabaseAnswersTypedAndPairedQuestions) {
             0);
   const RunResult diff = query("presets.db", "--diff p q --format json");
   ASSERT_EQ(diff.exit_code, 0) << describe(diff);
-  const json ratios = parse_json(diff)["diff q / p (per network and design point)"];
+  const json ratios = parse_json(diff)["diff"];
   ASSERT_EQ(ratios.size(), 4u) << diff.out;
   for (const auto& row : ratios) {
     EXPECT_EQ(row["network"], "cifar10_resnet20");
-    EXPECT_GT(std::stod(row["time_ratio"].get<std::string>()), 1.5) << row.dump();
+    EXPECT_GT(row["time_ratio"].get<double>(), 1.5) << row.dump();
   }
   EXPECT_EQ(query("presets.db", "--diff p nope").exit_code, 2);
 }
@@ -1272,13 +1281,11 @@ TEST_F(CampaignCliTest, AccuracyProxiesAreParetoMetricsAndSearchObjectives) {
   const RunResult front =
       query("proxies.db", "--pareto bits_per_weight,weight_sqnr_db --format json");
   ASSERT_EQ(front.exit_code, 0) << describe(front);
-  const json rows = parse_json(front)
-      ["pareto bits_per_weight,weight_sqnr_db (per campaign and "
-       "network)"];
+  const json rows = parse_json(front)["pareto"];
   // Fewer pruned columns: more bits and a better SQNR; every setting is on the front, and the
   // unpruned one (SQNR NULL: no error) has the most bits.
   ASSERT_EQ(rows.size(), 4u) << front.out;
-  EXPECT_EQ(rows[3]["weight_sqnr_db"], "NULL");
+  EXPECT_TRUE(rows[3]["weight_sqnr_db"].is_null());
   EXPECT_EQ(query("proxies.db", "--pareto latency,accuracy").exit_code, 2);
 }
 
@@ -1483,7 +1490,7 @@ TEST_P(HfCheckpointTest, EveryCommandTakesTheDirectory) {
   const RunResult show = run("show " + d + " --format json");
   ASSERT_EQ(show.exit_code, 0) << describe(show);
   const json shown = parse_json(show);
-  EXPECT_EQ(shown["network"][0]["synthetic_weights"], "no");
+  EXPECT_EQ(shown["network"][0]["synthetic_weights"], false);
   EXPECT_EQ(shown["network"][0]["weight_layers"], 37);  // embedding, 35 linear, the head
   const std::int64_t bias = GetParam().qwen2 ? 5 * (64 + 32 + 32) : 0;
   const std::int64_t head = GetParam().tied ? 0 : 512 * 64;
@@ -1556,6 +1563,157 @@ TEST_F(HfConfigErrorTest, ConfigIsCheckedBeforeAnythingIsBuilt) {
     EXPECT_EQ(r.exit_code, 2) << describe(r);
     EXPECT_NE(r.err.find(message), std::string::npos) << describe(r);
     EXPECT_NE(r.err.find("config.json"), std::string::npos) << describe(r);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// output: --format for every command, typed JSON with stable keys, one table per CSV, terminal
+// width, --columns / --table, the standard report metrics (docs/output.md)
+// ---------------------------------------------------------------------------------------------
+
+// The subcommands `bbs-dse --help` lists (CLI11: the lines under "SUBCOMMANDS:").
+std::vector<std::string> listed_commands(const std::string& help) {
+  std::vector<std::string> names;
+  const std::size_t start = lower(help).find("subcommands:");
+  if (start == std::string::npos) return names;
+  std::istringstream lines(help.substr(start));
+  std::string line;
+  std::getline(lines, line);
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string name;
+    if (line.empty() || line[0] != ' ' || !(words >> name)) break;
+    names.push_back(name);
+  }
+  return names;
+}
+
+class OutputTest : public CliTest {
+ protected:
+  // Arguments that make each command print something small.
+  std::map<std::string, std::string> sample_args() {
+    const std::string weights =
+        std::string(std::getenv("BBS_DATA_DIR")) + "/weights/cifar10_resnet20.safetensors";
+    if (!fs::exists(path("c.toml"))) {
+      std::ofstream(path("c.toml"))
+          << "name = \"c\"\n[[workload]]\nnetwork = \"cifar10_resnet20\"\n"
+             "[[design]]\naccel = \"stripes\"\n[[design]]\n"
+             "accel = \"bitvert\"\n";
+      io::write_npy(path("w.npy"), io::make_tensor("w", {8, 32}, random_floats(256, 0.1f, 3)));
+    }
+    const std::string db = quoted(path("c.db"));
+    return {{"analyze", "--network cifar10_resnet20"},
+            {"prune", "-i " + quoted(path("w.npy")) + " -o " + quoted(path("p.npy")) +
+                          " --method round-avg --group-size 8"},
+            {"networks", ""},
+            {"show", "cifar10_resnet20"},
+            {"simulate", "--network cifar10_resnet20 --accel bitvert"},
+            {"compare", "--networks cifar10_resnet20 --accels bitvert"},
+            {"run", quoted(path("c.toml")) + " --db " + db},
+            {"query", "--db " + db},
+            {"merge", quoted(path("m.db")) + " " + db},
+            {"plot", "--db " + db + " --figure pareto --out " + quoted(path("figs"))},
+            {"list", "accels"}};
+  }
+};
+
+TEST_F(OutputTest, EveryCommandPrintsJsonAndOneCsvTable) {
+  const std::vector<std::string> commands = listed_commands(run("--help").out);
+  ASSERT_GE(commands.size(), 10u) << run("--help").out;
+  auto samples = sample_args();
+  // run first: query, merge and plot read its database.
+  std::vector<std::string> order{"run"};
+  for (const auto& c : commands)
+    if (c != "run") order.push_back(c);
+  for (const auto& command : order) {
+    SCOPED_TRACE(command);
+    ASSERT_TRUE(samples.count(command)) << "no sample arguments for the command '" << command
+                                        << "': add it to OutputTest::sample_args";
+    const RunResult j = run(command + " " + samples[command] + " --format json");
+    ASSERT_EQ(j.exit_code, 0) << describe(j);
+    const json doc = parse_json(j);
+    ASSERT_TRUE(doc.is_object() && !doc.empty()) << j.out;
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      EXPECT_TRUE(
+          std::all_of(it.key().begin(), it.key().end(),
+                      [](char c) { return std::islower(c) || std::isdigit(c) || c == '_'; }))
+          << "JSON key '" << it.key() << "' is not a snake_case identifier";
+      for (const auto& row : it.value())
+        for (auto cell = row.begin(); cell != row.end(); ++cell)
+          if (cell.value().is_string()) {
+            const std::string text = cell.value();
+            EXPECT_TRUE(text != "yes" && text != "no" && text.rfind("ok (", 0) != 0 &&
+                        text.rfind("[", 0) != 0)
+                << cell.key() << " = '" << text << "' should be a boolean, number or array";
+          }
+    }
+    const RunResult c = run(command + " " + samples[command] + " --format csv");
+    ASSERT_EQ(c.exit_code, 0) << describe(c);
+    EXPECT_EQ(c.out.find('#'), std::string::npos) << c.out.substr(0, 300);
+    EXPECT_EQ(c.out.find("\n\n"), std::string::npos) << "one table per CSV: " << c.out;
+  }
+}
+
+TEST_F(OutputTest, TablesFitAHundredColumnTerminal) {
+  const RunResult r = run("simulate --network cifar10_resnet20 --accel bitvert --per-layer");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  std::istringstream lines(r.out);
+  std::string line;
+  while (std::getline(lines, line)) EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(r.out.find("\ntime_s "), std::string::npos) << "one-row table as key/value lines";
+  EXPECT_NE(r.out.find("more columns"), std::string::npos) << r.out;
+  const RunResult some =
+      run("simulate --network cifar10_resnet20 --accel bitvert --per-layer --table layers "
+          "--columns layer,energy_pj");
+  ASSERT_EQ(some.exit_code, 0) << describe(some);
+  EXPECT_EQ(some.out.substr(0, some.out.find('\n', some.out.find('\n') + 1)),
+            "== layers ==\nlayer                  energy_pj");
+}
+
+TEST_F(OutputTest, UnknownTableAndColumnAreRefusedWithTheValidNames) {
+  const RunResult table =
+      run("simulate --network cifar10_resnet20 --accel bitvert --per-layer "
+          "--format csv --table nope");
+  EXPECT_EQ(table.exit_code, 2);
+  EXPECT_NE(table.err.find("simulation, not_on_array, layers"), std::string::npos) << table.err;
+  const RunResult column =
+      run("simulate --network cifar10_resnet20 --accel bitvert --columns nope");
+  EXPECT_EQ(column.exit_code, 2);
+  EXPECT_NE(column.err.find("energy_pj"), std::string::npos) << column.err;
+}
+
+TEST_F(OutputTest, QueryKeysAreStableAndValuesTyped) {
+  const auto samples = sample_args();
+  ASSERT_EQ(run("run " + samples.at("run")).exit_code, 0);
+  const RunResult top = run("query --db " + quoted(path("c.db")) + " --top 2 --format json");
+  ASSERT_EQ(top.exit_code, 0) << describe(top);
+  const json doc = parse_json(top);
+  ASSERT_TRUE(doc.contains("top")) << doc.dump();
+  EXPECT_TRUE(doc["top"][0]["point_id"].is_number_integer()) << doc.dump();
+  EXPECT_TRUE(doc["top"][0]["edp"].is_number_float()) << doc.dump();
+}
+
+TEST_F(OutputTest, SimulateReportsPerInferenceMetricsAtTheDesignClock) {
+  const std::string net = "simulate --network cifar10_resnet20 --accel bitvert --format json";
+  const RunResult one = run(net), two = run(net + " --batch 2");
+  const RunResult shown = run("show cifar10_resnet20 --format json --table network");
+  ASSERT_EQ(one.exit_code, 0) << describe(one);
+  ASSERT_EQ(two.exit_code, 0) << describe(two);
+  const json a = parse_json(one)["simulation"][0], b = parse_json(two)["simulation"][0];
+  const double macs = parse_json(shown)["network"][0]["mapped_macs"].get<double>();
+  EXPECT_EQ(a["clock_mhz"], 800.0);  // BitVert's synthesis clock (paper Section V-A)
+  EXPECT_EQ(a["synthetic_weights"], true);
+  EXPECT_EQ(b["batch"], 2);
+  for (const json& s : {a, b}) {
+    const double batch = s["batch"].get<double>(), time_s = s["time_s"].get<double>();
+    const double energy_pj = s["energy_pj"].get<double>();
+    EXPECT_NEAR(s["energy_per_inference_uj"].get<double>(), energy_pj / batch * 1e-6,
+                1e-9 * energy_pj);
+    EXPECT_NEAR(s["inferences_per_s"].get<double>() * time_s, batch, 1e-9);
+    EXPECT_NEAR(s["tops"].get<double>(), 2 * macs * batch / time_s * 1e-12, 1e-9);
+    EXPECT_NEAR(s["tops_per_w"].get<double>(), 2 * macs * batch / energy_pj, 1e-9);
+    EXPECT_NEAR(s["tops_per_mm2"].get<double>(),
+                s["tops"].get<double>() / s["area_mm2"].get<double>(), 1e-9);
   }
 }
 

@@ -25,7 +25,7 @@ TEST(CmdNetworks, ShowSaysWhenWeightsAreSynthetic) {
   options.dot = dir / "net.dot";
   const std::vector<Table> tables = show_report(options);
   ASSERT_EQ(tables.size(), 2u);
-  EXPECT_EQ(std::get<std::string>(tables[0].rows()[0][9]), "yes");
+  EXPECT_EQ(std::get<bool>(tables[0].rows()[0][9]), true);
   const auto& first_conv = tables[1].rows()[1];
   EXPECT_EQ(std::get<std::string>(first_conv[1]), "conv1.weight");
   EXPECT_EQ(std::get<std::string>(first_conv[11]), "synthetic");
@@ -42,7 +42,7 @@ TEST(CmdNetworks, ShowWithRealWeights) {
   options.network = "cifar10_resnet20";
   options.weights = *data / "weights" / "cifar10_resnet20.safetensors";
   const std::vector<Table> tables = show_report(options);
-  EXPECT_EQ(std::get<std::string>(tables[0].rows()[0][9]), "no");
+  EXPECT_EQ(std::get<bool>(tables[0].rows()[0][9]), false);
   EXPECT_EQ(std::get<std::string>(tables[1].rows()[1][11]), "conv1.weight");
 }
 

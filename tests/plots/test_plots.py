@@ -70,6 +70,9 @@ ANALYSES = [["--method", "zero-point", "--columns", "4", "--sensitive", "0.2"],
 # The labels of the size-vs-error points, one per analysis above.
 ANALYSIS_LABELS = ["round-avg 2 col, G32", "zero-point 4 col, 20% sens., G32"]
 
+# Network names as the figures show them.
+NETWORK_DISPLAY = {NET: "ResNet-20", NET2: "ResNet-32", "Geomean": "Geomean"}
+
 DISPLAY = {"stripes": "Stripes", "pragmatic": "Pragmatic", "bitlet": "Bitlet",
            "bitwave": "BitWave", "bitvert-cons": "BitVert (cons.)", "bitvert": "BitVert (mod.)"}
 
@@ -80,6 +83,9 @@ WHERE p.status = 'done' AND p.point_key = (
   SELECT min(q.point_key) FROM design_point q
   WHERE q.workload_id = p.workload_id AND q.accel = p.accel AND q.status = 'done')
 """
+
+
+IMAGE_FORMATS = ["png", "pdf", "svg"]
 
 
 def run(*cmd, check=True):
@@ -152,11 +158,14 @@ class PlotTest(unittest.TestCase):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
         names = ["speedup", "energy", "imbalance-speedup", "imbalance-stalls", f"pareto-{NET}",
                  f"pareto-{NET2}", f"bits-{NET}"]
-        expected = [self.out / f"{n}.{ext}" for n in names for ext in ("png", "pdf", "json")]
+        expected = [self.out / f"{n}.{ext}" for n in names for ext in IMAGE_FORMATS + ["json"]]
         self.assertEqual(sorted(self.result.stdout.split()), sorted(map(str, expected)))
         for name in names:
             self.assertEqual((self.out / f"{name}.png").read_bytes()[:8], b"\x89PNG\r\n\x1a\n")
-            self.assertEqual((self.out / f"{name}.pdf").read_bytes()[:5], b"%PDF-")
+            pdf = (self.out / f"{name}.pdf").read_bytes()
+            self.assertEqual(pdf[:5], b"%PDF-")
+            self.assertNotIn(b"/Type3", pdf, f"{name}.pdf has Type 3 fonts (IEEE rejects them)")
+            self.assertIn(b"<svg", (self.out / f"{name}.svg").read_bytes()[:1000])
             record = self.sidecar(name)
             self.assertIn("t.db", record["suptitle"])
             self.assertTrue(all(ax["ylabel"] for ax in record["axes"]), name)
@@ -164,7 +173,8 @@ class PlotTest(unittest.TestCase):
     def test_speedup_bars_are_the_views_speedups(self):
         rows = self.query(f"SELECT f.network, f.accel, v.speedup FROM ({FIRST_POINTS}) f "
                           "JOIN point_vs_baseline v ON v.point_id = f.id")
-        expected = {(r["network"], DISPLAY[r["accel"]]): r["speedup"] for r in rows}
+        expected = {(NETWORK_DISPLAY[r["network"]], DISPLAY[r["accel"]]): r["speedup"]
+                    for r in rows}
         for r in self.query(f"SELECT f.accel, exp(avg(ln(v.speedup))) AS g FROM ({FIRST_POINTS}) f"
                             " JOIN point_vs_baseline v ON v.point_id = f.id GROUP BY f.accel"):
             expected[("Geomean", DISPLAY[r["accel"]])] = r["g"]
@@ -181,19 +191,20 @@ class PlotTest(unittest.TestCase):
                    (f.energy_sram_read_pj + f.energy_sram_write_pj) / b.energy_pj AS sram,
                    (f.energy_pe_pj + f.energy_registers_pj) / b.energy_pj AS pe
             FROM f JOIN f AS b ON b.workload_id = f.workload_id AND b.accel = 'stripes'""")
-        means = self.query(f"""
-            WITH f AS ({FIRST_POINTS})
-            SELECT f.accel, 'Mean' AS network, avg(f.energy_dram_pj / b.energy_pj) AS dram,
-                   avg((f.energy_sram_read_pj + f.energy_sram_write_pj) / b.energy_pj) AS sram,
-                   avg((f.energy_pe_pj + f.energy_registers_pj) / b.energy_pj) AS pe
-            FROM f JOIN f AS b ON b.workload_id = f.workload_id AND b.accel = 'stripes'
-            GROUP BY f.accel""")
+        means = []
+        for accel in {r["accel"] for r in rows}:
+            own = [r for r in rows if r["accel"] == accel]
+            totals = [r["dram"] + r["sram"] + r["pe"] for r in own]
+            total = math.exp(sum(map(math.log, totals)) / len(totals))
+            means.append({"accel": accel, "network": "Geomean", **{
+                part: total * sum(r[part] / t for r, t in zip(own, totals)) / len(own)
+                for part in ("dram", "sram", "pe")}})
         heights, bottoms = {}, {}
         for r in rows + means:
             name = DISPLAY[r["accel"]]
             for component, bottom in (("DRAM", 0.0), ("SRAM", r["dram"]),
                                       ("PE + registers", r["dram"] + r["sram"])):
-                key = (r["network"], f"{name}: {component}")
+                key = (NETWORK_DISPLAY[r["network"]], f"{name}: {component}")
                 heights[key] = r[{"DRAM": "dram", "SRAM": "sram"}.get(component, "pe")]
                 bottoms[key] = bottom
         (axes,) = self.sidecar("energy")["axes"]
@@ -213,7 +224,9 @@ class PlotTest(unittest.TestCase):
             SELECT d.accel, d.r, d.useful_fraction, d.intra_pe_stall_fraction,
                    d.inter_pe_stall_fraction, v.speedup
             FROM d JOIN point_vs_baseline v ON v.point_id = d.id
-            WHERE d.point_key = (SELECT min(e.point_key) FROM d e
+            WHERE d.multipliers = (SELECT b.multipliers FROM design_point b
+                                   WHERE b.id = v.baseline_id)
+              AND d.point_key = (SELECT min(e.point_key) FROM d e
                                  WHERE e.accel = d.accel AND e.r = d.r)
               AND (SELECT count(DISTINCT e.r) FROM d e WHERE e.accel = d.accel) >= 2
             ORDER BY d.accel, d.r""")
@@ -224,7 +237,7 @@ class PlotTest(unittest.TestCase):
             expected.setdefault(DISPLAY[r["accel"]], []).append((r["r"], r["speedup"]))
         self.assertEqual(sorted(expected), ["Bitlet"])
         record = self.sidecar("imbalance-speedup")
-        self.assertIn(NET, record["suptitle"])
+        self.assertIn(NETWORK_DISPLAY[NET], record["suptitle"])
         (axes,) = record["axes"]
         self.assertEqual(axes["xscale"], "log")
         lines = {line["label"]: list(zip(line["x"], line["y"])) for line in axes["lines"]}
@@ -341,7 +354,7 @@ class MissingDataTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("skipping speedup", result.stderr)
         self.assertEqual(sorted(Path(p).name for p in result.stdout.split()),
-                         [f"pareto-{NET}.{ext}" for ext in ("json", "pdf", "png")])
+                         sorted(f"pareto-{NET}.{ext}" for ext in IMAGE_FORMATS + ["json"]))
 
     def test_a_file_that_is_no_database_is_named(self):
         text = Path(self.tmp.name) / "notes.db"
@@ -365,6 +378,132 @@ class MissingDataTest(unittest.TestCase):
         texts = [t["text"] for panel in sidecar["axes"] for t in panel["texts"]]
         self.assertTrue(texts)
         self.assertLessEqual(max(len(t) for t in texts), 80)
+
+# Bitlet at three row counts (1024, 2048, 4096 multipliers) but Stripes only as shipped (4096):
+# just one Bitlet point has an iso-multiplier Stripes point to divide by.
+ONE_STRIPES = f"""
+name = "one-stripes"
+[[workload]]
+network = "{NET}"
+[[design]]
+accel = "stripes"
+[[design]]
+accel = "bitlet"
+[design.axes]
+"array.rows" = [8, 16, 32]
+"""
+
+# No BitVert as shipped, only a search over it; BitVert (cons.) as one design with an override.
+SEARCH = f"""
+name = "search"
+[[workload]]
+network = "{NET}"
+[[design]]
+accel = "stripes"
+[[design]]
+accel = "bitvert-cons"
+set = ["pruning.sensitive_fraction=0.1"]
+[[design]]
+accel = "bitvert"
+[design.axes]
+"array.cols" = [8, 16]
+"pruning.columns" = [2, 3, 4]
+[strategy]
+kind = "nsga2"
+population = 4
+generations = 2
+seed = 1
+"""
+
+
+class CampaignShapesTest(unittest.TestCase):
+    """Campaigns whose points do not pair one to one: the figures draw only what they can name
+    and pair, and say what they leave out."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory(prefix="bbs-plot-shapes-")
+        cls.dir, cls.command = Path(cls.tmp.name), plot_command()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def campaign_db(self, name: str, text: str) -> Path:
+        (self.dir / f"{name}.toml").write_text(text)
+        db = self.dir / f"{name}.db"
+        run(EXE, "run", self.dir / f"{name}.toml", "--db", db)
+        return db
+
+    def test_imbalance_never_divides_by_a_stripes_of_another_size(self):
+        db = self.campaign_db("one_stripes", ONE_STRIPES)
+        result = run(*self.command, "--db", db, "--figure", "imbalance", "--out", self.dir / "o",
+                     check=False)
+        self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
+        self.assertIn("iso-multiplier", result.stderr)
+        self.assertIn("array.rows=8", result.stderr)
+
+    def test_every_bar_names_the_design_point_it_shows(self):
+        db = self.campaign_db("search", SEARCH)
+        out = self.dir / "search-figs"
+        result = run(*self.command, "--db", db, "--figure", "speedup", "--out", out)
+        (axes,) = json.loads((out / "speedup.json").read_text())["axes"]
+        self.assertEqual(sorted(bars["label"] for bars in axes["bars"]),
+                         ["BitVert (cons.) [sensitive_fraction=0.1]", "Stripes"])
+        self.assertIn("leaving out bitvert", result.stderr)
+
+    def test_a_workload_in_a_folder_is_drawn(self):
+        sys.path.insert(0, str(REPO / "tests" / "networks"))
+        import make_onnx  # noqa: E402  (python3-onnx, as the network tests)
+        model = self.dir / "models" / "small_cnn.onnx"
+        model.parent.mkdir()
+        make_onnx.save(make_onnx.small_cnn(), str(model))
+        db = self.campaign_db("folder", f"""
+name = "folder"
+[[workload]]
+network = "{model}"
+[[design]]
+accel = "stripes"
+[[design]]
+accel = "bitvert"
+""")
+        run(EXE, "analyze", "--network", model, "--db", db)
+        out = self.dir / "folder-figs"
+        result = run(*self.command, "--db", db, "--out", out, check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        names = {Path(p).name for p in result.stdout.split()}
+        for figure in ("speedup", "pareto-small_cnn", "bits-small_cnn"):
+            self.assertTrue(any(n.startswith(figure) and n.endswith(".pdf") for n in names),
+                            f"{figure}: {names}")
+        self.assertTrue(all(Path(p).parent == out for p in result.stdout.split()))
+        (axes,) = json.loads((out / "speedup.json").read_text())["axes"]
+        self.assertEqual(axes["xticklabels"], ["small_cnn", "Geomean"])
+
+    def test_two_databases_get_two_default_folders(self):
+        db = self.campaign_db("first", NO_STRIPES)
+        other = self.dir / "second.db"
+        other.write_bytes(db.read_bytes())
+        for path in (db, other):
+            result = run(*self.command, "--db", path, "--figure", "pareto")
+            folders = {Path(p).parent for p in result.stdout.split()}
+            self.assertEqual(folders, {self.dir / "figures" / path.stem})
+
+    def test_camera_ready_width_no_title_and_reproducible_files(self):
+        db = self.campaign_db("camera", NO_STRIPES)
+        outs = [self.dir / "camera-a", self.dir / "camera-b"]
+        for out in outs:
+            run(*self.command, "--db", db, "--figure", "pareto", "--out", out, "--width",
+                "single", "--title", "none")
+        record = json.loads((outs[0] / f"pareto-{NET}.json").read_text())
+        self.assertEqual(record["suptitle"], "")
+        pdf = (outs[0] / f"pareto-{NET}.pdf").read_bytes()
+        media_box = re.search(rb"/MediaBox \[\s*0 0 ([0-9.]+) ([0-9.]+)\s*\]", pdf)
+        self.assertAlmostEqual(float(media_box.group(1)), 3.5 * 72, places=1)
+        self.assertNotIn(b"/Type3", pdf)
+        for ext in ("pdf", "svg"):
+            self.assertEqual((outs[0] / f"pareto-{NET}.{ext}").read_bytes(),
+                             (outs[1] / f"pareto-{NET}.{ext}").read_bytes(), ext)
+
 
 if __name__ == "__main__":
     unittest.main()
