@@ -198,15 +198,21 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations, const 
   // left as it was.
   const int target = static_cast<int>(migrations.size());
   db.exec("PRAGMA foreign_keys = ON");
-  // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
-  const std::int64_t app_id = db.execAndGet("PRAGMA application_id").getInt64();
-  version = db.execAndGet("PRAGMA user_version").getInt();
+  // The header and the object list are read in one snapshot: another process creating the
+  // schema at the same time is seen before or after a step, never half-way (its objects without
+  // its application_id).
+  std::int64_t app_id = 0;
   std::string objects;
   {
+    SQLite::Transaction snapshot(db);
+    // The first read of the file: a non-SQLite file fails here with SQLITE_NOTADB.
+    app_id = db.execAndGet("PRAGMA application_id").getInt64();
+    version = db.execAndGet("PRAGMA user_version").getInt();
     SQLite::Statement q(db,
                         "SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
                         "ORDER BY name LIMIT 6");
     while (q.executeStep()) objects += (objects.empty() ? "" : ", ") + q.getColumn(0).getString();
+    snapshot.commit();
   }
   if (app_id != kApplicationId) {
     if (app_id != 0 || version != 0 || !objects.empty())
