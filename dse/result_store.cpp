@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <ctime>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "dse/store_impl.hpp"
@@ -429,12 +430,23 @@ ResultStore ResultStore::open(const fs::path& path, Mode mode, const Options& op
   const int flags =
       SQLite::OPEN_URI | (mode == Mode::ReadOnly ? SQLite::OPEN_READONLY
                                                  : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  try {
-    auto impl = std::make_unique<Impl>(path, uri_of(path, mode), mode, options, flags);
-    impl->initialise(migrations, options);
-    return ResultStore(std::move(impl));
-  } catch (const SQLite::Exception& e) {
-    fail_sqlite(path, "opening the result store", e, options.busy_timeout_ms);
+  // SQLite returns SQLITE_BUSY at once, without its busy handler, where waiting could deadlock
+  // (another process switching a new file to WAL, a snapshot that another writer moved past):
+  // such an open starts again on a fresh connection until the busy timeout has passed.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+  for (int attempt = 0;; ++attempt) {
+    try {
+      auto impl = std::make_unique<Impl>(path, uri_of(path, mode), mode, options, flags);
+      impl->initialise(migrations, options);
+      return ResultStore(std::move(impl));
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode() & 0xff;
+      const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+      if (!busy || std::chrono::steady_clock::now() >= deadline)
+        fail_sqlite(path, "opening the result store", e, options.busy_timeout_ms);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1 << std::min(attempt, 6)));
+    }
   }
 }
 
