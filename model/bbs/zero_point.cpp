@@ -18,6 +18,11 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <cstring>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include "model/bbs/prune.hpp"
 
@@ -27,40 +32,56 @@ namespace {
 constexpr std::uint32_t kReferenceInitialError = 10'000'000;
 constexpr int kMaxOffsets = 1 << 8;  // const_bits <= 8
 
-// The rounding rule of each offset (lane) for one group.
+// r - a for weight w under one offset's rule (see the header).
+std::int16_t rounding_error(std::int16_t w, std::int16_t offset, std::int16_t bias,
+                            std::int16_t keep, std::int16_t largest) {
+  const auto x = std::int16_t(w + offset);
+  const auto a = std::int16_t(x < 0 ? -x : x);
+  const auto r = std::min<std::int16_t>(std::int16_t((a + bias) & keep), largest);
+  return std::int16_t(r - a);
+}
+
+// The rounding rule of one offset o for one group.
+struct OffsetRule {
+  std::int16_t offset;
+  std::int16_t bias;     // (step - 1) / 2
+  std::int16_t keep;     // -step: clears the low k bits
+  std::int16_t largest;  // P - step
+
+  OffsetRule(int o, int min_weight, int max_weight, int columns) : offset(std::int16_t(o)) {
+    const int m = std::min(std::max(std::abs(max_weight + o), std::abs(min_weight + o)), 127);
+    const int p = int(std::bit_ceil(unsigned(m) + 1));  // 2^bit_width(m)
+    const int step = columns <= 6 ? std::max(p >> (7 - columns), 1) : 1;
+    bias = std::int16_t((step - 1) >> 1);
+    keep = std::int16_t(-step);
+    largest = std::int16_t(p - step);
+  }
+
+  std::int16_t rounding_error(std::int16_t w) const {
+    return bbs::rounding_error(w, offset, bias, keep, largest);
+  }
+};
+
+// The rules of every offset (lane), one array per field so the loops over lanes vectorise.
 template <int kLanes>
 struct OffsetRules {
   alignas(64) std::int16_t offset[kLanes];
-  alignas(64) std::int16_t bias[kLanes];     // (step - 1) / 2
-  alignas(64) std::int16_t keep[kLanes];     // -step: clears the low k bits
-  alignas(64) std::int16_t largest[kLanes];  // P - step
+  alignas(64) std::int16_t bias[kLanes];
+  alignas(64) std::int16_t keep[kLanes];
+  alignas(64) std::int16_t largest[kLanes];
 
   OffsetRules(int lanes, int min_weight, int max_weight, int columns) {
-    const int shift = 7 - std::min(columns, 7);
     for (int j = 0; j < lanes; ++j) {
-      const auto o = std::int16_t(j - lanes / 2);
-      const auto high = std::int16_t(std::abs(max_weight + o));
-      const auto low = std::int16_t(std::abs(min_weight + o));
-      auto m = std::int16_t(std::min<std::int16_t>(std::max(high, low), 127));
-      m = std::int16_t(m | (m >> 1));  // smear the top bit down: m + 1 = 2^bit_width(m)
-      m = std::int16_t(m | (m >> 2));
-      m = std::int16_t(m | (m >> 4));
-      const auto p = std::int16_t(m + 1);
-      const auto step =
-          columns <= 6 ? std::max(std::int16_t(p >> shift), std::int16_t(1)) : std::int16_t(1);
-      offset[j] = o;
-      bias[j] = std::int16_t((step - 1) >> 1);
-      keep[j] = std::int16_t(-step);
-      largest[j] = std::int16_t(p - step);
+      const OffsetRule rule(j - lanes / 2, min_weight, max_weight, columns);
+      offset[j] = rule.offset;
+      bias[j] = rule.bias;
+      keep[j] = rule.keep;
+      largest[j] = rule.largest;
     }
   }
 
-  // r - a for weight w at lane j (see the header).
   std::int16_t rounding_error(std::int16_t w, int j) const {
-    const auto x = std::int16_t(w + offset[j]);
-    const auto a = std::int16_t(x < 0 ? -x : x);
-    const auto r = std::min<std::int16_t>(std::int16_t((a + bias[j]) & keep[j]), largest[j]);
-    return std::int16_t(r - a);
+    return bbs::rounding_error(w, offset[j], bias[j], keep[j], largest[j]);
   }
 };
 
@@ -85,26 +106,102 @@ void offset_errors(std::span<const std::int8_t> group, int lanes, int const_bits
   }
 }
 
+#if defined(__AVX2__)
+// The 6-bit constant's 64 offsets in 8-bit lanes, when no shifted weight leaves int8
+// (-95 <= w <= 96, every |w + o| <= 127) and the group is whole quads of weights: one 256-bit
+// register holds 4 weights x 8 offsets (byte 4k + q: weight q, offset k of the chunk). Then
+// a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw
+// of |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four
+// quads at a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
+// The rules are OffsetRule's, computed in bytes (shifts of 16-bit lanes masked to 8 bits).
+bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int max_weight,
+                        int columns, std::uint32_t* errors) {
+  if (group.size() % 4 != 0 || min_weight < -95 || max_weight > 96) return false;
+  const std::size_t quads = group.size() / 4;
+  const __m256i ones16 = _mm256_set1_epi16(1);
+  const __m256i one8 = _mm256_set1_epi8(1);
+  const auto shift_right = [](__m256i v, int bits) {  // per byte, logical
+    return _mm256_and_si256(_mm256_srli_epi16(v, bits), _mm256_set1_epi8(char(0xFF >> bits)));
+  };
+  const __m256i lowest = _mm256_set1_epi8(std::int8_t(min_weight));
+  const __m256i highest = _mm256_set1_epi8(std::int8_t(max_weight));
+  // offset of byte 4k + q in chunk 0: k - 32
+  const __m256i first = _mm256_setr_epi8(-32, -32, -32, -32, -31, -31, -31, -31, -30, -30, -30, -30,
+                                         -29, -29, -29, -29, -28, -28, -28, -28, -27, -27, -27, -27,
+                                         -26, -26, -26, -26, -25, -25, -25, -25);
+  for (int chunk = 0; chunk < 8; ++chunk) {
+    const __m256i offset = _mm256_add_epi8(first, _mm256_set1_epi8(char(8 * chunk)));
+    __m256i m = _mm256_max_epu8(_mm256_abs_epi8(_mm256_add_epi8(highest, offset)),
+                                _mm256_abs_epi8(_mm256_add_epi8(lowest, offset)));
+    m = _mm256_or_si256(m, shift_right(m, 1));
+    m = _mm256_or_si256(m, shift_right(m, 2));
+    m = _mm256_or_si256(m, shift_right(m, 4));
+    const __m256i p = _mm256_add_epi8(m, one8);
+    const __m256i step = columns <= 6 ? _mm256_max_epu8(shift_right(p, 7 - columns), one8) : one8;
+    const __m256i bias = shift_right(_mm256_sub_epi8(step, one8), 1);
+    const __m256i keep = _mm256_sub_epi8(_mm256_setzero_si256(), step);
+    const __m256i largest = _mm256_sub_epi8(p, step);
+    const auto squared_errors = [&](std::size_t q) {  // of quad q, in 16-bit pairs
+      std::int32_t four;
+      std::memcpy(&four, group.data() + 4 * q, 4);
+      const __m256i a = _mm256_abs_epi8(_mm256_add_epi8(_mm256_set1_epi32(four), offset));
+      const __m256i r = _mm256_min_epu8(_mm256_and_si256(_mm256_add_epi8(a, bias), keep), largest);
+      const __m256i d = _mm256_abs_epi8(_mm256_sub_epi8(r, a));
+      return _mm256_maddubs_epi16(d, d);
+    };
+    __m256i total = _mm256_setzero_si256();
+    std::size_t q = 0;
+    for (; q + 4 <= quads; q += 4) {
+      const __m256i squares =
+          _mm256_add_epi16(_mm256_add_epi16(squared_errors(q), squared_errors(q + 1)),
+                           _mm256_add_epi16(squared_errors(q + 2), squared_errors(q + 3)));
+      total = _mm256_add_epi32(total, _mm256_madd_epi16(squares, ones16));
+    }
+    for (; q < quads; ++q)
+      total = _mm256_add_epi32(total, _mm256_madd_epi16(squared_errors(q), ones16));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(errors + chunk * 8), total);
+  }
+  return true;
+}
+#endif
+
+// Every offset's summed squared error: the 8-bit kernel where it applies, else 16-bit lanes.
+template <int kLanes>
+void all_offset_errors(std::span<const std::int8_t> group, int min_weight, int max_weight,
+                       int lanes, int columns, int const_bits, std::uint32_t* errors) {
+#if defined(__AVX2__)
+  if constexpr (kLanes == 64)
+    if (offset_errors_int8(group, min_weight, max_weight, columns, errors)) return;
+#endif
+  const OffsetRules<kLanes> rules(lanes, min_weight, max_weight, columns);
+  offset_errors(group, lanes, const_bits, rules, errors);
+}
+
 template <int kLanes>
 GroupEncoding zero_point_search(std::span<const std::int8_t> group, int lanes, int columns,
                                 int const_bits, std::span<std::int16_t> out) {
-  const auto [min_it, max_it] = std::minmax_element(group.begin(), group.end());
-  const OffsetRules<kLanes> rules(lanes, *min_it, *max_it, columns);
+  int min_weight = 127, max_weight = -128;  // plain loops: they vectorise
+  for (const std::int8_t w : group) {
+    min_weight = std::min<int>(min_weight, w);
+    max_weight = std::max<int>(max_weight, w);
+  }
   alignas(64) std::uint32_t errors[kLanes] = {};
-  offset_errors(group, lanes, const_bits, rules, errors);
-  const std::uint32_t least = *std::min_element(errors, errors + lanes);
+  all_offset_errors<kLanes>(group, min_weight, max_weight, lanes, columns, const_bits, errors);
+  std::uint32_t least = errors[0];
+  for (int j = 1; j < lanes; ++j) least = std::min(least, errors[j]);
   if (least >= kReferenceInitialError) {
     std::fill(out.begin(), out.begin() + std::ptrdiff_t(group.size()), std::int16_t{0});
     return {3, 0, 0, 5};
   }
   const int j = int(std::find(errors, errors + lanes, least) - errors);  // the first least
-  const int o = rules.offset[j];
+  const OffsetRule rule(j - lanes / 2, min_weight, max_weight, columns);
+  const int o = rule.offset;
   for (std::size_t i = 0; i < group.size(); ++i) {  // W_i = v_i' - o = w_i + sign * (r - a)
-    const std::int16_t d = rules.rounding_error(group[i], j);
+    const std::int16_t d = rule.rounding_error(group[i]);
     out[i] = std::int16_t(group[i] + (group[i] + o < 0 ? -d : d));
   }
-  const int step_log2 = std::countr_zero(unsigned(std::uint16_t(-rules.keep[j])));
-  const int leading_zero = 7 - std::countr_zero(unsigned(rules.largest[j] + -rules.keep[j]));
+  const int step_log2 = std::countr_zero(unsigned(std::uint16_t(-rule.keep)));
+  const int leading_zero = 7 - std::countr_zero(unsigned(rule.largest + -rule.keep));
   const int redundant = std::min(3, leading_zero);
   return {std::int8_t(redundant), std::int8_t(step_log2), std::int16_t(-o),
           std::uint8_t(8 - redundant - step_log2)};
