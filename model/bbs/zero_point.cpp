@@ -16,6 +16,7 @@
 // as every |v| <= m < P) and also does the clamp: a >= 128 rounds to >= 128 > largest, and so
 // does 127 whenever P = 128. Since v' and w + o share their sign, v' - o - w = sign * (r - a).
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -48,14 +49,20 @@ struct OffsetRule {
   std::int16_t keep;     // -step: clears the low k bits
   std::int16_t largest;  // P - step
 
-  OffsetRule(int o, int min_weight, int max_weight, int columns) : offset(std::int16_t(o)) {
-    const int m = std::min(std::max(std::abs(max_weight + o), std::abs(min_weight + o)), 127);
-    const int p = int(std::bit_ceil(unsigned(m) + 1));  // 2^bit_width(m)
+  // The rule for largest shifted magnitude m (bit width `width`, P = 2^width) and N columns.
+  constexpr OffsetRule(int o, int width, int columns) : offset(std::int16_t(o)) {
+    const int p = 1 << width;
     const int step = columns <= 6 ? std::max(p >> (7 - columns), 1) : 1;
     bias = std::int16_t((step - 1) >> 1);
     keep = std::int16_t(-step);
     largest = std::int16_t(p - step);
   }
+
+  OffsetRule(int o, int min_weight, int max_weight, int columns)
+      : OffsetRule(o,
+                   std::bit_width(unsigned(std::min(
+                       std::max(std::abs(max_weight + o), std::abs(min_weight + o)), 127))),
+                   columns) {}
 
   std::int16_t rounding_error(std::int16_t w) const {
     return bbs::rounding_error(w, offset, bias, keep, largest);
@@ -113,16 +120,42 @@ void offset_errors(std::span<const std::int8_t> group, int lanes, int const_bits
 // a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw
 // of |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four
 // quads at a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
-// The rules are OffsetRule's, computed in bytes (shifts of 16-bit lanes masked to 8 bits).
+// The rules are OffsetRule's, looked up by the bit width of m (pshufb).
+// Each bit width 0..7 of m's rule (pshufb tables), for each column count 0..8.
+struct WidthRules {
+  alignas(16) std::array<std::int8_t, 16> bias{}, keep{}, largest{};
+};
+constexpr std::array<WidthRules, 9> kWidthRules = [] {
+  std::array<WidthRules, 9> tables{};
+  for (int columns = 0; columns <= 8; ++columns) {
+    for (int width = 0; width < 8; ++width) {
+      const OffsetRule rule(0, width, columns);
+      tables[std::size_t(columns)].bias[std::size_t(width)] = std::int8_t(rule.bias);
+      tables[std::size_t(columns)].keep[std::size_t(width)] = std::int8_t(rule.keep);
+      tables[std::size_t(columns)].largest[std::size_t(width)] = std::int8_t(rule.largest);
+    }
+  }
+  return tables;
+}();
+
 bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int max_weight,
                         int columns, std::uint32_t* errors) {
   if (group.size() % 4 != 0 || min_weight < -95 || max_weight > 96) return false;
   const std::size_t quads = group.size() / 4;
   const __m256i ones16 = _mm256_set1_epi16(1);
-  const __m256i one8 = _mm256_set1_epi8(1);
-  const auto shift_right = [](__m256i v, int bits) {  // per byte, logical
-    return _mm256_and_si256(_mm256_srli_epi16(v, bits), _mm256_set1_epi8(char(0xFF >> bits)));
+  const auto table = [](const std::array<std::int8_t, 16>& bytes) {
+    return _mm256_broadcastsi128_si256(
+        _mm_load_si128(reinterpret_cast<const __m128i*>(bytes.data())));
   };
+  const WidthRules& rules = kWidthRules[std::size_t(columns)];
+  const __m256i bias_of = table(rules.bias), keep_of = table(rules.keep),
+                largest_of = table(rules.largest);
+  // bit_width(m) = max(bit_width(m & 15), bit_width(m >> 4) + 4 if m >> 4 else 0)
+  const __m256i width_low = _mm256_setr_epi8(0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4,  //
+                                             0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4);
+  const __m256i width_high = _mm256_setr_epi8(0, 5, 6, 6, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                              0, 5, 6, 6, 7, 7, 7, 7, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(15);
   const __m256i lowest = _mm256_set1_epi8(std::int8_t(min_weight));
   const __m256i highest = _mm256_set1_epi8(std::int8_t(max_weight));
   // offset of byte 4k + q in chunk 0: k - 32
@@ -131,16 +164,14 @@ bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int 
                                          -26, -26, -26, -26, -25, -25, -25, -25);
   for (int chunk = 0; chunk < 8; ++chunk) {
     const __m256i offset = _mm256_add_epi8(first, _mm256_set1_epi8(char(8 * chunk)));
-    __m256i m = _mm256_max_epu8(_mm256_abs_epi8(_mm256_add_epi8(highest, offset)),
-                                _mm256_abs_epi8(_mm256_add_epi8(lowest, offset)));
-    m = _mm256_or_si256(m, shift_right(m, 1));
-    m = _mm256_or_si256(m, shift_right(m, 2));
-    m = _mm256_or_si256(m, shift_right(m, 4));
-    const __m256i p = _mm256_add_epi8(m, one8);
-    const __m256i step = columns <= 6 ? _mm256_max_epu8(shift_right(p, 7 - columns), one8) : one8;
-    const __m256i bias = shift_right(_mm256_sub_epi8(step, one8), 1);
-    const __m256i keep = _mm256_sub_epi8(_mm256_setzero_si256(), step);
-    const __m256i largest = _mm256_sub_epi8(p, step);
+    const __m256i m = _mm256_max_epu8(_mm256_abs_epi8(_mm256_add_epi8(highest, offset)),
+                                      _mm256_abs_epi8(_mm256_add_epi8(lowest, offset)));
+    const __m256i width = _mm256_max_epu8(
+        _mm256_shuffle_epi8(width_low, _mm256_and_si256(m, nibble)),
+        _mm256_shuffle_epi8(width_high, _mm256_and_si256(_mm256_srli_epi16(m, 4), nibble)));
+    const __m256i bias = _mm256_shuffle_epi8(bias_of, width);
+    const __m256i keep = _mm256_shuffle_epi8(keep_of, width);
+    const __m256i largest = _mm256_shuffle_epi8(largest_of, width);
     const auto squared_errors = [&](std::size_t q) {  // of quad q, in 16-bit pairs
       std::int32_t four;
       std::memcpy(&four, group.data() + 4 * q, 4);
@@ -173,6 +204,7 @@ void all_offset_errors(std::span<const std::int8_t> group, int min_weight, int m
   if constexpr (kLanes == 64)
     if (offset_errors_int8(group, min_weight, max_weight, columns, errors)) return;
 #endif
+  std::fill_n(errors, lanes, 0u);
   const OffsetRules<kLanes> rules(lanes, min_weight, max_weight, columns);
   offset_errors(group, lanes, const_bits, rules, errors);
 }
@@ -185,7 +217,7 @@ GroupEncoding zero_point_search(std::span<const std::int8_t> group, int lanes, i
     min_weight = std::min<int>(min_weight, w);
     max_weight = std::max<int>(max_weight, w);
   }
-  alignas(64) std::uint32_t errors[kLanes] = {};
+  alignas(64) std::uint32_t errors[kLanes];
   all_offset_errors<kLanes>(group, min_weight, max_weight, lanes, columns, const_bits, errors);
   std::uint32_t least = errors[0];
   for (int j = 1; j < lanes; ++j) least = std::min(least, errors[j]);
