@@ -219,9 +219,9 @@ GroupEncoding zero_point_search(std::span<const std::int8_t> group, int lanes, i
   }
   alignas(64) std::uint32_t errors[kLanes];
   all_offset_errors<kLanes>(group, min_weight, max_weight, lanes, columns, const_bits, errors);
-  std::uint32_t least = errors[0];
-  for (int j = 1; j < lanes; ++j) least = std::min(least, errors[j]);
-  if (least >= kReferenceInitialError) {
+  std::uint32_t least = kReferenceInitialError;  // whole vectors: no store-forwarding stall
+  for (int j = 0; j < lanes; ++j) least = std::min(least, errors[j]);
+  if (least >= kReferenceInitialError) [[unlikely]] {
     std::fill(out.begin(), out.begin() + std::ptrdiff_t(group.size()), std::int16_t{0});
     return {3, 0, 0, 5};
   }
@@ -235,8 +235,12 @@ GroupEncoding zero_point_search(std::span<const std::int8_t> group, int lanes, i
   const int step_log2 = std::countr_zero(unsigned(std::uint16_t(-rule.keep)));
   const int leading_zero = 7 - std::countr_zero(unsigned(rule.largest + -rule.keep));
   const int redundant = std::min(3, leading_zero);
-  return {std::int8_t(redundant), std::int8_t(step_log2), std::int16_t(-o),
-          std::uint8_t(8 - redundant - step_log2)};
+  GroupEncoding encoding{};  // zeroed padding too: assembled in a register, not on the stack
+  encoding.redundant_columns = std::int8_t(redundant);
+  encoding.low_columns = std::int8_t(step_log2);
+  encoding.constant = std::int16_t(-o);
+  encoding.stored_columns = std::uint8_t(8 - redundant - step_log2);
+  return encoding;
 }
 
 }  // namespace
