@@ -6,9 +6,10 @@
 //   keep the first o with the least err (the reference starts from err = 1e7: a group whose every
 //   offset errs by >= 1e7 comes out as zeros). W_i = v_i' - o; stored v_i', constant C = -o.
 //
-// Evaluated for every offset at once, one 16-bit SIMD lane per offset (the loops over lanes
-// auto-vectorise at any -march). With m = min(max(|min + o|, |max + o|), 127) the largest shifted
-// magnitude and P = 2^bit_width(m) = 2^(7-L), the rule above is
+// Evaluated for every offset at once: one 16-bit SIMD lane per offset (the loops over lanes
+// auto-vectorise at any -march), or with AVX2 for the paper's 6-bit constant 8-bit lanes of
+// 4 weights x 8 offsets (offset_errors_int8). With m = min(max(|min + o|, |max + o|), 127) the
+// largest shifted magnitude and P = 2^bit_width(m) = 2^(7-L), the rule above is
 //   step = 2^k = max(P >> (7 - N), 1) (1: no rounding), largest = P - step, and per weight
 //   a = |w + o|,  r = min((a + (step - 1) / 2) & -step, largest),  v' = sign(w + o) r
 // Adding (step - 1) / 2 before truncating is "nearest multiple, ties down"; min(., largest) is
@@ -114,13 +115,6 @@ void offset_errors(std::span<const std::int8_t> group, int lanes, int const_bits
 }
 
 #if defined(__AVX2__)
-// The 6-bit constant's 64 offsets in 8-bit lanes, when no shifted weight leaves int8
-// (-95 <= w <= 96, every |w + o| <= 127) and the group is whole quads of weights: one 256-bit
-// register holds 4 weights x 8 offsets (byte 4k + q: weight q, offset k of the chunk). Then
-// a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw
-// of |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four
-// quads at a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
-// The rules are OffsetRule's, looked up by the bit width of m (pshufb).
 // Each bit width 0..7 of m's rule (pshufb tables), for each column count 0..8.
 struct WidthRules {
   alignas(16) std::array<std::int8_t, 16> bias{}, keep{}, largest{};
@@ -138,6 +132,13 @@ constexpr std::array<WidthRules, 9> kWidthRules = [] {
   return tables;
 }();
 
+// The 6-bit constant's 64 offsets in 8-bit lanes, when no shifted weight leaves int8
+// (-95 <= w <= 96, every |w + o| <= 127) and the group is whole quads of weights: one 256-bit
+// register holds 4 weights x 8 offsets (byte 4k + q: weight q, offset k of the chunk). Then
+// a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw
+// of |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four
+// quads at a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
+// The rules are OffsetRule's, looked up by the bit width of m (pshufb).
 bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int max_weight,
                         int columns, std::uint32_t* errors) {
   if (group.size() % 4 != 0 || min_weight < -95 || max_weight > 96) return false;
