@@ -24,11 +24,6 @@ ALLOWED = {
      '    BBS_TEST_SHARED_WEIGHTS="${PROJECT_SOURCE_DIR}/' + ".." + '/shared/weights"'),
     ("tests/cli/CMakeLists.txt",
      "              ${PROJECT_SOURCE_DIR}/" + ".." + "/shared/weights/llama2c_stories260K.safetensors"),
-    # The synthetic generator's description is stored as weights_source in result databases and
-    # keys stored analyses (dse/result_store.hpp); changing it would change stored identities.
-    ("networks/synthetic/synthetic_weights.cpp",
-     '           ", per-channel log-normal scale x Student-t, calibrated on ' + ".." +
-     '/shared/weights)";'),
 }
 
 
