@@ -83,6 +83,26 @@ TEST(ZeroPoint, ValuesMayLeaveInt8) {
   for (std::size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], port[i]);
 }
 
+// The 6-bit constant's 8-bit-lane path (model/bbs/zero_point.cpp) applies only while no shifted
+// weight leaves int8 (-95 <= w <= 96) and the group is a multiple of 4: groups at and just past
+// those limits, and odd sizes, against the reference port, for every column count.
+TEST(ZeroPoint, FastPathLimitsMatchTheReference) {
+  const std::vector<std::vector<std::int8_t>> groups = {
+      {96, -95, 0, 1},      {97, -95, 0, 1},    {96, -96, 0, 1},
+      {-95, -95, -95, -95}, {96, 96, 96, 96},   {127, -128, 64, -64},
+      {96, -95, 3},         {96, -95, 0, 1, 2}, {95, -94, 33, -17, 5, 6, 7, 8}};
+  for (int columns = 0; columns <= 8; ++columns) {
+    for (const auto& g : groups) {
+      const std::vector<float> as_float(g.begin(), g.end());
+      const auto port = reference::zero_point(as_float, columns, 6);
+      const auto out = run_zero_point(g, columns, 6);
+      ASSERT_EQ(out.size(), port.size());
+      for (std::size_t i = 0; i < out.size(); ++i)
+        EXPECT_EQ(out[i], port[i]) << "columns " << columns << ", weight " << int(g[i]);
+    }
+  }
+}
+
 TEST(BitFlip, ExistingZeroColumnsCountTowardTheTarget) {
   // The 2^6 column is zero: the prune point moves from column 4 to 5, so 3 low columns are
   // zeroed and bits 2^5..2^0 are rounded to multiples of 8 up to 56 (60 is a tie: down).
