@@ -166,24 +166,40 @@ struct Files {
   }
 };
 
+const char* const kDesigns[] = {"stripes", "pragmatic", "bitlet", "bitvert"};
+
 const Files& files() {
   static const Files f;
   return f;
 }
 
-void BM_OnnxSimulate(benchmark::State& state) {
+ShowOptions simulate_options() {
   ShowOptions options;
   options.network = files().onnx.string();
   options.weights = files().weights;
+  return options;
+}
+
+// The accelerators of `bbs-dse list`, by registry index (the benchmark's argument).
+void BM_OnnxSimulate(benchmark::State& state) {
+  const ShowOptions options = simulate_options();
   SimulationRequest request;
-  request.hardware = "bitvert";
+  request.hardware = kDesigns[std::size_t(state.range(0))];
   request.network = options;
+  state.SetLabel(request.hardware);
   for (auto _ : state) {
     const auto network = prepare_network(options, 1);
     benchmark::DoNotOptimize(simulate(*network, request));
   }
 }
-BENCHMARK(BM_OnnxSimulate)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OnnxSimulate)->DenseRange(0, std::size(kDesigns) - 1)->Unit(benchmark::kMillisecond);
+
+// The loading part alone: import, attach and read the int8 weights (app::prepare_network).
+void BM_OnnxLoad(benchmark::State& state) {
+  const ShowOptions options = simulate_options();
+  for (auto _ : state) benchmark::DoNotOptimize(prepare_network(options, 1));
+}
+BENCHMARK(BM_OnnxLoad)->Unit(benchmark::kMillisecond);
 
 void BM_OnnxShow(benchmark::State& state) {
   ShowOptions options;
