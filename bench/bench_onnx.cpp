@@ -6,9 +6,11 @@
 // weights, about 102 MB of initializers) and an int8 safetensors file holding the same weights
 // under the PyTorch state-dict names the nodes carry ("layer1.0.conv1.weight").
 //
-// BM_OnnxSimulate: what `bbs-dse simulate model.onnx --weights w.safetensors --accel bitvert`
-//   does before printing: app::prepare_network (import the ONNX graph, attach the int8 weights,
-//   load and hash them) and app::simulate of one design (profile the weights, cost the network).
+// BM_OnnxSimulate/<i>: what `bbs-dse simulate model.onnx --weights w.safetensors --accel bitvert`
+//   does before printing, for the i-th accelerator of the registry: app::prepare_network (import
+//   the ONNX graph, attach the int8 weights, load and hash them) and app::simulate of one design
+//   (profile the weights, cost the network).
+// BM_OnnxLoad: prepare_network alone (the part every design pays).
 // BM_OnnxShow: what `bbs-dse show model.onnx` does: app::show_report (import the graph with its
 //   own initializers as the weights, list the layers).
 // Time per iteration = per design / per show. One thread.
@@ -28,6 +30,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/simulation.hpp"
+#include "model/accel/accel_model.hpp"
 #include "networks/io/weight_file.hpp"
 
 namespace bbs::app {
@@ -166,8 +169,6 @@ struct Files {
   }
 };
 
-const char* const kDesigns[] = {"stripes", "pragmatic", "bitlet", "bitvert"};
-
 const Files& files() {
   static const Files f;
   return f;
@@ -180,11 +181,11 @@ ShowOptions simulate_options() {
   return options;
 }
 
-// The accelerators of `bbs-dse list`, by registry index (the benchmark's argument).
+// Every accelerator of the registry (`bbs-dse list`), by index (the benchmark's argument).
 void BM_OnnxSimulate(benchmark::State& state) {
   const ShowOptions options = simulate_options();
   SimulationRequest request;
-  request.hardware = kDesigns[std::size_t(state.range(0))];
+  request.hardware = std::string(accel::accel_registry().at(std::size_t(state.range(0)))->name());
   request.network = options;
   state.SetLabel(request.hardware);
   for (auto _ : state) {
@@ -192,7 +193,9 @@ void BM_OnnxSimulate(benchmark::State& state) {
     benchmark::DoNotOptimize(simulate(*network, request));
   }
 }
-BENCHMARK(BM_OnnxSimulate)->DenseRange(0, std::size(kDesigns) - 1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_OnnxSimulate)
+    ->DenseRange(0, std::int64_t(accel::accel_registry().size()) - 1)
+    ->Unit(benchmark::kMillisecond);
 
 // The loading part alone: import, attach and read the int8 weights (app::prepare_network).
 void BM_OnnxLoad(benchmark::State& state) {
