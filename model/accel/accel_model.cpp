@@ -1,5 +1,5 @@
-// The shared bit-serial organisation (Stripes' formulas, bitsim.md section 3) every design starts
-// from: tiles, fixed steps per tile, dense 8-bit weight storage, Stripes' energy terms.
+// The shared bit-serial organisation (Stripes' formulas, BitSim sim/sim/stripes.py) every design
+// starts from: tiles, fixed steps per tile, dense 8-bit weight storage, Stripes' energy terms.
 #include "model/accel/accel_model.hpp"
 
 #include <cmath>
@@ -12,7 +12,7 @@ namespace {
 double ceil_div(double a, double b) { return std::ceil(a / b); }
 }  // namespace
 
-// Tiles (bitsim.md 3.2):
+// Tiles (BitSim sim/sim/stripes.py:113-200 calc_pe_array_tile):
 //   conv:   reduction = ceil(k^2/G) * Ci if k^2 > Ci, else ceil(Ci/G) * k^2
 //           tiles = reduction * ceil(Co/H) * ceil(Wo/Wc) * Ho
 //   linear: tiles = ceil(Ci/G) * ceil(Co/H) * ceil(T/Wc)  (x matrices for attention matmuls)
@@ -106,8 +106,9 @@ ComputeCost activation_matmul_compute(const LayerWork& work, const HardwareConfi
   return c;
 }
 
-// Dense storage (bitsim.md 3.4): conv ceil(Ci*P/8)*k^2*Co bytes, linear ceil(Ci*P/8)*Co.
-// BitSim's DRAM cycles multiply these bytes by the activation precision (section 3.6).
+// Dense storage (BitSim sim/sim/stripes.py:419 _check_layer_mem_size): conv ceil(Ci*P/8)*k^2*Co
+// bytes, linear ceil(Ci*P/8)*Co. BitSim's DRAM cycles multiply these bytes by the activation
+// precision (sim/sim/stripes.py:202 _calc_dram_cycle).
 WeightStorage AccelModel::weight_storage(const LayerWork& work, const LayerProfile&,
                                          const HardwareConfig& hw, Fidelity fidelity) const {
   WeightStorage s;

@@ -1,12 +1,13 @@
 // Accelerator models: one interface, one implementation per design, registered by name.
 //
-// Every model is the BitSim organisation (bitsim.md section 3): H PE rows (output channels) x Wc
-// PE columns (output positions / tokens), G lanes per PE. Per layer
+// Every model is the BitSim organisation (BitSim sim/sim/stripes.py): H PE rows (output channels) x
+// Wc PE columns (output positions / tokens), G lanes per PE. Per layer
 //   compute cycles = sum over tiles of the tile's cycles   (fixed per tile, or data-driven)
 //   DRAM cycles    = weight + input + output bits / DRAM bits per cycle, with refetch passes
 //   total cycles   = max(compute, DRAM)                    (each layer overlaps its own traffic)
-// and energy = PE + registers + SRAM read + SRAM write + DRAM (section 3.7). A design overrides
-// only what differs: its step count per group, its weight storage, its energy terms.
+// and energy = PE + registers + SRAM read + SRAM write + DRAM (sim/sim/stripes.py:236-418). A
+// design overrides only what differs: its step count per group, its weight storage, its energy
+// terms.
 #pragma once
 
 #include <memory>
@@ -96,7 +97,8 @@ class AccelModel {
 const std::vector<std::unique_ptr<AccelModel>>& accel_registry();
 const AccelModel& find_accel(std::string_view name);  // throws bbs::Error listing the names
 
-// Tiles of a layer (bitsim.md 3.2), per sample in the bitsim profile, times batch in corrected.
+// Tiles of a layer (BitSim sim/sim/stripes.py:113-200 calc_pe_array_tile), per sample in the bitsim
+// profile, times batch in corrected.
 struct TileCount {
   double reduction_groups = 0;  // per output-channel block
   double channel_blocks = 0;    // ceil(Co / H)

@@ -3,7 +3,8 @@
 //   bitsim:    cycles(tile) = r_h * 8 + (1 - r_h) * (8 - N)    r_h = sensitive channels / Co
 //              (fractional: assumes channels reordered so every tile has one precision)
 //              weight bytes = #w * Pw_eff / 8, Pw_eff = r_h * 8 + r_l * (8 - N), no metadata;
-//              DRAM cycles charge bytes * Pw_eff bits (bitsim.md 14 item 1)
+//              DRAM cycles charge bytes * Pw_eff bits (docs/profiles.md defect 1,
+//              dram-double-scaling; BitSim sim/sim/bitvert.py:379)
 //   corrected: cycles(tile) = max over the tile's rows of the stored columns of their BBS groups
 //              (data-driven: redundant columns found, sensitive channels, ragged tiles);
 //              storage = encoded bits incl. metadata + a 16-bit channel index per channel;

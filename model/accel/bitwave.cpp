@@ -2,12 +2,14 @@
 // group are neither stored nor processed; bit-flip (pruning group 32, N columns) makes more.
 //   bitsim:    cycles(tile) = max over rows of (non-zero SM columns incl. the sign column) - 1
 //              (undercounts when a group has no negative weight, -1 for an all-zero tile;
-//              bitsim.md 14 item 5); weight bytes = ceil(Ci/8) * Pw * k^2 * Co with Pw = 8 - N,
-//              DRAM cycles charge bytes * Pw bits (item 1)
+//              docs/profiles.md defect 5, BitSim sim/sim/bitwave.py:111);
+//              weight bytes = ceil(Ci/8) * Pw * k^2 * Co with Pw = 8 - N,
+//              DRAM cycles charge bytes * Pw bits (defect 1, sim/sim/bitwave.py:419)
 //   corrected: cycles(tile) = max over rows of non-zero magnitude columns (the sign is a negate
 //              stage); storage = stored columns + 8-bit column masks from the actual groups.
 // One full-width weight SRAM read per cycle (column-serial fetch), activations once per tile;
-// 128 weight schedulers per cycle, no weight/activation register terms (bitsim.md 8.5).
+// 128 weight schedulers per cycle, no weight/activation register terms (BitSim
+// sim/sim/bitwave.py:15-21, 440-459).
 #include <algorithm>
 #include <cmath>
 #include <string>

@@ -1,6 +1,7 @@
 // Fidelity profiles as sets of switches, one per defect of the authors' simulator
-// (bitsim.md section 14). `bitsim` turns every switch on and reproduces BitSim; `corrected` turns
-// every switch off. Any single defect can be put back (--defect NAME) to measure what it moves.
+// (the defect table of docs/profiles.md). `bitsim` turns every switch on and reproduces BitSim;
+// `corrected` turns every switch off. Any single defect can be put back (--defect NAME) to measure
+// what it moves.
 #pragma once
 
 #include <string>
@@ -31,8 +32,8 @@ struct Fidelity {
 };
 
 struct DefectSwitch {
-  std::string_view name;  // command-line name
-  std::string_view item;  // bitsim.md section 14 item
+  std::string_view name;           // command-line name
+  std::string_view bitsim_source;  // where yc2367/BitSim (commit 6845fad) has it: path:line
   std::string_view description;
   bool Fidelity::*flag;
 };

@@ -1,4 +1,5 @@
-// Per layer, in execution order (bitsim.md 3.4-3.7; Pp = activation bits, BW = DRAM bits/cycle):
+// Per layer, in execution order (BitSim sim/sim/stripes.py:202-487; Pp = activation bits, BW = DRAM
+// bits/cycle):
 //   footprints   Ib = ceil(Ci*Pp/8) * Hi*Wi (or T), Ob = ceil(Co*Pp/8) * Ho*Wo (or T)
 //   refetch      if Wb > W-SRAM and Ib > A-SRAM: weights ceil(Ib/Si) times or inputs ceil(Wb/Sw)
 //                times, whichever moves fewer bytes (BitSim: only for vgg16/resnet34/resnet50)

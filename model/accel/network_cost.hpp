@@ -1,5 +1,5 @@
 // A whole network on one design: per-layer compute, DRAM traffic with the on-chip output chain
-// and refetch passes, energy split, area and time (bitsim.md 3.3-3.7).
+// and refetch passes, energy split, area and time (BitSim sim/sim/stripes.py:73-487).
 #pragma once
 
 #include <string>

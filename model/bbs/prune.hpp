@@ -1,4 +1,6 @@
-// Binary pruning of weight groups (paper.md 3.2, 3.3, 3.7) and BitWave's bit-flip.
+// Binary pruning of weight groups and BitWave's bit-flip: BBS paper §III-B, Fig. 4
+// (rounded averaging), Algo. 1, Fig. 5 (zero-point shifting); yc2367/BBS-MICRO binary_pruning.py
+// and bit_flip.py at commit e53aebf.
 //
 // Every pruner is bit-exact with the authors' reference implementation (yc2367/BBS-MICRO):
 //  - RoundAverage: r = redundant sign columns (<= 3), k = N - r low columns of every weight are

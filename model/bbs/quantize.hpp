@@ -1,4 +1,5 @@
-// Symmetric INT8 quantization of float weights (paper.md 3.7).
+// Symmetric INT8 quantization of float weights (BBS paper §V-A: per-channel
+// post-training INT8; the scale and rounding below are this project's, see docs/engine.md).
 //
 //   scale_k = max_i |w_ki| / 127            (double precision; an all-zero channel gets scale 1)
 //   q_ki    = clamp(round_half_to_even(w_ki / scale_k), -127, 127)

@@ -105,7 +105,8 @@ class SyntheticWeights final : public WeightSource {
   bool synthetic() const override { return true; }
   std::string description() const override {
     return "synthetic (seed " + std::to_string(seed_) +
-           ", per-channel log-normal scale x Student-t, calibrated on ../shared/weights)";
+           ", per-channel log-normal scale x Student-t, calibrated on trained weights: "
+           "docs/networks.md)";
   }
   bool has(const Layer& layer) const override { return layer.weight.has_value(); }
   std::string origin(const Layer& layer) const override {

@@ -128,6 +128,13 @@ def grouped_bars(ax, group_labels: list[str], members: int) -> tuple[list[float]
     offsets = [(i - (members - 1) / 2) * width for i in range(members)]
     ax.set_xticks(range(len(group_labels)), group_labels)
     ax.set_xlim(-0.5, len(group_labels) - 0.5)
+    # Labels wider than their group's share of the figure (a single column) are slanted, so
+    # that neighbours never overlap: about 0.6 em per character.
+    size_pt = plt.rcParams["xtick.labelsize"]
+    size_pt = size_pt if isinstance(size_pt, (int, float)) else plt.rcParams["font.size"]
+    needed_in = max((len(label) for label in group_labels), default=0) * size_pt * 0.6 / 72
+    if needed_in > 0.9 * ax.figure.get_figwidth() / max(len(group_labels), 1):
+        plt.setp(ax.get_xticklabels(), rotation=30, ha="right", rotation_mode="anchor")
     return offsets, width
 
 

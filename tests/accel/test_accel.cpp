@@ -1,5 +1,6 @@
 // Accelerator models: tiles, per-group step counts, lockstep sums, and a golden network checked
-// against the authors' simulator (bitsim.md 13: a toy network run through BitSim's Stripes).
+// against the authors' simulator (a toy network run through
+// BitSim sim/sim/stripes.py at commit 6845fad).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -98,9 +99,10 @@ TEST(StepRecords, RowsRunInLockstep) {
   EXPECT_DOUBLE_EQ(r->lockstep(3).tile_cycles, 5);
 }
 
-// bitsim.md 13: stem conv 7x7 3->64 at 112^2, conv 3x3 64->64 at 56^2, a ViT fc1 384->1536 with
-// 197 tokens and a 512->1000 classifier through BitSim's Stripes G16 [32,16] gave compute 407552,
-// total 431392 cycles, DRAM energy 360.2 uJ and SRAM read energy 22.058 uJ (registers included).
+// BitSim sim/sim/stripes.py at 6845fad: stem conv 7x7 3->64 at 112^2, conv 3x3 64->64 at 56^2, a
+// ViT fc1 384->1536 with 197 tokens and a 512->1000 classifier through BitSim's Stripes G16 [32,16]
+// gave compute 407552, total 431392 cycles, DRAM energy 360.2 uJ and SRAM read energy 22.058 uJ
+// (registers included).
 TEST(NetworkCost, StripesMatchesTheReferenceSimulatorOnItsToyNetwork) {
   Workload w;
   w.network_name = "toy";

@@ -1,5 +1,5 @@
-// Pruners: the paper's worked examples (paper.md 3.6) and bit-exactness against a literal port of
-// the reference implementation on random groups for every parameter combination.
+// Pruners: the paper's worked examples (BBS paper Figs. 4-5) and bit-exactness against a literal
+// port of the reference implementation on random groups for every parameter combination.
 #include <gtest/gtest.h>
 
 #include <random>

@@ -63,7 +63,8 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(case_info.param.network);
     });
 
-// Weight parameters (tensors with ndim >= 2) of the shipped files (../shared/weights/README.md).
+// Weight parameters (tensors with ndim >= 2) of the shipped files (docs/networks.md, Real-weight
+// files).
 TEST(Zoo, WeightParamsOfShippedModels) {
   EXPECT_EQ(build_network("cifar10_resnet20").weight_params(), 268'336);
   EXPECT_EQ(build_network("cifar10_resnet32").weight_params(), 461'872);

@@ -324,7 +324,7 @@ def sanity_checks(rng, work):
             ref.SKIP_EMPTY_PAIRS = True
         if not np.array_equal(fast, literal):
             failures.append(f"{describe(method, 16, c, b)}: skipping empty pairs changes results")
-    # Documented property (paper.md 3.7): round-avg can give -128 (1000 0001, low bit -> 0).
+    # Documented property (yc2367/BBS-MICRO binary_pruning.py:16 roundAvg_conv): round-avg can give -128 (1000 0001, low bit -> 0).
     checks += 1
     out = ref.prune("round-avg", np.array([[-127, -126, -126, -127]]), 4, 1)
     if out.tolist() != [[-128.0, -126.0, -126.0, -128.0]]:

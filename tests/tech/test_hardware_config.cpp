@@ -114,7 +114,7 @@ TEST(HardwareOverrides, UserFileThenSetOverrideThePreset) {
   EXPECT_EQ(config.sources.at("weight_sram.capacity_kib"), file.string() + ":6");
   EXPECT_EQ(config.sources.at("array.cols"), "--set array.cols=4");
   EXPECT_EQ(config.sources.at("clock_mhz"), "--set clock_mhz=1000.5");
-  EXPECT_TRUE(config.sources.at("array.lanes").starts_with("bitsim.md"));
+  EXPECT_TRUE(config.sources.at("array.lanes").starts_with("BitSim sim/sim/bitvert.py"));
 }
 
 TEST(HardwareOverrides, FileSourcesNameTheirValues) {
@@ -259,7 +259,8 @@ TEST(HardwareValidation, NamesKeyValueAndSource) {
 
   HardwareConfig config = preset("stripes");
   config.lanes = 0;
-  EXPECT_TRUE(throws_error([&] { validate(config); }, {"array.lanes = 0", "bitsim.md 12"}));
+  EXPECT_TRUE(
+      throws_error([&] { validate(config); }, {"array.lanes = 0", "BitSim sim/test_stripes.py"}));
 }
 
 // tech_nm used to rescale only the SRAM (CACTI rows per node) and keep the 28 nm PE and register

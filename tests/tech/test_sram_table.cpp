@@ -1,4 +1,5 @@
-// SramTable: BitSim's SRAM costs (bitsim.md 4.3) come out exactly; interpolation stays between its
+// SramTable: BitSim's SRAM costs (CACTI 7 run as BitSim sim/hw/mem/cacti_simulation.py
+// does; data/tech/README.md) come out exactly; interpolation stays between its
 // grid neighbours; requests outside the table and malformed files throw with a clear message.
 #include <gtest/gtest.h>
 
@@ -28,7 +29,8 @@ accel::SramSpec sram(std::int64_t capacity_kib, int banks, int bank_width_bits,
 
 SramCost cost28(const accel::SramSpec& spec) { return SramTable::builtin().cost(spec, 28); }
 
-// bitsim.md 4.3, printed to 3 decimals (r_cost, w_cost, w_cost_min per 64 bits, area).
+// BitSim's buffers (sim/sim/stripes.py:488-540) costed by CACTI 7 (data/tech/README.md), printed to
+// 3 decimals (r_cost, w_cost, w_cost_min per 64 bits, area).
 struct BitSimBuffer {
   const char* name;
   std::int64_t capacity_kib;
