@@ -65,8 +65,12 @@ LoadedNetwork load_network(const ShowOptions& options) {
   const networks::AttachOptions attach{options.layout, options.allow_unmatched};
   if (is_onnx_path(options.network)) {
     const std::int64_t batch = options.workload.batch > 0 ? options.workload.batch : 1;
-    networks::ImportedModel model = networks::import_onnx(options.network, batch);
-    if (!options.weights) return {std::move(model.network), std::move(model.weights), {}};
+    if (!options.weights) {
+      networks::ImportedModel model = networks::import_onnx(options.network, batch);
+      return {std::move(model.network), std::move(model.weights), {}};
+    }
+    networks::ImportedModel model =
+        networks::import_onnx(options.network, batch, networks::InitializerValues::SkipWeights);
     networks::AttachedWeights attached =
         networks::attach_weights(model.network, {*options.weights}, attach);
     return {std::move(model.network), std::move(attached.source), std::move(attached.match)};

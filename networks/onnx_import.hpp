@@ -13,8 +13,14 @@ namespace bbs::networks {
 
 struct ImportedModel {
   Network network;
-  std::shared_ptr<const WeightSource> weights;  // the initializers, canonical PyTorch layout
+  // The initializers, canonical PyTorch layout; null with InitializerValues::SkipWeights.
+  std::shared_ptr<const WeightSource> weights;
 };
+
+// Load: the weights are the initializers. SkipWeights: the weights come from another file, so
+// the raw data of large weight initializers is neither copied nor converted (the graph, shapes
+// and every other initializer are read the same way).
+enum class InitializerValues { Load, SkipWeights };
 
 // Operators: Conv (any kernel/stride/pads/dilation/group) and Gemm / MatMul with an initializer
 // (or DequantizeLinear of an int8 initializer, ONNX QDQ) become mapped layers named after their
@@ -28,6 +34,7 @@ struct ImportedModel {
 // the graph pins its batch elsewhere, e.g. in a Reshape constant); the command line passes the
 // workload's batch (default 1). Throws bbs::Error naming the file and the node or value on a file
 // that does not parse, a shape that cannot be inferred or a weight that does not fit its node.
-ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch = 0);
+ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch = 0,
+                          InitializerValues values = InitializerValues::Load);
 
 }  // namespace bbs::networks

@@ -518,11 +518,19 @@ bool fold_once(onnx::GraphProto& graph, std::set<std::string>& folded) {
   for (const onnx::NodeProto& node : graph.node()) {
     std::optional<Value> result;
     bool foldable = false;
-    if (node.output_size() == 1 && outputs.count(node.output(0)) == 0 && node.domain().empty()) {
+    // Shape and Size read their input's shape only; every other operator needs all its named
+    // inputs constant, so a node fed by an activation (a Conv) never converts its weights.
+    const bool shape_only = node.op_type() == "Shape" || node.op_type() == "Size";
+    const bool constant_inputs =
+        std::all_of(node.input().begin(), node.input().end(), [&](const std::string& input) {
+          return input.empty() || values.count(input) > 0 || initializers.count(input) > 0;
+        });
+    if (node.output_size() == 1 && outputs.count(node.output(0)) == 0 && node.domain().empty() &&
+        (shape_only || constant_inputs)) {
       std::vector<std::optional<Value>> inputs;
       std::vector<std::optional<Shape>> input_shapes;
       for (const std::string& input : node.input()) {
-        inputs.push_back(input.empty() ? std::nullopt : value_of(input));
+        inputs.push_back(input.empty() || shape_only ? std::nullopt : value_of(input));
         const auto it = shapes.find(input);
         input_shapes.push_back(it == shapes.end() ? std::nullopt
                                                   : std::optional<Shape>(it->second));

@@ -3,7 +3,6 @@
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +14,7 @@
 #include "networks/io/input_file.hpp"
 #include "networks/onnx/onnx_attributes.hpp"
 #include "networks/onnx/onnx_constant_folding.hpp"
+#include "networks/onnx/onnx_parse.hpp"
 #include "networks/onnx/onnx_weights.hpp"
 
 namespace bbs::networks {
@@ -108,11 +108,10 @@ struct ParsedModel {
 
 // Parses and checks the model, folds its constant subgraphs and infers its shapes; batch > 0
 // overrides a static batch dimension (batch_overridden says whether there was one).
-ParsedModel parse(const std::filesystem::path& path, std::int64_t batch, bool& batch_overridden) {
-  const int fd = io::open_regular_file(path, "the ONNX file");
+ParsedModel parse(const std::filesystem::path& path, std::int64_t batch, InitializerValues values,
+                  bool& batch_overridden) {
   auto model = std::make_shared<onnx::ModelProto>();
-  const bool parsed = model->ParseFromFileDescriptor(fd);
-  ::close(fd);
+  const bool parsed = parse_onnx_file(path, *model, values == InitializerValues::Load);
   if (!parsed || model->graph().node_size() == 0) {
     throw Error(path.string() +
                 ": not an ONNX model (the protobuf does not parse as a ModelProto "
@@ -134,8 +133,10 @@ ParsedModel parse(const std::filesystem::path& path, std::int64_t batch, bool& b
 
 class Importer {
  public:
-  Importer(std::filesystem::path path, ParsedModel parsed, std::int64_t batch)
+  Importer(std::filesystem::path path, ParsedModel parsed, std::int64_t batch,
+           InitializerValues values)
       : path_(std::move(path)),
+        values_(values),
         model_(std::move(parsed.model)),
         batch_(batch),
         builder_(path_.stem().string()),
@@ -161,6 +162,7 @@ class Importer {
     }
     for (int i = 0; i < graph.node_size(); ++i) add_node(graph.node(i), i);
     Network network = std::move(builder_).build();
+    if (values_ == InitializerValues::SkipWeights) return {std::move(network), nullptr};
     return {std::move(network), make_onnx_weights(path_, std::move(model_), std::move(bindings_))};
   }
 
@@ -456,6 +458,7 @@ class Importer {
   }
 
   std::filesystem::path path_;
+  InitializerValues values_;
   std::shared_ptr<onnx::ModelProto> model_;
   std::int64_t batch_;
   NetworkBuilder builder_;
@@ -475,15 +478,20 @@ class Importer {
 
 }  // namespace
 
-ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch) {
+ImportedModel import_onnx(const std::filesystem::path& path, std::int64_t batch,
+                          InitializerValues values) {
   if (batch < 0) throw Error(path.string() + ": batch must be positive");
   bool overridden = false;
-  ImportedModel model =
-      Importer(path, parse(path, batch, overridden), std::max<std::int64_t>(batch, 1)).run();
+  ImportedModel model = Importer(path, parse(path, batch, values, overridden),
+                                 std::max<std::int64_t>(batch, 1), values)
+                            .run();
   if (!overridden) return model;
   // A graph that pins its batch (a Reshape to a constant shape, ...) keeps the file's batch
   // somewhere: then a batch of N does not cost N times a batch of 1.
-  const ImportedModel one = Importer(path, parse(path, 1, overridden), 1).run();
+  const ImportedModel one =
+      Importer(path, parse(path, 1, InitializerValues::SkipWeights, overridden), 1,
+               InitializerValues::SkipWeights)
+          .run();
   if (model.network.total_macs() != batch * one.network.total_macs()) {
     throw Error(path.string() + ": --batch " + std::to_string(batch) +
                 " cannot replace the model's static batch dimension: the graph fixes its batch "

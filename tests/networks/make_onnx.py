@@ -19,6 +19,9 @@ usage: make_onnx.py OUTPUT_DIR
                        (axis 1); zero points 0; an int32 conv bias through DequantizeLinear too;
                        integers as qdq_cnn.<initializer>.npy
   qdq_zero_point.onnx  qdq_cnn with a non-zero conv weight zero point (refused)
+  large_weights.onnx   weights above the importer's lazy-read size (64 KiB): MatMul [256, 128]
+                       ([in, out]), a bias Add of 32768 values through a Reshape (read by
+                       constant folding), Gemm [256, 128] (transB=1)
   bad_attr_*.onnx      small_cnn with one invalid window attribute that passes the ONNX checker
                        (BAD_ATTRIBUTES: conv1 strides 0 used to die of SIGFPE in shape inference)
 """
@@ -216,6 +219,18 @@ def int8_cnn(out, qdq=False, zero_point=0):
     return model(nodes, stem, [image], [logits], inits)
 
 
+def large_weights():
+    nodes = [helper.make_node("MatMul", ["x", "proj.weight"], ["h"], name="/proj/MatMul"),
+             helper.make_node("Reshape", ["b_flat", "b_shape"], ["b"], name="/bias/Reshape"),
+             helper.make_node("Add", ["h", "b"], ["hb"], name="/bias/Add"),
+             helper.make_node("Gemm", ["hb", "fc.weight"], ["y"], name="/fc/Gemm", transB=1)]
+    return model(nodes, "large_weights",
+                 [helper.make_tensor_value_info("x", TensorProto.FLOAT, [256, 256])],
+                 [helper.make_tensor_value_info("y", TensorProto.FLOAT, [256, 256])],
+                 [init("proj.weight", 256, 128), init("b_flat", 256 * 128),
+                  const_i64("b_shape", [256, 128]), init("fc.weight", 256, 128)])
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -229,6 +244,7 @@ def main():
     save(int8_cnn(out), os.path.join(out, "int8_cnn.onnx"))
     save(int8_cnn(out, qdq=True), os.path.join(out, "qdq_cnn.onnx"))
     save(int8_cnn(out, qdq=True, zero_point=5), os.path.join(out, "qdq_zero_point.onnx"))
+    save(large_weights(), os.path.join(out, "large_weights.onnx"))
     for suffix, overrides in BAD_ATTRIBUTES.items():
         bad = small_cnn(overrides=overrides)
         checker.check_model(bad)  # each passes the ONNX checker: only the importer can refuse it

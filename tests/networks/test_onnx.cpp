@@ -1,11 +1,11 @@
 // ONNX import of models written by make_onnx.py (a ctest fixture; BBS_ONNX_DIR names its folder).
 #include <gtest/gtest.h>
 
-#include "networks/io/weight_file.hpp"
 #include <array>
 #include <string>
 #include <vector>
 
+#include "networks/io/weight_file.hpp"
 #include "networks/onnx_import.hpp"
 #include "tests/networks/net_test_util.hpp"
 
@@ -29,6 +29,36 @@ class OnnxImport : public ::testing::Test {
   }
   std::filesystem::path dir_;
 };
+
+// With separate weights the large weight initializers are not read (the weights source is null),
+// the one constant folding reads (a Reshape'd bias) still is: the graph is the one Load imports,
+// and the separate file attaches to both weight layers.
+TEST_F(OnnxImport, SkippedWeightValuesLeaveTheGraphAsLoaded) {
+  const ImportedModel loaded = import_onnx(dir_ / "large_weights.onnx");
+  const ImportedModel skipped =
+      import_onnx(dir_ / "large_weights.onnx", 0, InitializerValues::SkipWeights);
+  EXPECT_EQ(skipped.weights, nullptr);
+  ASSERT_EQ(skipped.network.layers().size(), loaded.network.layers().size());
+  for (std::size_t i = 0; i < loaded.network.layers().size(); ++i) {
+    const Layer& a = loaded.network.layers()[i];
+    const Layer& b = skipped.network.layers()[i];
+    EXPECT_EQ(b.name, a.name);
+    EXPECT_EQ(b.macs, a.macs);
+    EXPECT_EQ(b.is_mapped(), a.is_mapped());
+  }
+  const Layer& proj = *loaded.network.find("/proj/MatMul");
+  const Layer& fc = *loaded.network.find("/fc/Gemm");
+  EXPECT_EQ(proj.weight->shape, (Shape{128, 256}));
+  EXPECT_EQ(loaded.weights->load(proj).size(), 256u * 128u);
+  EXPECT_EQ(loaded.weights->load(fc).size(), 256u * 128u);
+
+  test::ScratchDir tmp;
+  const std::vector<std::int8_t> values(256 * 128, 3);
+  io::write_safetensors(tmp / "w.safetensors", {io::make_tensor("proj.weight", {128, 256}, values),
+                                                io::make_tensor("fc.weight", {256, 128}, values)});
+  const AttachedWeights attached = attach_weights(skipped.network, {tmp / "w.safetensors"});
+  EXPECT_EQ(attached.match.matched_layers, 2u);
+}
 
 TEST_F(OnnxImport, SmallCnnShapesMacsAndWeights) {
   const ImportedModel model = import_onnx(dir_ / "small_cnn.onnx", 2);
