@@ -21,7 +21,7 @@ double ops(const NetworkResult& r) { return 2.0 * r.dense_macs; }  // a MAC is t
 // energy (pJ), T its time (s), A the area (mm²) and M the dense MACs of all B inferences:
 //   energy per inference = E / B · 1e-6 µJ;   inferences/s = B / T;
 //   TOPS = 2M / T · 1e-12;   TOPS/W = 2M / (E · 1e-12 J) · 1e-12 = 2M / E;   TOPS/mm² = TOPS / A.
-// EDP = E · T (pJ·s); power = E · 1e-12 / T (W).
+// EDP = E · T (pJ·s); power = E · 1e-12 / T (W); energy per MAC = E / M (pJ, dense MACs).
 // clang-format off
 const std::vector<Metric> kMetrics = {
     {"time_s", "s", Combine::Derived, Goal::Minimise,
@@ -53,6 +53,9 @@ const std::vector<Metric> kMetrics = {
     {"tops_per_mm2", "TOPS/mm2", Combine::Derived, Goal::Maximise, "tops / area_mm2",
      nullptr, nullptr, [](const NetworkResult& r) {
        return ratio(ratio(ops(r), r.cost.time_s) * 1e-12, r.cost.area_mm2()); }},
+    {"energy_per_mac_pj", "pJ", Combine::Derived, Goal::Minimise,
+     "E / dense MACs (whatever the design skips)",
+     nullptr, nullptr, [](const NetworkResult& r) { return ratio(energy_pj(r), r.dense_macs); }},
     {"tiles", "", Combine::Sum, Goal::None, "steps of the array (H x Wc x G per layer)",
      [](LayerCost& c) -> double& { return c.compute.tiles; }},
     {"compute_cycles", "cycles", Combine::Sum, Goal::Minimise, "cycles of the PE array",
@@ -125,7 +128,8 @@ const std::vector<Metric> kMetrics = {
 
 double Metric::layer_value(const LayerCost& layer) const {
   // The accessor is shared with LayerCost::add, which writes through it; here it only reads.
-  if (field) return field(const_cast<LayerCost&>(layer));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  if (field)
+    return field(const_cast<LayerCost&>(layer));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   if (of_layer) return of_layer(layer);
   return std::numeric_limits<double>::quiet_NaN();
 }

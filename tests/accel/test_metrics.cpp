@@ -56,6 +56,7 @@ TEST(MetricTable, DerivedMetricsFollowTheirFormulas) {
   EXPECT_DOUBLE_EQ(at("inferences_per_s"), 4 / 0.002);
   EXPECT_DOUBLE_EQ(at("tops"), 2e9 / 0.002 * 1e-12);
   EXPECT_DOUBLE_EQ(at("tops_per_w"), 2e9 / 3e9);
+  EXPECT_DOUBLE_EQ(at("energy_per_mac_pj"), 3e9 / 1e9);
   EXPECT_DOUBLE_EQ(at("tops_per_mm2"), 2e9 / 0.002 * 1e-12 / 2.0);
   EXPECT_DOUBLE_EQ(at("clock_mhz"), 500);
   EXPECT_EQ(at("batch"), 4);
