@@ -43,6 +43,7 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_sp
   o.jobs = jobs;
   o.keep_pruned_values = true;
   o.keep_column_spans = keep_spans;
+  o.bit_summaries = false;  // profiles read spans, sizes and errors only
   return o;
 }
 
@@ -118,7 +119,8 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
     }
   };
   AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_spans);
-  options.given_sensitive = given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
+  options.given_sensitive =
+      given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
   analyze_weights(distinct, options, profile_layers);
   return profiles;
 }
