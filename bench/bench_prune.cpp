@@ -11,7 +11,6 @@
 //   cmake --build build --target bench_prune -j2
 //   build/bench/bench_prune
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "bench/scratch_dir.hpp"
 #include "networks/io/weight_file.hpp"
 
 namespace bbs::app {
@@ -30,21 +30,14 @@ constexpr std::int64_t kRows = 4096, kColumns = 4096;
 // A [4096, 4096] int8 tensor of rounded Gaussians (std 20, as a trained linear layer quantized
 // per tensor), written once per process into a temporary directory removed at exit.
 struct Files {
-  std::filesystem::path dir, input, output;
-  Files()
-      : dir(std::filesystem::temp_directory_path() / ("bench_prune_" + std::to_string(::getpid()))),
-        input(dir / "w.npy"),
-        output(dir / "out.npy") {
-    std::filesystem::create_directories(dir);
+  bench::ScratchDir dir{"bench_prune_"};
+  std::filesystem::path input = dir.path / "w.npy", output = dir.path / "out.npy";
+  Files() {
     std::mt19937 rng(13);
     std::normal_distribution<double> normal(0.0, 20.0);
     std::vector<std::int8_t> values(std::size_t(kRows * kColumns));
     for (auto& v : values) v = std::int8_t(std::clamp(std::round(normal(rng)), -127.0, 127.0));
     io::write_npy(input, io::make_tensor("w", {kRows, kColumns}, values));
-  }
-  ~Files() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
   }
 };
 
