@@ -219,8 +219,15 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option(
       "--accels", cmp.accels,
       "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
-  compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
-      ->capture_default_str();
+  compare_cmd
+      ->add_option("--preset", cmp.preset,
+                   "A comparison of the paper: table6 = Table VI, BitVert (moderate, BBS on "
+                   "every channel) vs OliVe on llama3_8b, PE throughput, area, power and "
+                   "perf/area against OliVe (table 'pe'); other options override its choices")
+      ->check(CLI::IsMember(compare_preset_names()));
+  auto* baseline_option =
+      compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
+          ->capture_default_str();
   compare_cmd->add_option("--weights-dir", cmp.weights_dir,
                           "Use real weights where this folder holds the network's file: "
                           "<shared_weights stem or network name>.safetensors or .npy (see "
@@ -334,7 +341,10 @@ int run_cli(int argc, char** argv) {
   if (*query_cmd) return run_query(query);
   if (*merge_cmd) return run_merge(merge_output, merge_inputs, merge_output_options);
   if (*plot_cmd) return run_plot(plot);
-  if (*compare_cmd) return run_compare(cmp);
+  if (*compare_cmd) {
+    cmp.baseline_given = baseline_option->count() > 0;
+    return run_compare(cmp);
+  }
   if (*list_cmd) return run_list_accels(list_output);
   if (*networks_cmd) {
     print_tables(std::cout, networks_report(), networks_output);
