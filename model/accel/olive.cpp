@@ -3,15 +3,17 @@
 // pairs (an outlier takes its neighbour's slot, the victim is pruned, so every weight occupies
 // exactly 4 bits with no side metadata), 8-bit activations, one bit-parallel 4b x 8b multiply per
 // PE per cycle (BBS paper, MICRO 2024, §V-H and Table VI: OliVe PE 291.6 um2, 0.18 mW at 28 nm).
-//   cycles(tile)  = 1          one lane (G = 1), one product per cycle
-//   weight bytes  = ceil(Ci * 4 / 8) * k^2 * Co            (array.weight_bits = 4)
+//   cycles(tile)  = ceil(G * Pw / M) = 1    G = 1 lane, Pw = 4 weight bits, M = 4 bit-serial
+//                  equivalents (one 4b x 8b multiplier): one product per cycle (8-bit weights
+//                  would take 2 passes)
+//   weight bytes  = ceil(Ci * Pw / 8) * k^2 * Co           (AccelModel's dense storage)
 //   bits/weight   = array.weight_bits                      (OVP has no metadata)
 //   activation x activation (attention) = ceil(G * 8 / M) = 2 cycles per tile: an 8-bit operand
 //   takes two passes through the 4-bit multiplier (M = 4 bit-serial equivalents)
 // The values are not re-quantized to OVP here: cycles and storage do not depend on them, and the
 // weight error (weight_sqnr_db) and the bit-level check are not modelled for OliVe.
 // No BitSim class exists for OliVe (yc2367/BitSim sim/sim/ has none): the bitsim profile refuses it.
-#include <string>
+#include <cmath>
 
 #include "model/accel/designs.hpp"
 #include "networks/tensor.hpp"
@@ -23,16 +25,11 @@ std::string_view OliVe::description() const {
   return "OliVe: 4-bit outlier-victim pair weights x 8-bit activations, 1 multiply per PE-cycle";
 }
 
+// Pruning keys are ignored, as Stripes ignores them: OliVe quantizes, it prunes no bit column.
 WeightNeeds OliVe::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
   if (fidelity == Fidelity::BitSim)
     throw Error("design 'olive': the bitsim profile reproduces the authors' simulator "
-                "(yc2367/BitSim), which has no OliVe model; use --profile corrected");
-  if (hw.weight_bits != 4 || hw.act_bits != 8 || hw.pruning != "none")
-    throw Error("design 'olive': array.weight_bits = " + std::to_string(hw.weight_bits) +
-                ", array.act_bits = " + std::to_string(hw.act_bits) + ", pruning.method = " +
-                hw.pruning +
-                "; the OliVe PE (BBS paper Table VI) multiplies 4-bit weights by 8-bit "
-                "activations and prunes nothing: expected 4, 8 and none");
+                "(yc2367/BitSim), which has no model of this design; use --profile corrected");
   return AccelModel::weight_needs(hw, fidelity);
 }
 
@@ -40,9 +37,9 @@ double OliVe::stored_bits_per_weight(const LayerProfile&, const HardwareConfig& 
   return hw.weight_bits;
 }
 
-double OliVe::fixed_steps_per_tile(const LayerWork&, const LayerProfile&, const HardwareConfig&,
-                                   Fidelity) const {
-  return 1.0;
+double OliVe::fixed_steps_per_tile(const LayerWork&, const LayerProfile&,
+                                   const HardwareConfig& hw, Fidelity) const {
+  return std::ceil(double(hw.lanes) * hw.weight_bits / double(hw.multipliers_per_pe));
 }
 
 }  // namespace bbs::accel

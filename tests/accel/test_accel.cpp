@@ -137,7 +137,8 @@ TEST(NetworkCost, CorrectedFollowsTheGraphForOnChipInputs) {
 }
 
 TEST(Registry, EveryDesignIsRegisteredByName) {
-  for (const char* name : {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel"})
+  for (const char* name :
+       {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel", "olive"})
     EXPECT_EQ(find_accel(name).name(), name);
   EXPECT_THROW(find_accel("tpu"), bbs::Error);
 }

@@ -51,17 +51,21 @@ TEST(OliVe, OneLayerByHand) {
                    1200);
 }
 
-TEST(OliVe, RefusesWhatItsPeCannotRun) {
+TEST(OliVe, TheBitsimProfileIsRefusedAndWiderWeightsTakeMorePasses) {
   const OliVe olive;
   const HardwareConfig hw = load_hardware("olive", std::nullopt, {});
   try {
     olive.weight_needs(hw, Fidelity::BitSim);
     ADD_FAILURE() << "the bitsim profile has no OliVe model";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no OliVe model"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("has no model of this design"), std::string::npos)
+        << e.what();
   }
+  // 8-bit weights through the 4b x 8b multiplier: ceil(1 x 8 / 4) = 2 cycles per tile.
   const HardwareConfig eight_bit = load_hardware("olive", std::nullopt, {"array.weight_bits=8"});
-  EXPECT_THROW(olive.weight_needs(eight_bit, Fidelity::Corrected), Error);
+  const ComputeCost c = olive.compute(fc(100, 130, 20), LayerProfile{}, eight_bit,
+                                      Fidelity::Corrected);
+  EXPECT_DOUBLE_EQ(c.cycles, 1200);
 }
 
 }  // namespace
