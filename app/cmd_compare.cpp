@@ -38,7 +38,11 @@ struct ComparePreset {
 // PE on Llama-3-8B. `sets` reach every design; OliVe and Stripes ignore the pruning keys.
 const std::vector<ComparePreset>& compare_presets() {
   static const std::vector<ComparePreset> presets{
-      {"table6", {"llama3_8b"}, {"olive", "bitvert"}, "olive", {"pruning.sensitive_fraction=0"},
+      {"table6",
+       {"llama3_8b"},
+       {"olive", "bitvert"},
+       "olive",
+       {"pruning.sensitive_fraction=0"},
        "pe"},
   };
   return presets;
@@ -152,8 +156,9 @@ int run_compare(const CompareOptions& given) {
                          s.metrics};
       pe_rows.emplace_back(accel, pe_figures(s, network->workload));
     }
-    const auto base_pe = std::find_if(pe_rows.begin(), pe_rows.end(),
-                                      [&](const auto& row) { return row.first == options.baseline; });
+    const auto base_pe = std::find_if(pe_rows.begin(), pe_rows.end(), [&](const auto& row) {
+      return row.first == options.baseline;
+    });
     add_pe_rows(pe, name, pe_rows, base_pe->second);
     const Outcome& base = outcomes.at(options.baseline);
     for (const auto& accel : accels) {

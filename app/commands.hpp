@@ -75,7 +75,7 @@ struct CompareOptions {
   std::vector<std::string> accels;    // default: every baseline and both BitVert settings
   std::string baseline = "stripes";
   bool baseline_given = false;  // --baseline on the command line (else a preset's applies)
-  std::string weights_dir;  // real weights: <dir>/<weights stem or network>.safetensors/.npy
+  std::string weights_dir;      // real weights: <dir>/<weights stem or network>.safetensors/.npy
   std::vector<std::string> sets;
   std::string profile = "corrected";
   std::vector<std::string> defects;

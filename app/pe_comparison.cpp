@@ -45,8 +45,7 @@ void add_pe_rows(Table& table, const std::string& network,
                  const PeFigures& baseline) {
   const auto ratio = [](double a, double b) -> Cell { return b > 0 ? Cell(a / b) : Cell(Null{}); };
   for (const auto& [accel, f] : designs)
-    table.add_row({network, accel, f.pe_area_um2, f.pe_power_mw,
-                   f.weight_macs_per_pe_cycle,
+    table.add_row({network, accel, f.pe_area_um2, f.pe_power_mw, f.weight_macs_per_pe_cycle,
                    ratio(f.weight_macs_per_pe_cycle, baseline.weight_macs_per_pe_cycle),
                    ratio(f.macs_per_pe_cycle_per_um2(), baseline.macs_per_pe_cycle_per_um2())});
 }

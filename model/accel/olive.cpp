@@ -12,7 +12,8 @@
 //   takes two passes through the 4-bit multiplier (M = 4 bit-serial equivalents)
 // The values are not re-quantized to OVP here: cycles and storage do not depend on them, and the
 // weight error (weight_sqnr_db) and the bit-level check are not modelled for OliVe.
-// No BitSim class exists for OliVe (yc2367/BitSim sim/sim/ has none): the bitsim profile refuses it.
+// No BitSim class exists for OliVe (yc2367/BitSim sim/sim/ has none): the bitsim profile refuses
+// it.
 #include <cmath>
 
 #include "model/accel/designs.hpp"
@@ -28,8 +29,9 @@ std::string_view OliVe::description() const {
 // Pruning keys are ignored, as Stripes ignores them: OliVe quantizes, it prunes no bit column.
 WeightNeeds OliVe::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
   if (fidelity == Fidelity::BitSim)
-    throw Error("design 'olive': the bitsim profile reproduces the authors' simulator "
-                "(yc2367/BitSim), which has no model of this design; use --profile corrected");
+    throw Error(
+        "design 'olive': the bitsim profile reproduces the authors' simulator "
+        "(yc2367/BitSim), which has no model of this design; use --profile corrected");
   return AccelModel::weight_needs(hw, fidelity);
 }
 
@@ -37,8 +39,8 @@ double OliVe::stored_bits_per_weight(const LayerProfile&, const HardwareConfig& 
   return hw.weight_bits;
 }
 
-double OliVe::fixed_steps_per_tile(const LayerWork&, const LayerProfile&,
-                                   const HardwareConfig& hw, Fidelity) const {
+double OliVe::fixed_steps_per_tile(const LayerWork&, const LayerProfile&, const HardwareConfig& hw,
+                                   Fidelity) const {
   return std::ceil(double(hw.lanes) * hw.weight_bits / double(hw.multipliers_per_pe));
 }
 

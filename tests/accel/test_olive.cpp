@@ -30,9 +30,8 @@ TEST(OliVe, OneLayerByHand) {
   WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
   weights.scales.assign(130, 1.0);
   const OliVe olive;
-  const auto profiles =
-      build_profiles(w, {&weights}, olive.weight_needs(hw, Fidelity::Corrected),
-                     Fidelity::Corrected, 1);
+  const auto profiles = build_profiles(w, {&weights}, olive.weight_needs(hw, Fidelity::Corrected),
+                                       Fidelity::Corrected, 1);
   const MemoryCosts memory{{2.0, 1.0, 0.5}, {3.0, 1.0, 0.25}};
   const NetworkCost c = evaluate_network(olive, hw, Fidelity::Corrected, w, profiles, memory);
   const LayerCost& l = c.layers.at(0);
@@ -63,8 +62,8 @@ TEST(OliVe, TheBitsimProfileIsRefusedAndWiderWeightsTakeMorePasses) {
   }
   // 8-bit weights through the 4b x 8b multiplier: ceil(1 x 8 / 4) = 2 cycles per tile.
   const HardwareConfig eight_bit = load_hardware("olive", std::nullopt, {"array.weight_bits=8"});
-  const ComputeCost c = olive.compute(fc(100, 130, 20), LayerProfile{}, eight_bit,
-                                      Fidelity::Corrected);
+  const ComputeCost c =
+      olive.compute(fc(100, 130, 20), LayerProfile{}, eight_bit, Fidelity::Corrected);
   EXPECT_DOUBLE_EQ(c.cycles, 1200);
 }
 

@@ -53,7 +53,7 @@ TEST(PeComparison, TableSixFollowsFromTheCycleModels) {
   Table table = pe_table("olive");
   add_pe_rows(table, "toy", {{"olive", olive}, {"bitvert", bitvert}}, olive);
   const auto& row = table.rows().at(1);
-  EXPECT_DOUBLE_EQ(std::get<double>(row.at(5)), 4.0);                  // norm. perf
+  EXPECT_DOUBLE_EQ(std::get<double>(row.at(5)), 4.0);                    // norm. perf
   EXPECT_NEAR(std::get<double>(row.at(6)), 4.0 * 291.6 / 739.6, 1e-12);  // norm. perf / area
 }
 
