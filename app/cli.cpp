@@ -5,11 +5,18 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
+#include "dse/campaign.hpp"
 #include "dse/objective.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::app {
 namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
 
 void add_format_option(CLI::App& cmd, std::string& format) {
   // Checked while parsing, before any work, with the program's own error (exit 2).
@@ -246,8 +253,9 @@ int run_cli(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand(
       "run", "Evaluate a DSE campaign into a SQLite database (resumable; shardable with --shard)");
   run_cmd
-      ->add_option("campaign", run.campaign,
-                   "Campaign TOML file or built-in name (paper, bitvert-explore)")
+      ->add_option(
+          "campaign", run.campaign,
+          "Campaign TOML file or built-in name (" + join_names(dse::builtin_campaigns()) + ")")
       ->capture_default_str();
   run_cmd->add_option("--db", run.db, "Result database (default results/<campaign>.db)");
   run_cmd->add_option("--shard", run.shard, "K/N: evaluate this share of the points")
