@@ -7,25 +7,19 @@
 #include "model/accel/network_cost.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "networks/tensor.hpp"
+#include "tests/accel/accel_test_util.hpp"
 
 namespace bbs::accel {
 namespace {
 
-LayerWork fc(std::int64_t ci, std::int64_t co, std::int64_t tokens) {
-  LayerWork w;
-  w.name = "fc";
-  w.in_channels = ci;
-  w.out_channels = co;
-  w.tokens = tokens;
-  return w;
-}
+using test::linear;
 
 TEST(OliVe, OneLayerByHand) {
   const HardwareConfig hw = load_hardware("olive", std::nullopt, {});
   ASSERT_EQ(hw.pe_rows * hw.pe_cols * hw.multipliers_per_pe, 4096);  // iso-multiplier
   Workload w;
   w.network_name = "toy";
-  w.layers = {fc(100, 130, 20)};
+  w.layers = {linear(100, 130, 20)};
   w.producers = {{-1}};
   WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
   weights.scales.assign(130, 1.0);
@@ -46,7 +40,7 @@ TEST(OliVe, OneLayerByHand) {
   EXPECT_DOUBLE_EQ(l.energy_registers_pj, 0);
   EXPECT_NEAR(c.pe_area_mm2, 1024 * 291.6e-6, 1e-12);
   // An 8-bit x 8-bit (attention) product takes two passes of the 4b x 8b multiplier.
-  EXPECT_DOUBLE_EQ(activation_matmul_compute(fc(100, 130, 20), hw, Fidelity::Corrected).cycles,
+  EXPECT_DOUBLE_EQ(activation_matmul_compute(linear(100, 130, 20), hw, Fidelity::Corrected).cycles,
                    1200);
 }
 
@@ -63,7 +57,7 @@ TEST(OliVe, TheBitsimProfileIsRefusedAndWiderWeightsTakeMorePasses) {
   // 8-bit weights through the 4b x 8b multiplier: ceil(1 x 8 / 4) = 2 cycles per tile.
   const HardwareConfig eight_bit = load_hardware("olive", std::nullopt, {"array.weight_bits=8"});
   const ComputeCost c =
-      olive.compute(fc(100, 130, 20), LayerProfile{}, eight_bit, Fidelity::Corrected);
+      olive.compute(linear(100, 130, 20), LayerProfile{}, eight_bit, Fidelity::Corrected);
   EXPECT_DOUBLE_EQ(c.cycles, 1200);
 }
 
