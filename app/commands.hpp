@@ -127,6 +127,8 @@ int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
 std::vector<std::string> compare_preset_names();
 int run_list_accels(const OutputOptions& output);
+// The metric table (model/accel/metrics.hpp): name, unit, how it combines over layers, ...
+int run_list_metrics(const OutputOptions& output);
 int run_prune(const PruneOptions& options);
 
 std::string default_weights_path();
