@@ -60,6 +60,12 @@ Profiles known_profiles(const PreparedNetwork& network, const std::string& key) 
   return network.profiles.emplace(key, std::move(profiles)).first->second;
 }
 
+accel::ProfileBuild profile_build(const PreparedNetwork& network, const accel::Fidelity& fidelity,
+                                  int jobs) {
+  return {
+      &network.workload, network.tensors.get(), network.tensor_of_layer, fidelity, jobs, {}, {}};
+}
+
 // Builds the profiles of every needs not known yet in one pass (designs that prune alike share
 // the analysis of each tensor), then remembers and persists them.
 void build_missing_profiles(const PreparedNetwork& network,
@@ -75,7 +81,7 @@ void build_missing_profiles(const PreparedNetwork& network,
     keys.push_back(key);
   }
   if (missing.empty()) return;
-  auto built = accel::build_profiles(network.workload, network.per_layer, missing, fidelity, jobs);
+  auto built = accel::build_profiles(profile_build(network, fidelity, jobs), missing);
   for (std::size_t i = 0; i < missing.size(); ++i) {
     ++network.profiles_computed;
     auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(built[i]));
@@ -104,22 +110,36 @@ EngineSettings engine_settings(int jobs) {
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
                                  const std::optional<std::filesystem::path>& sensitive_channels)
     : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
-  EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
-  integer_input = input.integer_input;
-  weights_kind = app::weights_kind(input, engine_settings(jobs));
-  tensors = std::move(input.tensors);
-  std::map<std::string, const WeightTensor*> by_name;
-  // Names, shapes, int8 values and scales (they rank the sensitive channels).
-  io::ContentHasher hash;
-  for (const auto& t : tensors) {
-    by_name.emplace(t.name, &t);
-    hash.update(t.name.data(), t.name.size() + 1);
-    const std::uint64_t rank = t.shape.size();
-    hash.update(&rank, sizeof rank);
-    hash.update(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
-    hash.update(t.values.data(), t.values.size());
-    hash.update(t.scales.data(), t.scales.size() * sizeof(double));
+  // The workload's layers are the network's weight layers and attention matmuls, in order.
+  std::vector<const networks::Layer*> distinct;
+  std::map<std::string, std::size_t> index_of;
+  for (const networks::Layer& layer : loaded.network.layers()) {
+    if (layer.kind == networks::OpKind::MatMul) {
+      tensor_of_layer.push_back(accel::kNoTensor);
+      continue;
+    }
+    if (!layer.is_mapped() || !layer.weight) continue;
+    const auto [it, added] = index_of.emplace(layer.weight->name, distinct.size());
+    if (added) distinct.push_back(&layer);
+    tensor_of_layer.push_back(it->second);
   }
+  if (distinct.empty())
+    throw Error("network " + loaded.network.name() + ": no conv or linear layer with weights");
+  tensors = std::make_unique<NetworkTensors>(loaded, std::move(distinct), jobs);
+  // The key of persisted profiles: every tensor's content hash, and the given sensitive channels.
+  io::ContentHasher hash;
+  EngineInput kind;  // what weights_kind() reads: the source and the tensors taken as int8
+  kind.synthetic = loaded.weights->synthetic();
+  kind.tensors.resize(tensors->size());
+  for (std::size_t t = 0; t < tensors->size(); ++t) {
+    bool integer = false;
+    tensor_hashes.push_back(tensors->content_hash(t, integer));
+    kind.integer_tensors += integer;
+    hash.update(tensor_hashes.back().data(), tensor_hashes.back().size());
+  }
+  kind.integer_input = kind.integer_tensors == tensors->size();
+  integer_input = kind.integer_input;
+  weights_kind = app::weights_kind(kind, engine_settings(jobs));
   if (sensitive_channels) {
     workload.sensitive_channels = std::make_shared<const accel::SensitiveChannelFile>(
         accel::read_sensitive_channels(*sensitive_channels));
@@ -129,8 +149,6 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
     }
   }
   weights_hash = hash.hex_digest();
-  for (const auto& layer : workload.layers)
-    per_layer.push_back(layer.activation_operands ? nullptr : by_name.at(layer.name));
 }
 
 ShowOptions workload_options(const dse::WorkloadSpec& w) {
@@ -196,11 +214,12 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                          profile, a.pruned, a.column_spans, a.group_constants,
                                          request.check_samples, i + 1));
     };
-  const auto profiles =
-      check_layer ? std::make_shared<const std::vector<accel::LayerProfile>>(
-                        accel::build_profiles(network.workload, network.per_layer, needs,
-                                              request.fidelity, request.jobs, check_layer))
-                  : cached_profiles(network, needs, request.fidelity, request.jobs);
+  accel::ProfileBuild checked = profile_build(network, request.fidelity, request.jobs);
+  checked.inspect = check_layer;
+  const auto profiles = check_layer
+                            ? std::make_shared<const std::vector<accel::LayerProfile>>(
+                                  std::move(accel::build_profiles(checked, {needs}).front()))
+                            : cached_profiles(network, needs, request.fidelity, request.jobs);
   const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, "weight_sram", s.hw.tech_nm),
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
@@ -218,25 +237,12 @@ namespace {
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
-  return {c.compute.tiles,
-          c.compute.cycles,
-          c.dram_cycles,
-          c.total_cycles,
-          c.weight_dram_bytes,
-          c.kv_cache_dram_bytes,
-          c.input_dram_bytes,
-          c.output_dram_bytes,
-          c.weight_sram_reads,
-          c.act_sram_reads,
-          c.energy_pe_pj,
-          c.energy_registers_pj,
-          c.energy_sram_read_pj,
-          c.energy_sram_write_pj,
-          c.energy_dram_pj,
-          c.energy_pj(),
-          shares.useful,
-          shares.intra_pe_stall,
-          shares.inter_pe_stall};
+  return {
+      c.compute.tiles,       c.compute.cycles,       c.dram_cycles,        c.total_cycles,
+      c.weight_dram_bytes,   c.kv_cache_dram_bytes,  c.input_dram_bytes,   c.output_dram_bytes,
+      c.weight_sram_reads,   c.act_sram_reads,       c.energy_pe_pj,       c.energy_registers_pj,
+      c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj,     c.energy_pj(),
+      shares.useful,         shares.intra_pe_stall,  shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {
@@ -302,9 +308,9 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   Table summary("simulation", columns);
   const bool ran = s.check.groups_checked > 0;
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
-                        s.weight_source, s.weights_kind, s.synthetic_weights, std::int64_t(s.cost.layers.size()),
-                        s.cost.time_s, s.cost.area_mm2(), s.cost.pe_area_mm2,
-                        s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
+                        s.weight_source, s.weights_kind, s.synthetic_weights,
+                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
+                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
                         s.check.groups_checked,
                         // null when the schedule check did not run (--check 0)
                         ran ? Cell(s.check.ok()) : Cell(Null{}),
