@@ -82,6 +82,9 @@ struct PreparedNetwork {
   std::function<std::optional<std::string>(const std::string& key)> load_profiles;
   std::function<void(const std::string& key, const std::string& blob)> save_profiles;
   mutable std::atomic<int> profiles_loaded{0}, profiles_computed{0};
+  // Distributed profiling (`run --profile-shard`): when set, only these tensors are profiled and
+  // persisted, and the network's profiles are left incomplete (nothing is evaluated).
+  std::vector<bool> profile_shard;
 };
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs = 1);

@@ -400,4 +400,13 @@ std::vector<std::vector<LayerProfile>> build_profiles(
   return build_profiles(build, needs);
 }
 
+std::vector<LayerProfile> build_profiles(const Workload& workload,
+                                         const std::vector<const WeightTensor*>& weights,
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
+                                         const ProfileInspector& inspect) {
+  return std::move(
+      build_profiles(workload, weights, std::vector<WeightNeeds>{needs}, fidelity, jobs, inspect)
+          .front());
+}
+
 }  // namespace bbs::accel

@@ -84,5 +84,9 @@ std::vector<std::vector<LayerProfile>> build_profiles(
     const Workload& workload, const std::vector<const WeightTensor*>& weights,
     const std::vector<WeightNeeds>& needs, Fidelity fidelity, int jobs,
     const ProfileInspector& inspect = {});
+std::vector<LayerProfile> build_profiles(const Workload& workload,
+                                         const std::vector<const WeightTensor*>& weights,
+                                         const WeightNeeds& needs, Fidelity fidelity, int jobs,
+                                         const ProfileInspector& inspect = {});
 
 }  // namespace bbs::accel
