@@ -64,7 +64,8 @@ struct AnalysisGroup {
   std::vector<std::vector<bool>> sensitive;  // per tensor
 };
 
-AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_spans) {
+AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_values,
+                                bool keep_spans) {
   AnalysisOptions o;
   o.grouping.group_size = needs.pruning_group;
   o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
@@ -72,8 +73,9 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_sp
   o.sensitive_fraction = needs.sensitive_fraction;
   o.channel_multiple = needs.sensitive_channel_multiple;
   o.jobs = jobs;
-  o.keep_pruned_values = true;
+  o.keep_pruned_values = keep_values;
   o.keep_column_spans = keep_spans;
+  o.bit_summaries = false;  // profiles read spans, sizes and errors only
   return o;
 }
 
@@ -205,9 +207,13 @@ class Builder {
       groups_[it->second].members.push_back(d);
     }
     for (AnalysisGroup& g : groups_) {
-      bool keep_spans = build_.inspect && g.members.front() == 0;
-      for (std::size_t d : g.members) keep_spans |= needs_[d].steps == StepKind::StoredColumns;
-      g.options = pruning_options(needs_[g.members.front()], build_.jobs, keep_spans);
+      // Step records read the pruned values or (BitVert) the column spans; the inspector both.
+      bool keep_values = build_.inspect && g.members.front() == 0, keep_spans = keep_values;
+      for (std::size_t d : g.members) {
+        keep_spans |= needs_[d].steps == StepKind::StoredColumns;
+        keep_values |= needs_[d].steps && *needs_[d].steps != StepKind::StoredColumns;
+      }
+      g.options = pruning_options(needs_[g.members.front()], build_.jobs, keep_values, keep_spans);
     }
   }
 
