@@ -1,6 +1,6 @@
 #include "app/network_tensors.hpp"
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 #include "model/bbs/quantize.hpp"
 #include "networks/io/content_hash.hpp"
 
