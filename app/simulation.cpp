@@ -185,8 +185,9 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.synthetic_weights = network.loaded.weights->synthetic();
   s.weights_kind = network.weights_kind;
   s.hardware = request.hardware;
-  s.hw = request_hardware(request);
-  const accel::AccelModel& model = accel::find_accel(s.hw.design);
+  const accel::HardwareConfig loaded = request_hardware(request);
+  const accel::AccelModel& model = accel::find_accel(loaded.design);
+  s.hw = model.for_network(loaded, s.network_name);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
   s.off_array = off_array_work(network.loaded.network);
   accel::ProfileInspector check_layer;
@@ -218,25 +219,12 @@ namespace {
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
-  return {c.compute.tiles,
-          c.compute.cycles,
-          c.dram_cycles,
-          c.total_cycles,
-          c.weight_dram_bytes,
-          c.kv_cache_dram_bytes,
-          c.input_dram_bytes,
-          c.output_dram_bytes,
-          c.weight_sram_reads,
-          c.act_sram_reads,
-          c.energy_pe_pj,
-          c.energy_registers_pj,
-          c.energy_sram_read_pj,
-          c.energy_sram_write_pj,
-          c.energy_dram_pj,
-          c.energy_pj(),
-          shares.useful,
-          shares.intra_pe_stall,
-          shares.inter_pe_stall};
+  return {
+      c.compute.tiles,       c.compute.cycles,       c.dram_cycles,        c.total_cycles,
+      c.weight_dram_bytes,   c.kv_cache_dram_bytes,  c.input_dram_bytes,   c.output_dram_bytes,
+      c.weight_sram_reads,   c.act_sram_reads,       c.energy_pe_pj,       c.energy_registers_pj,
+      c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj,     c.energy_pj(),
+      shares.useful,         shares.intra_pe_stall,  shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {
@@ -302,9 +290,9 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   Table summary("simulation", columns);
   const bool ran = s.check.groups_checked > 0;
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
-                        s.weight_source, s.weights_kind, s.synthetic_weights, std::int64_t(s.cost.layers.size()),
-                        s.cost.time_s, s.cost.area_mm2(), s.cost.pe_area_mm2,
-                        s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
+                        s.weight_source, s.weights_kind, s.synthetic_weights,
+                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
+                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
                         s.check.groups_checked,
                         // null when the schedule check did not run (--check 0)
                         ran ? Cell(s.check.ok()) : Cell(Null{}),

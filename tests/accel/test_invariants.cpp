@@ -95,13 +95,14 @@ HardwareConfig random_hardware(const std::string& design, std::mt19937& rng) {
   hw.multipliers_per_pe = pick(1, 32);
   hw.weight_bits = pick(2, 8);
   hw.act_bits = pick(1, 16);
-  hw.pruning = std::vector<std::string>{"none", "round-avg", "zero-point",
-                                        "bit-flip"}[std::size_t(pick(0, 3))];
-  hw.pruning_group = std::vector<int>{8, 16, 32, 64}[std::size_t(pick(0, 3))];
-  hw.pruned_columns = hw.pruning == "none" ? 0 : pick(0, hw.weight_bits - 1);
-  hw.const_bits = pick(1, 8);
-  hw.sensitive_fraction = real(0, 1);
-  hw.sensitive_channel_multiple = pick(1, 40);
+  hw.pruning.prune.method =
+      std::vector<PruneMethod>{PruneMethod::None, PruneMethod::RoundAverage, PruneMethod::ZeroPoint,
+                               PruneMethod::BitFlip}[std::size_t(pick(0, 3))];
+  hw.pruning.group = std::vector<int>{8, 16, 32, 64}[std::size_t(pick(0, 3))];
+  hw.pruning.prune.columns = hw.pruning.prunes() ? pick(0, hw.weight_bits - 1) : 0;
+  hw.pruning.prune.const_bits = pick(1, 8);
+  hw.pruning.sensitive_fraction = real(0, 1);
+  hw.pruning.channel_multiple = pick(1, 40);
   const auto sram = [&] {
     const int banks = 1 << pick(0, 5);
     return SramSpec{std::int64_t(banks) * 1024 * pick(1, 64), banks, 32 << pick(0, 3), "1r1w"};
