@@ -127,7 +127,8 @@ class AccelModel {
                                       const HardwareConfig& hw, Fidelity fidelity) const;
 };
 
-// Every registered design, sorted by name.
+// Every registered design, sorted by name. Designs register during static initialisation: read the
+// registry only after it (from main() on), never from another static initialiser.
 const std::vector<std::unique_ptr<AccelModel>>& accel_registry();
 const AccelModel& find_accel(std::string_view name);  // throws bbs::Error listing the names
 bool register_design(std::unique_ptr<AccelModel> model);
