@@ -32,7 +32,8 @@ std::vector<std::vector<bool>> given_sensitive(const Workload& workload, const W
   return given;
 }
 
-AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_spans) {
+AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_values,
+                                bool keep_spans) {
   AnalysisOptions o;
   o.grouping.group_size = needs.pruning.group;
   o.prune = needs.pruning.prune;
@@ -40,8 +41,9 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_sp
   o.sensitive_fraction = needs.pruning.sensitive_fraction;
   o.channel_multiple = needs.pruning.channel_multiple;
   o.jobs = jobs;
-  o.keep_pruned_values = true;
+  o.keep_pruned_values = keep_values;
   o.keep_column_spans = keep_spans;
+  o.bit_summaries = false;  // profiles read spans, sizes and errors only
   return o;
 }
 
@@ -59,8 +61,13 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
     if (weights[i]) layers_of[index_of.at(weights[i]->name)].push_back(i);
-  bool keep_spans = bool(inspect);
-  for (const WeightNeeds* n : needs) keep_spans |= n->steps && n->steps->reads_column_spans;
+  // Step records read the pruned values or the column spans (StepRule::reads_column_spans); the
+  // inspector both.
+  bool keep_values = bool(inspect), keep_spans = bool(inspect);
+  for (const WeightNeeds* n : needs) {
+    keep_spans |= n->steps && n->steps->reads_column_spans;
+    keep_values |= n->steps && !n->steps->reads_column_spans;
+  }
 
   // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so
   // the per-weight vectors of one tensor at a time are in memory (an 8 B-weight LLM fits).
@@ -96,7 +103,7 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
       }
     }
   };
-  AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_spans);
+  AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_values, keep_spans);
   options.given_sensitive =
       given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
   analyze_weights(distinct, options, profile_layers);
