@@ -21,6 +21,7 @@
 namespace bbs::accel {
 namespace {
 
+using test::random_weights;
 using test::stripes_32x16;
 
 LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in_hw,
@@ -176,16 +177,6 @@ std::vector<std::string> registered_designs() {
   std::vector<std::string> names;
   for (const auto& model : accel_registry()) names.emplace_back(model->name());
   return names;
-}
-
-WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
-  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal(0.0, 25.0);
-  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
-  t.scales.assign(std::size_t(shape[0]), 1.0);
-  t.scales[0] = 2.0;  // a sensitive channel
-  return t;
 }
 
 // One 3x3 conv 48 -> 40 at 16x16 named "body", its input from DRAM.

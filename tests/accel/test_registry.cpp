@@ -18,11 +18,13 @@
 #include "model/accel/network_cost.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "networks/tensor.hpp"
+#include "tests/accel/accel_test_util.hpp"
 
 namespace bbs::accel {
 namespace {
 
 namespace fs = std::filesystem;
+using test::random_weights;
 
 std::vector<std::string> registered_designs() {
   std::vector<std::string> names;
@@ -82,15 +84,6 @@ TEST_P(RegisteredDesign, ParametersLiveInItsOwnSectionWithSources) {
               settings.end())
         << p.key;
   }
-}
-
-WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
-  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal(0.0, 25.0);
-  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
-  t.scales.assign(std::size_t(shape[0]), 1.0);
-  return t;
 }
 
 // A 3x3 conv 48 -> 64 at 16x16 and a 1024 -> 96 linear, on the design's preset bound to the
