@@ -25,8 +25,9 @@ int run_list_accels(const OutputOptions& output) {
   for (const auto& name : accel::hardware_designs()) {
     const accel::HardwareConfig hw = accel::load_hardware(name, std::nullopt, {});
     table.add_row({name, hw.design, std::int64_t(hw.pe_rows), std::int64_t(hw.pe_cols),
-                   std::int64_t(hw.lanes), hw.bit_serial_multipliers(), hw.pruning,
-                   std::int64_t(hw.pruned_columns), hw.sensitive_fraction,
+                   std::int64_t(hw.lanes), hw.bit_serial_multipliers(),
+                   std::string(prune_method_name(hw.pruning.prune.method)),
+                   std::int64_t(hw.pruning.prune.columns), hw.pruning.sensitive_fraction,
                    std::string(accel::find_accel(hw.design).description())});
   }
   print_tables(std::cout, {table}, output);

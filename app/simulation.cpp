@@ -268,8 +268,9 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.synthetic_weights = network.loaded.weights->synthetic();
   s.weights_kind = network.weights_kind;
   s.hardware = request.hardware;
-  s.hw = request_hardware(request);
-  const accel::AccelModel& model = accel::find_accel(s.hw.design);
+  const accel::HardwareConfig loaded = request_hardware(request);
+  const accel::AccelModel& model = accel::find_accel(loaded.design);
+  s.hw = model.for_network(loaded, s.network_name);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
   s.off_array = off_array_work(network.loaded.network);
   accel::ProfileInspector check_layer;

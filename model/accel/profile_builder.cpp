@@ -5,7 +5,6 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <tuple>
 
 #include "model/accel/sensitive_channels.hpp"
 #include "model/bbs/sensitive.hpp"
@@ -46,17 +45,6 @@ class SpillFile {
   std::FILE* file_;
 };
 
-// What the analysis of a tensor depends on (the rest of WeightNeeds shapes only step records).
-std::tuple<std::string, int, int, int, double, int> analysis_key(const WeightNeeds& n) {
-  const bool prunes = n.pruning != "none";
-  return {n.pruning,
-          n.pruning_group,
-          prunes ? n.pruned_columns : 0,
-          prunes ? n.const_bits : 0,
-          n.sensitive_fraction,
-          n.sensitive_channel_multiple};
-}
-
 // Designs that share one analysis of each tensor.
 struct AnalysisGroup {
   std::vector<std::size_t> members;  // indices into needs
@@ -67,26 +55,16 @@ struct AnalysisGroup {
 AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_values,
                                 bool keep_spans) {
   AnalysisOptions o;
-  o.grouping.group_size = needs.pruning_group;
-  o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
-             needs.const_bits};
-  o.sensitive_fraction = needs.sensitive_fraction;
-  o.channel_multiple = needs.sensitive_channel_multiple;
+  o.grouping.group_size = needs.pruning.group;
+  o.prune = needs.pruning.prune;
+  o.prune.columns = needs.pruning.pruned_columns();
+  o.sensitive_fraction = needs.pruning.sensitive_fraction;
+  o.channel_multiple = needs.pruning.channel_multiple;
   o.jobs = jobs;
   o.keep_pruned_values = keep_values;
   o.keep_column_spans = keep_spans;
   o.bit_summaries = false;  // profiles read spans, sizes and errors only
   return o;
-}
-
-// BitVert's channel reordering (paper section IV-C): channels of one precision are grouped so
-// each tile of H rows has a single precision; sensitive channels first, each class in order.
-std::vector<std::int64_t> sensitive_first(const std::vector<bool>& sensitive) {
-  std::vector<std::int64_t> order;
-  for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t k = 0; k < sensitive.size(); ++k)
-      if (sensitive[k] == (pass == 0)) order.push_back(std::int64_t(k));
-  return order;
 }
 
 // The user's sensitive channels per tensor. Tied tensors must be given the same channels.
@@ -118,10 +96,11 @@ std::vector<std::vector<bool>> given_sensitive(const ProfileBuild& build,
 // when empty), each block's channels built on their own and copied to their rows.
 class StepAssembly {
  public:
-  StepAssembly(const LayerWork& work, int lanes, StepKind kind, std::vector<std::int64_t> order)
+  StepAssembly(const LayerWork& work, int lanes, const StepRule& rule,
+               std::vector<std::int64_t> order)
       : work_(work),
         lanes_(lanes),
-        kind_(kind),
+        rule_(rule),
         grouping_(reduction_grouping(work, lanes)),
         row_of_(std::size_t(work.out_channels)),
         steps_(std::size_t(work.out_channels * grouping_.groups_per_channel)),
@@ -132,7 +111,7 @@ class StepAssembly {
   void add_block(std::int64_t first, std::int64_t last, std::span<const std::int16_t> values) {
     LayerWork block = work_;
     block.out_channels = last - first;
-    const auto records = build_step_records(block, values, lanes_, kind_);
+    const auto records = build_step_records(block, values, lanes_, rule_);
     const auto per_row = std::size_t(grouping_.groups_per_channel);
     for (std::int64_t k = first; k < last; ++k) {
       const std::size_t from = std::size_t(k - first) * per_row;
@@ -144,14 +123,14 @@ class StepAssembly {
     }
   }
   std::shared_ptr<const StepRecords> finish() {
-    return std::make_shared<StepRecords>(kind_, grouping_, std::move(row_of_), std::move(steps_),
+    return std::make_shared<StepRecords>(rule_, grouping_, std::move(row_of_), std::move(steps_),
                                          std::move(useful_));
   }
 
  private:
   const LayerWork& work_;
   int lanes_;
-  StepKind kind_;
+  const StepRule& rule_;
   ReductionGrouping grouping_;
   std::vector<std::int64_t> row_of_;
   std::vector<std::uint8_t> steps_;
@@ -200,18 +179,19 @@ class Builder {
   bool wanted(std::size_t t) const { return build_.only_tensors.empty() || build_.only_tensors[t]; }
 
   void make_groups() {
-    std::map<std::tuple<std::string, int, int, int, double, int>, std::size_t> index;
+    std::map<std::string, std::size_t> index;  // designs pruning alike (canonical setting)
     for (std::size_t d = 0; d < needs_.size(); ++d) {
-      const auto [it, added] = index.emplace(analysis_key(needs_[d]), groups_.size());
+      const auto [it, added] = index.emplace(needs_[d].pruning.canonical(), groups_.size());
       if (added) groups_.push_back({});
       groups_[it->second].members.push_back(d);
     }
     for (AnalysisGroup& g : groups_) {
-      // Step records read the pruned values or (BitVert) the column spans; the inspector both.
+      // Step records read the pruned values or the column spans (StepRule::reads_column_spans);
+      // the inspector both.
       bool keep_values = build_.inspect && g.members.front() == 0, keep_spans = keep_values;
       for (std::size_t d : g.members) {
-        keep_spans |= needs_[d].steps == StepKind::StoredColumns;
-        keep_values |= needs_[d].steps && *needs_[d].steps != StepKind::StoredColumns;
+        keep_spans |= needs_[d].steps && needs_[d].steps->reads_column_spans;
+        keep_values |= needs_[d].steps && !needs_[d].steps->reads_column_spans;
       }
       g.options = pruning_options(needs_[g.members.front()], build_.jobs, keep_values, keep_spans);
     }
@@ -292,7 +272,7 @@ class Builder {
         outcomes[g].steps.emplace_back();
         const WeightNeeds& n = needs_[d];
         if (!n.steps) continue;
-        const bool bbs = *n.steps == StepKind::StoredColumns;
+        const StepRule& rule = *n.steps;
         for (std::size_t i : uses_[t]) {
           const LayerWork& work = workload_.layers[i];
           if (build_.fidelity.dense_grouped_convs && work.is_conv && work.groups > 1)
@@ -301,8 +281,8 @@ class Builder {
                         "depthwise convs on a data-dependent design (the reference simulator "
                         "crashes there); use --profile corrected");
           outcomes[g].steps.back().emplace_back(
-              work, n.lanes, *n.steps,
-              bbs ? sensitive_first(sensitive) : std::vector<std::int64_t>{});
+              work, n.lanes, rule,
+              rule.channel_order ? rule.channel_order(sensitive) : std::vector<std::int64_t>{});
         }
       }
     }
@@ -326,7 +306,7 @@ class Builder {
       const WeightNeeds& n = needs_[group.members[m]];
       for (StepAssembly& steps : outcome.steps[m])
         steps.add_block(first, last,
-                        *n.steps == StepKind::StoredColumns ? a.column_spans : a.pruned);
+                        n.steps->reads_column_spans ? a.column_spans : a.pruned);
     }
     if (build_.inspect && group.members.front() == 0) outcome.whole = std::move(a);
   }

@@ -3,8 +3,14 @@
 // layer.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+
 #include "model/accel/hardware.hpp"
 #include "model/accel/layer_work.hpp"
+#include "model/bbs/analysis.hpp"
 
 namespace bbs::accel::test {
 
@@ -28,6 +34,18 @@ inline LayerWork linear(std::int64_t ci, std::int64_t co, std::int64_t tokens) {
   w.out_channels = co;
   w.tokens = tokens;
   return w;
+}
+
+// Normal(0, 25) int8 weights of `shape`; output channel 0 has twice the scale (a sensitive
+// channel).
+inline WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
+  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal(0.0, 25.0);
+  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
+  t.scales.assign(std::size_t(shape[0]), 1.0);
+  t.scales[0] = 2.0;
+  return t;
 }
 
 }  // namespace bbs::accel::test
