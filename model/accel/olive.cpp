@@ -13,35 +13,55 @@
 // The values are not re-quantized to OVP here: cycles and storage do not depend on them, and the
 // weight error (weight_sqnr_db) and the bit-level check are not modelled for OliVe.
 // No BitSim class exists for OliVe (yc2367/BitSim sim/sim/ has none): the bitsim profile refuses
-// it.
+// it, pointing to the corrected profile. The schedule check multiplies each lane's weight by its
+// activation in one pass (the values are exact); its cycles are not compared, since the int8
+// values it runs on are not OVP's 4-bit codes.
 #include <cmath>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
+namespace {
 
-std::string_view OliVe::name() const { return "olive"; }
-std::string_view OliVe::description() const {
-  return "OliVe: 4-bit outlier-victim pair weights x 8-bit activations, 1 multiply per PE-cycle";
-}
+class OliVe final : public AccelModel {
+ public:
+  std::string_view name() const override { return "olive"; }
+  std::string_view description() const override {
+    return "OliVe: 4-bit outlier-victim pair weights x 8-bit activations, 1 multiply per PE-cycle";
+  }
 
-// Pruning keys are ignored, as Stripes ignores them: OliVe quantizes, it prunes no bit column.
-WeightNeeds OliVe::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
-  if (fidelity == Fidelity::BitSim)
-    throw Error(
-        "design 'olive': the bitsim profile reproduces the authors' simulator "
-        "(yc2367/BitSim), which has no model of this design; use --profile corrected");
-  return AccelModel::weight_needs(hw, fidelity);
-}
+  ComputeCost compute(const LayerWork& work, const LayerProfile& profile, const HardwareConfig& hw,
+                      Fidelity fidelity) const override {
+    if (fidelity == Fidelity::BitSim)
+      throw Error(
+          "design 'olive': the bitsim profile reproduces the authors' simulator "
+          "(yc2367/BitSim), which has no model of this design; use --profile corrected");
+    return AccelModel::compute(work, profile, hw, fidelity);
+  }
 
-double OliVe::stored_bits_per_weight(const LayerProfile&, const HardwareConfig& hw) const {
-  return hw.weight_bits;
-}
+  // OVP stores every weight in array.weight_bits with no side metadata; pruning keys are ignored
+  // (OliVe quantizes, it prunes no bit column).
+  double stored_bits_per_weight(const LayerProfile&, const HardwareConfig& hw) const override {
+    return hw.weight_bits;
+  }
 
-double OliVe::fixed_steps_per_tile(const LayerWork&, const LayerProfile&, const HardwareConfig& hw,
-                                   Fidelity) const {
-  return std::ceil(double(hw.lanes) * hw.weight_bits / double(hw.multipliers_per_pe));
-}
+  ScheduleRun run_schedule(const ScheduleGroup& g, const HardwareConfig&, Fidelity) const override {
+    ScheduleRun run{0, 1};
+    for (std::size_t i = 0; i < g.weights.size(); ++i)
+      run.result += std::int64_t(g.weights[i]) * g.activations[i];
+    run.cycles_comparable = false;  // int8 values, not OVP codes: see the header
+    return run;
+  }
 
+ protected:
+  double fixed_steps_per_tile(const LayerWork&, const LayerProfile&, const HardwareConfig& hw,
+                              Fidelity) const override {
+    return std::ceil(double(hw.lanes) * hw.weight_bits / double(hw.multipliers_per_pe));
+  }
+};
+
+BBS_REGISTER_DESIGN(OliVe);
+
+}  // namespace
 }  // namespace bbs::accel

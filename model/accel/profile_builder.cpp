@@ -305,8 +305,7 @@ class Builder {
     for (std::size_t m = 0; m < group.members.size(); ++m) {
       const WeightNeeds& n = needs_[group.members[m]];
       for (StepAssembly& steps : outcome.steps[m])
-        steps.add_block(first, last,
-                        n.steps->reads_column_spans ? a.column_spans : a.pruned);
+        steps.add_block(first, last, n.steps->reads_column_spans ? a.column_spans : a.pruned);
     }
     if (build_.inspect && group.members.front() == 0) outcome.whole = std::move(a);
   }

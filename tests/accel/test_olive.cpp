@@ -2,7 +2,7 @@
 // multiply per PE-cycle, 291.6 um2, 0.18 mW at 28 nm), checked by hand on one small layer.
 #include <gtest/gtest.h>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
 #include "model/accel/hardware_config.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/profile_builder.hpp"
@@ -23,7 +23,7 @@ TEST(OliVe, OneLayerByHand) {
   w.producers = {{-1}};
   WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
   weights.scales.assign(130, 1.0);
-  const OliVe olive;
+  const AccelModel& olive = find_accel("olive");
   const auto profiles = build_profiles(w, {&weights}, olive.weight_needs(hw, Fidelity::Corrected),
                                        Fidelity::Corrected, 1);
   const MemoryCosts memory{{2.0, 1.0, 0.5}, {3.0, 1.0, 0.25}};
@@ -40,18 +40,20 @@ TEST(OliVe, OneLayerByHand) {
   EXPECT_DOUBLE_EQ(l.energy_registers_pj, 0);
   EXPECT_NEAR(c.pe_area_mm2, 1024 * 291.6e-6, 1e-12);
   // An 8-bit x 8-bit (attention) product takes two passes of the 4b x 8b multiplier.
-  EXPECT_DOUBLE_EQ(activation_matmul_compute(linear(100, 130, 20), hw, Fidelity::Corrected).cycles,
-                   1200);
+  EXPECT_DOUBLE_EQ(
+      activation_matmul_compute(linear(100, 130, 20), hw, Fidelity::Corrected, hw.act_bits).cycles,
+      1200);
 }
 
 TEST(OliVe, TheBitsimProfileIsRefusedAndWiderWeightsTakeMorePasses) {
-  const OliVe olive;
+  const AccelModel& olive = find_accel("olive");
   const HardwareConfig hw = load_hardware("olive", std::nullopt, {});
   try {
-    olive.weight_needs(hw, Fidelity::BitSim);
+    olive.compute(linear(100, 130, 20), LayerProfile{}, hw, Fidelity::BitSim);
     ADD_FAILURE() << "the bitsim profile has no OliVe model";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("has no model of this design"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("has no model of this design; use --profile corrected"),
+              std::string::npos)
         << e.what();
   }
   // 8-bit weights through the 4b x 8b multiplier: ceil(1 x 8 / 4) = 2 cycles per tile.

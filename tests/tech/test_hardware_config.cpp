@@ -98,8 +98,8 @@ TEST(HardwarePresets, CarryTheBitSimConstants) {
   EXPECT_TRUE(parallel.sources.at("area.pe_um2").starts_with("no source"));
 }
 
-// BitSim's own buffers are exact CACTI rows; only the weight SRAMs of the two designs BitSim has
-// no class for (bit-parallel, OliVe: 4 x 64-bit banks) are interpolated.
+// BitSim's own buffers are exact CACTI rows; only the 288 KiB weight SRAM in 4 x 64-bit banks (the
+// choice of the presets BitSim has no class for, e.g. bit-parallel) is interpolated.
 TEST(HardwarePresets, EverySramHasACost) {
   for (const std::string& design : hardware_designs()) {
     const HardwareConfig config = preset(design);
@@ -107,8 +107,8 @@ TEST(HardwarePresets, EverySramHasACost) {
       const tech::SramCost cost = tech::SramTable::builtin().cost(*spec, config.tech_nm);
       EXPECT_GT(cost.read_pj, 0) << design;
       const bool interpolated = cost.source.starts_with("interpolated");
-      EXPECT_EQ(interpolated,
-                (design == "bit-parallel" || design == "olive") && spec == &config.weight_sram)
+      EXPECT_EQ(interpolated, spec == &config.weight_sram && spec->banks == 4 &&
+                                  spec->bank_width_bits == 64 && spec->capacity_bytes == 288 * 1024)
           << design << ": " << cost.source;
     }
   }
