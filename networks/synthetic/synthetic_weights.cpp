@@ -6,8 +6,9 @@
 // linear / other layers: gain 1.0, channel sigma 0.21, layer sigma 0.5: the medians that
 // scripts/calibrate_synthetic.py measures on trained float32 weights (CIFAR-10 ResNets of
 // akamaster/pytorch_resnet_cifar10, llama2.c's stories260K). nu is the even value whose layer
-// excess kurtosis, (3 + 6/(nu-4)) exp(4 sigma^2) - 3, is closest to the measured median: ~1.9
-// (conv) and 1.03 (linear) against measured 1.4-1.9 and 1.04.
+// excess kurtosis, (3 + 6/(nu-4)) exp(4 sigma^2) - 3, is closest to the measured median: 1.03
+// (linear) against a measured 1.04. Conv rows are Gaussian, the lowest this mixture allows:
+// 3 exp(1) - 3 = 5.2 against a measured 1.4-1.9 (docs/networks.md).
 //
 // Counter-based (synthetic_kernel.hpp): the layer jitter is normal pair 0 of the layer stream,
 // channel c's scale pair 1 + c; the within-channel values come from synthetic::unit_values, so
