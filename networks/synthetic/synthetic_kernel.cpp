@@ -8,13 +8,16 @@
 //     = z sqrt(((nu - 2) / 2) / -ln P), chi2 = -2 ln P, P = the product of nu / 2 uniforms
 //     (-ln of a uniform is Exp(1); a sum of nu / 2 of them is Gamma(nu / 2), half a chi-square
 //     with nu degrees of freedom). The uniforms are the 32-bit halves of draws i ceil(nu/4) + d,
-//     high half first, each (2k + 1) 2^-33: P >= 2^-33 nu/2, far above double underflow.
+//     high half first, each (2k + 1) 2^-33: P >= 2^(-33 nu/2), far above double underflow.
 //   z of element i is member i % 2 of normal pair i / 2.
 #include "networks/synthetic/synthetic_kernel.hpp"
 
 #include <bit>
 #include <cmath>
 #include <numbers>
+#include <string>
+
+#include "networks/tensor.hpp"
 
 namespace bbs::networks::synthetic {
 namespace {
@@ -119,6 +122,31 @@ inline double student_scale(int nu, double product) {
   return std::sqrt((nu - 2.0) / 2.0 / -log_positive(product));
 }
 
+// The chi-square products of elements [first, first + count): with nu known at compile time
+// the factor loop unrolls, the product stays in a register and the element loop vectorises.
+// Factors multiply in the order of unit_value's loop (same bits).
+template <int Nu>
+void chi2_products(std::uint64_t key, std::int64_t first, std::int64_t count, double* product) {
+  for (std::int64_t j = 0; j < count; ++j) {
+    double p = 1.0;
+    for (int d = 0; d < (Nu / 2 + 1) / 2; ++d) p *= chi2_factor(key, Nu, first + j, d);
+    product[j] = p;
+  }
+}
+using ChiSquareProducts = void (*)(std::uint64_t, std::int64_t, std::int64_t, double*);
+
+// The supported nu: 4, 6, ..., 20 (0 is Gaussian and has no product).
+constexpr ChiSquareProducts kChiSquareProducts[] = {
+    chi2_products<4>,  chi2_products<6>,  chi2_products<8>,  chi2_products<10>, chi2_products<12>,
+    chi2_products<14>, chi2_products<16>, chi2_products<18>, chi2_products<20>};
+
+ChiSquareProducts chi2_products_for(int nu) {
+  if (nu % 2 != 0 || nu < 4 || nu > 20)
+    throw Error("synthetic weights: Student-t nu = " + std::to_string(nu) +
+                ", expected 0 (Gaussian) or an even value in [4, 20]");
+  return kChiSquareProducts[(nu - 4) / 2];
+}
+
 }  // namespace
 
 std::uint64_t draw(std::uint64_t key, std::uint64_t n) {
@@ -148,12 +176,9 @@ void unit_values(const TensorStreams& streams, int nu, std::int64_t first, std::
     std::copy(z, z + count, out);
     return;
   }
-  // The factor loop runs outside so that the elements' products vectorise.
-  scratch.product.assign(std::size_t(count), 1.0);
+  scratch.product.resize(std::size_t(count));
   double* product = scratch.product.data();
-  for (int d = 0; d < (nu / 2 + 1) / 2; ++d)
-    for (std::int64_t j = 0; j < count; ++j)
-      product[j] *= chi2_factor(streams.chi2, nu, first + j, d);
+  chi2_products_for(nu)(streams.chi2, first, count, product);
   for (std::int64_t j = 0; j < count; ++j) out[j] = z[j] * student_scale(nu, product[j]);
 }
 
@@ -161,6 +186,7 @@ double unit_value(const TensorStreams& streams, int nu, std::int64_t index) {
   const auto [c, s] = normal_pair_inline(streams.normal, std::uint64_t(index / 2));
   const double z = index % 2 ? s : c;
   if (nu == 0) return z;
+  chi2_products_for(nu);  // refuses an unsupported nu
   double product = 1.0;
   for (int d = 0; d < (nu / 2 + 1) / 2; ++d) product *= chi2_factor(streams.chi2, nu, index, d);
   return z * student_scale(nu, product);

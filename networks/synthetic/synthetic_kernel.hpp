@@ -32,7 +32,7 @@ struct Scratch {
 };
 
 // Unit-variance values of the tensor's flat indices [first, last) into out: Gaussian (nu = 0) or
-// Student-t with an even nu >= 4. Block path (vectorised).
+// Student-t with an even nu in [4, 20] (others throw bbs::Error). Block path (vectorised).
 void unit_values(const TensorStreams& streams, int nu, std::int64_t first, std::int64_t last,
                  double* out, Scratch& scratch);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "networks/synthetic/synthetic_kernel.hpp"
+#include "networks/tensor.hpp"
 
 namespace bbs::networks::synthetic {
 namespace {
@@ -97,6 +98,13 @@ TEST(SyntheticVariates, BlockPathEqualsScalarPath) {
     for (std::int64_t j = 0; j < count; ++j)
       ASSERT_EQ(block[std::size_t(j)], unit_value(streams, nu, first + j))
           << "nu " << nu << " index " << first + j;
+  }
+}
+
+TEST(SyntheticVariates, UnsupportedNuIsRefused) {
+  for (int nu : {2, 7, 22}) {
+    EXPECT_THROW(sample(nu, 0, 4), Error) << nu;
+    EXPECT_THROW(unit_value(TensorStreams(1), nu, 0), Error) << nu;
   }
 }
 
