@@ -21,6 +21,7 @@
 #include <cmath>
 
 #include "model/accel/invariants.hpp"
+#include "model/accel/metrics.hpp"
 
 namespace bbs::accel {
 namespace {
@@ -89,28 +90,18 @@ double LayerCost::energy_pj() const {
          energy_dram_pj;
 }
 
+// The totals follow the metric table (model/accel/metrics.cpp): each Sum metric adds up, each
+// Max metric keeps the largest layer's; the work split the Derived fractions come from adds up.
 void LayerCost::add(const LayerCost& o) {
-  compute.tiles += o.compute.tiles;
-  compute.cycles += o.compute.cycles;
+  for (const Metric& m : metrics()) {
+    if (!m.field) continue;
+    double& total = m.field(*this);
+    const double layer = m.layer_value(o);
+    total = m.combine == Combine::Max ? std::max(total, layer) : total + layer;
+  }
   compute.useful += o.compute.useful;
   compute.intra_pe_stall += o.compute.intra_pe_stall;
   compute.inter_pe_stall += o.compute.inter_pe_stall;
-  dram_cycles += o.dram_cycles;
-  total_cycles += o.total_cycles;
-  weight_dram_bytes += o.weight_dram_bytes;
-  kv_cache_dram_bytes += o.kv_cache_dram_bytes;
-  weight_bytes += o.weight_bytes;
-  activation_bytes = std::max(activation_bytes, o.activation_bytes);
-  input_dram_bytes += o.input_dram_bytes;
-  output_dram_bytes += o.output_dram_bytes;
-  weight_sram_reads += o.weight_sram_reads;
-  act_sram_reads += o.act_sram_reads;
-  sram_write_bits += o.sram_write_bits;
-  energy_pe_pj += o.energy_pe_pj;
-  energy_registers_pj += o.energy_registers_pj;
-  energy_sram_read_pj += o.energy_sram_read_pj;
-  energy_sram_write_pj += o.energy_sram_write_pj;
-  energy_dram_pj += o.energy_dram_pj;
 }
 
 NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,

@@ -17,7 +17,7 @@
 #include <numbers>
 #include <string>
 
-#include "networks/tensor.hpp"
+#include "core/error.hpp"
 
 namespace bbs::networks::synthetic {
 namespace {

@@ -16,7 +16,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 #include "networks/synthetic/synthetic_kernel.hpp"
 #include "networks/weights.hpp"
 

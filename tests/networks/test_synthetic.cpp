@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/error.hpp"
 #include "networks/synthetic/synthetic_kernel.hpp"
-#include "networks/tensor.hpp"
 
 namespace bbs::networks::synthetic {
 namespace {
