@@ -5,11 +5,18 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/commands.hpp"
+#include "dse/campaign.hpp"
 #include "dse/objective.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::app {
 namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
 
 void add_format_option(CLI::App& cmd, std::string& format) {
   // Checked while parsing, before any work, with the program's own error (exit 2).
@@ -219,8 +226,15 @@ int run_cli(int argc, char** argv) {
   compare_cmd->add_option(
       "--accels", cmp.accels,
       "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
-  compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
-      ->capture_default_str();
+  compare_cmd
+      ->add_option("--preset", cmp.preset,
+                   "A comparison of the paper: table6 = Table VI, BitVert (moderate, BBS on "
+                   "every channel) vs OliVe on llama3_8b, PE throughput, area, power and "
+                   "perf/area against OliVe (table 'pe'); other options override its choices")
+      ->check(CLI::IsMember(compare_preset_names()));
+  auto* baseline_option =
+      compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
+          ->capture_default_str();
   compare_cmd->add_option("--weights-dir", cmp.weights_dir,
                           "Use real weights where this folder holds the network's file: "
                           "<shared_weights stem or network name>.safetensors or .npy (see "
@@ -239,8 +253,9 @@ int run_cli(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand(
       "run", "Evaluate a DSE campaign into a SQLite database (resumable; shardable with --shard)");
   run_cmd
-      ->add_option("campaign", run.campaign,
-                   "Campaign TOML file or built-in name (paper, bitvert-explore)")
+      ->add_option(
+          "campaign", run.campaign,
+          "Campaign TOML file or built-in name (" + join_names(dse::builtin_campaigns()) + ")")
       ->capture_default_str();
   run_cmd->add_option("--db", run.db, "Result database (default results/<campaign>.db)");
   run_cmd->add_option("--shard", run.shard, "K/N: evaluate this share of the points")
@@ -336,7 +351,10 @@ int run_cli(int argc, char** argv) {
   if (*query_cmd) return run_query(query);
   if (*merge_cmd) return run_merge(merge_output, merge_inputs, merge_output_options);
   if (*plot_cmd) return run_plot(plot);
-  if (*compare_cmd) return run_compare(cmp);
+  if (*compare_cmd) {
+    cmp.baseline_given = baseline_option->count() > 0;
+    return run_compare(cmp);
+  }
   if (*list_cmd)
     return list_what == "metrics" ? run_list_metrics(list_output) : run_list_accels(list_output);
   if (*networks_cmd) {

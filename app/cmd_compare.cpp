@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/commands.hpp"
+#include "app/pe_comparison.hpp"
 #include "app/progress.hpp"
 #include "app/simulation.hpp"
 #include "networks/llm.hpp"
@@ -22,6 +23,45 @@ const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "r
                                               "bert_base_sst2"};
 const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
                                             "bitwave", "bitvert-cons", "bitvert"};
+
+// A comparison the paper makes, as options: what --preset NAME fills in where the user gave none.
+struct ComparePreset {
+  std::string_view name;
+  std::vector<std::string> networks, accels;
+  std::string baseline;
+  std::vector<std::string> sets;
+  std::string table;  // the table printed unless --table / a CSV asks otherwise
+};
+
+// table6: BBS paper §V-H / Table VI, BitVert moderate with BBS on every channel (no sensitive
+// channels: 4 stored columns + 8 bits of metadata per 32 weights = 4.25 bits) against the OliVe
+// PE on Llama-3-8B. `sets` reach every design; OliVe and Stripes ignore the pruning keys.
+const std::vector<ComparePreset>& compare_presets() {
+  static const std::vector<ComparePreset> presets{
+      {"table6",
+       {"llama3_8b"},
+       {"olive", "bitvert"},
+       "olive",
+       {"pruning.sensitive_fraction=0"},
+       "pe"},
+  };
+  return presets;
+}
+
+CompareOptions with_preset(CompareOptions options) {
+  if (options.preset.empty()) return options;
+  const auto& presets = compare_presets();
+  const auto it = std::find_if(presets.begin(), presets.end(),
+                               [&](const ComparePreset& p) { return p.name == options.preset; });
+  if (it == presets.end()) throw Error("unknown compare preset '" + options.preset + "'");
+  if (options.networks.empty()) options.networks = it->networks;
+  if (options.accels.empty()) options.accels = it->accels;
+  if (!options.baseline_given) options.baseline = it->baseline;
+  options.sets.insert(options.sets.begin(), it->sets.begin(), it->sets.end());
+  if (options.report.table.empty() && options.report.format != "json")
+    options.report.table = it->table;
+  return options;
+}
 
 // The weight file of a zoo network in --weights-dir: its shared-weights stem, then its own name
 // (.safetensors or .npy). Without one, a note says which names were looked for and that the
@@ -53,7 +93,14 @@ struct Outcome {
 
 }  // namespace
 
-int run_compare(const CompareOptions& options) {
+std::vector<std::string> compare_preset_names() {
+  std::vector<std::string> names;
+  for (const ComparePreset& p : compare_presets()) names.emplace_back(p.name);
+  return names;
+}
+
+int run_compare(const CompareOptions& given) {
+  const CompareOptions options = with_preset(given);
   const auto& networks = options.networks.empty() ? kPaperNetworks : options.networks;
   auto accels = options.accels.empty() ? kPaperAccels : options.accels;
   if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
@@ -73,6 +120,7 @@ int run_compare(const CompareOptions& options) {
                           {"inferences_per_s"},
                           {"tops_per_w"},
                           {"tops_per_mm2"}});
+  Table pe = pe_table(options.baseline);
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
   Progress progress("compare");
@@ -99,12 +147,18 @@ int run_compare(const CompareOptions& options) {
     }
     prepare_profiles(*network, requests);  // one pass over the weights for every design
     std::map<std::string, Outcome> outcomes;
+    std::vector<std::pair<std::string, PeFigures>> pe_rows;
     for (std::size_t a = 0; a < accels.size(); ++a) {
       const std::string& accel = accels[a];
       progress.update(done++, networks.size() * accels.size(), name + " on " + accel);
       Simulation s = simulate(*network, requests[a]);
+      pe_rows.emplace_back(accel, pe_figures(s, network->workload));
       outcomes[accel] = {s.metric("total_cycles"), s.metric("energy_pj"), std::move(s)};
     }
+    const auto base_pe = std::find_if(pe_rows.begin(), pe_rows.end(), [&](const auto& row) {
+      return row.first == options.baseline;
+    });
+    add_pe_rows(pe, name, pe_rows, base_pe->second);
     const Outcome& base = outcomes.at(options.baseline);
     for (const auto& accel : accels) {
       const Outcome& o = outcomes.at(accel);
@@ -113,8 +167,7 @@ int run_compare(const CompareOptions& options) {
       log_energy[accel] += std::log(energy);
       table.add_row({name, accel, fidelity.name(), network->weights_kind,
                      network->loaded.weights->synthetic(), o.cycles, speedup, o.energy_pj, energy,
-                     o.simulation.metric("time_s"),
-                     o.simulation.metric("energy_per_inference_uj"),
+                     o.simulation.metric("time_s"), o.simulation.metric("energy_per_inference_uj"),
                      o.simulation.metric("inferences_per_s"), o.simulation.metric("tops_per_w"),
                      o.simulation.metric("tops_per_mm2")});
     }
@@ -126,7 +179,7 @@ int run_compare(const CompareOptions& options) {
   for (const auto& accel : accels)
     geomean.add_row({accel, std::int64_t(networks.size()), std::exp(log_speedup[accel] / n),
                      std::exp(log_energy[accel] / n), options.baseline});
-  print_tables(std::cout, {table, geomean}, options.report);
+  print_tables(std::cout, {table, geomean, pe}, options.report);
   return 0;
 }
 

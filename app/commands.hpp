@@ -70,10 +70,12 @@ struct SimulateOptions {
 };
 
 struct CompareOptions {
+  std::string preset;                 // a comparison of the paper (compare_preset_names())
   std::vector<std::string> networks;  // default: the paper's seven benchmarks
   std::vector<std::string> accels;    // default: every baseline and both BitVert settings
   std::string baseline = "stripes";
-  std::string weights_dir;  // real weights: <dir>/<weights stem or network>.safetensors/.npy
+  bool baseline_given = false;  // --baseline on the command line (else a preset's applies)
+  std::string weights_dir;      // real weights: <dir>/<weights stem or network>.safetensors/.npy
   std::vector<std::string> sets;
   std::string profile = "corrected";
   std::vector<std::string> defects;
@@ -123,6 +125,7 @@ int run_merge(const std::string& output, const std::vector<std::string>& shards,
               const OutputOptions& options);
 int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
+std::vector<std::string> compare_preset_names();
 int run_list_accels(const OutputOptions& output);
 // The metric table (model/accel/metrics.hpp): name, unit, how it combines over layers, ...
 int run_list_metrics(const OutputOptions& output);

@@ -422,15 +422,28 @@ CampaignSpec load_campaign(const std::filesystem::path& path) {
   return c;
 }
 
-std::vector<std::string> builtin_campaigns() { return {"paper", "bitvert-explore"}; }
+// The built-in campaigns are the TOML files of data/campaigns/, by stem, sorted.
+std::vector<std::string> builtin_campaigns() {
+  const std::filesystem::path dir = std::filesystem::path(BBS_DSE_DATA_DIR) / "campaigns";
+  if (!std::filesystem::is_directory(dir))
+    throw Error(dir.string() + ": built-in campaigns not found");
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == ".toml")
+      names.push_back(entry.path().stem().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 CampaignSpec builtin_campaign(std::string_view name) {
-  for (const auto& known : builtin_campaigns())
+  std::string names;
+  for (const auto& known : builtin_campaigns()) {
     if (known == name)
       return load_campaign(std::filesystem::path(BBS_DSE_DATA_DIR) / "campaigns" /
                            (std::string(name) + ".toml"));
-  throw Error("unknown built-in campaign '" + std::string(name) +
-              "': expected paper or bitvert-explore");
+    names += (names.empty() ? "" : ", ") + known;
+  }
+  throw Error("unknown built-in campaign '" + std::string(name) + "': expected one of " + names);
 }
 
 }  // namespace bbs::dse

@@ -119,6 +119,11 @@ WeightStorage AccelModel::weight_storage(const LayerWork& work, const LayerProfi
   return s;
 }
 
+double AccelModel::stored_bits_per_weight(const LayerProfile& profile,
+                                          const HardwareConfig&) const {
+  return profile.encoded_bits_per_weight;
+}
+
 // E_PE = PE energy * H * Wc * cycles (every PE charged every cycle).
 double AccelModel::pe_energy_pj(const ComputeCost& c, const HardwareConfig& hw) const {
   return hw.energy.pe_pj_per_cycle * hw.pe_rows * hw.pe_cols * c.cycles +

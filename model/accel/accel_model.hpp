@@ -83,6 +83,10 @@ class AccelModel {
   // Compute-side energy (PE array, per-row/per-column registers), pJ.
   virtual double pe_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const;
   virtual double register_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const;
+  // Bits one weight occupies as the design stores it, metadata included (what bits_per_weight
+  // reports): the pruning analysis' encoded size unless the design has its own number format.
+  virtual double stored_bits_per_weight(const LayerProfile& profile,
+                                        const HardwareConfig& hw) const;
   // Full-width SRAM reads: (weight, activation) accesses.
   virtual std::pair<double, double> sram_reads(const ComputeCost& compute,
                                                const LayerProfile& profile,

@@ -54,6 +54,19 @@ class BitWave final : public AccelModel {
                                        Fidelity fidelity) const override;
 };
 
+class OliVe final : public AccelModel {
+ public:
+  std::string_view name() const override;
+  std::string_view description() const override;
+  WeightNeeds weight_needs(const HardwareConfig& hw, Fidelity fidelity) const override;
+  double stored_bits_per_weight(const LayerProfile& profile,
+                                const HardwareConfig& hw) const override;
+
+ protected:
+  double fixed_steps_per_tile(const LayerWork& work, const LayerProfile& profile,
+                              const HardwareConfig& hw, Fidelity fidelity) const override;
+};
+
 class BitParallel final : public AccelModel {
  public:
   std::string_view name() const override;

@@ -192,7 +192,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     net.total.add(c);
     net.layers.push_back(std::move(c));
     net.weight_error.add(profile.weight_error);
-    net.encoded_weight_bits += profile.encoded_bits_per_weight * double(profile.weight_error.count);
+    net.encoded_weight_bits +=
+        model.stored_bits_per_weight(profile, hw) * double(profile.weight_error.count);
   }
   net.time_s = net.total.total_cycles / (hw.clock_mhz * 1e6);
   net.pe_area_mm2 = double(hw.pe_rows) * hw.pe_cols * hw.pe_area_um2 * 1e-6;

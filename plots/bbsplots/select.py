@@ -8,6 +8,8 @@ shipped and `accel=NAME;key=value;...` otherwise (docs/campaigns.md).
   campaign has it, else the preset's only design point (labelled with its overrides). A preset
   with several design points and none as shipped (a sweep, an NSGA-II search) has no single
   point that stands for it; it is left out with a warning (the pareto figure shows it).
+- An LLM decode workload is its own group, named after its network plus " (decode)" (the
+  prefill of the same network keeps the plain name).
 - A ratio needs a pair: a bar is drawn only when its point and the baseline's point on the same
   network have the same number of multipliers (iso-multiplier, as the paper's Figs. 12-14);
   unpaired points are left out with a warning naming them.
@@ -20,7 +22,9 @@ from .context import Context
 from .errors import MissingData, warn
 
 _POINTS_SQL = """
-SELECT p.id, p.workload_id, w.network, p.point_key, p.accel, p.multipliers,
+SELECT p.id, p.workload_id,
+       w.network || CASE json_extract(w.workload_json, '$.phase')
+                    WHEN 'decode' THEN ' (decode)' ELSE '' END AS network, p.point_key, p.accel, p.multipliers,
        CAST(json_extract(p.hardware_json, '$."array.rows"') AS INTEGER) AS rows,
        p.time_s, p.energy_pj, p.energy_dram_pj, p.energy_sram_read_pj, p.energy_sram_write_pj,
        p.energy_pe_pj, p.energy_registers_pj, p.edp, p.area_mm2, p.useful_fraction,

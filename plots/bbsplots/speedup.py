@@ -7,6 +7,8 @@ multiplier count on the same network.
 """
 import math
 
+import matplotlib.pyplot as plt
+
 from . import select, style
 from .context import Context
 
@@ -15,6 +17,17 @@ GEOMEAN = "Geomean"
 
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def _legend_columns(fig, labels: list[str]) -> int:
+    """Up to 3 legend columns, as many as fit the axes: an entry is about 0.6 em per character
+    plus 3 em of handle and gap (long labels such as "BitVert (mod.) [sensitive_fraction=0]"
+    would otherwise run past the figure and collapse its layout)."""
+    size_pt = plt.rcParams["legend.fontsize"]
+    size_pt = size_pt if isinstance(size_pt, (int, float)) else plt.rcParams["font.size"]
+    entry_in = (max(len(label) for label in labels) * 0.6 + 3) * size_pt / 72
+    fit = int((fig.get_figwidth() - 1.0) // entry_in)
+    return max(1, min(len(labels), 3, fit))
 
 
 def draw(ctx: Context):
@@ -35,7 +48,10 @@ def draw(ctx: Context):
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
     ax.set_ylabel(f"Speedup over {baseline} (×)")
     ax.set_xlabel("Network")
-    ax.legend(ncols=min(len(data.series), 3), loc="upper left", frameon=False)
-    ax.set_ylim(0, max(p.get_height() for p in ax.patches) * 1.25)
+    ncols = _legend_columns(fig, [series.label for series in data.series])
+    ax.legend(ncols=ncols, loc="upper left", frameon=False)
+    # Headroom for the legend: 10 % of the tallest bar per legend row (2 rows: 1.25).
+    legend_rows = -(-len(data.series) // ncols)
+    ax.set_ylim(0, max(p.get_height() for p in ax.patches) * (1.05 + 0.1 * legend_rows))
     style.set_title(fig, ctx.campaign_title(f"Speedup over {baseline}"))
     return [("speedup", fig)]

@@ -56,13 +56,13 @@ _NETWORK_DISPLAY = {
 }
 
 # The paper's order (Figs. 12-13): baseline first, BitVert last.
-ACCEL_ORDER = ["stripes", "pragmatic", "bitlet", "bitwave", "bitvert-cons", "bitvert"]
+ACCEL_ORDER = ["stripes", "pragmatic", "bitlet", "bitwave", "olive", "bitvert-cons", "bitvert"]
 _DISPLAY = {"stripes": "Stripes", "pragmatic": "Pragmatic", "bitlet": "Bitlet",
             "bitwave": "BitWave", "bitvert-cons": "BitVert (cons.)", "bitvert": "BitVert (mod.)",
-            "bit-parallel": "Bit-parallel"}
+            "bit-parallel": "Bit-parallel", "olive": "OliVe"}
 _COLORS = {"stripes": "#7f7f7f", "pragmatic": "#1f77b4", "bitlet": "#2ca02c",
            "bitwave": "#9467bd", "bitvert-cons": "#ff9f40", "bitvert": "#d62728",
-           "bit-parallel": "#8c564b"}
+           "bit-parallel": "#8c564b", "olive": "#1b9e77"}
 _OTHER_COLORS = ["#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#843c39", "#7b4173"]
 
 
@@ -71,10 +71,15 @@ def display_name(accel: str) -> str:
     return _DISPLAY.get(accel, accel)
 
 
+DECODE_SUFFIX = " (decode)"  # select.py: an LLM decode workload's group
+
+
 def network_name(network: str) -> str:
     """The name a figure shows for a network: "ResNet-50" for resnet50; a model file
-    (models/net.onnx) by its stem."""
-    return _NETWORK_DISPLAY.get(network, Path(network).stem if "/" in network else network)
+    (models/net.onnx) by its stem; "Llama-3-8B (decode)" for the decode workload of llama3_8b."""
+    base = network.removesuffix(DECODE_SUFFIX)
+    shown = _NETWORK_DISPLAY.get(base, Path(base).stem if "/" in base else base)
+    return shown + network[len(base):]
 
 
 def file_stem(network: str) -> str:

@@ -20,6 +20,7 @@
 namespace bbs::accel {
 namespace {
 
+using test::linear;
 using test::stripes_32x16;
 
 LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in_hw,
@@ -32,15 +33,6 @@ LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in
   w.kernel_h = w.kernel_w = k;
   w.in_h = w.in_w = in_hw;
   w.out_h = w.out_w = out_hw;
-  return w;
-}
-
-LayerWork linear(std::int64_t ci, std::int64_t co, std::int64_t tokens) {
-  LayerWork w;
-  w.name = "fc";
-  w.in_channels = ci;
-  w.out_channels = co;
-  w.tokens = tokens;
   return w;
 }
 
@@ -137,7 +129,8 @@ TEST(NetworkCost, CorrectedFollowsTheGraphForOnChipInputs) {
 }
 
 TEST(Registry, EveryDesignIsRegisteredByName) {
-  for (const char* name : {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel"})
+  for (const char* name :
+       {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel", "olive"})
     EXPECT_EQ(find_accel(name).name(), name);
   EXPECT_THROW(find_accel("tpu"), bbs::Error);
 }

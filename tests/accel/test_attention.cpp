@@ -47,7 +47,8 @@ TEST(Attention, DecodeCostGrowsWithTheKvCache) {
   EXPECT_GT(long_cache.total.energy_pj(), short_cache.total.energy_pj());
   // Per layer: read 4 KV heads x kv tokens x 8 dims of K and of V, write the new token's K and V.
   for (std::int64_t kv : {16, 4096})
-    EXPECT_DOUBLE_EQ(decode(kv).total.kv_cache_dram_bytes, 5.0 * double(2 * 4 * kv * 8 + 2 * 4 * 8));
+    EXPECT_DOUBLE_EQ(decode(kv).total.kv_cache_dram_bytes,
+                     5.0 * double(2 * 4 * kv * 8 + 2 * 4 * 8));
   EXPECT_DOUBLE_EQ(long_cache.total.weight_dram_bytes, short_cache.total.weight_dram_bytes);
 }
 

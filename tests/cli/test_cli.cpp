@@ -1391,6 +1391,104 @@ TEST_F(CliTest, CompareWeightsDirFindsFilesByNetworkName) {
   EXPECT_NE(missing.err.find("synthetic weights"), std::string::npos) << missing.err;
 }
 
+// BBS paper Table VI from one command: `compare --preset table6` is BitVert moderate with BBS on
+// every channel against the OliVe PE, PE area, power, throughput and perf/area vs OliVe.
+TEST_F(CliTest, CompareTable6PresetPutsBitVertModerateAgainstTheOlivePe) {
+  const fs::path source = fs::path(BBS_TEST_SHARED_WEIGHTS) / "llama2c_stories260K.safetensors";
+  if (!fs::exists(source)) GTEST_SKIP() << "no shared weights";
+  fs::create_directories(dir_ / "w");
+  fs::copy_file(source, dir_ / "w" / "llama2c_stories260k.safetensors");
+  const std::string args =
+      "compare --preset table6 --networks llama2c_stories260k --weights-dir " + quoted(path("w"));
+  const RunResult r = run(args + " --format json");
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const json pe = parse_json(r)["pe"];
+  ASSERT_EQ(pe.size(), 2u) << r.out;
+  const json& olive = pe[0];
+  const json& bitvert = pe[1];
+  EXPECT_EQ(olive["accel"], "olive");
+  EXPECT_EQ(bitvert["accel"], "bitvert");
+  EXPECT_DOUBLE_EQ(olive["area_um2"].get<double>(), 291.6);
+  EXPECT_DOUBLE_EQ(olive["power_mw"].get<double>(), 0.18);
+  EXPECT_DOUBLE_EQ(olive["norm_perf"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(bitvert["area_um2"].get<double>(), 739.6);
+  const double perf = bitvert["norm_perf"].get<double>();
+  EXPECT_NEAR(perf, bitvert["macs_per_cycle"].get<double>() / olive["macs_per_cycle"].get<double>(),
+              1e-12);
+  EXPECT_NEAR(bitvert["norm_perf_per_area"].get<double>(), perf * 291.6 / 739.6, 1e-12);
+  // 16 multiplications in 4 stored columns per BitVert PE, at most 1 per OliVe PE-cycle.
+  EXPECT_GT(bitvert["macs_per_cycle"].get<double>(), 3.0);
+  EXPECT_LE(bitvert["macs_per_cycle"].get<double>(), 4.0);
+  EXPECT_LE(olive["macs_per_cycle"].get<double>(), 1.0);
+  // The table format prints the "pe" table; the bitsim profile has no OliVe and says so.
+  const RunResult table = run(args);
+  ASSERT_EQ(table.exit_code, 0) << describe(table);
+  EXPECT_NE(table.out.find("pe (BBS paper Table VI)"), std::string::npos) << table.out;
+  const RunResult bitsim = run(args + " --profile bitsim");
+  EXPECT_EQ(bitsim.exit_code, 2) << describe(bitsim);
+  EXPECT_NE(bitsim.err.find("'olive'"), std::string::npos) << bitsim.err;
+  EXPECT_NE(bitsim.err.find("has no model of this design"), std::string::npos) << bitsim.err;
+}
+
+// The built-in `llm` campaign (BBS paper §V-H) on a small LLM: prefill and decode, BitVert
+// conservative and moderate on every channel (6.25 / 4.25 bits per weight), OliVe (4) and
+// Stripes (8); `plot` draws both phases with OliVe's bars equal to the stored times' ratios.
+TEST_F(CliTest, LlmCampaignRunsPrefillAndDecodeAndPlotsThem) {
+  const fs::path source = fs::path(BBS_TEST_SHARED_WEIGHTS) / "llama2c_stories260K.safetensors";
+  if (!fs::exists(source)) GTEST_SKIP() << "no shared weights";
+  std::string campaign = read_file(fs::path(BBS_TEST_DATA_DIR) / "campaigns" / "llm.toml");
+  const std::string network = "network = \"llama3_8b\"";
+  const std::string small =
+      "network = \"llama2c_stories260k\"\nweights = " + json(source.string()).dump();
+  int replaced = 0;
+  for (std::size_t at = campaign.find(network); at != std::string::npos;
+       at = campaign.find(network, at + small.size()), ++replaced)
+    campaign.replace(at, network.size(), small);
+  ASSERT_EQ(replaced, 2) << campaign;
+  std::ofstream(path("llm.toml")) << campaign;
+  const RunResult r = run("run " + quoted(path("llm.toml")) + " --db " + quoted(path("llm.db")));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  SQLite::Database db(path("llm.db"));
+  SQLite::Statement q(db,
+                      "SELECT p.accel, json_extract(w.workload_json, '$.phase'), "
+                      "p.bits_per_weight, p.status FROM design_point p "
+                      "JOIN workload w ON w.id = p.workload_id");
+  std::map<std::string, std::set<std::string>> phases;
+  const std::map<std::string, double> bits{
+      {"stripes", 8.0}, {"olive", 4.0}, {"bitvert-cons", 6.25}, {"bitvert", 4.25}};
+  while (q.executeStep()) {
+    const std::string accel = q.getColumn(0).getString();
+    phases[accel].insert(q.getColumn(1).getString());
+    EXPECT_EQ(q.getColumn(3).getString(), "done") << accel;
+    EXPECT_DOUBLE_EQ(q.getColumn(2).getDouble(), bits.at(accel)) << accel;
+  }
+  for (const auto& [accel, b] : bits)
+    EXPECT_EQ(phases[accel], (std::set<std::string>{"decode", "prefill"})) << accel;
+
+  const RunResult plot =
+      run("plot --db " + quoted(path("llm.db")) + " --figure speedup --out " + quoted(path("fig")));
+  ASSERT_EQ(plot.exit_code, 0) << describe(plot);
+  const json drawn = json::parse(read_file(dir_ / "fig" / "speedup.json"));
+  const json& axes = drawn["axes"][0];
+  EXPECT_EQ(axes["xticklabels"], (json{"stories260K", "stories260K (decode)", "Geomean"}));
+  SQLite::Statement ratio(db,
+                          "SELECT s.time_s / o.time_s FROM design_point o "
+                          "JOIN design_point s ON s.workload_id = o.workload_id "
+                          "AND s.point_key = 'accel=stripes' WHERE o.point_key = 'accel=olive' "
+                          "ORDER BY o.workload_id");
+  std::vector<double> expected;
+  while (ratio.executeStep()) expected.push_back(ratio.getColumn(0).getDouble());
+  bool found = false;
+  for (const json& bars : axes["bars"]) {
+    if (bars["label"] != "OliVe") continue;
+    found = true;
+    ASSERT_EQ(expected.size(), 2u);
+    EXPECT_NEAR(bars["heights"][0].get<double>(), expected[0], 1e-9);
+    EXPECT_NEAR(bars["heights"][1].get<double>(), expected[1], 1e-9);
+  }
+  EXPECT_TRUE(found) << axes.dump();
+}
+
 }  // namespace
 }  // namespace bbs::cli_test
 

@@ -21,7 +21,7 @@ HardwareConfig preset(std::string_view design) { return load_hardware(design, st
 TEST(HardwarePresets, ListsTheBuiltInDesigns) {
   EXPECT_EQ(hardware_designs(),
             (std::vector<std::string>{"bit-parallel", "bitlet", "bitvert", "bitvert-cons",
-                                      "bitwave", "pragmatic", "stripes"}));
+                                      "bitwave", "olive", "pragmatic", "stripes"}));
 }
 
 TEST(HardwarePresets, EveryPresetLoadsValidatesAndSourcesEveryKey) {
@@ -76,7 +76,8 @@ TEST(HardwarePresets, CarryTheBitSimConstants) {
   EXPECT_TRUE(parallel.sources.at("area.pe_um2").starts_with("no source"));
 }
 
-// BitSim's own buffers are exact CACTI rows; only the bit-parallel weight SRAM is interpolated.
+// BitSim's own buffers are exact CACTI rows; only the weight SRAMs of the two designs BitSim has
+// no class for (bit-parallel, OliVe: 4 x 64-bit banks) are interpolated.
 TEST(HardwarePresets, EverySramHasACost) {
   for (const std::string& design : hardware_designs()) {
     const HardwareConfig config = preset(design);
@@ -84,7 +85,8 @@ TEST(HardwarePresets, EverySramHasACost) {
       const tech::SramCost cost = tech::SramTable::builtin().cost(*spec, config.tech_nm);
       EXPECT_GT(cost.read_pj, 0) << design;
       const bool interpolated = cost.source.starts_with("interpolated");
-      EXPECT_EQ(interpolated, design == "bit-parallel" && spec == &config.weight_sram)
+      EXPECT_EQ(interpolated,
+                (design == "bit-parallel" || design == "olive") && spec == &config.weight_sram)
           << design << ": " << cost.source;
     }
   }
@@ -229,7 +231,7 @@ TEST(HardwareErrors, BadSetsNameTheSet) {
 TEST(HardwareErrors, UnknownDesignAndMissingFile) {
   EXPECT_TRUE(throws_error([] { preset("tpu"); },
                            {"unknown hardware design 'tpu' (expected one of: bit-parallel, "
-                            "bitlet, bitvert, bitvert-cons, bitwave, pragmatic, stripes)"}));
+                            "bitlet, bitvert, bitvert-cons, bitwave, olive, pragmatic, stripes)"}));
   EXPECT_TRUE(throws_error(
       [] { load_hardware("bitvert", "/nonexistent/hw.toml", {}); },
       {"/nonexistent/hw.toml: cannot open the hardware file: No such file or directory"}));
