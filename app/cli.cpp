@@ -260,6 +260,9 @@ int run_cli(int argc, char** argv) {
   run_cmd->add_option("--db", run.db, "Result database (default results/<campaign>.db)");
   run_cmd->add_option("--shard", run.shard, "K/N: evaluate this share of the points")
       ->capture_default_str();
+  run_cmd->add_option("--profile-shard", run.profile_shard,
+                      "K/N: only profile this share of each workload's weight tensors into --db's "
+                      "profile cache (evaluates nothing; merge the shards, then run)");
   run_cmd->add_option("--jobs,-j", run.jobs, "Threads")->capture_default_str();
   add_output_options(*run_cmd, run.report);
 

@@ -138,6 +138,19 @@ class WorkloadRun {
     return records;
   }
 
+  // Distributed profiling: the profiles of `shard`'s tensors under every point's design needs,
+  // into the profile cache; no point is evaluated. Returns the tensors profiled.
+  std::size_t profile_only(const std::vector<dse::DesignPoint>& points, const dse::Shard& shard) {
+    network_->profile_shard.assign(network_->tensors->size(), false);
+    for (std::size_t t = 0; t < network_->tensors->size(); ++t)
+      network_->profile_shard[t] = shard.owns(std::int64_t(t));
+    std::vector<const dse::DesignPoint*> all;
+    for (const auto& p : points) all.push_back(&p);
+    prepare_point_profiles(*network_, all, fidelity_, jobs_);
+    return std::size_t(
+        std::count(network_->profile_shard.begin(), network_->profile_shard.end(), true));
+  }
+
   std::size_t written = 0;
   const PreparedNetwork& network() const { return *network_; }
   std::vector<std::string> transient_failures;  // reasons, one per point not stored
@@ -195,6 +208,12 @@ int run_campaign(const RunOptions& options) {
   const bool evolutionary = spec.strategy.kind == dse::StrategyKind::Nsga2;
   if (evolutionary && shard.count > 1)
     throw Error(spec.source + ": an NSGA-II search runs as one job; use grid or random to shard");
+  const bool profiling = !options.profile_shard.empty();
+  const dse::Shard tensors = dse::Shard::parse(profiling ? options.profile_shard : "1/1");
+  if (profiling && (evolutionary || shard.count > 1))
+    throw Error("--profile-shard " + options.profile_shard +
+                ": profiles the tensors every point of a grid or random campaign needs; it "
+                "cannot be combined with --shard or an NSGA-II search");
   std::vector<std::int64_t> planned;
   if (!evolutionary) {
     try {
@@ -228,6 +247,16 @@ int run_campaign(const RunOptions& options) {
     for (std::int64_t ordinal : planned)
       if (dse::DesignPoint p = space.at(ordinal); p.workload == w) todo.push_back(std::move(p));
     const WorkloadIdentity identity = workload_identity(spec.workloads[w]);
+    if (profiling) {
+      WorkloadRun run(store, spec, campaign_id, w, identity, fidelity, options.jobs);
+      const std::size_t profiled = run.profile_only(todo, tensors);
+      std::cerr << "run " << spec.name << ": profile shard " << options.profile_shard << ": "
+                << spec.workloads[w].network << ": " << profiled << " of "
+                << run.network().tensors->size() << " weight tensors profiled for "
+                << run.profiles_computed() << " design needs\n";
+      profiles_computed += run.profiles_computed();
+      continue;
+    }
     if (!evolutionary && all_stored(store, campaign_id, identity, todo)) {
       done += todo.size();
       continue;  // resumed: nothing left here, and the network need not be loaded
@@ -262,6 +291,11 @@ int run_campaign(const RunOptions& options) {
     std::cerr << "run " << spec.name << ": " << line << '\n';
   std::cerr << "run " << spec.name << ": profiles " << profiles_computed << " computed, "
             << profiles_loaded << " read from the database\n";
+  if (profiling) {  // nothing evaluated: the profile cache is the result
+    std::cerr << "run " << spec.name << ": profile shard " << options.profile_shard
+              << " written to " << db.string() << " (merge the shards, then run the campaign)\n";
+    return g_interrupted ? 130 : 0;
+  }
   std::cerr << "run " << spec.name << ": " << written << " new points in " << db.string()
             << (g_interrupted ? " (interrupted: run again to resume)" : "") << '\n';
   // The human lines above are the table form; json and csv also get the summary on stdout.

@@ -88,6 +88,9 @@ struct RunOptions {
   std::string campaign = "paper";  // a TOML file or a built-in campaign name
   std::string db;                  // default results/<campaign name>.db
   std::string shard = "1/1";
+  // K/N: only profile this share of every workload's weight tensors into the database's profile
+  // cache (distributed profiling; `merge` the task databases, then run the campaign on them).
+  std::string profile_shard;
   int jobs = 1;
   OutputOptions report;  // json/csv: the run's summary on stdout
 };

@@ -36,62 +36,132 @@ accel::SramCosts sram_costs(const accel::SramSpec& spec, const char* hardware_ke
 
 using Profiles = std::shared_ptr<const std::vector<accel::LayerProfile>>;
 
+// The in-memory key of a network's profiles under one design's needs.
 std::string profile_key(const PreparedNetwork& network, const accel::WeightNeeds& needs,
                         const accel::Fidelity& fidelity) {
   return accel::profile_cache_key(network.weights_hash, needs, fidelity);
 }
 
-// The profiles of `key` from memory or the persistent cache (kept in memory then); null if
-// neither has them.
-Profiles known_profiles(const PreparedNetwork& network, const std::string& key) {
+// The persistent cache holds one entry per weight tensor: the profiles of the layers that use it,
+// in execution order, keyed by the network's weights hash (which fixes every tensor, and so the
+// sensitive channels chosen over all of them) and the tensor's name. Tasks that profile disjoint
+// sets of tensors write entries that a campaign then reads back together.
+std::string tensor_key(const PreparedNetwork& network, std::size_t tensor,
+                       const accel::WeightNeeds& needs, const accel::Fidelity& fidelity) {
+  return accel::profile_cache_key(network.weights_hash + "/" + network.tensors->name(tensor), needs,
+                                  fidelity);
+}
+
+std::vector<std::vector<std::size_t>> layers_of_tensors(const PreparedNetwork& network) {
+  std::vector<std::vector<std::size_t>> uses(network.tensors->size());
+  for (std::size_t i = 0; i < network.tensor_of_layer.size(); ++i)
+    if (network.tensor_of_layer[i] != accel::kNoTensor)
+      uses[network.tensor_of_layer[i]].push_back(i);
+  return uses;
+}
+
+// The cached profiles of each tensor under `needs` (nullopt where there are none, or they are of
+// another format or layer count: built again).
+std::vector<std::optional<std::vector<accel::LayerProfile>>> cached_tensor_profiles(
+    const PreparedNetwork& network, const accel::WeightNeeds& needs,
+    const accel::Fidelity& fidelity) {
+  std::vector<std::optional<std::vector<accel::LayerProfile>>> found(network.tensors->size());
+  if (!network.load_profiles) return found;
+  const auto uses = layers_of_tensors(network);
+  for (std::size_t t = 0; t < found.size(); ++t) {
+    const auto blob = network.load_profiles(tensor_key(network, t, needs, fidelity));
+    if (!blob) continue;
+    auto stored = accel::profiles_from_blob(*blob);
+    if (stored && stored->size() == uses[t].size()) found[t] = std::move(stored);
+  }
+  return found;
+}
+
+// The profiles of `key` from memory, else assembled from a cached entry of every tensor (kept in
+// memory then); null if some tensor has none.
+Profiles known_profiles(const PreparedNetwork& network, const std::string& key,
+                        const accel::WeightNeeds& needs, const accel::Fidelity& fidelity) {
   {
     std::lock_guard<std::mutex> lock(network.profile_mutex);
     if (const auto it = network.profiles.find(key); it != network.profiles.end()) return it->second;
   }
-  if (!network.load_profiles) return nullptr;
-  const auto blob = network.load_profiles(key);
-  if (!blob) return nullptr;
-  auto stored = accel::profiles_from_blob(*blob);
-  if (!stored) return nullptr;  // unreadable: built again
-  // A profile stored before attention matmuls joined the workload has fewer layers: rebuild it.
-  if (stored->size() != network.workload.layers.size()) return nullptr;
+  auto cached = cached_tensor_profiles(network, needs, fidelity);
+  if (std::any_of(cached.begin(), cached.end(), [](const auto& c) { return !c; })) return nullptr;
+  std::vector<accel::LayerProfile> all(network.workload.layers.size());
+  const auto uses = layers_of_tensors(network);
+  for (std::size_t t = 0; t < cached.size(); ++t)
+    for (std::size_t u = 0; u < uses[t].size(); ++u) all[uses[t][u]] = std::move((*cached[t])[u]);
   ++network.profiles_loaded;
-  auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(*stored));
+  auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(all));
   std::lock_guard<std::mutex> lock(network.profile_mutex);
   return network.profiles.emplace(key, std::move(profiles)).first->second;
 }
 
-// Builds the profiles of every needs not known yet in one pass (designs that prune alike share
-// the analysis of each tensor), then remembers and persists them.
+accel::ProfileBuild profile_build(const PreparedNetwork& network, const accel::Fidelity& fidelity,
+                                  int jobs) {
+  return {
+      &network.workload, network.tensors.get(), network.tensor_of_layer, fidelity, jobs, {}, {}};
+}
+
+// Builds the profiles of every needs not known yet in one pass over the tensors that miss an
+// entry (designs that prune alike share the analysis of each tensor), persists each tensor's
+// and remembers the whole network's. With a profile shard only the shard's tensors are built
+// and persisted (nothing is remembered: the network's profiles are incomplete).
 void build_missing_profiles(const PreparedNetwork& network,
                             const std::vector<accel::WeightNeeds>& needs,
                             const accel::Fidelity& fidelity, int jobs) {
   std::vector<accel::WeightNeeds> missing;
   std::vector<std::string> keys;
+  std::vector<std::vector<std::optional<std::vector<accel::LayerProfile>>>> cached;
+  accel::ProfileBuild build = profile_build(network, fidelity, jobs);
+  build.only_tensors.assign(network.tensors->size(), false);
   for (const accel::WeightNeeds& n : needs) {
     const std::string key = profile_key(network, n, fidelity);
-    if (std::find(keys.begin(), keys.end(), key) != keys.end() || known_profiles(network, key))
+    if (std::find(keys.begin(), keys.end(), key) != keys.end() ||
+        (network.profile_shard.empty() && known_profiles(network, key, n, fidelity)))
       continue;
     missing.push_back(n);
     keys.push_back(key);
+    cached.push_back(cached_tensor_profiles(network, n, fidelity));
+    for (std::size_t t = 0; t < network.tensors->size(); ++t)
+      build.only_tensors[t] = build.only_tensors[t] || !cached.back()[t];
   }
-  if (missing.empty()) return;
-  auto built = accel::build_profiles(network.workload, network.per_layer, missing, fidelity, jobs);
-  for (std::size_t i = 0; i < missing.size(); ++i) {
+  if (!network.profile_shard.empty())
+    for (std::size_t t = 0; t < network.tensors->size(); ++t)
+      build.only_tensors[t] = build.only_tensors[t] && network.profile_shard[t];
+  if (missing.empty() ||
+      std::none_of(build.only_tensors.begin(), build.only_tensors.end(), [](bool b) { return b; }))
+    return;
+  auto built = accel::build_profiles(build, missing);
+  const auto uses = layers_of_tensors(network);
+  for (std::size_t d = 0; d < missing.size(); ++d) {
     ++network.profiles_computed;
-    auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(built[i]));
-    if (network.save_profiles) network.save_profiles(keys[i], accel::profiles_to_blob(*profiles));
+    for (std::size_t t = 0; t < uses.size(); ++t) {
+      if (!build.only_tensors[t]) {  // cached (or another shard's)
+        if (cached[d][t])
+          for (std::size_t u = 0; u < uses[t].size(); ++u)
+            built[d][uses[t][u]] = std::move((*cached[d][t])[u]);
+        continue;
+      }
+      if (!network.save_profiles) continue;
+      std::vector<accel::LayerProfile> own;
+      for (const std::size_t i : uses[t]) own.push_back(built[d][i]);
+      network.save_profiles(tensor_key(network, t, missing[d], fidelity),
+                            accel::profiles_to_blob(own));
+    }
+    if (!network.profile_shard.empty()) continue;
+    auto profiles = std::make_shared<const std::vector<accel::LayerProfile>>(std::move(built[d]));
     std::lock_guard<std::mutex> lock(network.profile_mutex);
-    network.profiles.emplace(keys[i], std::move(profiles));
+    network.profiles.emplace(keys[d], std::move(profiles));
   }
 }
 
 Profiles cached_profiles(const PreparedNetwork& network, const accel::WeightNeeds& needs,
                          const accel::Fidelity& fidelity, int jobs) {
   const std::string key = profile_key(network, needs, fidelity);
-  if (Profiles known = known_profiles(network, key)) return known;
+  if (Profiles known = known_profiles(network, key, needs, fidelity)) return known;
   build_missing_profiles(network, {needs}, fidelity, jobs);
-  return known_profiles(network, key);
+  return known_profiles(network, key, needs, fidelity);
 }
 
 EngineSettings engine_settings(int jobs) {
@@ -105,22 +175,36 @@ EngineSettings engine_settings(int jobs) {
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
                                  const std::optional<std::filesystem::path>& sensitive_channels)
     : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
-  EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
-  integer_input = input.integer_input;
-  weights_kind = app::weights_kind(input, engine_settings(jobs));
-  tensors = std::move(input.tensors);
-  std::map<std::string, const WeightTensor*> by_name;
-  // Names, shapes, int8 values and scales (they rank the sensitive channels).
-  io::ContentHasher hash;
-  for (const auto& t : tensors) {
-    by_name.emplace(t.name, &t);
-    hash.update(t.name.data(), t.name.size() + 1);
-    const std::uint64_t rank = t.shape.size();
-    hash.update(&rank, sizeof rank);
-    hash.update(t.shape.data(), t.shape.size() * sizeof(t.shape[0]));
-    hash.update(t.values.data(), t.values.size());
-    hash.update(t.scales.data(), t.scales.size() * sizeof(double));
+  // The workload's layers are the network's weight layers and attention matmuls, in order.
+  std::vector<const networks::Layer*> distinct;
+  std::map<std::string, std::size_t> index_of;
+  for (const networks::Layer& layer : loaded.network.layers()) {
+    if (layer.kind == networks::OpKind::MatMul) {
+      tensor_of_layer.push_back(accel::kNoTensor);
+      continue;
+    }
+    if (!layer.is_mapped() || !layer.weight) continue;
+    const auto [it, added] = index_of.emplace(layer.weight->name, distinct.size());
+    if (added) distinct.push_back(&layer);
+    tensor_of_layer.push_back(it->second);
   }
+  if (distinct.empty())
+    throw Error("network " + loaded.network.name() + ": no conv or linear layer with weights");
+  tensors = std::make_unique<NetworkTensors>(loaded, std::move(distinct), jobs);
+  // The key of persisted profiles: every tensor's content hash, and the given sensitive channels.
+  io::ContentHasher hash;
+  EngineInput kind;  // what weights_kind() reads: the source and the tensors taken as int8
+  kind.synthetic = loaded.weights->synthetic();
+  kind.tensors.resize(tensors->size());
+  for (std::size_t t = 0; t < tensors->size(); ++t) {
+    bool integer = false;
+    tensor_hashes.push_back(tensors->content_hash(t, integer));
+    kind.integer_tensors += integer;
+    hash.update(tensor_hashes.back().data(), tensor_hashes.back().size());
+  }
+  kind.integer_input = kind.integer_tensors == tensors->size();
+  integer_input = kind.integer_input;
+  weights_kind = app::weights_kind(kind, engine_settings(jobs));
   if (sensitive_channels) {
     workload.sensitive_channels = std::make_shared<const accel::SensitiveChannelFile>(
         accel::read_sensitive_channels(*sensitive_channels));
@@ -130,8 +214,6 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
     }
   }
   weights_hash = hash.hex_digest();
-  for (const auto& layer : workload.layers)
-    per_layer.push_back(layer.activation_operands ? nullptr : by_name.at(layer.name));
 }
 
 ShowOptions workload_options(const dse::WorkloadSpec& w) {
@@ -197,11 +279,12 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                          profile, a.pruned, a.column_spans, a.group_constants,
                                          request.check_samples, i + 1));
     };
-  const auto profiles =
-      check_layer ? std::make_shared<const std::vector<accel::LayerProfile>>(
-                        accel::build_profiles(network.workload, network.per_layer, needs,
-                                              request.fidelity, request.jobs, check_layer))
-                  : cached_profiles(network, needs, request.fidelity, request.jobs);
+  accel::ProfileBuild checked = profile_build(network, request.fidelity, request.jobs);
+  checked.inspect = check_layer;
+  const auto profiles = check_layer
+                            ? std::make_shared<const std::vector<accel::LayerProfile>>(
+                                  std::move(accel::build_profiles(checked, {needs}).front()))
+                            : cached_profiles(network, needs, request.fidelity, request.jobs);
   const accel::MemoryCosts memory{sram_costs(s.hw.weight_sram, "weight_sram", s.hw.tech_nm),
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =

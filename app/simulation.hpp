@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/cmd_networks.hpp"
+#include "app/network_tensors.hpp"
 #include "app/report.hpp"
 #include "model/accel/metrics.hpp"
 #include "dse/campaign.hpp"
@@ -55,19 +56,22 @@ struct Simulation {
   double metric(std::string_view name) const { return metrics.at(accel::metric_index(name)); }
 };
 
-// A network loaded once, reused for several hardware configurations.
+// A network loaded once, reused for several hardware configurations. Its weights are not held:
+// each pass over them streams them from the weight source (NetworkTensors).
 struct PreparedNetwork {
-  // Derives the workload and the int8 weights (loaded on `jobs` threads), with the user's
-  // sensitive channels if given.
+  // Derives the workload, the distinct weight tensors and their content hashes (generated
+  // weights are keyed by the generator's identity, not generated here), with the user's
+  // sensitive channels if given. Passes over the weights run on `jobs` threads.
   explicit PreparedNetwork(
       LoadedNetwork network, int jobs = 1,
       const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt);
   LoadedNetwork loaded;
   accel::Workload workload;
-  std::vector<WeightTensor> tensors;  // int8, one per distinct weight
-  bool integer_input = false;         // every tensor int8 as given (EngineInput::integer_input)
-  std::string weights_kind;           // weights_kind() of the loaded input
-  std::vector<const WeightTensor*> per_layer;
+  std::unique_ptr<NetworkTensors> tensors;   // one per distinct weight, in order of first use
+  std::vector<std::size_t> tensor_of_layer;  // per workload layer (accel::kNoTensor: attention)
+  std::vector<std::string> tensor_hashes;    // NetworkTensors::content_hash per tensor
+  bool integer_input = false;  // every tensor int8 as given (EngineInput::integer_input)
+  std::string weights_kind;    // weights_kind() of the loaded input
   // Profiles by design needs: hardware points that prune and group alike share one pass over
   // the weights (thread-safe).
   mutable std::mutex profile_mutex;
@@ -79,6 +83,9 @@ struct PreparedNetwork {
   std::function<std::optional<std::string>(const std::string& key)> load_profiles;
   std::function<void(const std::string& key, const std::string& blob)> save_profiles;
   mutable std::atomic<int> profiles_loaded{0}, profiles_computed{0};
+  // Distributed profiling (`run --profile-shard`): when set, only these tensors are profiled and
+  // persisted, and the network's profiles are left incomplete (nothing is evaluated).
+  std::vector<bool> profile_shard;
 };
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs = 1);

@@ -48,6 +48,16 @@ class WeightSource {
   virtual std::optional<IntegerWeights> load_integer(const Layer& /*layer*/) const {
     return std::nullopt;
   }
+  // Output channels [first, last) of load(layer) (rows of the [K, ...] tensor), so that a large
+  // tensor can be streamed in blocks. The default loads the whole tensor and copies the rows;
+  // sources that can do better say so with loads_channel_blocks().
+  virtual std::vector<float> load_channels(const Layer& layer, std::int64_t first,
+                                           std::int64_t last) const;
+  virtual bool loads_channel_blocks() const { return false; }
+  // A string the values of `layer`'s weight are a pure function of (generated weights: the
+  // generator, its version and seed, the layer's kind, name and shape), so their content can be
+  // keyed without generating them; nullopt when only the values themselves identify them.
+  virtual std::optional<std::string> identity(const Layer& /*layer*/) const { return std::nullopt; }
 };
 
 // How tensors in a file are laid out. Auto: a tensor found under a layer's TensorFlow name

@@ -37,6 +37,10 @@ struct Calibration {
   double channel_sigma;  // log-normal spread of the std across output channels
   int student_nu;        // tails within a channel: Student-t degrees of freedom, 0 = Gaussian
 };
+// Bump whenever the values generated for a (seed, layer) change: identity() keys cached
+// profiles by it.
+constexpr int kGeneratorVersion = 2;
+
 constexpr Calibration kConv{1.4, 0.25, 0.5, 0};
 constexpr Calibration kLinear{1.0, 0.5, 0.21, 20};
 
@@ -56,6 +60,23 @@ class SyntheticWeights final : public WeightSource {
 
   std::vector<float> load(const Layer& layer) const override {
     if (!layer.weight) throw Error("synthetic weights: layer '" + layer.name + "' has no weight");
+    return load_channels(layer, 0, layer.weight->shape.at(0));
+  }
+
+  bool loads_channel_blocks() const override { return true; }
+
+  std::optional<std::string> identity(const Layer& layer) const override {
+    if (!layer.weight) return std::nullopt;
+    return "synthetic-v" + std::to_string(kGeneratorVersion) + " seed " + std::to_string(seed_) +
+           (layer.kind == OpKind::Conv ? " conv " : " linear ") + layer.weight->name + " " +
+           shape_string(layer.weight->shape);
+  }
+
+  // Every channel is generated from its own counters: a block is the same values as those rows
+  // of the whole tensor.
+  std::vector<float> load_channels(const Layer& layer, std::int64_t first,
+                                   std::int64_t last) const override {
+    if (!layer.weight) throw Error("synthetic weights: layer '" + layer.name + "' has no weight");
     const Shape& shape = layer.weight->shape;
     const Calibration& cal = layer.kind == OpKind::Conv ? kConv : kLinear;
     const std::int64_t channels = shape.at(0);
@@ -65,18 +86,22 @@ class SyntheticWeights final : public WeightSource {
                              std::exp(cal.layer_sigma * normal_pair(streams.layer, 0).first);
     // E[exp(2 sigma N)] = exp(2 sigma^2): divide it out so the layer std stays layer_std.
     const double channel_norm = std::exp(-cal.channel_sigma * cal.channel_sigma);
-    std::vector<float> values(static_cast<std::size_t>(element_count(shape)));
+    if (first < 0 || last > channels || first > last)
+      throw Error("synthetic weights: layer '" + layer.name + "': channels [" +
+                  std::to_string(first) + ", " + std::to_string(last) + ") of " +
+                  std::to_string(channels));
+    std::vector<float> values(static_cast<std::size_t>((last - first) * per_channel));
     // Blocks of whole channels, each generated from its own counters.
-    parallel_for(channels, jobs_, [&](std::int64_t first, std::int64_t last) {
+    parallel_for(last - first, jobs_, [&](std::int64_t block_first, std::int64_t block_last) {
       std::vector<double> unit(static_cast<std::size_t>(per_channel));
       synthetic::Scratch scratch;
-      for (std::int64_t c = first; c < last; ++c) {
+      for (std::int64_t c = first + block_first; c < first + block_last; ++c) {
         const double channel_std =
             layer_std * channel_norm *
             std::exp(cal.channel_sigma * normal_pair(streams.layer, 1 + std::uint64_t(c)).first);
         synthetic::unit_values(streams, cal.student_nu, c * per_channel, (c + 1) * per_channel,
                                unit.data(), scratch);
-        float* out = values.data() + c * per_channel;
+        float* out = values.data() + (c - first) * per_channel;
         for (std::int64_t j = 0; j < per_channel; ++j)
           out[j] = static_cast<float>(channel_std * unit[std::size_t(j)]);
       }

@@ -789,23 +789,26 @@ TEST_F(CliTest, OldProfileCacheEntriesAreRebuiltNotReused) {
   EXPECT_NE(campaign("reads").err.find("profiles 0 computed, 1 read"), std::string::npos);
   {
     SQLite::Database db(path("p.db"), SQLite::OPEN_READWRITE);
-    // The entry as the previous release stored it: blob version 2 under the current key, and a
-    // copy under its key scheme (FNV decimal hash / ordinal of the step kind / to_string(double)).
+    // The entries as the previous release stored them: blob version 2 under the current keys
+    // (one per weight tensor), and a copy under its key scheme (FNV decimal hash / ordinal of the
+    // step kind / to_string(double)).
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM profile_cache").getInt(), 20);  // ResNet-20
+    std::vector<std::pair<std::string, std::string>> entries;
     SQLite::Statement read(db, "SELECT key, blob FROM profile_cache");
-    ASSERT_TRUE(read.executeStep());
-    const std::string key = read.getColumn(0).getString();
-    std::string blob(static_cast<const char*>(read.getColumn(1).getBlob()),
-                     std::size_t(read.getColumn(1).getBytes()));
-    EXPECT_FALSE(read.executeStep());
-    read.reset();
-    blob[4] = 2;  // "BBSP", then the little-endian format version
-    SQLite::Statement write(db, "UPDATE profile_cache SET blob = ? WHERE key = ?");
-    write.bind(1, blob.data(), int(blob.size()));
-    write.bind(2, key);
-    write.exec();
+    while (read.executeStep())
+      entries.emplace_back(read.getColumn(0).getString(),
+                           std::string(static_cast<const char*>(read.getColumn(1).getBlob()),
+                                       std::size_t(read.getColumn(1).getBytes())));
+    for (auto& [key, blob] : entries) {
+      blob[4] = 2;  // "BBSP", then the little-endian format version
+      SQLite::Statement write(db, "UPDATE profile_cache SET blob = ? WHERE key = ?");
+      write.bind(1, blob.data(), int(blob.size()));
+      write.bind(2, key);
+      write.exec();
+    }
     db.exec(
         "INSERT INTO profile_cache SELECT '123/zero-point/32/4/6/0.200000/32/5/16/corrected', "
-        "blob, created_at FROM profile_cache");
+        "blob, created_at FROM profile_cache LIMIT 1");
   }
   const RunResult rebuilt = campaign("rebuilt");
   EXPECT_NE(rebuilt.err.find("profiles 1 computed, 0 read"), std::string::npos) << rebuilt.err;

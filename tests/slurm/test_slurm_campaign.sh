@@ -7,9 +7,8 @@
 set -uo pipefail
 exe=$1 weights=$2 work=$3
 root=$(cd "$(dirname "$0")/../.." && pwd)
-if [ "$(id -u)" -ne 0 ]; then echo "skipped: needs root to start Slurm"; exit 77; fi
-if ! "$root/scripts/slurm/local-up.sh"; then echo "skipped: Slurm did not come up"; exit 77; fi
-trap '"$root/scripts/slurm/local-down.sh"' EXIT
+. "$root/tests/slurm/slurm_array.sh"
+slurm_up "$root"
 
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 cat > campaign.toml <<TOML
@@ -27,14 +26,7 @@ accel = "bitvert"
 "pruning.columns" = [2, 3, 4]
 TOML
 shards=3
-job=$(BBS_DSE="$exe" sbatch --parsable --array=0-$((shards - 1)) \
-        "$root/scripts/slurm/campaign-array.sbatch" campaign.toml "$work/out") || exit 1
-echo "submitted array job $job"
-for _ in $(seq 1 240); do
-  [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
-  sleep 0.5
-done
-if [ -n "$(squeue -h -j "$job" 2>/dev/null)" ]; then echo "FAIL: array job still queued"; exit 1; fi
+slurm_array "$root" "$exe" $shards scripts/slurm/campaign-array.sbatch campaign.toml "$work/out"
 for i in $(seq 1 $shards); do
   [ -s "out/shard-$i.db" ] || { echo "FAIL: shard $i wrote no database"; cat bbs-dse-*.log; exit 1; }
 done
