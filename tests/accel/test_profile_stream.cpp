@@ -85,7 +85,7 @@ Toy toy() {
   return toy;
 }
 
-// Every built-in hardware preset's needs (six designs, pruned and unpruned, BitVert with 20 %
+// Every built-in hardware preset's needs (pruned and unpruned, BitVert with 20 %
 // sensitive channels chosen over all tensors).
 std::vector<WeightNeeds> preset_needs(Fidelity fidelity) {
   std::vector<WeightNeeds> needs;
