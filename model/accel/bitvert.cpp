@@ -82,7 +82,7 @@ WeightStorage BitVert::weight_storage(const LayerWork& work, const LayerProfile&
 }
 
 std::pair<double, double> BitVert::sram_reads(const ComputeCost& c, const LayerProfile& profile,
-                                              Fidelity fidelity) const {
+                                              const HardwareConfig&, Fidelity fidelity) const {
   if (fidelity.no_onchip_compression) return {c.tiles, c.tiles};
   return {c.tiles * profile.payload_bits_per_weight / 8.0, c.tiles};
 }

@@ -79,7 +79,7 @@ WeightStorage BitWave::weight_storage(const LayerWork& work, const LayerProfile&
 }
 
 std::pair<double, double> BitWave::sram_reads(const ComputeCost& c, const LayerProfile&,
-                                              Fidelity) const {
+                                              const HardwareConfig&, Fidelity) const {
   return {c.cycles, c.tiles};
 }
 

@@ -6,8 +6,8 @@
 
 namespace bbs::accel {
 
-const Fidelity Fidelity::BitSim{true, true, true, true, true, true,
-                                true, true, true, true, true, true};
+const Fidelity Fidelity::BitSim{true, true, true, true, true, true, true, true,
+                                true, true, true, true, true, true, true};
 const Fidelity Fidelity::Corrected{};
 
 const std::vector<DefectSwitch>& defect_switches() {
@@ -39,6 +39,15 @@ const std::vector<DefectSwitch>& defect_switches() {
       {"weight-layers-only", "sim/model_profile/meters/layer_dim_profiler.py",
        "only weight layers costed: no attention matmuls, no KV cache traffic",
        &Fidelity::weight_layers_only},
+      {"sparten-token-cap", "sim/model_profile/meters/sparten_profiler.py",
+       "SparTen's linear layers profiled on at most 128 tokens (ViT's 197 undercounted)",
+       &Fidelity::sparten_token_cap},
+      {"sparten-stripes-tiles", "sim/sim/sparten.py",
+       "SparTen's SRAM and local-buffer energies count Stripes' tiles, not its 128-groups",
+       &Fidelity::sparten_stripes_tiles},
+      {"sparten-dense-weight-writes", "sim/sim/sparten.py",
+       "SparTen's SRAM weight writes at density 1 (its footprint uses the real density)",
+       &Fidelity::sparten_dense_weight_writes},
   };
   return switches;
 }

@@ -23,6 +23,9 @@ struct Fidelity {
   bool per_sample = false;             // batch ignored
   bool zero_cycle_tiles = false;       // an all-zero tile of a data-driven design costs 0 cycles
   bool weight_layers_only = false;     // 2.2: attention matmuls and the KV cache not costed
+  bool sparten_token_cap = false;      // 14.12: SparTen profiles at most 128 tokens per layer
+  bool sparten_stripes_tiles = false;  // 14.12: SparTen buffer energies on Stripes' tiles
+  bool sparten_dense_weight_writes = false;  // 14.12: SparTen SRAM weight writes at density 1
 
   static const Fidelity BitSim;
   static const Fidelity Corrected;

@@ -14,6 +14,7 @@ const std::vector<std::unique_ptr<AccelModel>>& accel_registry() {
     r.push_back(std::make_unique<BitWave>());
     r.push_back(std::make_unique<BitVert>());
     r.push_back(std::make_unique<BitParallel>());
+    r.push_back(std::make_unique<SparTen>());
     return r;
   }();
   return registry;

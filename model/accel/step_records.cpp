@@ -78,16 +78,28 @@ GroupStep group_step(std::span<const int> group, StepKind kind, int lanes) {
       s.steps = std::uint8_t(std::max(1, cycles));
       return s;
     }
+    case StepKind::NonZeroValues: {
+      for (int w : group) s.useful = std::uint16_t(s.useful + (w != 0 ? 1 : 0));
+      s.steps = std::uint8_t(std::min<int>(s.useful, 255));
+      return s;
+    }
   }
   return s;
 }
 
 }  // namespace
 
-ReductionGrouping reduction_grouping(const LayerWork& work, int lanes) {
+bool flat_grouping(StepKind kind) { return kind == StepKind::NonZeroValues; }
+
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes, bool flat) {
   ReductionGrouping g;
   g.lanes = lanes;
   const std::int64_t window = work.kernel_area();
+  if (flat) {
+    g.flat = true;
+    g.groups_per_channel = ceil_div(work.in_channels * window, lanes);
+    return g;
+  }
   g.along_kernel = work.is_conv && window > work.in_channels;
   g.groups_per_channel = g.along_kernel ? ceil_div(window, lanes) * work.in_channels
                                         : ceil_div(work.in_channels, lanes) * window;
@@ -110,6 +122,8 @@ std::string_view step_kind_name(StepKind kind) {
       return "stored-columns";
     case StepKind::ZeroSkipColumns:
       return "zero-skip-columns";
+    case StepKind::NonZeroValues:
+      return "non-zero-values";
   }
   throw Error("invalid StepKind value " + std::to_string(int(kind)));
 }
@@ -126,6 +140,8 @@ double work_per_step(StepKind kind, int lanes) {
     case StepKind::StoredColumns:
     case StepKind::ZeroSkipColumns:  // G/2 multipliers per PE in both BitVert modes
       return lanes / 2.0;
+    case StepKind::NonZeroValues:  // one multiply per cycle (SparTen's single MAC per PE)
+      return 1;
   }
   throw Error("invalid StepKind value " + std::to_string(int(kind)));
 }
@@ -167,9 +183,9 @@ LockstepSums StepRecords::lockstep(int rows, int min_tile_steps) const {
 }
 
 void for_each_reduction_group(
-    const LayerWork& work, int lanes,
+    const LayerWork& work, int lanes, bool flat,
     const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn) {
-  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, flat);
   const std::int64_t window = work.kernel_area(), in_channels = work.in_channels;
   std::vector<std::int64_t> group;
   group.reserve(std::size_t(lanes));
@@ -180,7 +196,13 @@ void for_each_reduction_group(
       fn(k, index++, group);
       group.clear();
     };
-    if (grouping.along_kernel) {
+    if (grouping.flat) {
+      for (std::int64_t p = 0; p < in_channels * window; p += lanes) {
+        for (std::int64_t q = p; q < std::min(in_channels * window, p + lanes); ++q)
+          group.push_back(base + q);
+        emit();
+      }
+    } else if (grouping.along_kernel) {
       for (std::int64_t c = 0; c < in_channels; ++c)
         for (std::int64_t p = 0; p < window; p += lanes) {
           for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
@@ -205,7 +227,7 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
   if (std::int64_t(values.size()) != work.weight_count())
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));
-  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, flat_grouping(kind));
   std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
   std::vector<std::uint16_t> useful(steps.size());
   std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
@@ -213,7 +235,8 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
     row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
   std::vector<int> group;
   for_each_reduction_group(
-      work, lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
+      work, lanes, grouping.flat,
+      [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
         group.clear();
         for (auto i : indices) group.push_back(values[std::size_t(i)]);
         const GroupStep s = group_step(group, kind, lanes);

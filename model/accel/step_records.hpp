@@ -26,10 +26,14 @@ namespace bbs::accel {
 struct ReductionGrouping {
   int lanes = 16;
   bool along_kernel = false;            // k^2 > Ci: groups run along the kernel window
-  std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel
+  bool flat = false;                    // runs of `lanes` consecutive weights of a filter
+  std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel; flat: ceil(Ci*k^2 / lanes)
 };
 
-ReductionGrouping reduction_grouping(const LayerWork& work, int lanes);
+// `flat`: SparTen's grouping, consecutive weights of the flattened (Ci, kh, kw) filter
+// (yc2367/BitSim sim/model_profile/meters/sparten_profiler.py cuts each unfolded filter into
+// chunks of 128).
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes, bool flat = false);
 
 // What one PE row does with one group of weights, per design.
 enum class StepKind : std::uint8_t {
@@ -42,7 +46,11 @@ enum class StepKind : std::uint8_t {
                            // the lanes' BBS groups, 8 - min r - min k (values: (r << 4) | k)
   ZeroSkipColumns,         // BitVert without BBS: sum over the 8 two's-complement columns of
                            // ceil(ones / (G/2)), at least 1 (G/2 multipliers per PE)
+  NonZeroValues,           // SparTen: non-zero weights of a flat group (value sparsity)
 };
+
+// Whether a kind's groups are flat runs of the filter (ReductionGrouping::flat).
+bool flat_grouping(StepKind kind);
 
 // Stable names (cache keys, messages): "pragmatic-terms", "stored-columns", ...
 std::string_view step_kind_name(StepKind kind);
@@ -95,7 +103,7 @@ class StepRecords {
 // Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction
 // group, in record order.
 void for_each_reduction_group(
-    const LayerWork& work, int lanes,
+    const LayerWork& work, int lanes, bool flat,
     const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn);
 
 // `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).

@@ -11,6 +11,9 @@ class Network;
 
 namespace bbs::accel {
 
-Workload make_workload(const networks::Network& network);
+// With `recorded`, layers named in the file use its statistics (the others their producer's
+// default); a tensor of the file that names no mapped layer is an error naming it.
+Workload make_workload(const networks::Network& network,
+                       const RecordedActivations* recorded = nullptr);
 
 }  // namespace bbs::accel
