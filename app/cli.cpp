@@ -206,6 +206,10 @@ int run_cli(int argc, char** argv) {
                            "JSON object: layer name -> sensitive channel indices, used instead "
                            "of Algorithm 2's choice (the bitsim profile looks names up as BitSim "
                            "does: docs/profiles.md)");
+  simulate_cmd->add_option("--activations", sim.activations,
+                           "safetensors file: layer name -> a sample of its input activations "
+                           "(float or int8); default: a density per producing operation "
+                           "(docs/networks.md, Activation statistics)");
   simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
   add_output_options(*simulate_cmd, sim.report);
 

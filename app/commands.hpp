@@ -67,6 +67,7 @@ struct SimulateOptions {
   int jobs = 1;
   OutputOptions report;            // --format, --table, --columns
   std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices
+  std::string activations;         // safetensors: layer -> recorded input activations
 };
 
 struct CompareOptions {

@@ -101,9 +101,21 @@ EngineSettings engine_settings(int jobs) {
 
 }  // namespace
 
+namespace {
+
+accel::Workload workload_of(const networks::Network& network,
+                            const std::optional<std::filesystem::path>& activations) {
+  if (!activations) return accel::make_workload(network);
+  const accel::RecordedActivations recorded = accel::read_recorded_activations(*activations);
+  return accel::make_workload(network, &recorded);
+}
+
+}  // namespace
+
 PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
-                                 const std::optional<std::filesystem::path>& sensitive_channels)
-    : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
+                                 const std::optional<std::filesystem::path>& sensitive_channels,
+                                 const std::optional<std::filesystem::path>& activations)
+    : loaded(std::move(network)), workload(workload_of(loaded.network, activations)) {
   EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
   integer_input = input.integer_input;
   weights_kind = app::weights_kind(input, engine_settings(jobs));
@@ -144,11 +156,13 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   o.workload.kv_length = w.kv_length;
   o.workload.phase = networks::parse_llm_phase(w.phase);
   if (!w.sensitive_channels.empty()) o.sensitive_channels = w.sensitive_channels;
+  if (!w.activations.empty()) o.activations = w.activations;
   return o;
 }
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
-  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels);
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels,
+                                           options.activations);
 }
 
 namespace {
@@ -205,6 +219,17 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
       accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
+  std::map<std::string, int> sources;  // "recorded: FILE" / "default" -> layers
+  for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
+    if (network.workload.layers[i].activation_operands && request.fidelity.weight_layers_only)
+      continue;  // not costed (evaluate_network skips it too)
+    const accel::ActivationStats& a = network.workload.activations[i];
+    s.activations.push_back(a);
+    ++sources[a.source.starts_with("default") ? "default" : a.source];
+  }
+  for (const auto& [source, layers] : sources)
+    s.act_stats_source += (s.act_stats_source.empty() ? "" : ", ") + source + " (" +
+                          std::to_string(layers) + " layers)";
   // The batch is the leading dimension of the network's first tensor (NCHW, [batch, tokens, dim]).
   const auto& layers = network.loaded.network.layers();
   const std::int64_t batch = layers.empty() || layers.front().output_shape.empty()
@@ -218,25 +243,12 @@ namespace {
 
 std::vector<Cell> cost_cells(const accel::LayerCost& c) {
   const accel::Utilisation shares = c.compute.shares();
-  return {c.compute.tiles,
-          c.compute.cycles,
-          c.dram_cycles,
-          c.total_cycles,
-          c.weight_dram_bytes,
-          c.kv_cache_dram_bytes,
-          c.input_dram_bytes,
-          c.output_dram_bytes,
-          c.weight_sram_reads,
-          c.act_sram_reads,
-          c.energy_pe_pj,
-          c.energy_registers_pj,
-          c.energy_sram_read_pj,
-          c.energy_sram_write_pj,
-          c.energy_dram_pj,
-          c.energy_pj(),
-          shares.useful,
-          shares.intra_pe_stall,
-          shares.inter_pe_stall};
+  return {
+      c.compute.tiles,       c.compute.cycles,       c.dram_cycles,        c.total_cycles,
+      c.weight_dram_bytes,   c.kv_cache_dram_bytes,  c.input_dram_bytes,   c.output_dram_bytes,
+      c.weight_sram_reads,   c.act_sram_reads,       c.energy_pe_pj,       c.energy_registers_pj,
+      c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj,     c.energy_pj(),
+      shares.useful,         shares.intra_pe_stall,  shares.inter_pe_stall};
 }
 
 std::vector<Column> cost_columns() {
@@ -289,6 +301,7 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
                               {"weights"},
                               {"weights_kind"},
                               {"synthetic_weights"},
+                              {"act_stats_source"},
                               {"layers"},
                               {"time_s"},
                               {"area_mm2"},
@@ -302,9 +315,9 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   Table summary("simulation", columns);
   const bool ran = s.check.groups_checked > 0;
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
-                        s.weight_source, s.weights_kind, s.synthetic_weights, std::int64_t(s.cost.layers.size()),
-                        s.cost.time_s, s.cost.area_mm2(), s.cost.pe_area_mm2,
-                        s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
+                        s.weight_source, s.weights_kind, s.synthetic_weights, s.act_stats_source,
+                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
+                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
                         s.check.groups_checked,
                         // null when the schedule check did not run (--check 0)
                         ran ? Cell(s.check.ok()) : Cell(Null{}),
@@ -318,11 +331,15 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
     off_array.add_row({w.op, w.kind, w.layers, w.output_elements});
   tables.push_back(std::move(off_array));
   if (per_layer) {
-    std::vector<Column> layer_columns{{"layer"}, {"cycle_source"}};
+    std::vector<Column> layer_columns{
+        {"layer"}, {"cycle_source"}, {"act_density"}, {"act_bit_density"}, {"act_stats_source"}};
     for (auto& c : cost_columns()) layer_columns.push_back(c);
     Table layers("layers", layer_columns);
-    for (const auto& l : s.cost.layers) {
-      std::vector<Cell> cells{l.name, l.compute.cycle_source};
+    for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
+      const accel::LayerCost& l = s.cost.layers[i];
+      const accel::ActivationStats& a = s.activations[i];
+      std::vector<Cell> cells{l.name, l.compute.cycle_source, a.density,
+                              a.bit_density ? Cell(*a.bit_density) : Cell(Null{}), a.source};
       for (auto& c : cost_cells(l)) cells.push_back(std::move(c));
       layers.add_row(std::move(cells));
     }

@@ -49,6 +49,10 @@ struct Simulation {
   std::string hardware;
   accel::HardwareConfig hw;
   accel::NetworkCost cost;
+  // The input-activation statistics of each costed layer (aligned with cost.layers), and a
+  // one-line account of their sources ("default: 53 layers", "recorded: f (12), default: 42").
+  std::vector<accel::ActivationStats> activations;
+  std::string act_stats_source;
   accel::ScheduleCheck check;
   std::vector<OffArrayWork> off_array;
   ReportMetrics metrics;  // per inference: energy, rate, TOPS, TOPS/W, TOPS/mm²
@@ -57,10 +61,11 @@ struct Simulation {
 // A network loaded once, reused for several hardware configurations.
 struct PreparedNetwork {
   // Derives the workload and the int8 weights (loaded on `jobs` threads), with the user's
-  // sensitive channels if given.
+  // sensitive channels and recorded input activations if given.
   explicit PreparedNetwork(
       LoadedNetwork network, int jobs = 1,
-      const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt);
+      const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt,
+      const std::optional<std::filesystem::path>& activations = std::nullopt);
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight

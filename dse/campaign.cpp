@@ -206,6 +206,7 @@ constexpr std::array kWorkloadFields = {
     WorkloadField{"kv_length", FieldKind::Integer, nullptr, &WorkloadSpec::kv_length},
     WorkloadField{"phase", FieldKind::Text, &WorkloadSpec::phase},
     WorkloadField{"sensitive_channels", FieldKind::File, &WorkloadSpec::sensitive_channels},
+    WorkloadField{"activations", FieldKind::File, &WorkloadSpec::activations},
 };
 
 // A member added to WorkloadSpec without a row above stops the build.

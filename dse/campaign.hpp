@@ -4,7 +4,9 @@
 //   profile = "corrected"            # or "bitsim"; defects = ["no-metadata", ...] optional
 //   objectives = ["latency", "energy"]
 //   [[workload]]  network = "resnet50"  weights = "path.safetensors" (default: synthetic)
-//                 seed, batch, image_size, seq_len, phase, kv_length
+//                 seed, batch, image_size, seq_len, phase, kv_length, sensitive_channels,
+//                 activations = "acts.safetensors" (recorded input activations; default: per
+//                 producing operation, model/accel/activation_stats.hpp)
 //   [[design]]    accel = "bitvert"     (a hardware preset, `bbs-dse list accels`)
 //                 set = ["pruning.columns=4", ...]   fixed overrides
 //                 workloads = ["bert_base_mrpc"]    only these workloads' networks (default: all)
@@ -38,6 +40,7 @@ struct WorkloadSpec {
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
   std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices; empty: none
+  std::string activations;  // safetensors: layer -> recorded input activations; empty: defaults
 };
 
 // One key of [[workload]]: its TOML name, what it holds and the member it fills. The parser reads,

@@ -10,7 +10,8 @@
 //   E[eff(k, g, position)] = nz(k, g) * d,     nz = non-zero weights of the run (exact)
 // Cycles. A tile is H filters x Wc positions on one run; it costs the busiest PE, at least the
 // time to refill a column's local inputs:
-//   cycles(tile) = max(max over its PEs of eff, L),  L = G * (Pa + 1) * Wc / act-SRAM bits = 16
+//   cycles(tile) = max(max over its PEs of eff, L),  L = max(1, G * (Pa + 1) * Wc / act-SRAM bits)
+//   (= 16 for 128 lanes, 16 columns and BitSim's 1152-bit activation SRAM)
 //   We take max_k nz(k, g) * d for the max over PEs: by Jensen E[max] >= max E, so the expected
 //   busiest PE is at least this and SparTen's cycles are a lower bound (its speedup an upper one).
 //   Tiles per layer: ceil(Co/H) x runs x spatial steps (conv: Ho * ceil(Wo/Wc); linear:
@@ -62,8 +63,10 @@ double effectual_macs(const ComputeCost& c, const HardwareConfig& hw) {
   return c.useful / hw.multipliers_per_pe;
 }
 
+// At least one cycle: a narrow group on a wide activation SRAM refills in under one.
 double buffer_load_cycles(const HardwareConfig& hw) {
-  return double(hw.lanes) * (hw.act_bits + 1) * hw.pe_cols / double(hw.act_sram.access_bits());
+  return std::max(
+      1.0, double(hw.lanes) * (hw.act_bits + 1) * hw.pe_cols / double(hw.act_sram.access_bits()));
 }
 
 }  // namespace
