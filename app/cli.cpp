@@ -210,6 +210,11 @@ int run_cli(int argc, char** argv) {
                            "safetensors file: layer name -> a sample of its input activations "
                            "(float or int8); default: a density per producing operation "
                            "(docs/networks.md, Activation statistics)");
+  simulate_cmd
+      ->add_option("--relu-density", sim.relu_density,
+                   "Value density of ReLU outputs for layers without recorded activations "
+                   "(default: 0.56, Cnvlutin ISCA'16)")
+      ->check(CLI::Range(0.0, 1.0));
   simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
   add_output_options(*simulate_cmd, sim.report);
 
@@ -222,7 +227,7 @@ int run_cli(int argc, char** argv) {
                           "Networks (default: the paper's seven benchmarks)");
   compare_cmd->add_option(
       "--accels", cmp.accels,
-      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
+      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert sparten)");
   compare_cmd->add_option("--baseline", cmp.baseline, "Normalisation design")
       ->capture_default_str();
   compare_cmd->add_option("--weights-dir", cmp.weights_dir,
@@ -300,7 +305,8 @@ int run_cli(int argc, char** argv) {
       "Only this network (pareto, imbalance, bits; default: chosen from the data)");
   plot_cmd
       ->add_option("--baseline", plot.baseline,
-                   "Accelerator preset the speedup and energy figures are normalized to")
+                   "Accelerator preset the speedup and energy figures are normalized to; "
+                   "paper: stripes for speedup (Fig. 12), sparten for energy (Fig. 13)")
       ->capture_default_str();
   plot_cmd
       ->add_option("--width", plot.width,

@@ -20,8 +20,8 @@ namespace {
 const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "resnet50",
                                               "vit_small_16",  "vit_base_16", "bert_base_mrpc",
                                               "bert_base_sst2"};
-const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
-                                            "bitwave", "bitvert-cons", "bitvert"};
+const std::vector<std::string> kPaperAccels{"stripes",      "pragmatic", "bitlet", "bitwave",
+                                            "bitvert-cons", "bitvert",   "sparten"};
 
 // The weight file of a zoo network in --weights-dir: its shared-weights stem, then its own name
 // (.safetensors or .npy). Without one, a note says which names were looked for and that the

@@ -103,19 +103,21 @@ EngineSettings engine_settings(int jobs) {
 
 namespace {
 
-accel::Workload workload_of(const networks::Network& network,
-                            const std::optional<std::filesystem::path>& activations) {
-  if (!activations) return accel::make_workload(network);
-  const accel::RecordedActivations recorded = accel::read_recorded_activations(*activations);
-  return accel::make_workload(network, &recorded);
+accel::Workload workload_of(const networks::Network& network, const ShowOptions& options) {
+  accel::ActivationOptions activations;
+  activations.relu_density = options.relu_density;
+  if (!options.activations) return accel::make_workload(network, activations);
+  const accel::RecordedActivations recorded =
+      accel::read_recorded_activations(*options.activations);
+  activations.recorded = &recorded;
+  return accel::make_workload(network, activations);
 }
 
 }  // namespace
 
-PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
-                                 const std::optional<std::filesystem::path>& sensitive_channels,
-                                 const std::optional<std::filesystem::path>& activations)
-    : loaded(std::move(network)), workload(workload_of(loaded.network, activations)) {
+PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs, const ShowOptions& options)
+    : loaded(std::move(network)), workload(workload_of(loaded.network, options)) {
+  const std::optional<std::filesystem::path>& sensitive_channels = options.sensitive_channels;
   EngineInput input = load_network_input(loaded, engine_settings(jobs), false);
   integer_input = input.integer_input;
   weights_kind = app::weights_kind(input, engine_settings(jobs));
@@ -157,12 +159,12 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   o.workload.phase = networks::parse_llm_phase(w.phase);
   if (!w.sensitive_channels.empty()) o.sensitive_channels = w.sensitive_channels;
   if (!w.activations.empty()) o.activations = w.activations;
+  o.relu_density = w.relu_density;
   return o;
 }
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
-  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels,
-                                           options.activations);
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options);
 }
 
 namespace {
@@ -219,17 +221,10 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
       accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
-  std::map<std::string, int> sources;  // "recorded: FILE" / "default" -> layers
-  for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
-    if (network.workload.layers[i].activation_operands && request.fidelity.weight_layers_only)
-      continue;  // not costed (evaluate_network skips it too)
-    const accel::ActivationStats& a = network.workload.activations[i];
-    s.activations.push_back(a);
-    ++sources[a.source.starts_with("default") ? "default" : a.source];
-  }
-  for (const auto& [source, layers] : sources)
-    s.act_stats_source += (s.act_stats_source.empty() ? "" : ", ") + source + " (" +
-                          std::to_string(layers) + " layers)";
+  for (std::size_t i = 0; i < network.workload.layers.size(); ++i)
+    if (!(network.workload.layers[i].activation_operands && request.fidelity.weight_layers_only))
+      s.activations.push_back(network.workload.activations[i]);  // costed (as evaluate_network)
+  s.act_stats_source = accel::summarize_sources(s.activations);
   // The batch is the leading dimension of the network's first tensor (NCHW, [batch, tokens, dim]).
   const auto& layers = network.loaded.network.layers();
   const std::int64_t batch = layers.empty() || layers.front().output_shape.empty()

@@ -62,10 +62,8 @@ struct Simulation {
 struct PreparedNetwork {
   // Derives the workload and the int8 weights (loaded on `jobs` threads), with the user's
   // sensitive channels and recorded input activations if given.
-  explicit PreparedNetwork(
-      LoadedNetwork network, int jobs = 1,
-      const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt,
-      const std::optional<std::filesystem::path>& activations = std::nullopt);
+  // (options: sensitive_channels, activations, relu_density; the network is already loaded.)
+  explicit PreparedNetwork(LoadedNetwork network, int jobs = 1, const ShowOptions& options = {});
   LoadedNetwork loaded;
   accel::Workload workload;
   std::vector<WeightTensor> tensors;  // int8, one per distinct weight

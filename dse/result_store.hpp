@@ -55,6 +55,8 @@ struct WorkloadRecord {
   std::string content_hash;
   bool superseded = false;     // read only: a later workload has the same description
   std::string weights_origin;  // "int8 as given" or "float, quantized per channel"
+  // Sources of the layers' activation statistics ("default (20 layers)"); "" before schema 6.
+  std::string act_stats_source;
 };
 
 // One layer of a workload (the network description, independent of any design).
@@ -64,6 +66,9 @@ struct WorkloadLayerRecord {
   std::string kind;
   std::int64_t macs = 0;
   std::int64_t weights = 0;
+  // Input-activation value density and its source; nullopt / "" when stored before schema 6.
+  std::optional<double> act_density;
+  std::string act_stats_source;
 };
 
 enum class PointStatus { Done, Failed };

@@ -61,9 +61,10 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "m.workload_json = s.workload_json";
     stats.workloads_added = db.exec(
         std::string("INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
-                    "workload_json, content_hash, superseded, weights_origin) SELECT mc.new_id, "
-                    "s.network, s.weights_source, s.synthetic, s.workload_json, s.content_hash, "
-                    "s.superseded, s.weights_origin FROM shard.workload s JOIN "
+                    "workload_json, content_hash, superseded, weights_origin, act_stats_source) "
+                    "SELECT mc.new_id, s.network, s.weights_source, s.synthetic, s.workload_json, "
+                    "s.content_hash, s.superseded, s.weights_origin, s.act_stats_source FROM "
+                    "shard.workload s JOIN "
                     "temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE NOT EXISTS "
                     "(SELECT 1 FROM main.workload m WHERE ") +
         same_workload + ") ORDER BY s.id");
@@ -76,8 +77,9 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "temp.merge_workload mw JOIN shard.workload s ON s.id = mw.old_id WHERE s.superseded)");
 
     db.exec(
-        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights) "
-        "SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights FROM shard.layer s "
+        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights, act_density, "
+        "act_stats_source) SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights, "
+        "s.act_density, s.act_stats_source FROM shard.layer s "
         "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id WHERE true ORDER BY s.id "
         "ON CONFLICT (workload_id, idx) DO NOTHING");
     db.exec(

@@ -117,9 +117,10 @@ RecordedActivations read_recorded_activations(const std::filesystem::path& path)
 }
 
 ActivationStats activation_stats(const networks::Network& network, std::size_t layer,
-                                 const RecordedActivations* recorded,
+                                 const ActivationOptions& options,
                                  std::map<std::string, bool>* used) {
   const networks::Layer& l = network.layers()[layer];
+  const RecordedActivations* recorded = options.recorded;
   if (recorded) {
     std::vector<std::string> names{l.name};
     if (l.weight) {
@@ -135,9 +136,26 @@ ActivationStats activation_stats(const networks::Network& network, std::size_t l
       }
   }
   const ActivationDefault& d = producer_default(network, layer);
+  if (d.producer == "relu" && options.relu_density) {
+    const double density = *options.relu_density;
+    if (!(density > 0 && density <= 1))
+      throw Error("relu_density " + format_density(density) + ": expected a density in (0, 1]");
+    return {density, std::nullopt,
+            "default: relu " + format_density(density) + " (relu_density given)"};
+  }
   return {d.density, std::nullopt,
           "default: " + std::string(d.producer) + " " + format_density(d.density) + " (" +
               std::string(d.source) + ")"};
+}
+
+std::string summarize_sources(std::span<const ActivationStats> layers) {
+  std::map<std::string, int> count;
+  for (const ActivationStats& a : layers)
+    ++count[a.source.starts_with("default") ? "default" : a.source];
+  std::string text;
+  for (const auto& [source, n] : count)
+    text += (text.empty() ? "" : ", ") + source + " (" + std::to_string(n) + " layers)";
+  return text;
 }
 
 }  // namespace bbs::accel

@@ -46,11 +46,21 @@ struct RecordedActivations {
 // Throws bbs::Error naming the file and tensor: unreadable file, an empty or non-numeric tensor.
 RecordedActivations read_recorded_activations(const std::filesystem::path& path);
 
+// Where a workload's activation statistics come from: a recorded file (optional), and the ReLU
+// density the defaults use (absent: the published one; given: a campaign's sweep value).
+struct ActivationOptions {
+  const RecordedActivations* recorded = nullptr;
+  std::optional<double> relu_density;
+};
+
 // The statistics of graph layer `layer`'s input: the file's tensor named after the layer (its
 // graph name, its weight tensor, or the weight tensor without ".weight") if any, else the
 // default of its producer. `used` collects the file's tensor names that matched.
 ActivationStats activation_stats(const networks::Network& network, std::size_t layer,
-                                 const RecordedActivations* recorded,
+                                 const ActivationOptions& options,
                                  std::map<std::string, bool>* used = nullptr);
+
+// "default (20 layers)" or "recorded: acts.safetensors (12 layers), default (8 layers)".
+std::string summarize_sources(std::span<const ActivationStats> layers);
 
 }  // namespace bbs::accel

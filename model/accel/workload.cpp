@@ -41,7 +41,8 @@ std::vector<int> mapped_producers(const networks::Network& net, std::size_t laye
 
 }  // namespace
 
-Workload make_workload(const networks::Network& net, const RecordedActivations* recorded) {
+Workload make_workload(const networks::Network& net, const ActivationOptions& activations) {
+  const RecordedActivations* recorded = activations.recorded;
   Workload w;
   std::map<std::string, bool> used;
   w.network_name = net.name();
@@ -55,7 +56,7 @@ Workload make_workload(const networks::Network& net, const RecordedActivations* 
         mapped_producers(net, i, mapped_index, attention ? &work.kv_read_elements : nullptr));
     if (attention && l.matmul->kv_cache)
       work.kv_write_elements = work.stationary_elements() - work.kv_read_elements;
-    w.activations.push_back(activation_stats(net, i, recorded, &used));
+    w.activations.push_back(activation_stats(net, i, activations, &used));
     work.input_density = w.activations.back().density;
     mapped_index.emplace(i, int(w.layers.size()));
     w.layers.push_back(std::move(work));

@@ -140,7 +140,7 @@ TEST(ActivationStats, RecordedFloatIsQuantisedPerTensor) {
 
   // On a network: the recorded layers say so, the others name their producer's default.
   const networks::Network net = networks::build_network("cifar10_resnet20");
-  const Workload w = make_workload(net, &r);
+  const Workload w = make_workload(net, {&r, std::nullopt});
   ASSERT_EQ(w.activations.size(), w.layers.size());
   int recorded = 0;
   for (std::size_t i = 0; i < w.layers.size(); ++i) {
@@ -175,7 +175,7 @@ TEST(ActivationStats, ATensorNamingNoLayerIsRefused) {
   io::write_safetensors(file, {float_tensor("no.such.layer", {1, 0})});
   const RecordedActivations r = read_recorded_activations(file);
   try {
-    make_workload(networks::build_network("cifar10_resnet20"), &r);
+    make_workload(networks::build_network("cifar10_resnet20"), {&r, std::nullopt});
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("'no.such.layer' names no layer"), std::string::npos)
