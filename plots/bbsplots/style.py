@@ -55,14 +55,14 @@ _NETWORK_DISPLAY = {
     "faceapi_ssd_mobilenetv1": "face-api SSD", "faceapi_face_recognition": "face-api ResNet-34",
 }
 
-# The paper's order (Figs. 12-13): baseline first, BitVert last.
-ACCEL_ORDER = ["stripes", "pragmatic", "bitlet", "bitwave", "bitvert-cons", "bitvert"]
+# The paper's order (Figs. 12-13): SparTen, then the bit-serial designs, BitVert last.
+ACCEL_ORDER = ["sparten", "stripes", "pragmatic", "bitlet", "bitwave", "bitvert-cons", "bitvert"]
 _DISPLAY = {"stripes": "Stripes", "pragmatic": "Pragmatic", "bitlet": "Bitlet",
             "bitwave": "BitWave", "bitvert-cons": "BitVert (cons.)", "bitvert": "BitVert (mod.)",
-            "bit-parallel": "Bit-parallel"}
+            "bit-parallel": "Bit-parallel", "sparten": "SparTen"}
 _COLORS = {"stripes": "#7f7f7f", "pragmatic": "#1f77b4", "bitlet": "#2ca02c",
            "bitwave": "#9467bd", "bitvert-cons": "#ff9f40", "bitvert": "#d62728",
-           "bit-parallel": "#8c564b"}
+           "bit-parallel": "#8c564b", "sparten": "#4b0082"}
 _OTHER_COLORS = ["#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#843c39", "#7b4173"]
 
 
