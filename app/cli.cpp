@@ -234,6 +234,14 @@ int run_cli(int argc, char** argv) {
                           "Use real weights where this folder holds the network's file: "
                           "<shared_weights stem or network name>.safetensors or .npy (see "
                           "`networks`); synthetic otherwise, with a note");
+  compare_cmd->add_option("--activations", cmp.activations,
+                          "safetensors file: layer name -> a sample of its input activations "
+                          "(with exactly one network)");
+  compare_cmd
+      ->add_option("--relu-density", cmp.relu_density,
+                   "Value density of ReLU outputs for layers without recorded activations "
+                   "(default: 0.56, Cnvlutin ISCA'16)")
+      ->check(CLI::Range(0.0, 1.0));
   compare_cmd->add_option("--set", cmp.sets, "Hardware override applied to every design");
   compare_cmd->add_option("--profile", cmp.profile, "bitsim or corrected")
       ->capture_default_str()

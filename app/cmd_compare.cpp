@@ -64,6 +64,7 @@ int run_compare(const CompareOptions& options) {
                           {"profile"},
                           {"weights_kind"},
                           {"synthetic_weights"},
+                          {"act_stats_source"},
                           {"total_cycles", 8},
                           {"speedup_vs_baseline"},
                           {"energy_pj"},
@@ -75,12 +76,19 @@ int run_compare(const CompareOptions& options) {
                           {"tops_per_mm2"}});
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
+  if (!options.activations.empty() && networks.size() != 1)
+    throw Error("--activations " + options.activations +
+                ": a recording holds one network's layers; give exactly one network with "
+                "--networks (got " +
+                std::to_string(networks.size()) + ")");
   Progress progress("compare");
   std::size_t done = 0;
   for (const auto& name : networks) {
     ShowOptions network_options;
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
+    if (!options.activations.empty()) network_options.activations = options.activations;
+    network_options.relu_density = options.relu_density;
     if (!options.weights_dir.empty() && !name.ends_with(".onnx") &&
         !networks::is_llama_checkpoint(name)) {
       if (const auto file = weights_in_dir(options.weights_dir, name))
@@ -113,9 +121,10 @@ int run_compare(const CompareOptions& options) {
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
       table.add_row({name, accel, fidelity.name(), network->weights_kind,
-                     network->loaded.weights->synthetic(), o.cycles, speedup, o.energy_pj, energy,
-                     o.time_s, o.metrics.energy_per_inference_uj, o.metrics.inferences_per_s,
-                     o.metrics.tops_per_w, o.metrics.tops_per_mm2});
+                     network->loaded.weights->synthetic(),
+                     accel::summarize_sources(network->workload.activations), o.cycles, speedup,
+                     o.energy_pj, energy, o.time_s, o.metrics.energy_per_inference_uj,
+                     o.metrics.inferences_per_s, o.metrics.tops_per_w, o.metrics.tops_per_mm2});
     }
   }
   Table geomean(

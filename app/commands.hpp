@@ -76,6 +76,8 @@ struct CompareOptions {
   std::vector<std::string> accels;    // default: every baseline and both BitVert settings
   std::string baseline = "stripes";
   std::string weights_dir;  // real weights: <dir>/<weights stem or network>.safetensors/.npy
+  std::string activations;  // recorded input activations of the one network compared
+  std::optional<double> relu_density;
   std::vector<std::string> sets;
   std::string profile = "corrected";
   std::vector<std::string> defects;
