@@ -20,7 +20,6 @@
 //   build/bench/bench_onnx --benchmark_min_time=1
 #include <benchmark/benchmark.h>
 #include <onnx/onnx_pb.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -30,6 +29,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/simulation.hpp"
+#include "bench/scratch_dir.hpp"
 #include "model/accel/accel_model.hpp"
 #include "networks/io/weight_file.hpp"
 
@@ -155,18 +155,10 @@ class ResNet50Writer {
 
 // The files, written once per process into a temporary directory removed at exit.
 struct Files {
-  std::filesystem::path dir, onnx, weights;
-  Files()
-      : dir(std::filesystem::temp_directory_path() / ("bench_onnx_" + std::to_string(::getpid()))),
-        onnx(dir / "resnet50.onnx"),
-        weights(dir / "resnet50_int8.safetensors") {
-    std::filesystem::create_directories(dir);
-    ResNet50Writer().write(onnx, weights);
-  }
-  ~Files() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
+  bench::ScratchDir dir{"bench_onnx_"};
+  std::filesystem::path onnx = dir.path / "resnet50.onnx";
+  std::filesystem::path weights = dir.path / "resnet50_int8.safetensors";
+  Files() { ResNet50Writer().write(onnx, weights); }
 };
 
 const Files& files() {

@@ -33,7 +33,8 @@ std::vector<std::vector<bool>> given_sensitive(const Workload& workload, const W
   return given;
 }
 
-AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_spans) {
+AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_values,
+                                bool keep_spans) {
   AnalysisOptions o;
   o.grouping.group_size = needs.pruning_group;
   o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
@@ -41,8 +42,9 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_sp
   o.sensitive_fraction = needs.sensitive_fraction;
   o.channel_multiple = needs.sensitive_channel_multiple;
   o.jobs = jobs;
-  o.keep_pruned_values = true;
+  o.keep_pruned_values = keep_values;
   o.keep_column_spans = keep_spans;
+  o.bit_summaries = false;  // profiles read spans, sizes and errors only
   return o;
 }
 
@@ -80,8 +82,12 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
     if (weights[i]) layers_of[index_of.at(weights[i]->name)].push_back(i);
-  bool keep_spans = bool(inspect);
-  for (const WeightNeeds* n : needs) keep_spans |= n->steps == StepKind::StoredColumns;
+  // Step records read the pruned values or (BitVert) the column spans; the inspector both.
+  bool keep_values = bool(inspect), keep_spans = bool(inspect);
+  for (const WeightNeeds* n : needs) {
+    keep_spans |= n->steps == StepKind::StoredColumns;
+    keep_values |= n->steps && *n->steps != StepKind::StoredColumns;
+  }
 
   // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so
   // the per-weight vectors of one tensor at a time are in memory (an 8 B-weight LLM fits).
@@ -117,8 +123,9 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
       }
     }
   };
-  AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_spans);
-  options.given_sensitive = given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
+  AnalysisOptions options = pruning_options(*needs.front(), jobs, keep_values, keep_spans);
+  options.given_sensitive =
+      given_sensitive(workload, *needs.front(), fidelity, distinct, layers_of);
   analyze_weights(distinct, options, profile_layers);
   return profiles;
 }

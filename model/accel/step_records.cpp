@@ -182,44 +182,6 @@ LockstepSums StepRecords::lockstep(int rows, int min_tile_steps) const {
   return sums;
 }
 
-void for_each_reduction_group(
-    const LayerWork& work, int lanes, bool flat,
-    const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn) {
-  const ReductionGrouping grouping = reduction_grouping(work, lanes, flat);
-  const std::int64_t window = work.kernel_area(), in_channels = work.in_channels;
-  std::vector<std::int64_t> group;
-  group.reserve(std::size_t(lanes));
-  for (std::int64_t k = 0; k < work.out_channels; ++k) {
-    const std::int64_t base = k * in_channels * window;  // [C][window]
-    std::int64_t index = 0;
-    auto emit = [&] {
-      fn(k, index++, group);
-      group.clear();
-    };
-    if (grouping.flat) {
-      for (std::int64_t p = 0; p < in_channels * window; p += lanes) {
-        for (std::int64_t q = p; q < std::min(in_channels * window, p + lanes); ++q)
-          group.push_back(base + q);
-        emit();
-      }
-    } else if (grouping.along_kernel) {
-      for (std::int64_t c = 0; c < in_channels; ++c)
-        for (std::int64_t p = 0; p < window; p += lanes) {
-          for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
-            group.push_back(base + c * window + q);
-          emit();
-        }
-    } else {
-      for (std::int64_t p = 0; p < window; ++p)
-        for (std::int64_t c = 0; c < in_channels; c += lanes) {
-          for (std::int64_t q = c; q < std::min(in_channels, c + lanes); ++q)
-            group.push_back(base + q * window + p);
-          emit();
-        }
-    }
-  }
-}
-
 std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
                                                       std::span<const std::int16_t> values,
                                                       int lanes, StepKind kind,
@@ -233,13 +195,12 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
   std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
   for (std::size_t row = 0; row < row_of.size(); ++row)
     row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
-  std::vector<int> group;
+  std::vector<int> group(std::size_t(std::max(lanes, 1)));
   for_each_reduction_group(
       work, lanes, grouping.flat,
       [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
-        group.clear();
-        for (auto i : indices) group.push_back(values[std::size_t(i)]);
-        const GroupStep s = group_step(group, kind, lanes);
+        for (std::size_t i = 0; i < indices.size(); ++i) group[i] = values[std::size_t(indices[i])];
+        const GroupStep s = group_step(std::span(group).first(indices.size()), kind, lanes);
         const auto at = std::size_t(row_of[std::size_t(k)] * grouping.groups_per_channel + g);
         steps[at] = s.steps;
         useful[at] = s.useful;

@@ -9,8 +9,8 @@
 // any array height H is evaluated from the record alone (and memoised per H).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -101,10 +101,42 @@ class StepRecords {
 };
 
 // Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction
-// group, in record order.
-void for_each_reduction_group(
-    const LayerWork& work, int lanes, bool flat,
-    const std::function<void(std::int64_t, std::int64_t, std::span<const std::int64_t>)>& fn);
+// group, in record order. A template: it runs once per group of every layer profiled.
+template <typename Fn>
+void for_each_reduction_group(const LayerWork& work, int lanes, bool flat, Fn&& fn) {
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, flat);
+  const std::int64_t window = work.kernel_area(), in_channels = work.in_channels;
+  std::vector<std::int64_t> group(std::size_t(std::max(lanes, 1)));
+  for (std::int64_t k = 0; k < work.out_channels; ++k) {
+    const std::int64_t base = k * in_channels * window;  // [C][window]
+    std::int64_t index = 0;
+    const auto emit = [&](std::size_t size) { fn(k, index++, std::span(group).first(size)); };
+    if (grouping.flat) {
+      for (std::int64_t p = 0; p < in_channels * window; p += lanes) {
+        std::size_t n = 0;
+        for (std::int64_t q = p; q < std::min(in_channels * window, p + lanes); ++q)
+          group[n++] = base + q;
+        emit(n);
+      }
+    } else if (grouping.along_kernel) {
+      for (std::int64_t c = 0; c < in_channels; ++c)
+        for (std::int64_t p = 0; p < window; p += lanes) {
+          std::size_t n = 0;
+          for (std::int64_t q = p; q < std::min(window, p + lanes); ++q)
+            group[n++] = base + c * window + q;
+          emit(n);
+        }
+    } else {
+      for (std::int64_t p = 0; p < window; ++p)
+        for (std::int64_t c = 0; c < in_channels; c += lanes) {
+          std::size_t n = 0;
+          for (std::int64_t q = c; q < std::min(in_channels, c + lanes); ++q)
+            group[n++] = base + q * window + p;
+          emit(n);
+        }
+    }
+  }
+}
 
 // `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).
 // For StepKind::StoredColumns pass each weight's column span (LayerAnalysis::column_spans).

@@ -1,5 +1,9 @@
 #include "model/bbs/analysis.hpp"
 
+#include <algorithm>
+#include <array>
+
+#include "model/bbs/parallel.hpp"
 #include "model/bbs/sensitive.hpp"
 
 namespace bbs {
@@ -17,31 +21,99 @@ std::vector<std::vector<bool>> sensitive_channels(std::span<const WeightTensor* 
   return select_sensitive_channels(scores, options.sensitive_fraction, options.channel_multiple);
 }
 
-// Marks groups touching a sensitive channel and restores their original values and encoding.
-std::vector<std::uint8_t> keep_sensitive_groups(const GroupLayout& layout,
-                                                const std::vector<bool>& sensitive,
-                                                std::span<const std::int8_t> grouped,
-                                                PrunedTensor& pruned) {
-  std::vector<std::uint8_t> is_sensitive(std::size_t(layout.group_count()), 0);
-  for (std::int64_t g = 0; g < layout.group_count(); ++g) {
-    const auto first = layout.channel_of(layout.group_begin[g]);
-    const auto last = layout.channel_of(layout.group_begin[g + 1] - 1);
-    for (auto k = first; k <= last; ++k) is_sensitive[std::size_t(g)] |= sensitive[std::size_t(k)];
-    if (!is_sensitive[std::size_t(g)]) continue;
-    for (auto i = layout.group_begin[g]; i < layout.group_begin[g + 1]; ++i)
-      pruned.values[std::size_t(i)] = grouped[std::size_t(i)];
-    pruned.encodings[std::size_t(g)] = GroupEncoding{};
+// Whether group g holds a weight of a sensitive channel (kept whole at 8 bits).
+bool touches_sensitive(const GroupLayout& layout, const std::vector<bool>& sensitive,
+                       std::int64_t g) {
+  const auto last = layout.channel_of(layout.group_begin[g + 1] - 1);
+  for (auto k = layout.channel_of(layout.group_begin[g]); k <= last; ++k)
+    if (sensitive[std::size_t(k)]) return true;
+  return false;
+}
+
+// What one pass over a run of groups adds up. Every sum is of integers (the error sums are below
+// 2^53 and so exact in any order), so runs computed on different threads add to the same totals.
+struct GroupTotals {
+  BitSummary before, after;
+  EncodedSize size;
+  std::int64_t sensitive_groups = 0, stored_column_sum = 0;
+  ErrorMetrics error;
+
+  void add(const GroupTotals& o) {
+    before.add(o.before);
+    after.add(o.after);
+    size.add(o.size);
+    sensitive_groups += o.sensitive_groups;
+    stored_column_sum += o.stored_column_sum;
+    error.add(o.error);
   }
-  return is_sensitive;
+};
+
+// One pass per group: prune (sensitive groups keep their values), then the bit statistics of
+// the int8 weights and of the stored columns (base = W - C), the encoded size and the error.
+// `grouped` holds the weights in grouped order; `pruned` receives the values and encodings.
+GroupTotals prune_and_count(const GroupLayout& layout, std::span<const std::int8_t> grouped,
+                            const std::vector<bool>& sensitive, const AnalysisOptions& options,
+                            PrunedTensor& pruned, std::int64_t first, std::int64_t last) {
+  GroupTotals t;
+  std::array<std::int8_t, kMaxGroupSize> stored{};
+  for (std::int64_t g = first; g < last; ++g) {
+    const auto begin = std::size_t(layout.group_begin[g]);
+    const auto length = std::size_t(layout.group_length(g));
+    const auto weights = grouped.subspan(begin, length);
+    const auto out = std::span<std::int16_t>(pruned.values).subspan(begin, length);
+    const bool kept = touches_sensitive(layout, sensitive, g);
+    const bool full = kept || options.prune.method == PruneMethod::None;
+    GroupEncoding& e = pruned.encodings[std::size_t(g)];
+    e = kept ? unpruned_group(weights, out) : prune_group(weights, options.prune, out);
+    t.sensitive_groups += kept;
+    t.stored_column_sum += e.stored_columns;  // 8 for sensitive and unpruned groups
+    t.size.add_group(std::int64_t(length), e, full);
+    add_integer_error(t.error, weights, out);
+    if (!options.bit_summaries) continue;
+    t.before.add(group_bits(weights));
+    const auto base = std::span<std::int8_t>(stored).first(length);
+    stored_values(out, e.constant, base);
+    t.after.add(group_bits(base));
+  }
+  return t;
+}
+
+// Each weight's stored-column span (r << 4) | k and group constant, canonical order.
+void column_spans(const GroupLayout& layout, const PrunedTensor& pruned, LayerAnalysis& a) {
+  std::vector<std::int16_t> spans(pruned.values.size()), constants(pruned.values.size());
+  for (std::int64_t g = 0; g < layout.group_count(); ++g) {
+    const GroupEncoding& e = pruned.encodings[std::size_t(g)];
+    const bool full = e.stored_columns == 8;  // sensitive and unpruned groups among them
+    const auto first = layout.group_begin[g], last = layout.group_begin[g + 1];
+    std::fill(spans.begin() + first, spans.begin() + last,
+              std::int16_t(full ? 0 : (e.redundant_columns << 4) | e.low_columns));
+    std::fill(constants.begin() + first, constants.begin() + last, e.constant);
+  }
+  a.column_spans = to_canonical_order<std::int16_t>(layout, std::move(spans));
+  a.group_constants = to_canonical_order<std::int16_t>(layout, std::move(constants));
 }
 
 LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>& sensitive,
                              const AnalysisOptions& options) {
   const GroupLayout layout = make_group_layout(tensor.shape, options.grouping);
-  const auto grouped = to_grouped_order<std::int8_t>(layout, tensor.values);
-  PrunedTensor pruned = prune_groups(layout, grouped, options.prune, options.jobs);
-  const auto sensitive_groups = keep_sensitive_groups(layout, sensitive, grouped, pruned);
-  const auto stored = stored_values(layout, pruned);
+  // Grouped order is the canonical one for linear layers, 1x1 convs and kernel-window groups.
+  std::vector<std::int8_t> reordered;
+  if (!grouped_order_is_canonical(layout))
+    reordered = to_grouped_order<std::int8_t>(layout, tensor.values);
+  const std::span<const std::int8_t> grouped =
+      reordered.empty() ? std::span<const std::int8_t>(tensor.values) : reordered;
+  PrunedTensor pruned{std::vector<std::int16_t>(grouped.size()),
+                      std::vector<GroupEncoding>(std::size_t(layout.group_count()))};
+  const std::int64_t threads = std::clamp<std::int64_t>(options.jobs, 1, layout.group_count());
+  std::vector<GroupTotals> runs(static_cast<std::size_t>(threads));
+  parallel_for(threads, options.jobs, [&](std::int64_t first_run, std::int64_t last_run) {
+    for (std::int64_t r = first_run; r < last_run; ++r)
+      runs[std::size_t(r)] = prune_and_count(layout, grouped, sensitive, options, pruned,
+                                             layout.group_count() * r / threads,
+                                             layout.group_count() * (r + 1) / threads);
+  });
+  GroupTotals totals;
+  for (const GroupTotals& run : runs) totals.add(run);
 
   LayerAnalysis a;
   a.name = tensor.name;
@@ -52,42 +124,21 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
   a.channels = layout.out_channels;
   a.sensitive = sensitive;
   for (bool s : sensitive) a.sensitive_channels += s;
-  for (auto s : sensitive_groups) a.sensitive_groups += s;
-  auto groups_before = profile_groups(layout, grouped, options.jobs);
-  auto groups_after = profile_groups(layout, stored, options.jobs);
-  a.before = summarize(groups_before);
-  a.after = summarize(groups_after);
-  std::vector<std::int16_t> group_columns(std::size_t(layout.group_count()));
-  for (std::size_t g = 0; g < group_columns.size(); ++g) {
-    const bool full = sensitive_groups[g] || options.prune.method == PruneMethod::None;
-    group_columns[g] = std::int16_t(full ? 8 : pruned.encodings[g].stored_columns);
-    a.stored_column_sum += group_columns[g];
-  }
-  a.size = encoded_size(layout, pruned.encodings, sensitive_groups, options.prune.method);
+  a.sensitive_groups = totals.sensitive_groups;
+  a.before = totals.before;
+  a.after = totals.after;
+  a.stored_column_sum = totals.stored_column_sum;
+  a.size = totals.size;
+  a.size.weights = layout.element_count();
+  a.error = totals.error;
   a.check =
       check_dot_products(layout, pruned, options.prune.method, options.check_samples, options.seed);
-
-  if (options.keep_column_spans) {
-    std::vector<std::int16_t> spans(pruned.values.size()), constants(pruned.values.size());
-    for (std::int64_t g = 0; g < layout.group_count(); ++g) {
-      const GroupEncoding& e = pruned.encodings[std::size_t(g)];
-      const bool full = group_columns[std::size_t(g)] == 8;
-      const auto first = layout.group_begin[g], last = layout.group_begin[g + 1];
-      std::fill(spans.begin() + first, spans.begin() + last,
-                std::int16_t(full ? 0 : (e.redundant_columns << 4) | e.low_columns));
-      std::fill(constants.begin() + first, constants.begin() + last, e.constant);
-    }
-    a.column_spans = to_canonical_order<std::int16_t>(layout, spans);
-    a.group_constants = to_canonical_order<std::int16_t>(layout, constants);
-  }
-  auto canonical = to_canonical_order<std::int16_t>(layout, pruned.values);
-  a.error = integer_error(tensor.values, canonical);
-  if (!tensor.original.empty()) add_float_error(a.error, tensor.original, canonical, tensor.scales);
-  if (options.keep_pruned_values) a.pruned = std::move(canonical);
-  if (options.keep_group_bits) {
-    a.groups_before = std::move(groups_before);
-    a.groups_after = std::move(groups_after);
-    a.encodings = std::move(pruned.encodings);
+  if (options.keep_column_spans) column_spans(layout, pruned, a);
+  if (options.keep_pruned_values || !tensor.original.empty()) {
+    auto canonical = to_canonical_order<std::int16_t>(layout, std::move(pruned.values));
+    if (!tensor.original.empty())
+      add_float_error(a.error, tensor.original, canonical, tensor.scales);
+    if (options.keep_pruned_values) a.pruned = std::move(canonical);
   }
   return a;
 }

@@ -45,7 +45,7 @@ struct AnalysisOptions {
   std::uint64_t seed = 1;
   int jobs = 1;
   bool keep_pruned_values = false;  // fill LayerAnalysis::pruned (for `prune`)
-  bool keep_group_bits = false;     // fill LayerAnalysis::groups_* and encodings
+  bool bit_summaries = true;        // fill LayerAnalysis::before and after (bit statistics)
   bool keep_column_spans = false;   // fill LayerAnalysis::column_spans (accelerator models)
 };
 
@@ -59,15 +59,13 @@ struct LayerAnalysis {
   std::int64_t sensitive_channels = 0;
   std::vector<bool> sensitive;  // per output channel
   std::int64_t sensitive_groups = 0;
-  BitSummary before;                   // the int8 weights
-  BitSummary after;                    // the stored columns after pruning (base = W - C)
+  BitSummary before;                   // the int8 weights (when bit_summaries)
+  BitSummary after;                    // the stored columns after pruning (base = W - C), likewise
   std::int64_t stored_column_sum = 0;  // sum over groups of columns the hardware processes
   EncodedSize size;
   ErrorMetrics error;
   DotCheckResult check;
-  std::vector<std::int16_t> pruned;                    // canonical order, when keep_pruned_values
-  std::vector<GroupBits> groups_before, groups_after;  // when keep_group_bits
-  std::vector<GroupEncoding> encodings;                // when keep_group_bits
+  std::vector<std::int16_t> pruned;  // canonical order, when keep_pruned_values
   // Per weight (canonical order): the stored columns of its group as (r << 4) | k, the top
   // stored column being 7 - r and the lowest k (0 for sensitive and unpruned groups).
   std::vector<std::int16_t> column_spans;     // when keep_column_spans

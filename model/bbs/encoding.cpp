@@ -18,27 +18,13 @@ double EncodedSize::size_reduction(bool with_metadata) const {
   return bits == 0.0 ? 0.0 : 8.0 / bits;
 }
 
-EncodedSize encoded_size(const GroupLayout& layout, std::span<const GroupEncoding> encodings,
-                         std::span<const std::uint8_t> sensitive, PruneMethod method) {
-  EncodedSize size;
-  size.weights = layout.element_count();
-  for (std::int64_t g = 0; g < layout.group_count(); ++g) {
-    const std::int64_t length = layout.group_length(g);
-    const bool keeps_all = method == PruneMethod::None || sensitive[std::size_t(g)];
-    size.payload_bits += (keeps_all ? 8 : encodings[std::size_t(g)].stored_columns) * length;
-    if (!keeps_all) size.metadata_bits += 8;
-  }
-  return size;
+void EncodedSize::add_group(std::int64_t length, const GroupEncoding& encoding, bool keeps_all) {
+  payload_bits += (keeps_all ? 8 : encoding.stored_columns) * length;
+  if (!keeps_all) metadata_bits += 8;
 }
 
-std::vector<std::int8_t> stored_values(const GroupLayout& layout, const PrunedTensor& pruned) {
-  std::vector<std::int8_t> stored(pruned.values.size());
-  for (std::int64_t g = 0; g < layout.group_count(); ++g) {
-    const int constant = pruned.encodings[std::size_t(g)].constant;
-    for (std::int64_t i = layout.group_begin[g]; i < layout.group_begin[g + 1]; ++i)
-      stored[std::size_t(i)] = std::int8_t(pruned.values[std::size_t(i)] - constant);
-  }
-  return stored;
+void stored_values(std::span<const std::int16_t> pruned, int constant, std::span<std::int8_t> out) {
+  for (std::size_t i = 0; i < pruned.size(); ++i) out[i] = std::int8_t(pruned[i] - constant);
 }
 
 }  // namespace bbs

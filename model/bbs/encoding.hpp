@@ -22,16 +22,15 @@ struct EncodedSize {
   std::int64_t metadata_bits = 0;
 
   void add(const EncodedSize& other);
+  // One group of `length` weights; `keeps_all` for sensitive and unpruned groups (8 columns, no
+  // metadata).
+  void add_group(std::int64_t length, const GroupEncoding& encoding, bool keeps_all);
   double bits_per_weight(bool with_metadata) const;
   double size_reduction(bool with_metadata) const;  // vs dense INT8
 };
 
-// `sensitive[g]` marks groups kept at 8 bits.
-EncodedSize encoded_size(const GroupLayout& layout, std::span<const GroupEncoding> encodings,
-                         std::span<const std::uint8_t> sensitive, PruneMethod method);
-
-// What the hardware stores per weight: base_i = W_i - C of its group (always fits int8 for the BBS
-// pruners); for bit-flip and unpruned groups C = 0 and base = W.
-std::vector<std::int8_t> stored_values(const GroupLayout& layout, const PrunedTensor& pruned);
+// What the hardware stores per weight of one group: base_i = W_i - C (always fits int8 for the
+// BBS pruners); for bit-flip and unpruned groups C = 0 and base = W.
+void stored_values(std::span<const std::int16_t> pruned, int constant, std::span<std::int8_t> out);
 
 }  // namespace bbs

@@ -27,17 +27,17 @@ double ErrorMetrics::float_sqnr_db() const {
                    : std::numeric_limits<double>::quiet_NaN();
 }
 
-ErrorMetrics integer_error(std::span<const std::int8_t> original,
-                           std::span<const std::int16_t> pruned) {
-  ErrorMetrics m;
-  m.count = std::int64_t(original.size());
+void add_integer_error(ErrorMetrics& m, std::span<const std::int8_t> original,
+                       std::span<const std::int16_t> pruned) {
+  std::int64_t signal_sq = 0, error_sq = 0;
   for (std::size_t i = 0; i < original.size(); ++i) {
-    const double w = original[i];
-    const double d = double(pruned[i]) - w;
-    m.signal_sq += w * w;
-    m.error_sq += d * d;
+    const int w = original[i], d = pruned[i] - w;
+    signal_sq += w * w;
+    error_sq += d * d;
   }
-  return m;
+  m.count += std::int64_t(original.size());
+  m.signal_sq += double(signal_sq);
+  m.error_sq += double(error_sq);
 }
 
 void add_float_error(ErrorMetrics& m, std::span<const float> original,

@@ -24,8 +24,10 @@ struct ErrorMetrics {
   double float_sqnr_db() const;  // NaN when no float reference
 };
 
-ErrorMetrics integer_error(std::span<const std::int8_t> original,
-                           std::span<const std::int16_t> pruned);
+// Adds the integer terms of a run of weights. Every term and partial sum is an integer below 2^53,
+// so the totals are exact whatever order runs are added in.
+void add_integer_error(ErrorMetrics& metrics, std::span<const std::int8_t> original,
+                       std::span<const std::int16_t> pruned);
 // Adds the float-domain terms; canonical order, scales per output channel.
 void add_float_error(ErrorMetrics& metrics, std::span<const float> original,
                      std::span<const std::int16_t> pruned, std::span<const double> scales);

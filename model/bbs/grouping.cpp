@@ -6,8 +6,6 @@
 namespace bbs {
 namespace {
 
-constexpr int kMaxGroupSize = 1024;
-
 // Dimensions of the [K, X, C] view: grouped order is [K][positions][C], canonical is
 // [K][C][positions].
 struct ConvView {
@@ -71,8 +69,8 @@ namespace {
 // Moves element (k, c, p) between canonical [K][C][positions] and grouped [K][positions][C] order.
 template <typename T>
 std::vector<T> reorder(const GroupLayout& layout, std::span<const T> input, bool to_grouped) {
+  if (grouped_order_is_canonical(layout)) return {input.begin(), input.end()};
   const ConvView v = conv_view(layout.canonical_shape);
-  if (v.positions == 1 || layout.kernel_window) return {input.begin(), input.end()};
   std::vector<T> output(input.size());
   for (std::int64_t k = 0; k < v.k; ++k) {
     const T* src = input.data() + k * v.c * v.positions;
@@ -101,6 +99,16 @@ std::vector<T> to_canonical_order(const GroupLayout& layout, std::span<const T> 
   return reorder(layout, grouped, false);
 }
 
+template <typename T>
+std::vector<T> to_canonical_order(const GroupLayout& layout, std::vector<T>&& grouped) {
+  if (grouped_order_is_canonical(layout)) return std::move(grouped);
+  return reorder(layout, std::span<const T>(grouped), false);
+}
+
+bool grouped_order_is_canonical(const GroupLayout& layout) {
+  return conv_view(layout.canonical_shape).positions == 1 || layout.kernel_window;
+}
+
 template std::vector<std::int8_t> to_grouped_order(const GroupLayout&,
                                                    std::span<const std::int8_t>);
 template std::vector<float> to_grouped_order(const GroupLayout&, std::span<const float>);
@@ -108,5 +116,7 @@ template std::vector<std::int16_t> to_canonical_order(const GroupLayout&,
                                                       std::span<const std::int16_t>);
 template std::vector<std::int8_t> to_canonical_order(const GroupLayout&,
                                                      std::span<const std::int8_t>);
+template std::vector<std::int16_t> to_canonical_order(const GroupLayout&,
+                                                      std::vector<std::int16_t>&&);
 
 }  // namespace bbs

@@ -26,6 +26,8 @@ namespace bbs {
 enum class GroupingMode { Reference, PerRow };
 enum class DepthwiseGrouping { KernelWindow, Reference };
 
+inline constexpr int kMaxGroupSize = 1024;
+
 struct GroupingOptions {
   int group_size = 32;
   GroupingMode mode = GroupingMode::Reference;
@@ -60,5 +62,10 @@ template <typename T>
 std::vector<T> to_grouped_order(const GroupLayout& layout, std::span<const T> canonical);
 template <typename T>
 std::vector<T> to_canonical_order(const GroupLayout& layout, std::span<const T> grouped);
+// The same, reusing `grouped`'s storage when the orders coincide.
+template <typename T>
+std::vector<T> to_canonical_order(const GroupLayout& layout, std::vector<T>&& grouped);
+// True when grouped order is canonical order (rank 2, 1x1 convs, kernel-window groups).
+bool grouped_order_is_canonical(const GroupLayout& layout);
 
 }  // namespace bbs

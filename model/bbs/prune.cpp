@@ -36,8 +36,6 @@ void PruneParams::validate() const {
     throw Error("--const-bits " + std::to_string(const_bits) + ": expected 1..8");
 }
 
-namespace {
-
 GroupEncoding prune_group(std::span<const std::int8_t> group, const PruneParams& params,
                           std::span<std::int16_t> out) {
   switch (params.method) {
@@ -52,8 +50,6 @@ GroupEncoding prune_group(std::span<const std::int8_t> group, const PruneParams&
   }
   return unpruned_group(group, out);
 }
-
-}  // namespace
 
 PrunedTensor prune_groups(const GroupLayout& layout, std::span<const std::int8_t> grouped,
                           const PruneParams& params, int jobs) {

@@ -54,6 +54,9 @@ GroupEncoding zero_point_group(std::span<const std::int8_t> group, int columns, 
 GroupEncoding bit_flip_group(std::span<const std::int8_t> group, int columns,
                              std::span<std::int16_t> out);
 GroupEncoding unpruned_group(std::span<const std::int8_t> group, std::span<std::int16_t> out);
+// The pruner `params` names (unpruned_group for PruneMethod::None).
+GroupEncoding prune_group(std::span<const std::int8_t> group, const PruneParams& params,
+                          std::span<std::int16_t> out);
 
 struct PrunedTensor {
   std::vector<std::int16_t> values;      // grouped order

@@ -105,5 +105,7 @@ template std::vector<std::int8_t> to_canonical(const TensorInfo&, WeightLayout,
                                                std::span<const std::int8_t>);
 template std::vector<std::int16_t> from_canonical(const TensorInfo&, WeightLayout,
                                                   std::span<const std::int16_t>);
+template std::vector<std::int8_t> from_canonical(const TensorInfo&, WeightLayout,
+                                                 std::span<const std::int8_t>);
 
 }  // namespace bbs::io

@@ -17,6 +17,7 @@
 //   stream, channel c's scale pair 1 + c, elements 2p and 2p + 1 pair p of the normal stream
 //   Student-t(nu) element i: z / sqrt(chi2 / nu), chi2 = -2 log(u_1 ... u_(nu/2)) (chi-square
 //   with an even nu, the product of nu / 2 uniforms of chi-square-stream draws i nu/2 + k).
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <utility>
@@ -65,9 +66,9 @@ struct TensorStreams {
 };
 
 // Unit-variance values [first, last) of a tensor's flat index range, Gaussian (nu = 0) or
-// Student-t with an even nu, before the channel scale.
+// Student-t with an even nu, before the channel scale. `product` holds last - first doubles.
 void unit_values(const TensorStreams& streams, int nu, std::int64_t first, std::int64_t last,
-                 double* out) {
+                 double* out, double* product) {
   for (std::int64_t i = first & ~std::int64_t{1}; i < last; i += 2) {
     const auto [c, s] = normal_pair(streams.normal, std::uint64_t(i / 2));
     if (i >= first) out[i - first] = c;
@@ -75,12 +76,18 @@ void unit_values(const TensorStreams& streams, int nu, std::int64_t first, std::
   }
   if (nu == 0) return;
   const double unit = std::sqrt((nu - 2.0) / nu);  // Student-t variance nu / (nu - 2)
-  for (std::int64_t i = first; i < last; ++i) {
-    double product = 1.0;  // >= 2^-53 per factor: no underflow for nu / 2 <= 19
-    for (int k = 0; k < nu / 2; ++k)
-      product *= uniform(streams.chi2, std::uint64_t(i) * std::uint64_t(nu / 2) + std::uint64_t(k));
-    const double chi2 = -2.0 * std::log(product);
-    out[i - first] *= unit / std::sqrt(chi2 / nu);
+  // Each element's product is 1 * u_0 * u_1 * ... in this order (>= 2^-53 per factor: no
+  // underflow for nu / 2 <= 19); the factor loop runs outside so that the elements' independent
+  // products overlap instead of waiting on one multiplication chain.
+  const std::int64_t count = last - first;
+  std::fill(product, product + count, 1.0);
+  for (int k = 0; k < nu / 2; ++k)
+    for (std::int64_t j = 0; j < count; ++j)
+      product[j] *= uniform(streams.chi2,
+                            std::uint64_t(first + j) * std::uint64_t(nu / 2) + std::uint64_t(k));
+  for (std::int64_t j = 0; j < count; ++j) {
+    const double chi2 = -2.0 * std::log(product[j]);
+    out[j] *= unit / std::sqrt(chi2 / nu);
   }
 }
 
@@ -127,12 +134,13 @@ class SyntheticWeights final : public WeightSource {
     std::vector<float> values(static_cast<std::size_t>(element_count(shape)));
     // Blocks of whole channels, each generated from its own counters.
     parallel_for(channels, jobs_, [&](std::int64_t first, std::int64_t last) {
-      std::vector<double> unit(static_cast<std::size_t>(per_channel));
+      std::vector<double> unit(static_cast<std::size_t>(per_channel)), product(unit.size());
       for (std::int64_t c = first; c < last; ++c) {
         const double channel_std =
             layer_std * channel_norm *
             std::exp(cal.channel_sigma * normal_pair(streams.layer, 1 + std::uint64_t(c)).first);
-        unit_values(streams, cal.student_nu, c * per_channel, (c + 1) * per_channel, unit.data());
+        unit_values(streams, cal.student_nu, c * per_channel, (c + 1) * per_channel, unit.data(),
+                    product.data());
         float* out = values.data() + c * per_channel;
         for (std::int64_t j = 0; j < per_channel; ++j)
           out[j] = static_cast<float>(channel_std * unit[std::size_t(j)]);
