@@ -326,10 +326,12 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   add_format_option(*plot_cmd, plot.format);
 
-  auto* list_cmd = app.add_subcommand("list", "List registered things: accels");
+  auto* list_cmd = app.add_subcommand("list", "List registered things: accels, metrics");
   std::string list_what;
   OutputOptions list_output;
-  list_cmd->add_option("what", list_what, "accels")->required()->check(CLI::IsMember({"accels"}));
+  list_cmd->add_option("what", list_what, "accels or metrics")
+      ->required()
+      ->check(CLI::IsMember({"accels", "metrics"}));
   add_output_options(*list_cmd, list_output);
 
   try {
@@ -351,7 +353,8 @@ int run_cli(int argc, char** argv) {
   if (*merge_cmd) return run_merge(merge_output, merge_inputs, merge_output_options);
   if (*plot_cmd) return run_plot(plot);
   if (*compare_cmd) return run_compare(cmp);
-  if (*list_cmd) return run_list_accels(list_output);
+  if (*list_cmd)
+    return list_what == "metrics" ? run_list_metrics(list_output) : run_list_accels(list_output);
   if (*networks_cmd) {
     print_tables(std::cout, networks_report(), networks_output);
     return 0;

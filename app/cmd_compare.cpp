@@ -47,8 +47,8 @@ std::optional<std::filesystem::path> weights_in_dir(const std::string& dir,
 }
 
 struct Outcome {
-  double cycles = 0, energy_pj = 0, time_s = 0;
-  ReportMetrics metrics;
+  double cycles = 0, energy_pj = 0;
+  Simulation simulation;
 };
 
 }  // namespace
@@ -110,9 +110,8 @@ int run_compare(const CompareOptions& options) {
     for (std::size_t a = 0; a < accels.size(); ++a) {
       const std::string& accel = accels[a];
       progress.update(done++, networks.size() * accels.size(), name + " on " + accel);
-      const Simulation s = simulate(*network, requests[a]);
-      outcomes[accel] = {s.cost.total.total_cycles, s.cost.total.energy_pj(), s.cost.time_s,
-                         s.metrics};
+      Simulation s = simulate(*network, requests[a]);
+      outcomes[accel] = {s.metric("total_cycles"), s.metric("energy_pj"), std::move(s)};
     }
     const Outcome& base = outcomes.at(options.baseline);
     for (const auto& accel : accels) {
@@ -123,8 +122,10 @@ int run_compare(const CompareOptions& options) {
       table.add_row({name, accel, fidelity.name(), network->weights_kind,
                      network->loaded.weights->synthetic(),
                      accel::summarize_sources(network->workload.activations), o.cycles, speedup,
-                     o.energy_pj, energy, o.time_s, o.metrics.energy_per_inference_uj,
-                     o.metrics.inferences_per_s, o.metrics.tops_per_w, o.metrics.tops_per_mm2});
+                     o.energy_pj, energy, o.simulation.metric("time_s"),
+                     o.simulation.metric("energy_per_inference_uj"),
+                     o.simulation.metric("inferences_per_s"), o.simulation.metric("tops_per_w"),
+                     o.simulation.metric("tops_per_mm2")});
     }
   }
   Table geomean(

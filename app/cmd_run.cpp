@@ -27,7 +27,7 @@
 #include "dse/objective.hpp"
 #include "dse/result_store.hpp"
 #include "model/accel/hardware_config.hpp"
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace bbs::app {
 namespace {

@@ -128,6 +128,8 @@ int run_merge(const std::string& output, const std::vector<std::string>& shards,
 int run_simulate(const SimulateOptions& options);
 int run_compare(const CompareOptions& options);
 int run_list_accels(const OutputOptions& output);
+// The metric table (model/accel/metrics.hpp): name, unit, how it combines over layers, ...
+int run_list_metrics(const OutputOptions& output);
 int run_prune(const PruneOptions& options);
 
 std::string default_weights_path();

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <set>
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 #include "model/bbs/quantize.hpp"
 
 namespace bbs::app {

@@ -51,9 +51,10 @@ std::string violated_constraint(const dse::Constraints& c, const accel::Hardware
   if (c.iso_multipliers && multipliers != *c.iso_multipliers)
     return "iso_multipliers: " + std::to_string(multipliers) +
            " != " + std::to_string(*c.iso_multipliers);
-  if (c.max_area_mm2 && r.area_mm2 > *c.max_area_mm2)
-    return "max_area_mm2: " + std::to_string(r.area_mm2) + " mm2";
-  const double power_w = dse::point_metric(r, multipliers, "power_w");
+  const double area_mm2 = r.metrics.get("area_mm2");
+  if (c.max_area_mm2 && area_mm2 > *c.max_area_mm2)
+    return "max_area_mm2: " + std::to_string(area_mm2) + " mm2";
+  const double power_w = r.metrics.get("power_w");
   if (c.max_power_w && power_w > *c.max_power_w)
     return "max_power_w: " + std::to_string(power_w) + " W";
   if (c.buffers_hold_layers)
@@ -68,7 +69,7 @@ std::string violated_constraint(const dse::Constraints& c, const accel::Hardware
                bytes_text(double(hw.act_sram.capacity_bytes));
     }
   for (const dse::MetricExpression& e : c.expressions)
-    if (!e.holds(r, multipliers)) return "'" + e.text() + "' does not hold";
+    if (!e.holds(r)) return "'" + e.text() + "' does not hold";
   return {};
 }
 
@@ -105,18 +106,7 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     const Simulation s = simulate(network, request_of(p, fidelity, 1));
     r.design = s.hw.design;
     r.hardware_json = hardware_json(s.hw);
-    const accel::LayerCost& t = s.cost.total;
-    r.compute_cycles = t.compute.cycles, r.dram_cycles = t.dram_cycles;
-    r.total_cycles = t.total_cycles, r.time_s = s.cost.time_s, r.energy_pj = t.energy_pj();
-    r.energy_pe_pj = t.energy_pe_pj, r.energy_registers_pj = t.energy_registers_pj;
-    r.energy_sram_read_pj = t.energy_sram_read_pj, r.energy_sram_write_pj = t.energy_sram_write_pj;
-    r.energy_dram_pj = t.energy_dram_pj, r.area_mm2 = s.cost.area_mm2();
-    if (s.cost.weight_error.error_sq > 0) r.weight_sqnr_db = s.cost.weight_error.sqnr_db();
-    r.bits_per_weight = s.cost.bits_per_weight();
-    const accel::Utilisation shares = t.compute.shares();
-    r.useful_fraction = shares.useful;
-    r.intra_pe_stall_fraction = shares.intra_pe_stall;
-    r.inter_pe_stall_fraction = shares.inter_pe_stall;
+    r.metrics.values = s.metrics;
     if (const std::string why = violated_constraint(spec.constraints, s.hw, s.cost, r);
         !why.empty()) {
       r.status = dse::PointStatus::Failed;
@@ -125,10 +115,7 @@ dse::PointWithLayers evaluate_point(const PreparedNetwork& network, const dse::D
     }
     for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
       const accel::LayerCost& l = s.cost.layers[i];
-      out.layers.push_back({int(i), l.name, l.compute.cycles, l.dram_cycles, l.total_cycles,
-                            l.energy_pe_pj, l.energy_registers_pj, l.energy_sram_read_pj,
-                            l.energy_sram_write_pj, l.energy_dram_pj, 0.0, l.weight_dram_bytes,
-                            l.input_dram_bytes, l.output_dram_bytes});
+      out.layers.push_back({int(i), l.name, {accel::layer_metrics(l)}});
     }
   } catch (const dse::TransientError&) {
     throw;  // not a property of the point: the caller leaves it for the next run

@@ -1,6 +1,7 @@
 #include "app/simulation.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -201,8 +202,9 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   s.synthetic_weights = network.loaded.weights->synthetic();
   s.weights_kind = network.weights_kind;
   s.hardware = request.hardware;
-  s.hw = request_hardware(request);
-  const accel::AccelModel& model = accel::find_accel(s.hw.design);
+  const accel::HardwareConfig loaded = request_hardware(request);
+  const accel::AccelModel& model = accel::find_accel(loaded.design);
+  s.hw = model.for_network(loaded, s.network_name);
   const accel::WeightNeeds needs = model.weight_needs(s.hw, request.fidelity);
   s.off_array = off_array_work(network.loaded.network);
   accel::ProfileInspector check_layer;
@@ -230,42 +232,27 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   const std::int64_t batch = layers.empty() || layers.front().output_shape.empty()
                                  ? 1
                                  : layers.front().output_shape.front();
-  s.metrics = report_metrics(batch, network.workload, s.cost, s.hw);
+  if (batch < 1)
+    throw Error("network '" + network.workload.network_name + "': batch " + std::to_string(batch) +
+                "; expected at least 1");
+  double dense_macs = 0;
+  for (const accel::LayerWork& layer : network.workload.layers) dense_macs += double(layer.macs());
+  s.metrics = accel::network_metrics({s.cost, s.hw, dense_macs, batch});
   return s;
 }
 
 namespace {
 
-std::vector<Cell> cost_cells(const accel::LayerCost& c) {
-  const accel::Utilisation shares = c.compute.shares();
-  return {
-      c.compute.tiles,       c.compute.cycles,       c.dram_cycles,        c.total_cycles,
-      c.weight_dram_bytes,   c.kv_cache_dram_bytes,  c.input_dram_bytes,   c.output_dram_bytes,
-      c.weight_sram_reads,   c.act_sram_reads,       c.energy_pe_pj,       c.energy_registers_pj,
-      c.energy_sram_read_pj, c.energy_sram_write_pj, c.energy_dram_pj,     c.energy_pj(),
-      shares.useful,         shares.intra_pe_stall,  shares.inter_pe_stall};
+Column metric_column(const accel::Metric& m) {
+  return {std::string(m.name), m.unit == "cycles" ? 8 : 4};  // cycle counts in full
 }
 
-std::vector<Column> cost_columns() {
-  return {{"tiles"},
-          {"compute_cycles", 8},
-          {"dram_cycles", 8},
-          {"total_cycles", 8},
-          {"weight_dram_bytes"},
-          {"kv_cache_dram_bytes"},
-          {"input_dram_bytes"},
-          {"output_dram_bytes"},
-          {"weight_sram_reads"},
-          {"act_sram_reads"},
-          {"energy_pe_pj"},
-          {"energy_registers_pj"},
-          {"energy_sram_read_pj"},
-          {"energy_sram_write_pj"},
-          {"energy_dram_pj"},
-          {"energy_pj"},
-          {"useful_fraction"},
-          {"intra_pe_stall_fraction"},
-          {"inter_pe_stall_fraction"}};
+// A metric's value as an output cell: counts as integers, "none" (weight_sqnr_db of unchanged
+// weights) and unknown values as null.
+Cell metric_cell(const accel::Metric& m, double value) {
+  if (std::isnan(value) || (m.has_none() && value == m.none_value)) return Null{};
+  if (m.integer) return std::int64_t(value);
+  return value;
 }
 
 }  // namespace
@@ -298,27 +285,20 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
                               {"synthetic_weights"},
                               {"act_stats_source"},
                               {"layers"},
-                              {"time_s"},
-                              {"area_mm2"},
-                              {"pe_area_mm2"},
-                              {"sram_area_mm2"},
                               {"schedule_check_groups"},
                               {"schedule_check_ok"},
                               {"schedule_check_problem"}};
-  for (auto& c : report_metric_columns()) columns.push_back(c);
-  for (auto& c : cost_columns()) columns.push_back(c);
+  for (const accel::Metric& m : accel::metrics()) columns.push_back(metric_column(m));
   Table summary("simulation", columns);
   const bool ran = s.check.groups_checked > 0;
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
                         s.weight_source, s.weights_kind, s.synthetic_weights, s.act_stats_source,
-                        std::int64_t(s.cost.layers.size()), s.cost.time_s, s.cost.area_mm2(),
-                        s.cost.pe_area_mm2, s.cost.weight_sram_area_mm2 + s.cost.act_sram_area_mm2,
-                        s.check.groups_checked,
+                        std::int64_t(s.cost.layers.size()), s.check.groups_checked,
                         // null when the schedule check did not run (--check 0)
                         ran ? Cell(s.check.ok()) : Cell(Null{}),
                         ran && !s.check.ok() ? Cell(s.check.first_problem) : Cell(Null{})};
-  for (auto& c : report_metric_cells(s.metrics)) row.push_back(std::move(c));
-  for (auto& c : cost_cells(s.cost.total)) row.push_back(std::move(c));
+  for (std::size_t i = 0; i < accel::metrics().size(); ++i)
+    row.push_back(metric_cell(accel::metrics()[i], s.metrics[i]));
   summary.add_row(std::move(row));
   std::vector<Table> tables{summary};
   Table off_array("not_on_array", {{"op"}, {"kind"}, {"layers"}, {"output_elements"}});
@@ -328,14 +308,16 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   if (per_layer) {
     std::vector<Column> layer_columns{
         {"layer"}, {"cycle_source"}, {"act_density"}, {"act_bit_density"}, {"act_stats_source"}};
-    for (auto& c : cost_columns()) layer_columns.push_back(c);
+    for (const accel::Metric& m : accel::metrics())
+      if (m.per_layer()) layer_columns.push_back(metric_column(m));
     Table layers("layers", layer_columns);
     for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
       const accel::LayerCost& l = s.cost.layers[i];
       const accel::ActivationStats& a = s.activations[i];
       std::vector<Cell> cells{l.name, l.compute.cycle_source, a.density,
                               a.bit_density ? Cell(*a.bit_density) : Cell(Null{}), a.source};
-      for (auto& c : cost_cells(l)) cells.push_back(std::move(c));
+      for (const accel::Metric& m : accel::metrics())
+        if (m.per_layer()) cells.push_back(metric_cell(m, m.layer_value(l)));
       layers.add_row(std::move(cells));
     }
     tables.push_back(std::move(layers));

@@ -14,7 +14,7 @@
 
 #include "app/cmd_networks.hpp"
 #include "app/report.hpp"
-#include "app/report_metrics.hpp"
+#include "model/accel/metrics.hpp"
 #include "dse/campaign.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/schedule_check.hpp"
@@ -55,7 +55,8 @@ struct Simulation {
   std::string act_stats_source;
   accel::ScheduleCheck check;
   std::vector<OffArrayWork> off_array;
-  ReportMetrics metrics;  // per inference: energy, rate, TOPS, TOPS/W, TOPS/mm²
+  std::vector<double> metrics;  // the network's value of each metric (accel::metrics() order)
+  double metric(std::string_view name) const { return metrics.at(accel::metric_index(name)); }
 };
 
 // A network loaded once, reused for several hardware configurations.

@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "model/accel/hardware_config.hpp"
 #include "model/accel/profile_builder.hpp"
 #include "model/accel/workload.hpp"
 #include "model/bbs/quantize.hpp"
@@ -37,17 +38,7 @@ const Prepared& resnet50() {
   return p;
 }
 
-HardwareConfig config(const std::string& design) {
-  HardwareConfig hw;
-  hw.design = design;
-  hw.lanes = design == "pragmatic" ? 8 : 16;
-  hw.pruning = design == "bitvert" ? "zero-point" : "none";
-  hw.pruned_columns = 4;
-  hw.sensitive_fraction = 0.2;
-  hw.weight_sram = {288 * 1024, 32, 128, "1r1w"};
-  hw.act_sram = {256 * 1024, 16, 128, "1r1w"};
-  return hw;
-}
+HardwareConfig config(const std::string& design) { return load_hardware(design, std::nullopt, {}); }
 
 void evaluate(benchmark::State& state, const std::string& design) {
   const Prepared& p = resnet50();

@@ -10,30 +10,6 @@
 
 namespace bbs::dse {
 
-double point_metric(const PointRecord& p, std::int64_t multipliers, std::string_view name) {
-  if (name == "compute_cycles") return p.compute_cycles;
-  if (name == "dram_cycles") return p.dram_cycles;
-  if (name == "total_cycles") return p.total_cycles;
-  if (name == "time_s") return p.time_s;
-  if (name == "energy_pj") return p.energy_pj;
-  if (name == "energy_pe_pj") return p.energy_pe_pj;
-  if (name == "energy_registers_pj") return p.energy_registers_pj;
-  if (name == "energy_sram_read_pj") return p.energy_sram_read_pj;
-  if (name == "energy_sram_write_pj") return p.energy_sram_write_pj;
-  if (name == "energy_dram_pj") return p.energy_dram_pj;
-  if (name == "area_mm2") return p.area_mm2;
-  if (name == "edp") return p.energy_pj * p.time_s;
-  if (name == "power_w") return p.time_s > 0 ? p.energy_pj * 1e-12 / p.time_s : 0.0;
-  if (name == "useful_fraction") return p.useful_fraction;
-  if (name == "intra_pe_stall_fraction") return p.intra_pe_stall_fraction;
-  if (name == "inter_pe_stall_fraction") return p.inter_pe_stall_fraction;
-  if (name == "multipliers") return double(multipliers);
-  if (name == "weight_sqnr_db")
-    return p.weight_sqnr_db ? *p.weight_sqnr_db : std::numeric_limits<double>::infinity();
-  if (name == "bits_per_weight") return p.bits_per_weight;
-  throw Error("unknown metric '" + std::string(name) + "'");
-}
-
 // Recursive descent over the grammar in the header, emitting the postfix program.
 class ExpressionParser {
  public:
@@ -142,12 +118,10 @@ class ExpressionParser {
     while (pos_ < text_.size() && (std::isalnum(uchar(text_[pos_])) || text_[pos_] == '_')) ++pos_;
     const std::string name(text_.substr(start, pos_ - start));
     if (name.empty()) fail("a number, a metric or '('");
-    if (std::find(kPointMetrics.begin(), kPointMetrics.end(), name) == kPointMetrics.end()) {
-      std::string known;
-      for (const auto m : kPointMetrics) known += (known.empty() ? "" : ", ") + std::string(m);
-      fail_at(start, "a metric (" + known + "), not '" + name + "'");
-    }
-    out_->push_back({Step::Kind::Metric, 0, name});
+    if (!accel::find_metric(name))
+      fail_at(start, "a metric (" + std::string(accel::metric_names_text()) + "), not '" + name +
+                         "'");
+    out_->push_back({Step::Kind::Metric, 0, name, accel::metric_index(name)});
     return false;
   }
 
@@ -203,7 +177,7 @@ MetricExpression MetricExpression::parse(std::string_view text) {
   return ExpressionParser(text).parse();
 }
 
-bool MetricExpression::holds(const PointRecord& point, std::int64_t multipliers) const {
+bool MetricExpression::holds(const PointRecord& point) const {
   std::vector<double> stack;
   for (const Step& s : program_) {
     switch (s.kind) {
@@ -211,7 +185,7 @@ bool MetricExpression::holds(const PointRecord& point, std::int64_t multipliers)
         stack.push_back(s.number);
         break;
       case Step::Kind::Metric:
-        stack.push_back(point_metric(point, multipliers, s.name));
+        stack.push_back(point.metrics.values[s.metric]);
         break;
       case Step::Kind::Negate:
         stack.back() = -stack.back();

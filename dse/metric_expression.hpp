@@ -9,11 +9,10 @@
 //   sum := product (("+" | "-") product)*      product := unary (("*" | "/") unary)*
 //   unary := "-" unary | number | metric | "(" disjunction ")"
 // Nesting ('(', '-', 'not') is limited to kMaxExpressionNesting levels.
-// Metrics are the result columns of a design point (kPointMetrics); truth is 1, false 0.
-// weight_sqnr_db is +infinity for a design that leaves the weights unchanged.
+// Metrics are those of the metric table (model/accel/metrics.hpp, `bbs-dse list metrics`); truth
+// is 1, false 0. weight_sqnr_db is +infinity for a design that leaves the weights unchanged.
 #pragma once
 
-#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,23 +24,11 @@ namespace bbs::dse {
 // The deepest nesting of '(', unary '-' and 'not' an expression may have (the parser recurses).
 inline constexpr int kMaxExpressionNesting = 256;
 
-// clang-format off
-inline constexpr std::array<std::string_view, 19> kPointMetrics = {
-    "compute_cycles", "dram_cycles", "total_cycles", "time_s", "energy_pj", "energy_pe_pj",
-    "energy_registers_pj", "energy_sram_read_pj", "energy_sram_write_pj", "energy_dram_pj",
-    "area_mm2", "edp", "power_w", "useful_fraction", "intra_pe_stall_fraction",
-    "inter_pe_stall_fraction", "multipliers", "weight_sqnr_db", "bits_per_weight"};
-// clang-format on
-
-// The value of one of kPointMetrics for an evaluated point (`multipliers` = bit-serial
-// multipliers, passed separately as the record does not carry it).
-double point_metric(const PointRecord& point, std::int64_t multipliers, std::string_view name);
-
 class MetricExpression {
  public:
   // Throws bbs::Error naming the position and what was expected.
   static MetricExpression parse(std::string_view text);
-  bool holds(const PointRecord& point, std::int64_t multipliers) const;
+  bool holds(const PointRecord& point) const;
   const std::string& text() const { return text_; }
 
  private:
@@ -49,7 +36,8 @@ class MetricExpression {
   struct Step {
     enum class Kind { Number, Metric, Negate, Not, Binary } kind;
     double number = 0;
-    std::string name;  // metric, or the binary operator
+    std::string name;         // metric, or the binary operator
+    std::size_t metric = 0;  // the metric's index in accel::metrics()
   };
   std::string text_;
   std::vector<Step> program_;

@@ -1,9 +1,9 @@
 // The objectives a campaign (`objectives`, NSGA-II) and `query --pareto/--top --by` rank design
-// points by: one registry, so both accept the same names with the same direction.
-//   latency = time_s, energy = energy_pj, edp = energy_pj x time_s, area = area_mm2  (minimised)
+// points by: one registry, so both accept the same names with the same direction. Every metric
+// with a Goal (model/accel/metrics.hpp) is one, under its name (edp, weight_sqnr_db: none is
+// +inf, bits_per_weight, ...), plus
+//   latency = time_s, energy = energy_pj, area = area_mm2                             (minimised)
 //   throughput_per_area = 1 / (time_s x area_mm2), inferences/s/mm2                   (maximised)
-//   weight_sqnr_db: int8 weights before vs after pruning, dB; none (unpruned) is +inf (maximised)
-//   bits_per_weight: encoded weights, metadata included                             (minimised)
 #pragma once
 
 #include <string>

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -117,51 +118,48 @@ std::string uri_of(const fs::path& path, ResultStore::Mode mode) {
   return uri;
 }
 
-double real_or_zero(const SQLite::Column& column) {
-  return column.isNull() ? 0.0 : column.getDouble();
-}
-
-void check_value(const PointRecord& point, const char* name, double value) {
-  if (!std::isfinite(value) || value < 0)
-    throw Error("design point '" + point.point_key + "' (" + point.design + "): " + name + " = " +
-                std::to_string(value) + "; expected a finite non-negative number");
-}
-
 void check_point(const PointRecord& p) {
   if (p.point_key.empty()) throw Error("design point without a point_key");
   if (p.status == PointStatus::Failed) return;
-  const std::array<std::pair<const char*, double>, 15> values = {{
-      {"compute_cycles", p.compute_cycles},
-      {"dram_cycles", p.dram_cycles},
-      {"total_cycles", p.total_cycles},
-      {"time_s", p.time_s},
-      {"energy_pj", p.energy_pj},
-      {"energy_pe_pj", p.energy_pe_pj},
-      {"energy_registers_pj", p.energy_registers_pj},
-      {"energy_sram_read_pj", p.energy_sram_read_pj},
-      {"energy_sram_write_pj", p.energy_sram_write_pj},
-      {"energy_dram_pj", p.energy_dram_pj},
-      {"area_mm2", p.area_mm2},
-      {"useful_fraction", p.useful_fraction},
-      {"intra_pe_stall_fraction", p.intra_pe_stall_fraction},
-      {"inter_pe_stall_fraction", p.inter_pe_stall_fraction},
-      {"bits_per_weight", p.bits_per_weight},
-  }};
-  for (const auto& [name, value] : values) check_value(p, name, value);
-  if (p.weight_sqnr_db && !std::isfinite(*p.weight_sqnr_db))
-    throw Error("design point '" + p.point_key + "' (" + p.design +
-                "): weight_sqnr_db = " + std::to_string(*p.weight_sqnr_db) +
-                "; expected a finite number, or none when the weights are unchanged");
+  for (std::size_t i = 0; i < accel::metrics().size(); ++i) {
+    const accel::Metric& m = accel::metrics()[i];
+    const double value = p.metrics.values[i];
+    if (m.has_none() && value == m.none_value) continue;
+    if (!std::isfinite(value) || (value < 0 && !m.may_be_negative))
+      throw Error("design point '" + p.point_key + "' (" + p.design + "): " + std::string(m.name) +
+                  " = " + std::to_string(value) + "; expected a finite " +
+                  (m.may_be_negative ? "" : "non-negative ") + "number" +
+                  (m.has_none() ? ", or none" : ""));
+  }
 }
 
-constexpr const char* kPointColumns =
-    "id, campaign_id, workload_id, point_key, design, profile, hardware_json, status, error, "
-    "compute_cycles, dram_cycles, total_cycles, time_s, energy_pj, energy_pe_pj, "
-    "energy_registers_pj, energy_sram_read_pj, energy_sram_write_pj, energy_dram_pj, area_mm2, "
-    "useful_fraction, intra_pe_stall_fraction, inter_pe_stall_fraction, edp, weight_sqnr_db, "
-    "bits_per_weight";
+constexpr const char* kPointIdentity =
+    "id, campaign_id, workload_id, point_key, design, profile, hardware_json, status, error";
+constexpr int kPointIdentityColumns = 9;
 
-PointRecord read_point(const SQLite::Statement& q) {
+// Metric values from the columns after `first`, by `present` (the flagged metrics, in order): a
+// failed point's NULL totals read as 0; a done point's NULL as the metric's none_value, or NaN
+// (unknown: stored before the metric existed), and so is a column the store does not have.
+MetricValues read_metrics(const SQLite::Statement& q, int first, const std::vector<char>& present,
+                          bool failed) {
+  MetricValues out;
+  int column = first;
+  for (std::size_t i = 0; i < present.size(); ++i) {
+    const accel::Metric& m = accel::metrics()[i];
+    const double null_value = failed         ? 0.0
+                              : m.has_none() ? m.none_value
+                                             : std::numeric_limits<double>::quiet_NaN();
+    if (!present[i]) {
+      out.values[i] = null_value;
+      continue;
+    }
+    const SQLite::Column c = q.getColumn(column++);
+    out.values[i] = c.isNull() ? null_value : c.getDouble();
+  }
+  return out;
+}
+
+PointRecord read_point(const SQLite::Statement& q, const std::vector<char>& present) {
   PointRecord p;
   p.id = q.getColumn(0).getInt64();
   p.campaign_id = q.getColumn(1).getInt64();
@@ -172,24 +170,32 @@ PointRecord read_point(const SQLite::Statement& q) {
   p.hardware_json = q.getColumn(6).getString();
   p.status = q.getColumn(7).getString() == "failed" ? PointStatus::Failed : PointStatus::Done;
   p.error = q.getColumn(8).getString();
-  p.compute_cycles = real_or_zero(q.getColumn(9));
-  p.dram_cycles = real_or_zero(q.getColumn(10));
-  p.total_cycles = real_or_zero(q.getColumn(11));
-  p.time_s = real_or_zero(q.getColumn(12));
-  p.energy_pj = real_or_zero(q.getColumn(13));
-  p.energy_pe_pj = real_or_zero(q.getColumn(14));
-  p.energy_registers_pj = real_or_zero(q.getColumn(15));
-  p.energy_sram_read_pj = real_or_zero(q.getColumn(16));
-  p.energy_sram_write_pj = real_or_zero(q.getColumn(17));
-  p.energy_dram_pj = real_or_zero(q.getColumn(18));
-  p.area_mm2 = real_or_zero(q.getColumn(19));
-  p.useful_fraction = real_or_zero(q.getColumn(20));
-  p.intra_pe_stall_fraction = real_or_zero(q.getColumn(21));
-  p.inter_pe_stall_fraction = real_or_zero(q.getColumn(22));
-  p.edp = real_or_zero(q.getColumn(23));
-  if (!q.getColumn(24).isNull()) p.weight_sqnr_db = q.getColumn(24).getDouble();
-  p.bits_per_weight = real_or_zero(q.getColumn(25));
+  p.metrics = read_metrics(q, kPointIdentityColumns, present, p.status == PointStatus::Failed);
   return p;
+}
+
+// Binds the flagged metrics from parameter `first` on; a metric's none_value binds NULL.
+void bind_metrics(SQLite::Statement& q, int first, const std::vector<char>& writable,
+                  const MetricValues& values) {
+  int parameter = first;
+  for (std::size_t i = 0; i < writable.size(); ++i) {
+    if (!writable[i]) continue;
+    const accel::Metric& m = accel::metrics()[i];
+    const double value = values.values[i];
+    if (std::isnan(value) || (m.has_none() && value == m.none_value))
+      q.bind(parameter++);  // NULL
+    else if (m.integer)
+      q.bind(parameter++, static_cast<std::int64_t>(value));
+    else
+      q.bind(parameter++, value);
+  }
+}
+
+std::string placeholders(const std::vector<char>& which) {
+  std::string text;
+  for (const char flag : which)
+    if (flag) text += ", ?";
+  return text;
 }
 
 }  // namespace
@@ -236,7 +242,7 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations, const 
                                                       : Verify::None;
     if (how != Verify::None) verify(how == Verify::Full);
   }
-  if (version < target && mode == Mode::ReadOnly)
+  if (version < target && mode == Mode::ReadOnly && !reads_as(migrations, version, target))
     throw Error(quoted(path) + " has schema version " + std::to_string(version) +
                 ", older than this bbs-dse's (schema version " + std::to_string(target) +
                 "); open it read-write once to migrate it (bbs-dse plot or run on a writable "
@@ -251,7 +257,14 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations, const 
       migrate(migrations, target);
       check_objects();
     }
+    if (options.migrations.empty()) {  // the built-in schema: its metric columns and view
+      SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+      sync_metric_columns(db);
+      transaction.commit();
+    }
   }
+  point_columns = metric_columns(db, "main", "design_point");
+  layer_columns = metric_columns(db, "main", "layer_result");
 }
 
 // The tables and views of this version must all be there.
@@ -336,19 +349,14 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
     insert_point.emplace(
         db,
         "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
-        "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
-        "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
-        "intra_pe_stall_fraction, inter_pe_stall_fraction, weight_sqnr_db, bits_per_weight) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
+        "hardware_json, status, error" +
+            column_list(point_columns.writable, "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?" +
+            placeholders(point_columns.writable) +
+            ") ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
   if (!insert_layer)
-    insert_layer.emplace(
-        db,
-        "INSERT INTO layer_result (point_id, layer_idx, name, compute_cycles, dram_cycles, "
-        "total_cycles, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, weight_dram_bytes, input_dram_bytes, "
-        "output_dram_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert_layer.emplace(db, "INSERT INTO layer_result (point_id, layer_idx, name" +
+                                 column_list(layer_columns.writable, "") + ") VALUES (?, ?, ?" +
+                                 placeholders(layer_columns.writable) + ")");
   SQLite::Statement& q = *insert_point;
   q.reset();
   q.clearBindings();
@@ -361,25 +369,7 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
   q.bind(6, p.hardware_json);
   q.bind(7, done ? "done" : "failed");
   if (!p.error.empty()) q.bind(8, p.error);
-  if (done) {
-    const std::array totals = {p.compute_cycles,
-                               p.dram_cycles,
-                               p.total_cycles,
-                               p.time_s,
-                               p.energy_pj,
-                               p.energy_pe_pj,
-                               p.energy_registers_pj,
-                               p.energy_sram_read_pj,
-                               p.energy_sram_write_pj,
-                               p.energy_dram_pj,
-                               p.area_mm2,
-                               p.useful_fraction,
-                               p.intra_pe_stall_fraction,
-                               p.inter_pe_stall_fraction};
-    for (std::size_t i = 0; i < totals.size(); ++i) q.bind(static_cast<int>(9 + i), totals[i]);
-    if (p.weight_sqnr_db) q.bind(23, *p.weight_sqnr_db);
-    q.bind(24, p.bits_per_weight);
-  }
+  if (done) bind_metrics(q, 9, point_columns.writable, p.metrics);
   q.exec();
   if (db.getChanges() == 0) return false;
   const std::int64_t point_id = db.getLastInsertRowid();
@@ -389,12 +379,7 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
     l.bind(1, point_id);
     l.bind(2, layer.layer_idx);
     l.bind(3, layer.name);
-    const std::array values = {
-        layer.compute_cycles,       layer.dram_cycles,         layer.total_cycles,
-        layer.energy_pe_pj,         layer.energy_registers_pj, layer.energy_sram_read_pj,
-        layer.energy_sram_write_pj, layer.energy_dram_pj,      layer.weight_dram_bytes,
-        layer.input_dram_bytes,     layer.output_dram_bytes};
-    for (std::size_t i = 0; i < values.size(); ++i) l.bind(static_cast<int>(4 + i), values[i]);
+    bind_metrics(l, 4, layer_columns.writable, layer.metrics);
     l.exec();
   }
   return true;
@@ -580,9 +565,9 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
   return impl_->guard("listing workloads", [&] {
     SQLite::Statement q(impl_->db,
                         "SELECT id, campaign_id, network, weights_source, synthetic, "
-                        "workload_json, content_hash, superseded, weights_origin, "
-                        "coalesce(act_stats_source, '') FROM workload "
-                        "WHERE campaign_id = ? ORDER BY id");
+                        "workload_json, content_hash, superseded, weights_origin, coalesce(" +
+                            column_or_null(impl_->db, "main", "workload", "act_stats_source") +
+                            ", '') FROM workload WHERE campaign_id = ? ORDER BY id");
     q.bind(1, campaign_id);
     std::vector<WorkloadRecord> out;
     while (q.executeStep()) {
@@ -605,10 +590,11 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
 
 std::vector<WorkloadLayerRecord> ResultStore::workload_layers(std::int64_t workload_id) const {
   return impl_->guard("listing workload layers", [&] {
-    SQLite::Statement q(impl_->db,
-                        "SELECT idx, name, kind, macs, weights, act_density, "
-                        "coalesce(act_stats_source, '') FROM layer WHERE workload_id = ? "
-                        "ORDER BY idx");
+    SQLite::Statement q(
+        impl_->db, "SELECT idx, name, kind, macs, weights, " +
+                       column_or_null(impl_->db, "main", "layer", "act_density") + ", coalesce(" +
+                       column_or_null(impl_->db, "main", "layer", "act_stats_source") +
+                       ", '') FROM layer WHERE workload_id = ? ORDER BY idx");
     q.bind(1, workload_id);
     std::vector<WorkloadLayerRecord> out;
     while (q.executeStep()) {
@@ -676,12 +662,14 @@ std::size_t ResultStore::add_points(const std::vector<PointWithLayers>& batch) {
 
 std::vector<PointRecord> ResultStore::points(std::int64_t campaign_id) const {
   return impl_->guard("reading design points", [&] {
-    SQLite::Statement q(impl_->db, std::string("SELECT ") + kPointColumns +
+    const std::vector<char>& present = impl_->point_columns.present;
+    SQLite::Statement q(impl_->db, std::string("SELECT ") + kPointIdentity +
+                                       column_list(present, "") +
                                        " FROM design_point WHERE campaign_id = ? "
                                        "ORDER BY workload_id, point_key");
     q.bind(1, campaign_id);
     std::vector<PointRecord> out;
-    while (q.executeStep()) out.push_back(read_point(q));
+    while (q.executeStep()) out.push_back(read_point(q, present));
     return out;
   });
 }
@@ -703,30 +691,16 @@ std::int64_t ResultStore::drop_transient_failures(std::int64_t campaign_id) {
 
 std::vector<LayerRecord> ResultStore::point_layers(std::int64_t point_id) const {
   return impl_->guard("reading layer results", [&] {
-    SQLite::Statement q(impl_->db,
-                        "SELECT layer_idx, name, compute_cycles, dram_cycles, total_cycles, "
-                        "energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-                        "energy_sram_write_pj, energy_dram_pj, energy_pj, weight_dram_bytes, "
-                        "input_dram_bytes, output_dram_bytes FROM layer_result "
-                        "WHERE point_id = ? ORDER BY layer_idx");
+    const std::vector<char>& present = impl_->layer_columns.present;
+    SQLite::Statement q(impl_->db, "SELECT layer_idx, name" + column_list(present, "") +
+                                       " FROM layer_result WHERE point_id = ? ORDER BY layer_idx");
     q.bind(1, point_id);
     std::vector<LayerRecord> out;
     while (q.executeStep()) {
       LayerRecord l;
       l.layer_idx = q.getColumn(0).getInt();
       l.name = q.getColumn(1).getString();
-      l.compute_cycles = q.getColumn(2).getDouble();
-      l.dram_cycles = q.getColumn(3).getDouble();
-      l.total_cycles = q.getColumn(4).getDouble();
-      l.energy_pe_pj = q.getColumn(5).getDouble();
-      l.energy_registers_pj = q.getColumn(6).getDouble();
-      l.energy_sram_read_pj = q.getColumn(7).getDouble();
-      l.energy_sram_write_pj = q.getColumn(8).getDouble();
-      l.energy_dram_pj = q.getColumn(9).getDouble();
-      l.energy_pj = q.getColumn(10).getDouble();
-      l.weight_dram_bytes = q.getColumn(11).getDouble();
-      l.input_dram_bytes = q.getColumn(12).getDouble();
-      l.output_dram_bytes = q.getColumn(13).getDouble();
+      l.metrics = read_metrics(q, 2, present, false);
       out.push_back(std::move(l));
     }
     return out;

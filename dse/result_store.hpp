@@ -15,9 +15,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
+#include "model/accel/metrics.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::dse {
@@ -73,6 +75,15 @@ struct WorkloadLayerRecord {
 
 enum class PointStatus { Done, Failed };
 
+// The value of every metric (model/accel/metrics.hpp), in table order: what a store writes and
+// reads back. NaN: unknown (a row stored before the metric existed); a metric's none_value
+// (weight_sqnr_db of unchanged weights: +inf) is stored as NULL.
+struct MetricValues {
+  std::vector<double> values = std::vector<double>(accel::metrics().size(), 0.0);
+  double get(std::string_view name) const { return values[accel::metric_index(name)]; }
+  void set(std::string_view name, double value) { values[accel::metric_index(name)] = value; }
+};
+
 // One evaluated design point: its identity and its network totals. A failed point keeps its
 // identity and error; its totals are stored as NULL and read back as 0.
 struct PointRecord {
@@ -85,27 +96,14 @@ struct PointRecord {
   std::string hardware_json;
   PointStatus status = PointStatus::Done;
   std::string error;
-  double compute_cycles = 0, dram_cycles = 0, total_cycles = 0;
-  double time_s = 0;
-  double energy_pj = 0;
-  double energy_pe_pj = 0, energy_registers_pj = 0, energy_sram_read_pj = 0;
-  double energy_sram_write_pj = 0, energy_dram_pj = 0;
-  double area_mm2 = 0;
-  double useful_fraction = 0, intra_pe_stall_fraction = 0, inter_pe_stall_fraction = 0;
-  std::optional<double> weight_sqnr_db;  // none: the weights are not changed (no pruning error)
-  double bits_per_weight = 0;            // encoded weights, metadata included
-  double edp = 0;                        // read only: energy_pj * time_s, computed by the database
+  MetricValues metrics;  // columns the database computes itself (edp, multipliers) read only
 };
 
-// The per-layer result of one point.
+// The per-layer result of one point: the per-layer metrics (Metric::per_layer()).
 struct LayerRecord {
   int layer_idx = 0;
   std::string name;
-  double compute_cycles = 0, dram_cycles = 0, total_cycles = 0;
-  double energy_pe_pj = 0, energy_registers_pj = 0, energy_sram_read_pj = 0;
-  double energy_sram_write_pj = 0, energy_dram_pj = 0;
-  double energy_pj = 0;  // read only: the sum of the split, computed by the database
-  double weight_dram_bytes = 0, input_dram_bytes = 0, output_dram_bytes = 0;
+  MetricValues metrics;  // the network-only metrics unused
 };
 
 struct PointWithLayers {
@@ -157,12 +155,19 @@ struct MergeStats {
 struct Migration {
   int from = 0;
   const char* sql = "";
+  // The step only adds columns that read back NULL in older rows: a file of the version before
+  // can be read (read-only) and merged without migrating, the columns then read as unknown.
+  bool adds_nullable_columns_only = false;
 };
 
 // The built-in steps; version 0 -> 1 creates the initial schema.
 std::span<const Migration> schema_migrations();
 // The schema version this build writes (the number of built-in steps).
 int schema_version();
+// The point_summary view of the current schema: every point with its campaign and workload, and
+// every metric column in metric-table order (replaces the released steps' views when a store is
+// opened for writing).
+std::string point_summary_sql();
 
 class ResultStore {
  public:
@@ -242,7 +247,8 @@ class ResultStore {
   std::vector<AnalysisLayerRecord> analysis_layers(std::int64_t analysis_id) const;
 
   // Copies the campaigns, workloads, points, layer rows, cached profiles and analyses of a store
-  // (same schema version) in one transaction, skipping points already present.
+  // (same schema version) in one transaction, skipping points already present. A metric column
+  // the shard lacks (written before the metric existed) is copied as NULL.
   MergeStats merge_from(const std::filesystem::path& shard);
 
   // Runs one read-only SQL statement (sqlite3_stmt_readonly) and returns its rows as text (the

@@ -1,6 +1,9 @@
 // The schema of the result database as a list of migration steps (docs/database.md).
-// Never edit a released step: append a new one (version N -> N+1) instead.
+// Never edit a released step: append a new one (version N -> N+1) instead. The metric columns
+// and the current point_summary view are not steps: they follow the metric table
+// (model/accel/metrics.hpp; point_summary_sql below, sync_metric_columns in store_metrics.cpp).
 #include <array>
+#include <string>
 
 #include "dse/result_store.hpp"
 
@@ -366,12 +369,28 @@ ALTER TABLE layer ADD COLUMN act_stats_source TEXT;
 
 constexpr std::array kMigrations = {
     Migration{0, kSchemaV1}, Migration{1, kSchemaV2}, Migration{2, kSchemaV3},
-    Migration{3, kSchemaV4}, Migration{4, kSchemaV5}, Migration{5, kSchemaV6},
+    Migration{3, kSchemaV4}, Migration{4, kSchemaV5}, Migration{5, kSchemaV6, true},
 };
 
 }  // namespace
 
 std::span<const Migration> schema_migrations() { return kMigrations; }
+
+std::string point_summary_sql() {
+  std::string metrics;
+  for (const accel::Metric& m : accel::metrics()) metrics += "p." + std::string(m.name) + ", ";
+  return "CREATE VIEW point_summary AS\n"
+         "SELECT p.id AS point_id, c.name AS campaign, c.spec_hash AS spec_hash, "
+         "w.network AS network, w.weights_source AS weights_source, w.synthetic AS synthetic, "
+         "w.weights_origin AS weights_origin, w.content_hash AS workload_hash, "
+         "w.superseded AS superseded, p.point_key, p.accel, p.design, p.profile, p.status, "
+         "p.error, " +
+         metrics +
+         "p.hardware_json, p.campaign_id, p.workload_id\n"
+         "FROM design_point p\n"
+         "JOIN campaign c ON c.id = p.campaign_id\n"
+         "JOIN workload w ON w.id = p.workload_id";
+}
 
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 

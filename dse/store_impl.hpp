@@ -22,6 +22,30 @@ std::string now_utc();
 [[noreturn]] void fail_sqlite(const std::filesystem::path& file, const std::string& doing,
                               const SQLite::Exception& e, int busy_timeout_ms);
 
+// The metric columns (model/accel/metrics.hpp) one table of a store has, by metric index.
+struct MetricColumns {
+  std::vector<char> present;   // readable
+  std::vector<char> writable;  // present and not computed by the database (GENERATED)
+};
+
+// The metric columns of `table` ("design_point" or "layer_result") in attached schema `schema`.
+MetricColumns metric_columns(SQLite::Database& db, const std::string& schema,
+                             const std::string& table);
+// Adds every metric column the store lacks (NULL in the rows stored before) and makes
+// point_summary the view the metric table generates (point_summary_sql). Idempotent; run in one
+// IMMEDIATE transaction by a writer after the built-in migrations.
+void sync_metric_columns(SQLite::Database& db);
+// Whether a file at schema `version` reads like one at `target`: every step between only adds
+// nullable columns (Migration::adds_nullable_columns_only).
+bool reads_as(std::span<const Migration> migrations, int version, int target);
+// `prefix` + `column` when `table` of attached schema `schema` has it, else "NULL" (a column
+// added by a later nullable-only step, read from an older file).
+std::string column_or_null(SQLite::Database& db, const std::string& schema,
+                           const std::string& table, const std::string& column,
+                           const std::string& prefix = "");
+// ", name, name, ..." of the columns flagged in `which`, each prefixed with `prefix`.
+std::string column_list(const std::vector<char>& which, const std::string& prefix);
+
 struct ResultStore::Impl {
   Impl(std::filesystem::path file, const std::string& uri, Mode open_mode, const Options& options,
        int flags)
@@ -36,6 +60,7 @@ struct ResultStore::Impl {
   SQLite::Database db;
   int version = 0;
   std::optional<SQLite::Statement> insert_point, insert_layer;
+  MetricColumns point_columns, layer_columns;  // read when the store opens (after the sync)
 
   // Runs `body`, translating SQLite failures into bbs::Error.
   template <class F>

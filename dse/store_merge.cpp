@@ -20,7 +20,9 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
     options.busy_timeout_ms = impl_->busy_timeout_ms;
     options.verify = Verify::Full;
     const ResultStore other = open(shard, Mode::ReadOnly, options);
-    if (other.user_version() != impl_->version)
+    const int version = other.user_version();
+    if (version > impl_->version ||
+        (version < impl_->version && !reads_as(schema_migrations(), version, impl_->version)))
       throw Error(quoted(shard) + " has schema version " + std::to_string(other.user_version()) +
                   "; expected " + std::to_string(impl_->version) + " as " + quoted(impl_->path));
   }
@@ -63,10 +65,10 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         std::string("INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
                     "workload_json, content_hash, superseded, weights_origin, act_stats_source) "
                     "SELECT mc.new_id, s.network, s.weights_source, s.synthetic, s.workload_json, "
-                    "s.content_hash, s.superseded, s.weights_origin, s.act_stats_source FROM "
-                    "shard.workload s JOIN "
-                    "temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE NOT EXISTS "
-                    "(SELECT 1 FROM main.workload m WHERE ") +
+                    "s.content_hash, s.superseded, s.weights_origin, ") +
+        column_or_null(db, "shard", "workload", "act_stats_source", "s.") +
+        " FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE "
+        "NOT EXISTS (SELECT 1 FROM main.workload m WHERE " +
         same_workload + ") ORDER BY s.id");
     db.exec(std::string("CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS "
                         "new_id FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = "
@@ -78,8 +80,10 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
 
     db.exec(
         "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights, act_density, "
-        "act_stats_source) SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights, "
-        "s.act_density, s.act_stats_source FROM shard.layer s "
+        "act_stats_source) SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights, " +
+        column_or_null(db, "shard", "layer", "act_density", "s.") + ", " +
+        column_or_null(db, "shard", "layer", "act_stats_source", "s.") +
+        " FROM shard.layer s "
         "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id WHERE true ORDER BY s.id "
         "ON CONFLICT (workload_id, idx) DO NOTHING");
     db.exec(
@@ -91,30 +95,34 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "AND m.workload_id = mw.new_id AND m.point_key = s.point_key)");
     const std::int64_t shard_points =
         db.execAndGet("SELECT count(*) FROM shard.design_point").getInt64();
+    // Metric columns: those this store writes, from the shard where it has them (NULL where it
+    // was written before the metric existed).
+    const auto copied = [&](const char* table, std::vector<char>& selected) {
+      const MetricColumns here = metric_columns(db, "main", table);
+      const MetricColumns there = metric_columns(db, "shard", table);
+      selected.assign(here.writable.size(), 0);
+      for (std::size_t i = 0; i < selected.size(); ++i)
+        selected[i] = here.writable[i] && there.present[i] ? 1 : 0;
+    };
+    std::vector<char> point_metrics, layer_metrics;
+    copied("design_point", point_metrics);
+    copied("layer_result", layer_metrics);
     stats.points_added = db.exec(
         "INSERT INTO main.design_point (campaign_id, workload_id, point_key, design, profile, "
-        "hardware_json, status, error, compute_cycles, dram_cycles, total_cycles, time_s, "
-        "energy_pj, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, area_mm2, useful_fraction, "
-        "intra_pe_stall_fraction, inter_pe_stall_fraction, weight_sqnr_db, bits_per_weight) "
-        "SELECT n.campaign_id, n.workload_id, s.point_key, s.design, s.profile, "
-        "s.hardware_json, s.status, s.error, s.compute_cycles, s.dram_cycles, s.total_cycles, "
-        "s.time_s, s.energy_pj, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
-        "s.energy_sram_write_pj, s.energy_dram_pj, s.area_mm2, s.useful_fraction, "
-        "s.intra_pe_stall_fraction, s.inter_pe_stall_fraction, s.weight_sqnr_db, "
-        "s.bits_per_weight "
-        "FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
+        "hardware_json, status, error" +
+        column_list(point_metrics, "") +
+        ") SELECT n.campaign_id, n.workload_id, s.point_key, s.design, s.profile, "
+        "s.hardware_json, s.status, s.error" +
+        column_list(point_metrics, "s.") +
+        " FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
     stats.points_skipped = shard_points - stats.points_added;
-    stats.layer_rows_added = db.exec(
-        "INSERT INTO main.layer_result (point_id, layer_idx, name, compute_cycles, dram_cycles, "
-        "total_cycles, energy_pe_pj, energy_registers_pj, energy_sram_read_pj, "
-        "energy_sram_write_pj, energy_dram_pj, weight_dram_bytes, input_dram_bytes, "
-        "output_dram_bytes) SELECT m.id, s.layer_idx, s.name, s.compute_cycles, s.dram_cycles, "
-        "s.total_cycles, s.energy_pe_pj, s.energy_registers_pj, s.energy_sram_read_pj, "
-        "s.energy_sram_write_pj, s.energy_dram_pj, s.weight_dram_bytes, s.input_dram_bytes, "
-        "s.output_dram_bytes FROM temp.merge_point n JOIN main.design_point m "
-        "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
-        "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
+    stats.layer_rows_added =
+        db.exec("INSERT INTO main.layer_result (point_id, layer_idx, name" +
+                column_list(layer_metrics, "") + ") SELECT m.id, s.layer_idx, s.name" +
+                column_list(layer_metrics, "s.") +
+                " FROM temp.merge_point n JOIN main.design_point m "
+                "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
+                "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
     stats.profiles_added = db.exec(
         "INSERT INTO main.profile_cache (key, blob, created_at) SELECT key, blob, created_at "
         "FROM shard.profile_cache WHERE true ON CONFLICT (key) DO NOTHING");

@@ -1,20 +1,16 @@
-// Basic tensor vocabulary shared by every layer of bbs-dse: element types, shapes, errors.
+// Basic tensor vocabulary shared by every layer of bbs-dse: element types, shapes; and bbs::Error
+// (core/error.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace bbs {
+#include "core/error.hpp"
 
-// A user-facing error: the message names the file / key / item and what was expected.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace bbs {
 
 // The weight types (I8, I16, F16, BF16, F32, F64) and the other types PyTorch state dicts carry
 // beside weights (BatchNorm's I64 num_batches_tracked, I32/U8 index buffers, BOOL masks): a file

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include "model/accel/bits.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
@@ -40,6 +41,17 @@ TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity 
   t.spatial_steps = ceil_div(double(work.out_w), cols) * double(work.out_h) *
                     (fidelity.per_sample ? 1.0 : double(work.batch));
   return t;
+}
+
+ScheduleRun dense_column_schedule(const ScheduleGroup& g) {
+  ScheduleRun run;
+  for (int b = 7; b >= 0; --b, ++run.cycles) {
+    std::int64_t psum = 0;
+    for (std::size_t i = 0; i < g.weights.size(); ++i)
+      if (twos_bit(g.weights[i], b)) psum += g.activations[i];
+    run.result += (b == 7 ? -psum : psum) << b;
+  }
+  return run;
 }
 
 Utilisation ComputeCost::shares() const {
@@ -81,7 +93,7 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
   // the columns; not multipliers_per_pe, which only counts hardware (iso-multiplier accounting).
   const LockstepSums sums = profile.steps->lockstep(rows, fidelity.zero_cycle_tiles ? 0 : 1);
   const double capacity =
-      work_per_step(profile.steps->kind(), profile.steps->grouping().lanes) * hw.pe_cols;
+      profile.steps->rule().work_per_step(profile.steps->grouping().lanes) * hw.pe_cols;
   c.cycles = sums.tile_cycles * tiles.spatial_steps;
   c.useful = sums.useful * tiles.spatial_steps * hw.pe_cols;
   c.intra_pe_stall = sums.row_cycles * tiles.spatial_steps * capacity - c.useful;
@@ -97,10 +109,10 @@ ComputeCost AccelModel::compute(const LayerWork& work, const LayerProfile& profi
 // Stripes G=16 M=16, Pragmatic and BitWave G=8 M=8: 8 cycles; BitVert G=16 M=8: 16 (without
 // offline BBS a column can have 16 effectual bits); Bitlet G=32 M=8: 32; bit-parallel 1.
 ComputeCost activation_matmul_compute(const LayerWork& work, const HardwareConfig& hw,
-                                      Fidelity fidelity) {
+                                      Fidelity fidelity, double act_bits) {
   ComputeCost c;
   c.tiles = count_tiles(work, hw, fidelity).total();
-  c.cycles = c.tiles * ceil_div(double(hw.lanes) * hw.act_bits, double(hw.multipliers_per_pe));
+  c.cycles = c.tiles * ceil_div(double(hw.lanes) * act_bits, double(hw.multipliers_per_pe));
   c.useful = c.cycles * hw.pe_rows * double(hw.multipliers_per_pe) * hw.pe_cols;
   c.cycle_source = "dense (activation x activation)";
   return c;

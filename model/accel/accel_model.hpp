@@ -8,10 +8,17 @@
 // and energy = PE + registers + SRAM read + SRAM write + DRAM (sim/sim/stripes.py:236-418). A
 // design overrides only what differs: its step count per group, its weight storage, its energy
 // terms.
+//
+// A design is one class in one .cpp file that registers itself (BBS_REGISTER_DESIGN) and owns
+// everything specific to it: its per-group step rule, its bit-level schedule (the functional
+// check), its channel ordering (via the step rule), its defect switches (register_defect_switch)
+// and its typed parameters (parameters(), its own TOML section). Nothing outside its file names
+// it; the file opens with its equations and their sources (docs/models.md collects them).
 #pragma once
 
+#include <cstdint>
 #include <memory>
-#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,14 +33,25 @@ namespace bbs::accel {
 
 // What a design needs from the one pass over the weights.
 struct WeightNeeds {
-  std::string pruning = "none";  // applied before the step records are built
-  int pruning_group = 32;
-  int pruned_columns = 0;
-  int const_bits = 6;
-  double sensitive_fraction = 0.0;
-  int sensitive_channel_multiple = 32;
-  std::optional<StepKind> steps;  // data-dependent step count, at `lanes` per group
+  PruningSetting pruning;           // applied before the step records are built
+  const StepRule* steps = nullptr;  // data-dependent step count, at `lanes` per group
   int lanes = 16;
+};
+
+// One group of weights as one PE row's bit-level schedule sees it (the functional check,
+// model/accel/schedule_check.hpp).
+struct ScheduleGroup {
+  std::span<const int> weights;    // the values the design runs on (pruned)
+  std::span<const int> spans;      // BBS column spans (r << 4) | k if the step rule reads them
+  std::span<const int> constants;  // the groups' constants C (weights = base + C), likewise
+  std::span<const std::uint8_t> activations;
+};
+
+struct ScheduleRun {
+  std::int64_t result = 0;
+  int cycles = 0;
+  // False when the model charges a mean rather than this group's cycles (nothing to compare).
+  bool cycles_comparable = true;
 };
 
 // The per-layer result of the pass over the weights for one design.
@@ -75,7 +93,22 @@ class AccelModel {
   virtual ~AccelModel() = default;
   virtual std::string_view name() const = 0;
   virtual std::string_view description() const = 0;
+  // The design's own parameters (TOML section named after it), with defaults and sources.
+  virtual std::vector<DesignParameter> parameters() const { return {}; }
+  // Checks of the design's parameters against the rest of the config (require_setting()).
+  virtual void validate(const HardwareConfig&) const {}
+  // The config for one network: a design whose parameters have per-network defaults resolves
+  // them here (the simulation calls it once the network is known).
+  virtual HardwareConfig for_network(const HardwareConfig& hw, std::string_view /*network*/) const {
+    return hw;
+  }
+  // Bits per activation element in buffers and DRAM (footprints, traffic, SRAM writes).
+  virtual double activation_bits(const HardwareConfig& hw) const { return hw.act_bits; }
   virtual WeightNeeds weight_needs(const HardwareConfig& hw, Fidelity fidelity) const;
+  // Executes one PE row's bit-level schedule on one group: the accumulated dot product and the
+  // cycles it took.
+  virtual ScheduleRun run_schedule(const ScheduleGroup& group, const HardwareConfig& hw,
+                                   Fidelity fidelity) const = 0;
   virtual ComputeCost compute(const LayerWork& work, const LayerProfile& profile,
                               const HardwareConfig& hw, Fidelity fidelity) const;
   virtual WeightStorage weight_storage(const LayerWork& work, const LayerProfile& profile,
@@ -99,8 +132,21 @@ class AccelModel {
                                       const HardwareConfig& hw, Fidelity fidelity) const;
 };
 
+// Every registered design, sorted by name. Designs register during static initialisation: read the
+// registry only after it (from main() on), never from another static initialiser.
 const std::vector<std::unique_ptr<AccelModel>>& accel_registry();
 const AccelModel& find_accel(std::string_view name);  // throws bbs::Error listing the names
+bool register_design(std::unique_ptr<AccelModel> model);
+
+// Registers a design class (one line at namespace scope in the design's .cpp). model/accel is an
+// OBJECT library so the registering objects are linked into every binary.
+#define BBS_REGISTER_DESIGN(Class)                 \
+  [[maybe_unused]] const bool kRegistered##Class = \
+      ::bbs::accel::register_design(std::make_unique<Class>())
+
+// The dense bit-serial schedule: the 8 two's-complement weight columns, one per cycle, the sign
+// column negated (BBS paper §II-A, Fig. 2b).
+ScheduleRun dense_column_schedule(const ScheduleGroup& group);
 
 // Tiles of a layer (BitSim sim/sim/stripes.py:113-200 calc_pe_array_tile), per sample in the bitsim
 // profile, times batch in corrected.
@@ -113,8 +159,8 @@ struct TileCount {
 TileCount count_tiles(const LayerWork& work, const HardwareConfig& hw, Fidelity fidelity);
 
 // An attention matmul on any design: every bit of the serial operand is worked (no offline
-// encoding, no known sparsity), at the design's lanes / multipliers per PE.
+// encoding, no known sparsity), at the design's lanes / multipliers per PE and activation bits.
 ComputeCost activation_matmul_compute(const LayerWork& work, const HardwareConfig& hw,
-                                      Fidelity fidelity);
+                                      Fidelity fidelity, double act_bits);
 
 }  // namespace bbs::accel

@@ -4,20 +4,18 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <variant>
 #include <vector>
+
+#include "model/accel/pruning.hpp"
+#include "model/tech/sram_spec.hpp"
 
 namespace bbs::accel {
 
-// One on-chip SRAM as BitSim describes it: one access reads or writes all banks at once.
-struct SramSpec {
-  std::int64_t capacity_bytes = 0;
-  int banks = 1;
-  int bank_width_bits = 64;    // width of one bank; a full access moves banks * bank_width_bits
-  std::string ports = "1r1w";  // "1r1w" (BitSim) or "1rw"
-  std::int64_t access_bits() const { return std::int64_t(banks) * bank_width_bits; }
-};
+using SramSpec = tech::SramSpec;  // model/tech/sram_spec.hpp
 
 struct DramSpec {
   double bits_per_cycle = 128;        // 64-bit bus, double data rate (BitSim)
@@ -32,8 +30,19 @@ struct EnergyConstants {
   double scheduler_pj_per_cycle = 0;       // design-specific extra per cycle (BitWave schedulers)
 };
 
+// A value of a hardware setting (TOML: integer, number, string, boolean).
+using SettingValue = std::variant<int, double, std::string, bool>;
+
+// A design's own typed parameter, in its own TOML section (defined in the design's file).
+struct DesignParameter {
+  std::string key;             // "<section>.<name>", e.g. "bitvert.bidirectional"
+  SettingValue default_value;  // its type is the parameter's type
+  std::string source;          // where the default comes from
+  std::string description;
+};
+
 struct HardwareConfig {
-  std::string design;          // registry name: stripes, pragmatic, bitlet, bitvert, bitwave, ...
+  std::string design;          // the name of a registered design (accel_registry())
   int pe_rows = 32;            // H: output channels in parallel
   int pe_cols = 16;            // Wc: output positions / tokens in parallel
   int lanes = 16;              // G: weights (reduction elements) per PE per step
@@ -42,17 +51,11 @@ struct HardwareConfig {
   int act_bits = 8;            // Pp: activation precision
 
   // Pruning of the weights the design runs on (BitVert: BBS; BitWave: bit-flip).
-  std::string pruning = "none";  // none, round-avg, zero-point, bit-flip
-  int pruning_group = 32;
-  int pruned_columns = 0;
-  int const_bits = 6;
-  double sensitive_fraction = 0.0;
-  int sensitive_channel_multiple = 32;
+  PruningSetting pruning;
 
-  // BitVert only: bi-directional bit skipping (BBS). false = the BitVert PE skips only zero bits
-  // of unpruned two's-complement weights, ceil(ones / (G/2)) cycles per bit column (BitSim's
-  // en_bbs=False, yc2367/BitSim sim/sim/bitvert.py:163-173). Other designs ignore it.
-  bool bitvert_bidirectional = true;
+  // Values given for designs' own parameters (DesignParameter keys such as
+  // "bitvert.bidirectional"); a parameter not given has its design's default.
+  std::map<std::string, SettingValue, std::less<>> design_settings;
 
   SramSpec weight_sram, act_sram;
   DramSpec dram;
@@ -65,6 +68,13 @@ struct HardwareConfig {
   int constants_tech_nm = 28;
 
   std::map<std::string, std::string> sources;  // key -> where its value comes from
+
+  // A design parameter's value: given, else its default.
+  template <typename T>
+  T setting(const DesignParameter& p) const {
+    const auto it = design_settings.find(p.key);
+    return std::get<T>(it == design_settings.end() ? p.default_value : it->second);
+  }
 
   std::int64_t bit_serial_multipliers() const {
     return std::int64_t(pe_rows) * pe_cols * multipliers_per_pe;

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "model/accel/accel_model.hpp"
 #include "model/bbs/prune.hpp"
 #include "networks/io/input_file.hpp"
 #include "networks/tensor.hpp"
@@ -26,13 +27,18 @@ namespace fs = std::filesystem;
 // ---- The schema --------------------------------------------------------------------------------
 
 enum class Kind { Integer, Number, String, Boolean };
-using Value = std::variant<int, double, std::string, bool>;
+using Value = SettingValue;
 
 struct Field {
   std::string key;  // dotted: "array.rows"
   Kind kind;
   std::function<void(HardwareConfig&, const Value&)> assign;
   std::function<Value(const HardwareConfig&)> read;
+  // Where the default (HardwareConfig{}'s value, or the design's) comes from; empty: no default,
+  // every preset sets the key.
+  std::string default_source;
+  std::vector<std::string> choices;  // a string key's allowed values (empty: any)
+  std::string design;                // a design's own parameter: that design
 };
 
 template <typename T>
@@ -49,22 +55,54 @@ constexpr Kind kind_of() {
 
 // `access` is a generic lambda returning a reference to the member, for const and non-const.
 template <typename T, typename Access>
-Field field(std::string key, Access access) {
-  return {
-      std::move(key), kind_of<T>(),
-      [access](HardwareConfig& config, const Value& value) { access(config) = std::get<T>(value); },
-      [access](const HardwareConfig& config) { return Value(access(config)); }};
+Field field(std::string key, Access access, std::string default_source = {}) {
+  Field f;
+  f.key = std::move(key);
+  f.kind = kind_of<T>();
+  f.assign = [access](HardwareConfig& config, const Value& value) {
+    access(config) = std::get<T>(value);
+  };
+  f.read = [access](const HardwareConfig& config) { return Value(access(config)); };
+  f.default_source = std::move(default_source);
+  return f;
+}
+
+std::vector<std::string> prune_method_names() {
+  std::vector<std::string> names;
+  for (const PruneMethod m :
+       {PruneMethod::None, PruneMethod::RoundAverage, PruneMethod::ZeroPoint, PruneMethod::BitFlip})
+    names.emplace_back(prune_method_name(m));
+  return names;
+}
+
+Field design_parameter_field(const AccelModel& model, const DesignParameter& p) {
+  Field f;
+  f.key = p.key;
+  f.kind = Kind(p.default_value.index());  // Value and Kind list the types in one order
+  f.assign = [key = p.key](HardwareConfig& config, const Value& value) {
+    config.design_settings[key] = value;
+  };
+  f.read = [p](const HardwareConfig& config) {
+    return config.design_settings.contains(p.key) ? config.design_settings.at(p.key)
+                                                  : p.default_value;
+  };
+  f.default_source = p.source;
+  f.design = model.name();
+  return f;
 }
 
 void add_sram_fields(std::vector<Field>& fields, const std::string& section,
                      SramSpec HardwareConfig::*sram) {
-  fields.push_back({section + ".capacity_kib", Kind::Integer,
-                    [sram](HardwareConfig& config, const Value& value) {
-                      (config.*sram).capacity_bytes = std::int64_t{std::get<int>(value)} * 1024;
-                    },
-                    [sram](const HardwareConfig& config) {
-                      return Value(int((config.*sram).capacity_bytes / 1024));
-                    }});
+  Field capacity;
+  capacity.key = section + ".capacity_kib";
+  capacity.kind = Kind::Integer;
+  capacity.assign = [sram](HardwareConfig& config, const Value& value) {
+    (config.*sram).capacity_bytes = std::int64_t{std::get<int>(value)} * 1024;
+  };
+  capacity.read = [sram](const HardwareConfig& config) {
+    return Value(int((config.*sram).capacity_bytes / 1024));
+  };
+  fields.push_back(std::move(capacity));
   fields.push_back(field<int>(
       section + ".banks", [sram](auto& config) -> auto& { return (config.*sram).banks; }));
   fields.push_back(field<int>(
@@ -72,7 +110,9 @@ void add_sram_fields(std::vector<Field>& fields, const std::string& section,
         return (config.*sram).bank_width_bits;
       }));
   fields.push_back(field<std::string>(
-      section + ".ports", [sram](auto& config) -> auto& { return (config.*sram).ports; }));
+      section + ".ports", [sram](auto& config) -> auto& { return (config.*sram).ports; },
+      "yc2367/BitSim sim/sim/stripes.py:497-498 'r_port': 1, 'w_port': 1 "
+      "(sim/hw/mem/cacti_config_generator.py): 1 exclusive read + 1 exclusive write port"));
 }
 
 std::vector<Field> make_fields() {
@@ -80,41 +120,74 @@ std::vector<Field> make_fields() {
   f.push_back(field<std::string>(
       "design", [](auto& c) -> auto& { return c.design; }));
   f.push_back(field<int>(
-      "array.rows", [](auto& c) -> auto& { return c.pe_rows; }));
+      "array.rows", [](auto& c) -> auto& { return c.pe_rows; },
+      "BBS paper §IV-D, §V-A: 32 x 16 PEs (BitVert; yc2367/BitSim sim/test_bitvert.py [32,16])"));
   f.push_back(field<int>(
-      "array.cols", [](auto& c) -> auto& { return c.pe_cols; }));
+      "array.cols", [](auto& c) -> auto& { return c.pe_cols; },
+      "BBS paper §IV-D, §V-A: 32 x 16 PEs; yc2367/BitSim sim/test_*.py: Wc = 16 for every design"));
   f.push_back(field<int>(
-      "array.lanes", [](auto& c) -> auto& { return c.lanes; }));
+      "array.lanes", [](auto& c) -> auto& { return c.lanes; },
+      "yc2367/BitSim sim/sim/stripes.py:12-20: G = 16 lanes per PE"));
   f.push_back(field<int>(
-      "array.multipliers_per_pe", [](auto& c) -> auto& { return c.multipliers_per_pe; }));
+      "array.multipliers_per_pe", [](auto& c) -> auto& { return c.multipliers_per_pe; },
+      "BBS paper §IV-A, Fig. 7: 8 bit-serial multipliers per PE (iso-multiplier: 32 x 16 x 8 = "
+      "4096)"));
   f.push_back(field<int>(
-      "array.weight_bits", [](auto& c) -> auto& { return c.weight_bits; }));
+      "array.weight_bits", [](auto& c) -> auto& { return c.weight_bits; },
+      "BBS paper §V-A; yc2367/BitSim sim/test_*.py: INT8 weights, Pw_s = 8"));
   f.push_back(field<int>(
-      "array.act_bits", [](auto& c) -> auto& { return c.act_bits; }));
-  f.push_back(field<std::string>(
-      "pruning.method", [](auto& c) -> auto& { return c.pruning; }));
+      "array.act_bits", [](auto& c) -> auto& { return c.act_bits; },
+      "BBS paper §V-A; yc2367/BitSim sim/test_*.py: INT8 activations, Pp = 8"));
+  Field method;
+  method.key = "pruning.method";
+  method.kind = Kind::String;
+  method.assign = [](HardwareConfig& c, const Value& value) {
+    c.pruning.prune.method = parse_prune_method(std::get<std::string>(value));
+  };
+  method.read = [](const HardwareConfig& c) {
+    return Value(std::string(prune_method_name(c.pruning.prune.method)));
+  };
+  method.default_source = "none: the dense INT8 model (BBS paper §V-A)";
+  method.choices = prune_method_names();
+  f.push_back(std::move(method));
   f.push_back(field<int>(
-      "pruning.group", [](auto& c) -> auto& { return c.pruning_group; }));
+      "pruning.group", [](auto& c) -> auto& { return c.pruning.group; },
+      "BBS paper §V-A: group 32"));
   f.push_back(field<int>(
-      "pruning.columns", [](auto& c) -> auto& { return c.pruned_columns; }));
+      "pruning.columns", [](auto& c) -> auto& { return c.pruning.prune.columns; },
+      "0: nothing pruned"));
   f.push_back(field<int>(
-      "pruning.const_bits", [](auto& c) -> auto& { return c.const_bits; }));
+      "pruning.const_bits", [](auto& c) -> auto& { return c.pruning.prune.const_bits; },
+      "BBS paper §V-A: 6-bit constant (the reference code uses 5: model/bbs/prune.hpp)"));
   f.push_back(field<double>(
-      "pruning.sensitive_fraction", [](auto& c) -> auto& { return c.sensitive_fraction; }));
+      "pruning.sensitive_fraction", [](auto& c) -> auto& { return c.pruning.sensitive_fraction; },
+      "0: no sensitive channels kept at 8 bits"));
   f.push_back(field<int>(
-      "pruning.channel_multiple", [](auto& c) -> auto& { return c.sensitive_channel_multiple; }));
-  f.push_back(field<bool>(
-      "bitvert.bidirectional", [](auto& c) -> auto& { return c.bitvert_bidirectional; }));
+      "pruning.channel_multiple", [](auto& c) -> auto& { return c.pruning.channel_multiple; },
+      "BBS paper §III, Algo. 2 (CH): each layer's sensitive channels round up to a multiple of "
+      "CH = 32"));
+  // Each design's own parameters, in its own section (kept after [pruning]: the schema order).
+  for (const auto& model : accel_registry())
+    for (const DesignParameter& p : model->parameters())
+      f.push_back(design_parameter_field(*model, p));
   add_sram_fields(f, "weight_sram", &HardwareConfig::weight_sram);
   add_sram_fields(f, "act_sram", &HardwareConfig::act_sram);
   f.push_back(field<double>(
-      "dram.bits_per_cycle", [](auto& c) -> auto& { return c.dram.bits_per_cycle; }));
+      "dram.bits_per_cycle", [](auto& c) -> auto& { return c.dram.bits_per_cycle; },
+      "yc2367/BitSim sim/sim/stripes.py:202 _calc_dram_cycle, :530 rw_bw 64: 64-bit bus x 2 (DDR) "
+      "= 128 bits/cycle (not in the paper: BBS paper §V-A names only DRAMSim3 DDR3)"));
   f.push_back(field<double>(
-      "dram.energy_pj_per_bit", [](auto& c) -> auto& { return c.dram.energy_pj_per_bit; }));
+      "dram.energy_pj_per_bit", [](auto& c) -> auto& { return c.dram.energy_pj_per_bit; },
+      "yc2367/BitSim sim/sim/stripes.py:536 DRAM r_cost/w_cost 1000: 1000 pJ per 64-bit access = "
+      "15.625 pJ/bit (the paper uses DRAMSim3 DDR3: BBS paper §V-A)"));
   f.push_back(field<double>(
-      "clock_mhz", [](auto& c) -> auto& { return c.clock_mhz; }));
+      "clock_mhz", [](auto& c) -> auto& { return c.clock_mhz; },
+      "BBS paper §IV-D, §V-A: 800 MHz (yc2367/BitSim hardware/run_dc.sh: create_clock -period "
+      "1.25); BitSim never converts cycles to time"));
   f.push_back(field<int>(
-      "tech_nm", [](auto& c) -> auto& { return c.tech_nm; }));
+      "tech_nm", [](auto& c) -> auto& { return c.tech_nm; },
+      "BBS paper §IV-D, §V-A: TSMC 28 nm; yc2367/BitSim sim/sim/stripes.py:492, 510: CACTI "
+      "technology 0.028 for every memory"));
   f.push_back(field<double>(
       "energy.pe_pj_per_cycle", [](auto& c) -> auto& { return c.energy.pe_pj_per_cycle; }));
   f.push_back(field<double>(
@@ -125,9 +198,12 @@ std::vector<Field> make_fields() {
       [](auto& c) -> auto& { return c.energy.act_reg_pj_per_col_tile; }));
   f.push_back(field<double>(
       "energy.scheduler_pj_per_cycle",
-      [](auto& c) -> auto& { return c.energy.scheduler_pj_per_cycle; }));
+      [](auto& c) -> auto& { return c.energy.scheduler_pj_per_cycle; },
+      "yc2367/BitSim sim/sim/stripes.py:236-418 (energy): no extra per-cycle term"));
   f.push_back(field<int>(
-      "energy.tech_nm", [](auto& c) -> auto& { return c.constants_tech_nm; }));
+      "energy.tech_nm", [](auto& c) -> auto& { return c.constants_tech_nm; },
+      "the node of the energy and area constants: the BBS paper's (MICRO 2024) TSMC 28 nm "
+      "evaluation; they are not rescaled for another tech_nm"));
   f.push_back(field<double>(
       "area.pe_um2", [](auto& c) -> auto& { return c.pe_area_um2; }));
   return f;
@@ -243,6 +319,16 @@ toml::table parse_toml(const fs::path& path) {
   }
 }
 
+// A string value of a key with a fixed set of values, checked.
+Value choice(const Field& f, std::string value, const std::string& where) {
+  if (f.choices.empty() || std::find(f.choices.begin(), f.choices.end(), value) != f.choices.end())
+    return value;
+  std::string names;
+  for (std::size_t i = 0; i < f.choices.size(); ++i)
+    names += (i == 0 ? "" : i + 1 == f.choices.size() ? " or " : ", ") + f.choices[i];
+  throw Error(where + ": " + f.key + " = " + value + ": expected " + names);
+}
+
 Value toml_value(const Field& f, const toml::node& node, const std::string& where) {
   std::string got = type_name(node);
   if (f.kind == Kind::Integer && node.is_integer()) {
@@ -256,7 +342,7 @@ Value toml_value(const Field& f, const toml::node& node, const std::string& wher
     if (std::isfinite(value)) return value;
     got = "a non-finite number";
   } else if (f.kind == Kind::String && node.is_string()) {
-    return node.as_string()->get();
+    return choice(f, node.as_string()->get(), where);
   } else if (f.kind == Kind::Boolean && node.is_boolean()) {
     return node.as_boolean()->get();
   }
@@ -352,14 +438,22 @@ HardwareConfig read_preset(std::string_view design) {
     throw Error("unknown hardware design '" + std::string(design) + "' (expected one of: " + names +
                 ")");
   }
+  // Defaults first (HardwareConfig{} and the designs' parameters), each with its source; the
+  // preset sets what differs, and every key without a default.
   HardwareConfig config;
+  for (const Field& f : fields())
+    if (!f.default_source.empty()) config.sources[f.key] = f.default_source;
   const fs::path path = presets_dir() / (std::string(design) + ".toml");
   DocumentReader reader(config, path.string(), false);
   reader.apply(parse_toml(path));
   for (const Field& f : fields()) {
-    if (!reader.assigned().contains(f.key))
-      throw Error(path.string() + ": built-in preset does not set '" + f.key + "'");
-    if (!config.sources.contains(f.key))
+    const bool set = reader.assigned().contains(f.key);
+    if (!f.design.empty() && f.design != config.design && set)
+      throw Error(path.string() + ": built-in preset of design '" + config.design + "' sets '" +
+                  f.key + "', a parameter of design '" + f.design + "'");
+    if (f.default_source.empty() && !set)
+      throw Error(path.string() + ": built-in preset does not set '" + f.key + "' (no default)");
+    if (set && !config.sources.contains(f.key))
       throw Error(path.string() + ": built-in preset has no [sources] entry for '" + f.key + "'");
   }
   return config;
@@ -402,7 +496,7 @@ Value set_value(const Field& f, const std::string& text, const std::string& wher
     if (text != "true" && text != "false") throw Error(where + ": expects true or false");
     return text == "true";
   }
-  return text;
+  return choice(f, text, where);
 }
 
 // The field a "key=value" assignment names and its value; errors start with `where`.
@@ -461,15 +555,6 @@ class Checker {
   const HardwareConfig& config_;
 };
 
-bool known_pruning_method(const std::string& method) {
-  try {
-    parse_prune_method(method);
-    return true;
-  } catch (const Error&) {
-    return false;
-  }
-}
-
 }  // namespace
 
 void check_setting(const std::string& assignment) {
@@ -500,33 +585,33 @@ HardwareConfig load_hardware(std::string_view design,
 
 void validate(const HardwareConfig& config) {
   const Checker check(config);
-  check.require(!config.design.empty(), "design", "a design name");
+  std::string designs;
+  bool registered = false;
+  for (const auto& model : accel_registry()) {
+    designs += (designs.empty() ? "" : ", ") + std::string(model->name());
+    registered |= model->name() == config.design;
+  }
+  check.require(registered, "design", "a design name: one of " + designs);
   check.positive("array.rows", config.pe_rows);
   check.positive("array.cols", config.pe_cols);
   check.positive("array.lanes", config.lanes);
   check.positive("array.multipliers_per_pe", config.multipliers_per_pe);
   check.in_range("array.weight_bits", config.weight_bits, 1, 8);
   check.in_range("array.act_bits", config.act_bits, 1, 16);
-  check.require(known_pruning_method(config.pruning), "pruning.method",
-                "none, round-avg, zero-point or bit-flip");
-  check.positive("pruning.group", config.pruning_group);
-  check.in_range("pruning.columns", config.pruned_columns, 0, 8);
+  const PruningSetting& pruning = config.pruning;
+  check.positive("pruning.group", pruning.group);
+  check.in_range("pruning.columns", pruning.prune.columns, 0, 8);
   // A pruned group keeps at least one stored bit column: with none a PE has nothing to process
   // and a tile would cost zero cycles.
-  if (config.pruning != "none")
-    check.require(config.pruned_columns < config.weight_bits, "pruning.columns",
+  if (pruning.prunes())
+    check.require(pruning.prune.columns < config.weight_bits, "pruning.columns",
                   "fewer than array.weight_bits = " + std::to_string(config.weight_bits) +
-                      " (pruning '" + config.pruning + "' must keep one stored bit column)");
-  check.in_range("pruning.const_bits", config.const_bits, 1, 8);
-  check.require(config.sensitive_fraction >= 0 && config.sensitive_fraction <= 1,
+                      " (pruning '" + std::string(prune_method_name(pruning.prune.method)) +
+                      "' must keep one stored bit column)");
+  check.in_range("pruning.const_bits", pruning.prune.const_bits, 1, 8);
+  check.require(pruning.sensitive_fraction >= 0 && pruning.sensitive_fraction <= 1,
                 "pruning.sensitive_fraction", "a fraction in [0, 1]");
-  check.positive("pruning.channel_multiple", config.sensitive_channel_multiple);
-  check.require(
-      config.design != "bitvert" || config.bitvert_bidirectional || config.pruning == "none",
-      "bitvert.bidirectional",
-      "true, or pruning.method = none: without bi-directional skipping BitVert runs "
-      "unpruned weights (yc2367/BitSim sim/sim/bitvert.py:55-59 turns BBS on whenever "
-      "columns are pruned)");
+  check.positive("pruning.channel_multiple", pruning.channel_multiple);
   check.sram("weight_sram", config.weight_sram);
   check.sram("act_sram", config.act_sram);
   check.positive("dram.bits_per_cycle", config.dram.bits_per_cycle);
@@ -548,11 +633,19 @@ void validate(const HardwareConfig& config) {
   check.non_negative("energy.act_reg_pj_per_col_tile", config.energy.act_reg_pj_per_col_tile);
   check.non_negative("energy.scheduler_pj_per_cycle", config.energy.scheduler_pj_per_cycle);
   check.non_negative("area.pe_um2", config.pe_area_um2);
+  find_accel(config.design).validate(config);
+}
+
+void require_setting(const HardwareConfig& config, bool ok, std::string_view key,
+                     std::string_view expected) {
+  Checker(config).require(ok, key, expected);
 }
 
 std::vector<std::pair<std::string, std::string>> hardware_settings(const HardwareConfig& config) {
   std::vector<std::pair<std::string, std::string>> settings;
-  for (const Field& f : fields()) settings.emplace_back(f.key, value_text(f.read(config)));
+  for (const Field& f : fields())
+    if (f.design.empty() || f.design == config.design)
+      settings.emplace_back(f.key, value_text(f.read(config)));
   return settings;
 }
 

@@ -1,10 +1,13 @@
 // Filling HardwareConfig (model/accel/hardware.hpp) in three layers, later ones winning:
-//  1. the built-in preset data/hw/<design>.toml (every key set, every key sourced),
+//  1. the built-in preset data/hw/<design>.toml over the defaults: HardwareConfig{}'s values with
+//     the sources in hardware_config.cpp, and each design's parameters (AccelModel::parameters());
+//     a preset sets what differs from them and every key without a default, each sourced,
 //  2. an optional user TOML file with the same schema (any subset of the keys),
 //  3. --set key=value overrides with dotted keys (array.rows=16, weight_sram.capacity_kib=512).
 // Schema: design, clock_mhz, tech_nm;
 //   [array] rows, cols, lanes, multipliers_per_pe, weight_bits, act_bits
 //   [pruning] method, group, columns, const_bits, sensitive_fraction, channel_multiple
+//   [<design>] that design's own parameters (e.g. [bitvert] bidirectional)
 //   [weight_sram], [act_sram] capacity_kib, banks, bank_width_bits, ports
 //   [dram] bits_per_cycle, energy_pj_per_bit
 //   [energy] pe_pj_per_cycle, weight_reg_pj_per_row_cycle, act_reg_pj_per_col_tile,
@@ -41,11 +44,17 @@ HardwareConfig load_hardware(std::string_view design,
 // preset: throws bbs::Error "'key=value': unknown key ..." or "'key=value': expects an integer".
 void check_setting(const std::string& assignment);
 
-// Positive sizes, banks dividing capacities, a known pruning method, columns 0..8, fractions in
-// [0, 1], non-negative energies. Throws bbs::Error naming the key, its value and its source.
+// A registered design, positive sizes, banks dividing capacities, columns 0..8, fractions in
+// [0, 1], non-negative energies, then the design's own checks. Throws bbs::Error naming the key,
+// its value and its source.
 void validate(const HardwareConfig& config);
 
-// Every schema key with its value as text (TOML units: capacities in KiB), in schema order.
+// For a design's own checks: throws the error validate() throws when `ok` is false.
+void require_setting(const HardwareConfig& config, bool ok, std::string_view key,
+                     std::string_view expected);
+
+// Every schema key of the config's design (the shared keys and its own parameters) with its value
+// as text (TOML units: capacities in KiB), in schema order.
 std::vector<std::pair<std::string, std::string>> hardware_settings(const HardwareConfig& config);
 
 }  // namespace bbs::accel

@@ -100,13 +100,14 @@ class Checker {
   }
 
  private:
-  // BitSim charges a tile without work 0 cycles, BitWave -1: a layer of such tiles has no
-  // answer in a profile that keeps those defects.
+  // BitSim charges a tile without work 0 cycles (a design's switch may make it -1): a layer of such
+  // tiles has no answer in a profile that keeps those defects.
   std::string empty_tile_expectation() const {
     std::string defects;
     if (cost_.fidelity.zero_cycle_tiles) defects += "zero-cycle-tiles";
-    if (cost_.fidelity.bitwave_sign_cycle && hw_.design == "bitwave")
-      defects += std::string(defects.empty() ? "" : ", ") + "bitwave-sign-cycle";
+    for (const DefectSwitch* s : defect_switches())
+      if (s->charges_empty_tiles_below_one && s->design == hw_.design && cost_.fidelity.on(*s))
+        defects += (defects.empty() ? "" : ", ") + std::string(s->name);
     if (defects.empty())
       return ">= 1 for a layer with MACs (a non-empty tile costs at least one cycle)";
     return ">= 1 for a layer with MACs; its weights leave tiles without work, which this profile "

@@ -4,7 +4,9 @@
 //   refetch      if Wb > W-SRAM and Ib > A-SRAM: weights ceil(Ib/Si) times or inputs ceil(Wb/Sw)
 //                times, whichever moves fewer bytes (BitSim: only for vgg16/resnet34/resnet50)
 //   output chain if Ib + Ob < A-SRAM the output stays on chip for its consumer
-//   DRAM cycles  = floor(Wbits*nW + Ib*Pp*nI*[input from DRAM] + Ob*Pp*[output to DRAM]) / BW
+//   DRAM cycles  = floor(Wbits*nW + Ib*8*nI*[input from DRAM] + Ob*8*[output to DRAM]) / BW
+//                (BitSim multiplies the activation bytes by Pp again: defect dram-double-scaling,
+//                the same as 8 bits only when Pp = 8; Pp is the design's activation_bits)
 //   attention    (Q.K^T, scores.V) K or V is the stationary operand, stored dense at Pp bits;
 //                instead of weight bytes it moves KV cache bytes = (Kr*nW + Kw) * Pp/8, Kr the
 //                past tokens' K or V read from the cache, Kw the new tokens' written to it; its
@@ -21,6 +23,7 @@
 #include <cmath>
 
 #include "model/accel/invariants.hpp"
+#include "model/accel/metrics.hpp"
 
 namespace bbs::accel {
 namespace {
@@ -32,10 +35,10 @@ struct Footprint {
   double in_channels = 0;
 };
 
-Footprint footprint(const AccelModel& model, const LayerWork& w, const HardwareConfig& hw,
-                    Fidelity fidelity, bool last_layer) {
+Footprint footprint(const AccelModel& model, const LayerWork& w, double act_bits, Fidelity fidelity,
+                    bool last_layer) {
   Footprint f;
-  const double bytes_per_element = hw.act_bits / 8.0;
+  const double bytes_per_element = act_bits / 8.0;
   const double batch = fidelity.per_sample ? 1.0 : double(w.batch);
   f.in_channels = double(w.in_channels * w.groups);  // channels of the input tensor
   f.input_elements_per_channel_row = w.is_conv ? double(w.in_h * w.in_w) * batch : double(w.tokens);
@@ -77,12 +80,12 @@ Fetches refetch(double weight_bytes, double input_bytes, const HardwareConfig& h
 double ceil64(double bits) { return std::ceil(bits / 64.0); }
 
 // K or V held stationary like weights: dense, Pp bits, rows of ceil(Ci*Pp/8) bytes.
-WeightStorage stationary_activations(const LayerWork& w, const HardwareConfig& hw) {
+WeightStorage stationary_activations(const LayerWork& w, double act_bits) {
   WeightStorage s;
-  s.bytes = std::ceil(double(w.in_channels) * hw.act_bits / 8.0) * double(w.out_channels) *
+  s.bytes = std::ceil(double(w.in_channels) * act_bits / 8.0) * double(w.out_channels) *
             double(w.matrices);
   s.dram_cycle_bits = s.bytes * 8.0;
-  s.sram_write_bits_per_weight = hw.act_bits;
+  s.sram_write_bits_per_weight = act_bits;
   return s;
 }
 
@@ -93,28 +96,18 @@ double LayerCost::energy_pj() const {
          energy_dram_pj;
 }
 
+// The totals follow the metric table (model/accel/metrics.cpp): each Sum metric adds up, each
+// Max metric keeps the largest layer's; the work split the Derived fractions come from adds up.
 void LayerCost::add(const LayerCost& o) {
-  compute.tiles += o.compute.tiles;
-  compute.cycles += o.compute.cycles;
+  for (const Metric& m : metrics()) {
+    if (!m.field) continue;
+    double& total = m.field(*this);
+    const double layer = m.layer_value(o);
+    total = m.combine == Combine::Max ? std::max(total, layer) : total + layer;
+  }
   compute.useful += o.compute.useful;
   compute.intra_pe_stall += o.compute.intra_pe_stall;
   compute.inter_pe_stall += o.compute.inter_pe_stall;
-  dram_cycles += o.dram_cycles;
-  total_cycles += o.total_cycles;
-  weight_dram_bytes += o.weight_dram_bytes;
-  kv_cache_dram_bytes += o.kv_cache_dram_bytes;
-  weight_bytes += o.weight_bytes;
-  activation_bytes = std::max(activation_bytes, o.activation_bytes);
-  input_dram_bytes += o.input_dram_bytes;
-  output_dram_bytes += o.output_dram_bytes;
-  weight_sram_reads += o.weight_sram_reads;
-  act_sram_reads += o.act_sram_reads;
-  sram_write_bits += o.sram_write_bits;
-  energy_pe_pj += o.energy_pe_pj;
-  energy_registers_pj += o.energy_registers_pj;
-  energy_sram_read_pj += o.energy_sram_read_pj;
-  energy_sram_write_pj += o.energy_sram_write_pj;
-  energy_dram_pj += o.energy_dram_pj;
 }
 
 NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,
@@ -124,7 +117,8 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
   net.design = std::string(model.name());
   net.fidelity = fidelity;
   net.total.name = "total";
-  const double act_bits = hw.act_bits, bus = hw.dram.bits_per_cycle;
+  const double act_bits = model.activation_bits(hw), bus = hw.dram.bits_per_cycle;
+  const double act_dram_cycle_bits = fidelity.dram_double_scaling ? act_bits : 8.0;
   const double dram_pj_per_bit = hw.dram.energy_pj_per_bit;
   const double si = double(hw.act_sram.capacity_bytes);
   bool read_input = true;                                    // BitSim's chain flag
@@ -136,11 +130,11 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     const LayerProfile& profile = profiles[i];
     LayerCost c;
     c.name = w.name;
-    c.compute = attention ? activation_matmul_compute(w, hw, fidelity)
+    c.compute = attention ? activation_matmul_compute(w, hw, fidelity, act_bits)
                           : model.compute(w, profile, hw, fidelity);
-    const WeightStorage storage =
-        attention ? stationary_activations(w, hw) : model.weight_storage(w, profile, hw, fidelity);
-    const Footprint f = footprint(model, w, hw, fidelity, i + 1 == workload.layers.size());
+    const WeightStorage storage = attention ? stationary_activations(w, act_bits)
+                                            : model.weight_storage(w, profile, hw, fidelity);
+    const Footprint f = footprint(model, w, act_bits, fidelity, i + 1 == workload.layers.size());
     const Fetches fetch =
         refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
 
@@ -169,9 +163,9 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
     c.output_dram_bytes = c.output_on_chip ? 0.0 : f.output_bytes;
     const double stationary_dram_bits =
         attention ? c.kv_cache_dram_bytes * 8.0 : storage.dram_cycle_bits * fetch.weights;
-    c.dram_cycles = std::floor(
-        (stationary_dram_bits + c.input_dram_bytes * act_bits + c.output_dram_bytes * act_bits) /
-        bus);
+    c.dram_cycles = std::floor((stationary_dram_bits + c.input_dram_bytes * act_dram_cycle_bits +
+                                c.output_dram_bytes * act_dram_cycle_bits) /
+                               bus);
     c.total_cycles = std::max(c.compute.cycles, c.dram_cycles);
 
     const auto [weight_reads, act_reads] = model.sram_reads(c.compute, profile, hw, fidelity);

@@ -1,7 +1,5 @@
 #include "model/accel/profile_blob.hpp"
 
-#include <array>
-#include <charconv>
 #include <cstring>
 
 #include "networks/member_count.hpp"
@@ -35,6 +33,13 @@ class Reader {
     take(&v, sizeof v);
     return v;
   }
+  std::string text() {
+    const auto size = value<std::uint64_t>();
+    if (size > bytes_.size() - at_) throw Error("profile cache entry is truncated");
+    std::string t(size, '\0');
+    take(t.data(), size);
+    return t;
+  }
   template <typename T>
   std::vector<T> vector() {
     const auto count = value<std::uint64_t>();
@@ -60,27 +65,16 @@ class Reader {
 // written by hand: the key is built at every design point of a campaign.
 std::string profile_cache_key(std::string_view weights_hash, const WeightNeeds& needs,
                               const Fidelity& fidelity) {
-  static_assert(member_count<WeightNeeds>() == 8,
+  static_assert(member_count<WeightNeeds>() == 3,
                 "profile_cache_key must serialise every WeightNeeds member");
   std::string switches;
-  for (const DefectSwitch& s : defect_switches())
-    if (fidelity.*s.flag)
-      switches += (switches.empty() ? "\"" : ",\"") + std::string(s.name) + "\"";
-  const auto number = [](auto value) {
-    std::array<char, 32> text{};
-    return std::string(text.data(),
-                       std::to_chars(text.data(), text.data() + text.size(), value).ptr);
-  };
-  const std::string steps =
-      needs.steps ? "\"" + std::string(step_kind_name(*needs.steps)) + "\"" : "null";
+  for (const DefectSwitch* s : defect_switches())
+    if (fidelity.on(*s))
+      switches += (switches.empty() ? "\"" : ",\"") + std::string(s->name) + "\"";
+  const std::string steps = needs.steps ? "\"" + std::string(needs.steps->name) + "\"" : "null";
   return "profile-v" + std::to_string(kProfileFormatVersion) + "/" + std::string(weights_hash) +
-         "/{\"const_bits\":" + number(needs.const_bits) + ",\"fidelity_switches\":[" + switches +
-         "],\"lanes\":" + number(needs.lanes) +
-         ",\"pruned_columns\":" + number(needs.pruned_columns) + ",\"pruning\":\"" + needs.pruning +
-         "\",\"pruning_group\":" + number(needs.pruning_group) +
-         ",\"sensitive_channel_multiple\":" + number(needs.sensitive_channel_multiple) +
-         ",\"sensitive_fraction\":" + number(needs.sensitive_fraction) + ",\"steps\":" + steps +
-         "}";
+         "/{\"fidelity_switches\":[" + switches + "],\"lanes\":" + std::to_string(needs.lanes) +
+         ",\"pruning\":" + needs.pruning.canonical() + ",\"steps\":" + steps + "}";
 }
 
 std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
@@ -98,7 +92,8 @@ std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
     w.value(std::uint8_t(p.steps != nullptr));
     if (!p.steps) continue;
     const StepRecords& s = *p.steps;
-    w.value(std::uint8_t(s.kind()));
+    w.value(std::uint64_t(s.rule().name.size()));
+    w.bytes.append(s.rule().name);
     w.value(std::int32_t(s.grouping().lanes));
     w.value(std::uint8_t(s.grouping().along_kernel));
     w.value(std::uint8_t(s.grouping().flat));
@@ -125,8 +120,7 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     p.weight_error.signal_sq = r.value<double>();
     p.weight_error.error_sq = r.value<double>();
     if (!r.value<std::uint8_t>()) continue;
-    const auto kind = StepKind(r.value<std::uint8_t>());
-    step_kind_name(kind);  // throws for a value no StepKind has
+    const StepRule& rule = find_step_rule(r.text());  // throws for an unknown rule
     ReductionGrouping g;
     g.lanes = r.value<std::int32_t>();
     g.along_kernel = r.value<std::uint8_t>() != 0;
@@ -138,7 +132,7 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     if (steps.size() != useful.size() ||
         steps.size() != rows.size() * std::size_t(g.groups_per_channel))
       throw Error("profile cache entry has inconsistent step records");
-    p.steps = std::make_shared<StepRecords>(kind, g, std::move(rows), std::move(steps),
+    p.steps = std::make_shared<StepRecords>(rule, g, std::move(rows), std::move(steps),
                                             std::move(useful));
   }
   return profiles;

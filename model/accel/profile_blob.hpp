@@ -17,7 +17,9 @@ namespace bbs::accel {
 // Bump whenever what a profile holds or how it is computed changes (pruning, sensitive-channel
 // choice, step records and their useful work, this blob layout): cached profiles of another
 // version are then rebuilt, never reused. 3: canonical cache keys, step kind in the records.
-inline constexpr std::uint32_t kProfileFormatVersion = 4;
+// 4: step rules by name; the pruning setting as one canonical object (PruningSetting).
+// 5: SparTen's non-zero step rule (4 was also used by a branch with a step-kind enum).
+inline constexpr std::uint32_t kProfileFormatVersion = 5;
 
 // The cache key of the profiles of one weight set under one design's needs: the format version,
 // the weights' content hash and a canonical serialisation (JSON, sorted keys) of every WeightNeeds

@@ -1,7 +1,6 @@
 #include "model/accel/profile_builder.hpp"
 
 #include <map>
-#include <tuple>
 
 #include "networks/tensor.hpp"
 
@@ -17,7 +16,7 @@ std::vector<std::vector<bool>> given_sensitive(const Workload& workload, const W
   if (!workload.sensitive_channels) return {};
   const auto masks =
       resolve_sensitive_channels(*workload.sensitive_channels, workload.layers, fidelity);
-  if (needs.sensitive_fraction <= 0) return {};
+  if (needs.pruning.sensitive_fraction <= 0) return {};
   std::vector<std::vector<bool>> given;
   for (std::size_t t = 0; t < distinct.size(); ++t) {
     const std::size_t first = uses[t].front();
@@ -36,11 +35,11 @@ std::vector<std::vector<bool>> given_sensitive(const Workload& workload, const W
 AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_values,
                                 bool keep_spans) {
   AnalysisOptions o;
-  o.grouping.group_size = needs.pruning_group;
-  o.prune = {parse_prune_method(needs.pruning), needs.pruning == "none" ? 0 : needs.pruned_columns,
-             needs.const_bits};
-  o.sensitive_fraction = needs.sensitive_fraction;
-  o.channel_multiple = needs.sensitive_channel_multiple;
+  o.grouping.group_size = needs.pruning.group;
+  o.prune = needs.pruning.prune;
+  o.prune.columns = needs.pruning.pruned_columns();
+  o.sensitive_fraction = needs.pruning.sensitive_fraction;
+  o.channel_multiple = needs.pruning.channel_multiple;
   o.jobs = jobs;
   o.keep_pruned_values = keep_values;
   o.keep_column_spans = keep_spans;
@@ -48,28 +47,8 @@ AnalysisOptions pruning_options(const WeightNeeds& needs, int jobs, bool keep_va
   return o;
 }
 
-// BitVert's channel reordering (paper section IV-C): channels of one precision are grouped so
-// each tile of H rows has a single precision; sensitive channels first, each class in order.
-std::vector<std::int64_t> sensitive_first(const std::vector<bool>& sensitive) {
-  std::vector<std::int64_t> order;
-  for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t k = 0; k < sensitive.size(); ++k)
-      if (sensitive[k] == (pass == 0)) order.push_back(std::int64_t(k));
-  return order;
-}
-
-// What the analysis of a tensor depends on (the rest of WeightNeeds shapes only step records).
-std::tuple<std::string, int, int, int, double, int> analysis_key(const WeightNeeds& n) {
-  const bool prunes = n.pruning != "none";
-  return {n.pruning,
-          n.pruning_group,
-          prunes ? n.pruned_columns : 0,
-          prunes ? n.const_bits : 0,
-          n.sensitive_fraction,
-          n.sensitive_channel_multiple};
-}
-
-// The profiles of `needs` (all with one analysis_key) and, if set, an inspector for needs[0].
+// The profiles of `needs` (all with one canonical pruning setting) and, if set, an inspector for
+// needs[0].
 std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
     const Workload& workload, const std::vector<const WeightTensor*>& weights,
     const std::vector<const WeightNeeds*>& needs, Fidelity fidelity, int jobs,
@@ -82,11 +61,12 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
   std::vector<std::vector<std::size_t>> layers_of(distinct.size());  // execution order
   for (std::size_t i = 0; i < weights.size(); ++i)
     if (weights[i]) layers_of[index_of.at(weights[i]->name)].push_back(i);
-  // Step records read the pruned values or (BitVert) the column spans; the inspector both.
+  // Step records read the pruned values or the column spans (StepRule::reads_column_spans); the
+  // inspector both.
   bool keep_values = bool(inspect), keep_spans = bool(inspect);
   for (const WeightNeeds* n : needs) {
-    keep_spans |= n->steps == StepKind::StoredColumns;
-    keep_values |= n->steps && *n->steps != StepKind::StoredColumns;
+    keep_spans |= n->steps && n->steps->reads_column_spans;
+    keep_values |= n->steps && !n->steps->reads_column_spans;
   }
 
   // Streamed: each tensor's analysis becomes the profiles of its layers and is then dropped, so
@@ -114,10 +94,10 @@ std::vector<std::vector<LayerProfile>> profiles_sharing_analysis(
                         "': the bitsim profile cannot evaluate grouped or "
                         "depthwise convs on a data-dependent design (the reference simulator "
                         "crashes there); use --profile corrected");
-          const bool bbs = *n.steps == StepKind::StoredColumns;
-          p.steps =
-              build_step_records(work, bbs ? a.column_spans : a.pruned, n.lanes, *n.steps,
-                                 bbs ? sensitive_first(a.sensitive) : std::vector<std::int64_t>{});
+          const StepRule& rule = *n.steps;
+          p.steps = build_step_records(
+              work, rule.reads_column_spans ? a.column_spans : a.pruned, n.lanes, rule,
+              rule.channel_order ? rule.channel_order(a.sensitive) : std::vector<std::int64_t>{});
         }
         if (inspect && d == 0) inspect(i, a, p);
       }
@@ -143,8 +123,9 @@ std::vector<LayerProfile> build_profiles(const Workload& workload,
 std::vector<std::vector<LayerProfile>> build_profiles(
     const Workload& workload, const std::vector<const WeightTensor*>& weights,
     const std::vector<WeightNeeds>& needs, Fidelity fidelity, int jobs) {
-  std::map<std::tuple<std::string, int, int, int, double, int>, std::vector<std::size_t>> sharing;
-  for (std::size_t d = 0; d < needs.size(); ++d) sharing[analysis_key(needs[d])].push_back(d);
+  // Designs whose pruning settings are canonically equal share each tensor's analysis.
+  std::map<std::string, std::vector<std::size_t>> sharing;
+  for (std::size_t d = 0; d < needs.size(); ++d) sharing[needs[d].pruning.canonical()].push_back(d);
   std::vector<std::vector<LayerProfile>> profiles(needs.size());
   for (const auto& [key, members] : sharing) {
     std::vector<const WeightNeeds*> group;

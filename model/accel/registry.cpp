@@ -1,24 +1,32 @@
+#include <algorithm>
 #include <string>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
+namespace {
 
-const std::vector<std::unique_ptr<AccelModel>>& accel_registry() {
-  static const std::vector<std::unique_ptr<AccelModel>> registry = [] {
-    std::vector<std::unique_ptr<AccelModel>> r;
-    r.push_back(std::make_unique<Stripes>());
-    r.push_back(std::make_unique<Pragmatic>());
-    r.push_back(std::make_unique<Bitlet>());
-    r.push_back(std::make_unique<BitWave>());
-    r.push_back(std::make_unique<BitVert>());
-    r.push_back(std::make_unique<BitParallel>());
-    r.push_back(std::make_unique<SparTen>());
-    return r;
-  }();
+std::vector<std::unique_ptr<AccelModel>>& designs() {
+  static std::vector<std::unique_ptr<AccelModel>> registry;
   return registry;
 }
+
+}  // namespace
+
+// Designs register during static initialisation, before any lookup.
+bool register_design(std::unique_ptr<AccelModel> model) {
+  auto& all = designs();
+  const auto at = std::lower_bound(
+      all.begin(), all.end(), model->name(),
+      [](const std::unique_ptr<AccelModel>& m, std::string_view name) { return m->name() < name; });
+  if (at != all.end() && (*at)->name() == model->name())
+    throw Error("design '" + std::string(model->name()) + "' registered twice");
+  all.insert(at, std::move(model));
+  return true;
+}
+
+const std::vector<std::unique_ptr<AccelModel>>& accel_registry() { return designs(); }
 
 const AccelModel& find_accel(std::string_view name) {
   std::string names;

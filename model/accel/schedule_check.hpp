@@ -22,19 +22,9 @@ struct ScheduleCheck {
   void add(const ScheduleCheck& other);
 };
 
-struct ScheduleRun {
-  std::int64_t result = 0;
-  int cycles = 0;
-};
-
-// One PE row's schedule on one group. `spans` (BitVert only) are the lanes' BBS column spans
-// (r << 4) | k, and `constants` their groups' constants C (the weights are base + C).
-ScheduleRun run_schedule(std::string_view design, Fidelity fidelity, std::span<const int> weights,
-                         std::span<const int> spans, std::span<const int> constants,
-                         std::span<const std::uint8_t> activations);
-
 // `values`: the weights the design runs on (pruned), PyTorch layout; `spans`/`constants`: per
-// weight, BitVert only (empty otherwise); `records`: the layer's step records (null: fixed steps).
+// weight, read when the step rule reads_column_spans (may be empty otherwise); `records`: the
+// layer's step records (null: fixed steps).
 ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw, Fidelity fidelity,
                               const LayerWork& work, const LayerProfile& profile,
                               std::span<const std::int16_t> values,

@@ -30,11 +30,36 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::accel {
 namespace {
+
+const DefectSwitch& kTokenCap = register_defect_switch(
+    "sparten", "sparten-token-cap", "sim/model_profile/meters/sparten_profiler.py",
+    "SparTen's linear layers profiled on at most 128 tokens (ViT's 197 undercounted)");
+const DefectSwitch& kStripesTiles = register_defect_switch(
+    "sparten", "sparten-stripes-tiles", "sim/sim/sparten.py",
+    "SparTen's SRAM and local-buffer energies count Stripes' tiles, not its 128-groups");
+const DefectSwitch& kDenseWeightWrites = register_defect_switch(
+    "sparten", "sparten-dense-weight-writes", "sim/sim/sparten.py",
+    "SparTen's SRAM weight writes at density 1 (its footprint uses the real density)");
+
+// The non-zero weights of a flat run (value sparsity; one MAC per PE per cycle).
+GroupStep nonzero_values(std::span<const int> group, int) {
+  GroupStep s;
+  for (int w : group) s.useful = std::uint16_t(s.useful + (w != 0 ? 1 : 0));
+  s.steps = std::uint8_t(std::min<int>(s.useful, 255));
+  return s;
+}
+
+double one_mac_per_step(int) { return 1; }
+
+const StepRule& kNonZeroValues = register_step_rule({.name = "non-zero-values",
+                                                     .step = nonzero_values,
+                                                     .work_per_step = one_mac_per_step,
+                                                     .flat_groups = true});
 
 // The PE-local buffer (BitSim sim/sim/sparten.py: 288 KiB in H*Wc/8*9 = 576 banks of 16 bits,
 // 1r1w, 28 nm), costed by CACTI 7 as BitSim runs it: data/tech/cacti_sram.csv row
@@ -54,7 +79,7 @@ double spatial_steps(const LayerWork& work, const HardwareConfig& hw, Fidelity f
   const double batch = fidelity.per_sample ? 1.0 : double(work.batch);
   if (work.is_conv) return double(work.out_h) * ceil_div(double(work.out_w), hw.pe_cols) * batch;
   const double tokens =
-      fidelity.sparten_token_cap ? std::min<double>(double(work.tokens), 128) : double(work.tokens);
+      fidelity.on(kTokenCap) ? std::min<double>(double(work.tokens), 128) : double(work.tokens);
   return ceil_div(tokens, hw.pe_cols) * double(work.matrices);
 }
 
@@ -69,7 +94,25 @@ double buffer_load_cycles(const HardwareConfig& hw) {
       1.0, double(hw.lanes) * (hw.act_bits + 1) * hw.pe_cols / double(hw.act_sram.access_bits()));
 }
 
-}  // namespace
+class SparTen final : public AccelModel {
+ public:
+  std::string_view name() const override;
+  std::string_view description() const override;
+  WeightNeeds weight_needs(const HardwareConfig& hw, Fidelity fidelity) const override;
+  ScheduleRun run_schedule(const ScheduleGroup& group, const HardwareConfig& hw,
+                           Fidelity fidelity) const override;
+  ComputeCost compute(const LayerWork& work, const LayerProfile& profile, const HardwareConfig& hw,
+                      Fidelity fidelity) const override;
+  WeightStorage weight_storage(const LayerWork& work, const LayerProfile& profile,
+                               const HardwareConfig& hw, Fidelity fidelity) const override;
+  double pe_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const override;
+  double register_energy_pj(const ComputeCost& compute, const HardwareConfig& hw) const override;
+  std::pair<double, double> sram_reads(const ComputeCost& compute, const LayerProfile& profile,
+                                       const HardwareConfig& hw, Fidelity fidelity) const override;
+  double stored_activation_bytes(double dense_bytes, double density,
+                                 Fidelity fidelity) const override;
+  double activation_write_share(double density, Fidelity fidelity) const override;
+};
 
 std::string_view SparTen::name() const { return "sparten"; }
 std::string_view SparTen::description() const {
@@ -78,8 +121,21 @@ std::string_view SparTen::description() const {
 
 WeightNeeds SparTen::weight_needs(const HardwareConfig& hw, Fidelity fidelity) const {
   WeightNeeds needs = AccelModel::weight_needs(hw, fidelity);
-  needs.steps = StepKind::NonZeroValues;
+  needs.steps = &kNonZeroValues;
   return needs;
+}
+
+// The AND of the two bitmasks: one effectual pair per cycle. The model charges the weight side's
+// non-zeros times a density, not this group's pairs, so its cycles are not comparable.
+ScheduleRun SparTen::run_schedule(const ScheduleGroup& g, const HardwareConfig&, Fidelity) const {
+  ScheduleRun run;
+  for (std::size_t i = 0; i < g.weights.size(); ++i)
+    if (g.weights[i] != 0 && g.activations[i] != 0) {
+      run.result += std::int64_t(g.weights[i]) * g.activations[i];
+      ++run.cycles;
+    }
+  run.cycles_comparable = false;
+  return run;
 }
 
 // c.tiles: the tiles the buffer energies count; c.useful: expected effectual MACs.
@@ -106,7 +162,7 @@ ComputeCost SparTen::compute(const LayerWork& work, const LayerProfile& profile,
   }
   ComputeCost c;
   const double array_tiles = ceil_div(double(nz.channels()), hw.pe_rows) * double(runs) * spatial;
-  c.tiles = fidelity.sparten_stripes_tiles ? count_tiles(work, hw, fidelity).total() : array_tiles;
+  c.tiles = fidelity.on(kStripesTiles) ? count_tiles(work, hw, fidelity).total() : array_tiles;
   c.cycles = tile_cycles * spatial;
   // Work in bit-serial multiplier-cycles (as every design counts it): a MAC is M of them, and a
   // PE does one MAC per cycle; the busiest PE sets the tile's pace, the refill floor the rest.
@@ -131,7 +187,7 @@ WeightStorage SparTen::weight_storage(const LayerWork& work, const LayerProfile&
   if (!fidelity.no_metadata) s.bytes += std::ceil(weights / 8.0);  // 1-bit mask per weight
   s.dram_cycle_bits = s.bytes * 8.0;
   s.sram_write_bits_per_weight =
-      fidelity.sparten_dense_weight_writes ? hw.weight_bits : s.bytes * 8.0 / weights;
+      fidelity.on(kDenseWeightWrites) ? hw.weight_bits : s.bytes * 8.0 / weights;
   return s;
 }
 
@@ -159,4 +215,7 @@ double SparTen::stored_activation_bytes(double dense_bytes, double density, Fide
 
 double SparTen::activation_write_share(double density, Fidelity) const { return density; }
 
+BBS_REGISTER_DESIGN(SparTen);
+
+}  // namespace
 }  // namespace bbs::accel

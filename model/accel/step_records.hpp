@@ -30,38 +30,37 @@ struct ReductionGrouping {
   std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel; flat: ceil(Ci*k^2 / lanes)
 };
 
-// `flat`: SparTen's grouping, consecutive weights of the flattened (Ci, kh, kw) filter
-// (yc2367/BitSim sim/model_profile/meters/sparten_profiler.py cuts each unfolded filter into
-// chunks of 128).
+// `flat`: runs of consecutive weights of the flattened (Ci, kh, kw) filter (StepRule::flat_groups).
 ReductionGrouping reduction_grouping(const LayerWork& work, int lanes, bool flat = false);
 
-// What one PE row does with one group of weights, per design.
-enum class StepKind : std::uint8_t {
-  PragmaticTerms,          // max_i popcount(|w_i|): one term per cycle per lane
-  PragmaticTermsWithSign,  // BitSim: the sign bit of sign-magnitude counted as a term
-  BitletColumnOnes,        // max_b ones in two's-complement column b (8 significance lanes)
-  BitWaveColumnsWithSign,  // BitSim: non-zero sign-magnitude columns, sign column included
-  BitWaveColumns,          // non-zero magnitude columns (the sign is a negate stage, not a cycle)
-  StoredColumns,           // BitVert: columns from the lowest to the highest stored column of
-                           // the lanes' BBS groups, 8 - min r - min k (values: (r << 4) | k)
-  ZeroSkipColumns,         // BitVert without BBS: sum over the 8 two's-complement columns of
-                           // ceil(ones / (G/2)), at least 1 (G/2 multipliers per PE)
-  NonZeroValues,           // SparTen: non-zero weights of a flat group (value sparsity)
+// What one PE row does with one group of weights.
+struct GroupStep {
+  std::uint8_t steps = 0;    // cycles of the row on this group
+  std::uint16_t useful = 0;  // useful work done (the rule's units)
 };
 
-// Whether a kind's groups are flat runs of the filter (ReductionGrouping::flat).
-bool flat_grouping(StepKind kind);
+// A design's per-group step rule (defined and registered in the design's file).
+struct StepRule {
+  std::string_view name;  // stable: profile cache keys and blobs ("pragmatic-terms", ...)
+  GroupStep (*step)(std::span<const int> group, int lanes);
+  // The most useful work one PE row does in one step on groups of `lanes` weights; useful work /
+  // (steps x this) is the row's utilisation.
+  double (*work_per_step)(int lanes);
+  // The group holds the weights' BBS column spans (r << 4) | k (LayerAnalysis::column_spans)
+  // instead of their values.
+  bool reads_column_spans = false;
+  // The order output channels are mapped to PE rows, from the layer's sensitive channels (null:
+  // channel order).
+  std::vector<std::int64_t> (*channel_order)(const std::vector<bool>& sensitive) = nullptr;
+  // The groups are runs of `lanes` consecutive weights of each flattened (Ci, kh, kw) filter
+  // instead of BitSim's Ci-first grouping (ReductionGrouping::flat).
+  bool flat_groups = false;
+};
 
-// Stable names (cache keys, messages): "pragmatic-terms", "stored-columns", ...
-std::string_view step_kind_name(StepKind kind);
-
-// The most useful work (in the units of the records' useful values) one PE row does in one step
-// on groups of `lanes` weights; useful work / (steps x this) is the row's utilisation:
-//   Pragmatic: one term per lane per cycle                         -> lanes
-//   Bitlet:    one 1 bit per significance lane (8 columns) per cycle -> 8
-//   BitWave:   one column of the group's weights per cycle          -> lanes
-//   BitVert:   at most half the bits of a BBS column are effectual  -> lanes / 2
-double work_per_step(StepKind kind, int lanes);
+// Registers a rule under its name (call from the design's file, at namespace scope) and returns
+// it; find_step_rule() finds it again (profile blobs). Throws bbs::Error for an unknown name.
+const StepRule& register_step_rule(const StepRule& rule);
+const StepRule& find_step_rule(std::string_view name);
 
 struct LockstepSums {
   double tile_cycles = 0;  // sum over tiles of max over rows (per spatial step)
@@ -72,10 +71,11 @@ struct LockstepSums {
 class StepRecords {
  public:
   // steps/useful are [row][group]; row_of_channel maps an output channel to its PE-row order.
-  StepRecords(StepKind kind, ReductionGrouping grouping, std::vector<std::int64_t> row_of_channel,
-              std::vector<std::uint8_t> steps, std::vector<std::uint16_t> useful);
+  StepRecords(const StepRule& rule, ReductionGrouping grouping,
+              std::vector<std::int64_t> row_of_channel, std::vector<std::uint8_t> steps,
+              std::vector<std::uint16_t> useful);
 
-  StepKind kind() const { return kind_; }
+  const StepRule& rule() const { return *rule_; }
   const ReductionGrouping& grouping() const { return grouping_; }
   std::int64_t channels() const { return std::int64_t(row_of_channel_.size()); }
   // Sums over every (tile of `rows` channels, group), memoised per arguments. A tile costs at
@@ -91,7 +91,7 @@ class StepRecords {
   }
 
  private:
-  StepKind kind_;
+  const StepRule* rule_;
   ReductionGrouping grouping_;
   std::vector<std::int64_t> row_of_channel_;
   std::vector<std::uint8_t> steps_;    // [row][group]
@@ -139,11 +139,11 @@ void for_each_reduction_group(const LayerWork& work, int lanes, bool flat, Fn&& 
 }
 
 // `values` are the layer's weights in PyTorch layout (int16: pruned weights may leave int8).
-// For StepKind::StoredColumns pass each weight's column span (LayerAnalysis::column_spans).
-// `channel_order` (optional) is the order output channels are mapped to PE rows, e.g. BitVert's
-// channel reordering that packs the sensitive (8-bit) channels into their own tiles.
+// For a rule that reads_column_spans pass each weight's column span (LayerAnalysis::column_spans).
+// `channel_order` (optional) is the order output channels are mapped to PE rows (the rule's
+// channel_order, e.g. BitVert's packing of the sensitive channels into their own tiles).
 std::shared_ptr<const StepRecords> build_step_records(
-    const LayerWork& work, std::span<const std::int16_t> values, int lanes, StepKind kind,
+    const LayerWork& work, std::span<const std::int16_t> values, int lanes, const StepRule& rule,
     std::span<const std::int64_t> channel_order = {});
 
 }  // namespace bbs::accel

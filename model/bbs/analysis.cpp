@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 #include "model/bbs/sensitive.hpp"
 
 namespace bbs {

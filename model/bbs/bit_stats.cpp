@@ -9,7 +9,7 @@
 #endif
 
 #include "model/bbs/bits.hpp"
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace bbs {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace bbs {
 

@@ -169,7 +169,7 @@ std::string capacity_text(std::int64_t bytes) {
   return std::to_string(bytes) + " B";
 }
 
-std::string request_text(const accel::SramSpec& spec, int tech_nm) {
+std::string request_text(const SramSpec& spec, int tech_nm) {
   return "SRAM " + capacity_text(spec.capacity_bytes) + ", " + std::to_string(spec.banks) +
          " banks x " + std::to_string(spec.bank_width_bits) + " bit, " + spec.ports + ", " +
          std::to_string(tech_nm) + " nm";
@@ -220,7 +220,7 @@ SramValues lerp(const SramValues& a, const SramValues& b, double t) {
           mix(a.access_time_ns, b.access_time_ns)};
 }
 
-SramCost make_cost(const accel::SramSpec& spec, const SramValues& values, std::string source) {
+SramCost make_cost(const SramSpec& spec, const SramValues& values, std::string source) {
   SramCost cost;
   cost.read_pj = values.read_pj_per_bank_access * spec.banks;
   cost.write_pj = values.write_pj_per_bank_access * spec.banks;
@@ -293,8 +293,7 @@ SramTable SramTable::load(const std::filesystem::path& csv_path) {
   return SramTable(csv_path, std::move(rows));
 }
 
-SramCost SramTable::cost(const accel::SramSpec& spec, int tech_nm,
-                         std::string_view hardware_key) const {
+SramCost SramTable::cost(const SramSpec& spec, int tech_nm, std::string_view hardware_key) const {
   const std::string request = (hardware_key.empty() ? "" : std::string(hardware_key) + ": ") +
                               request_text(spec, tech_nm) + " (" + path_.filename().string() + ")";
   if (spec.capacity_bytes <= 0 || spec.banks <= 0 || spec.bank_width_bits <= 0)
@@ -336,14 +335,13 @@ SramTable::GridAxes SramTable::grid_axes(const std::string& ports, int tech_nm) 
   return axes;
 }
 
-const SramRow* SramTable::grid_row(const accel::SramSpec& spec, int tech_nm,
-                                   std::int64_t capacity_bytes, int width_bits) const {
+const SramRow* SramTable::grid_row(const SramSpec& spec, int tech_nm, std::int64_t capacity_bytes,
+                                   int width_bits) const {
   const auto it = grid_.find(PointKey{spec.ports, tech_nm, spec.banks, width_bits, capacity_bytes});
   return it == grid_.end() ? nullptr : &rows_[it->second];
 }
 
-SramCost SramTable::interpolate(const accel::SramSpec& spec, int tech_nm,
-                                const std::string& what) const {
+SramCost SramTable::interpolate(const SramSpec& spec, int tech_nm, const std::string& what) const {
   const std::string request = what + ": no exact table row, and ";
   const GridAxes axes = grid_axes(spec.ports, tech_nm);
   if (!axes.banks.contains(spec.banks))

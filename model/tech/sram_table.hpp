@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "model/accel/hardware.hpp"
+#include "model/tech/sram_spec.hpp"
 
 namespace bbs::tech {
 
@@ -65,7 +65,7 @@ class SramTable {
   // `hardware_key` names the buffer in errors (the hardware key, e.g. "weight_sram"), which also
   // name the table file: "weight_sram: SRAM 8192 KiB, ... (cacti_sram.csv): the capacity is outside
   // ...".
-  SramCost cost(const accel::SramSpec& spec, int tech_nm, std::string_view hardware_key = {}) const;
+  SramCost cost(const SramSpec& spec, int tech_nm, std::string_view hardware_key = {}) const;
 
   const std::vector<SramRow>& rows() const { return rows_; }
 
@@ -86,10 +86,10 @@ class SramTable {
   void keep_preferred(std::map<PointKey, std::size_t>& index, const PointKey& key,
                       std::size_t row_index) const;
   GridAxes grid_axes(const std::string& ports, int tech_nm) const;
-  const SramRow* grid_row(const accel::SramSpec& spec, int tech_nm, std::int64_t capacity_bytes,
+  const SramRow* grid_row(const SramSpec& spec, int tech_nm, std::int64_t capacity_bytes,
                           int width_bits) const;
   // `what` is the request as cost() names it in errors.
-  SramCost interpolate(const accel::SramSpec& spec, int tech_nm, const std::string& what) const;
+  SramCost interpolate(const SramSpec& spec, int tech_nm, const std::string& what) const;
   std::string row_label(const SramRow& row) const;
 
   std::filesystem::path path_;

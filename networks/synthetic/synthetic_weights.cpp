@@ -22,7 +22,7 @@
 #include <numbers>
 #include <utility>
 
-#include "model/bbs/parallel.hpp"
+#include "core/parallel.hpp"
 #include "networks/weights.hpp"
 
 namespace bbs::networks {

@@ -2,7 +2,13 @@
 // simulator's toy network (32 x 16 PEs, 16 lanes, BitSim's SRAM sizes and energies).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <string>
+
 #include "model/accel/hardware.hpp"
+#include "model/bbs/analysis.hpp"
 
 namespace bbs::accel::test {
 
@@ -16,6 +22,18 @@ inline HardwareConfig stripes_32x16() {
   hw.act_sram = {256 * 1024, 16, 128, "1r1w"};
   hw.energy = {0.28125 * 1.5, 0.46 * 1.5, (0.53 + 0.072625) * 1.5, 0};
   return hw;
+}
+
+// Normal(0, 25) int8 weights of `shape`; output channel 0 has twice the scale (a sensitive
+// channel).
+inline WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
+  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> normal(0.0, 25.0);
+  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
+  t.scales.assign(std::size_t(shape[0]), 1.0);
+  t.scales[0] = 2.0;
+  return t;
 }
 
 }  // namespace bbs::accel::test

@@ -8,7 +8,8 @@
 #include <random>
 #include <set>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
+#include "model/accel/hardware_config.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/profile_blob.hpp"
 #include "model/accel/profile_builder.hpp"
@@ -20,6 +21,7 @@
 namespace bbs::accel {
 namespace {
 
+using test::random_weights;
 using test::stripes_32x16;
 
 LayerWork conv(std::int64_t ci, std::int64_t co, std::int64_t k, std::int64_t in_hw,
@@ -66,32 +68,32 @@ TEST(Tiles, CorrectedRunsEachConvGroupOnItsOwn) {
 std::vector<std::int16_t> values(std::initializer_list<int> v) { return {v.begin(), v.end()}; }
 
 // One output channel with a 1x1 reduction of 4 weights, 4 lanes: a single group.
-std::uint8_t single_group_steps(std::initializer_list<int> w, StepKind kind) {
+std::uint8_t single_group_steps(std::initializer_list<int> w, std::string_view rule) {
   const LayerWork work = linear(std::int64_t(w.size()), 1, 1);
-  const auto records = build_step_records(work, values(w), 16, kind);
+  const auto records = build_step_records(work, values(w), 16, find_step_rule(rule));
   return std::uint8_t(records->lockstep(1).tile_cycles);
 }
 
 TEST(StepRecords, PerDesignStepsOfOneGroup) {
   // Pragmatic: popcount(|w|): 7 -> 3, -7 -> 3 (+1 for the sign term in BitSim).
-  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, StepKind::PragmaticTerms), 3);
-  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, StepKind::PragmaticTermsWithSign), 4);
+  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, "pragmatic-terms"), 3);
+  EXPECT_EQ(single_group_steps({7, -7, 0, 1}, "pragmatic-terms-with-sign"), 4);
   // Bitlet: two's complement 1, 3, -1: column 0 has three 1s.
-  EXPECT_EQ(single_group_steps({1, 3, -1}, StepKind::BitletColumnOnes), 3);
+  EXPECT_EQ(single_group_steps({1, 3, -1}, "bitlet-column-ones"), 3);
   // BitWave: magnitudes 4 | 2 -> 2 non-zero columns; a negative weight adds the sign column.
-  EXPECT_EQ(single_group_steps({4, 2}, StepKind::BitWaveColumns), 2);
-  EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumnsWithSign), 3);
-  EXPECT_EQ(single_group_steps({4, -2}, StepKind::BitWaveColumns), 2);
+  EXPECT_EQ(single_group_steps({4, 2}, "bitwave-columns"), 2);
+  EXPECT_EQ(single_group_steps({4, -2}, "bitwave-columns-with-sign"), 3);
+  EXPECT_EQ(single_group_steps({4, -2}, "bitwave-columns"), 2);
   // BitVert: the largest stored-column count among the lanes' groups.
   // BitVert: columns from min k to 7 - min r over the lanes: spans (r, k) = (1, 2), (0, 3).
-  EXPECT_EQ(single_group_steps({(1 << 4) | 2, (0 << 4) | 3}, StepKind::StoredColumns), 6);
-  EXPECT_EQ(single_group_steps({0, (1 << 4) | 4}, StepKind::StoredColumns), 8);
+  EXPECT_EQ(single_group_steps({(1 << 4) | 2, (0 << 4) | 3}, "stored-columns"), 6);
+  EXPECT_EQ(single_group_steps({0, (1 << 4) | 4}, "stored-columns"), 8);
 }
 
 TEST(StepRecords, RowsRunInLockstep) {
   // 3 channels x 1 group with steps 2, 5, 3 (popcounts of 3, 31, 7).
-  const auto r =
-      build_step_records(linear(1, 3, 1), values({3, 31, 7}), 16, StepKind::PragmaticTerms);
+  const auto r = build_step_records(linear(1, 3, 1), values({3, 31, 7}), 16,
+                                    find_step_rule("pragmatic-terms"));
   const LockstepSums two_rows = r->lockstep(2);  // tiles {2, 5} -> 5 and {3} -> 3
   EXPECT_DOUBLE_EQ(two_rows.tile_cycles, 8);
   EXPECT_DOUBLE_EQ(two_rows.row_cycles, 10);
@@ -111,8 +113,8 @@ TEST(NetworkCost, StripesMatchesTheReferenceSimulatorOnItsToyNetwork) {
   w.producers = {{-1}, {-1}, {-1}, {-1}};
   const std::vector<LayerProfile> profiles(4);
   const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
-  const NetworkCost c =
-      evaluate_network(Stripes{}, stripes_32x16(), Fidelity::BitSim, w, profiles, memory);
+  const NetworkCost c = evaluate_network(find_accel("stripes"), stripes_32x16(), Fidelity::BitSim,
+                                         w, profiles, memory);
   EXPECT_DOUBLE_EQ(c.total.compute.cycles, 407552);
   EXPECT_DOUBLE_EQ(c.total.total_cycles, 431392);
   EXPECT_NEAR(c.total.energy_dram_pj * 1e-6, 360.2, 1e-9);
@@ -128,18 +130,34 @@ TEST(NetworkCost, CorrectedFollowsTheGraphForOnChipInputs) {
   w.producers = {{-1}, {0}};
   const std::vector<LayerProfile> profiles(2);
   const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
-  const NetworkCost c =
-      evaluate_network(Stripes{}, stripes_32x16(), Fidelity::Corrected, w, profiles, memory);
+  const NetworkCost c = evaluate_network(find_accel("stripes"), stripes_32x16(),
+                                         Fidelity::Corrected, w, profiles, memory);
   EXPECT_TRUE(c.layers[0].output_on_chip);
   EXPECT_DOUBLE_EQ(c.layers[1].input_dram_bytes, 0);    // produced on chip by layer 0
   EXPECT_DOUBLE_EQ(c.layers[1].output_dram_bytes, 10);  // the network's result goes to DRAM
   EXPECT_DOUBLE_EQ(c.layers[0].dram_cycles, (2048 + 64) * 8 / 128);
 }
 
-TEST(Registry, EveryDesignIsRegisteredByName) {
-  for (const char* name : {"stripes", "pragmatic", "bitlet", "bitwave", "bitvert", "bit-parallel"})
-    EXPECT_EQ(find_accel(name).name(), name);
-  EXPECT_THROW(find_accel("tpu"), bbs::Error);
+// At 4-bit activations a 64 -> 32 linear layer moves 2048 weight bytes, 32 input and 16 output
+// bytes: corrected charges their bits (16384 + 256 + 128) / 128 = 131 DRAM cycles (it charged the
+// activations' bytes x 4: 129); BitSim multiplies all bytes by Pp = 4 instead of 8 (defect
+// dram-double-scaling): (8192 + 128 + 64) / 128 = 65.
+TEST(NetworkCost, ActivationDramCyclesCountRealBitsUnlessDoubleScaled) {
+  Workload w;
+  w.network_name = "toy";
+  w.layers = {linear(64, 32, 1)};
+  w.producers = {{-1}};
+  HardwareConfig hw = stripes_32x16();
+  hw.act_bits = 4;
+  const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
+  const auto cycles = [&](Fidelity fidelity) {
+    return evaluate_network(find_accel("stripes"), hw, fidelity, w, std::vector<LayerProfile>(1),
+                            memory)
+        .layers[0]
+        .dram_cycles;
+  };
+  EXPECT_DOUBLE_EQ(cycles(Fidelity::Corrected), 131);
+  EXPECT_DOUBLE_EQ(cycles(parse_fidelity("corrected", {"dram-double-scaling"})), 65);
 }
 
 }  // namespace
@@ -149,26 +167,16 @@ TEST(Registry, EveryDesignIsRegisteredByName) {
 namespace bbs::accel {
 namespace {
 
-HardwareConfig design_config(const std::string& design) {
-  HardwareConfig hw = stripes_32x16();
-  hw.design = design;
-  if (design == "pragmatic" || design == "bitwave") hw.lanes = 8;
-  if (design == "bitlet") hw.lanes = 32;
-  if (design == "bit-parallel") hw.lanes = 1;
-  if (design == "bitvert")
-    hw.pruning = "zero-point", hw.pruned_columns = 4, hw.sensitive_fraction = 0.2;
-  if (design == "bitwave") hw.pruning = "bit-flip", hw.pruned_columns = 3;
-  return hw;
+// A design's built-in preset (every registered design has one named after it) with `sets`, bound
+// to the toy network.
+HardwareConfig design_config(const std::string& design, const std::vector<std::string>& sets = {}) {
+  return find_accel(design).for_network(load_hardware(design, std::nullopt, sets), "toy");
 }
 
-WeightTensor random_weights(const std::string& name, Shape shape, std::uint32_t seed) {
-  WeightTensor t{name, shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal(0.0, 25.0);
-  for (auto& v : t.values) v = std::int8_t(std::clamp(std::lround(normal(rng)), -127L, 127L));
-  t.scales.assign(std::size_t(shape[0]), 1.0);
-  t.scales[0] = 2.0;  // a sensitive channel
-  return t;
+std::vector<std::string> registered_designs() {
+  std::vector<std::string> names;
+  for (const auto& model : accel_registry()) names.emplace_back(model->name());
+  return names;
 }
 
 // One 3x3 conv 48 -> 40 at 16x16 named "body", its input from DRAM.
@@ -201,18 +209,24 @@ TEST_P(EveryDesign, ScheduleComputesTheDotProductInTheChargedCycles) {
                                           random_weights("head", {24, 100}, 3)};
   const std::vector<const WeightTensor*> per_layer{&tensors[0], &tensors[1], &tensors[2]};
   ScheduleCheck check;
-  build_profiles(w, per_layer, model.weight_needs(hw, fidelity), fidelity, 1,
+  const WeightNeeds needs = model.weight_needs(hw, fidelity);
+  build_profiles(w, per_layer, needs, fidelity, 1,
                  [&](std::size_t i, const LayerAnalysis& a, const LayerProfile& p) {
                    check.add(check_schedules(model, hw, fidelity, w.layers[i], p, a.pruned,
                                              a.column_spans, a.group_constants, 1'000'000, i));
                  });
-  EXPECT_GT(check.groups_checked, 400);
+  // A million samples: every group of the three layers, in the design's grouping.
+  const bool flat = needs.steps && needs.steps->flat_groups;
+  std::int64_t groups = 0;
+  for (const LayerWork& layer : w.layers)
+    groups += layer.out_channels * reduction_grouping(layer, hw.lanes, flat).groups_per_channel;
+  EXPECT_GT(groups, 200);
+  EXPECT_EQ(check.groups_checked, groups);
   EXPECT_TRUE(check.ok()) << check.first_problem;
 }
 
 INSTANTIATE_TEST_SUITE_P(Designs, EveryDesign,
-                         ::testing::Combine(::testing::Values("stripes", "pragmatic", "bitlet",
-                                                              "bitwave", "bitvert", "bit-parallel"),
+                         ::testing::Combine(::testing::ValuesIn(registered_designs()),
                                             ::testing::Values(Fidelity::BitSim,
                                                               Fidelity::Corrected)));
 
@@ -220,13 +234,16 @@ TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
   const HardwareConfig hw = design_config("bitvert");
   const Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 9);
-  const auto profiles = build_profiles(
-      w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::Corrected), Fidelity::Corrected, 1);
+  const auto profiles =
+      build_profiles(w, {&weights}, find_accel("bitvert").weight_needs(hw, Fidelity::Corrected),
+                     Fidelity::Corrected, 1);
   const auto restored = profiles_from_blob(profiles_to_blob(profiles));
   ASSERT_TRUE(restored.has_value());
   const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
-  const auto a = evaluate_network(BitVert{}, hw, Fidelity::Corrected, w, profiles, memory);
-  const auto b = evaluate_network(BitVert{}, hw, Fidelity::Corrected, w, *restored, memory);
+  const auto a =
+      evaluate_network(find_accel("bitvert"), hw, Fidelity::Corrected, w, profiles, memory);
+  const auto b =
+      evaluate_network(find_accel("bitvert"), hw, Fidelity::Corrected, w, *restored, memory);
   EXPECT_DOUBLE_EQ(a.total.total_cycles, b.total.total_cycles);
   EXPECT_DOUBLE_EQ(a.total.energy_pj(), b.total.energy_pj());
   EXPECT_EQ(a.weight_error.count, 40 * 48 * 9);
@@ -244,22 +261,23 @@ TEST(ProfileBlob, RoundTripGivesTheSameEvaluation) {
 // The cache key names what was computed (no enum ordinals) and the format version; every field
 // of WeightNeeds and every fidelity switch changes it.
 TEST(ProfileBlob, CacheKeyIsACanonicalDescriptionOfWhatWasComputed) {
-  const WeightNeeds needs = BitVert{}.weight_needs(design_config("bitvert"), Fidelity::Corrected);
+  const WeightNeeds needs =
+      find_accel("bitvert").weight_needs(design_config("bitvert"), Fidelity::Corrected);
   const std::string key = profile_cache_key("0123abcd", needs, Fidelity::Corrected);
   for (const std::string& part :
        {"profile-v" + std::to_string(kProfileFormatVersion) + "/0123abcd/",
-        std::string(R"("steps":"stored-columns")"), std::string(R"("pruning":"zero-point")"),
+        std::string(R"("steps":"stored-columns")"), std::string(R"("method":"zero-point")"),
         std::string(R"("sensitive_fraction":0.2)"), std::string(R"("lanes":16)")})
     EXPECT_NE(key.find(part), std::string::npos) << part << " not in " << key;
   std::vector<WeightNeeds> variants(9, needs);
-  variants[0].pruning = "round-avg";
-  variants[1].pruning_group = 16;
-  variants[2].pruned_columns = 2;
-  variants[3].const_bits = 5;
-  variants[4].sensitive_fraction = 0.2000001;
-  variants[5].sensitive_channel_multiple = 8;
-  variants[6].steps = StepKind::BitWaveColumns;
-  variants[7].steps.reset();
+  variants[0].pruning.prune.method = PruneMethod::RoundAverage;
+  variants[1].pruning.group = 16;
+  variants[2].pruning.prune.columns = 2;
+  variants[3].pruning.prune.const_bits = 5;
+  variants[4].pruning.sensitive_fraction = 0.2000001;
+  variants[5].pruning.channel_multiple = 8;
+  variants[6].steps = &find_step_rule("bitwave-columns");
+  variants[7].steps = nullptr;
   variants[8].lanes = 8;
   std::set<std::string> keys{key, profile_cache_key("0123abcd", needs, Fidelity::BitSim),
                              profile_cache_key("0123abce", needs, Fidelity::Corrected)};
@@ -306,7 +324,9 @@ TEST(Schedule, DetectsAWrongCycleCount) {
   // Pragmatic on {7, 1}: 3 terms for 7 -> 3 cycles; a record claiming 2 would be caught.
   const std::vector<int> w{7, 1}, none{0, 0};
   const std::vector<std::uint8_t> a{10, 20};
-  const ScheduleRun run = run_schedule("pragmatic", Fidelity::Corrected, w, none, none, a);
+  const ScheduleRun run =
+      find_accel("pragmatic")
+          .run_schedule({w, none, none, a}, stripes_32x16(), Fidelity::Corrected);
   EXPECT_EQ(run.cycles, 3);
   EXPECT_EQ(run.result, 7 * 10 + 20);
 }
@@ -321,11 +341,11 @@ TEST(Fidelity, ProfilesAreSetsOfDefectSwitches) {
   EXPECT_EQ(Fidelity::BitSim.name(), "bitsim");
   EXPECT_EQ(Fidelity::Corrected.name(), "corrected");
   const Fidelity one = parse_fidelity("corrected", {"pragmatic-sign-term"});
-  EXPECT_TRUE(one.pragmatic_sign_term);
-  EXPECT_FALSE(one.bitwave_sign_cycle);
+  for (const DefectSwitch* s : defect_switches())
+    EXPECT_EQ(one.on(*s), s->name == "pragmatic-sign-term") << s->name;
   EXPECT_EQ(one.name(), "corrected+pragmatic-sign-term");
   Fidelity all = Fidelity::Corrected;
-  for (const auto& s : defect_switches()) all.*(s.flag) = true;
+  for (const DefectSwitch* s : defect_switches()) all.set(*s, true);
   EXPECT_EQ(all, Fidelity::BitSim);  // bitsim is exactly every switch on
   EXPECT_THROW(parse_fidelity("corrected", {"no-such-defect"}), bbs::Error);
   EXPECT_THROW(parse_fidelity("exact"), bbs::Error);
@@ -338,12 +358,12 @@ TEST(Fidelity, PragmaticSignTermIsTheOnlyDifferenceForPragmaticCycles) {
   hw.lanes = 8;
   const std::vector<std::int16_t> w{-7, 1};
   for (bool sign : {false, true}) {
-    Fidelity f = Fidelity::Corrected;
-    f.pragmatic_sign_term = sign;
-    const auto needs = Pragmatic{}.weight_needs(hw, f);
+    const Fidelity f =
+        sign ? parse_fidelity("corrected", {"pragmatic-sign-term"}) : Fidelity::Corrected;
+    const auto needs = find_accel("pragmatic").weight_needs(hw, f);
     LayerProfile p;
     p.steps = build_step_records(work, w, needs.lanes, *needs.steps);
-    EXPECT_DOUBLE_EQ(Pragmatic{}.compute(work, p, hw, f).cycles, sign ? 4 : 3);
+    EXPECT_DOUBLE_EQ(find_accel("pragmatic").compute(work, p, hw, f).cycles, sign ? 4 : 3);
   }
 }
 
@@ -357,42 +377,45 @@ namespace {
 TEST(StepRecords, BitVertWithoutBbsTakesHalfAGroupOfOnesPerCycle) {
   // 16 lanes -> 8 multipliers. {1, 3, -1}: column 0 has three 1s (1 cycle), column 1 two
   // (1 cycle), columns 2..7 one each (-1 = all ones): 8 cycles.
-  EXPECT_EQ(single_group_steps({1, 3, -1}, StepKind::ZeroSkipColumns), 8);
+  EXPECT_EQ(single_group_steps({1, 3, -1}, "zero-skip-columns"), 8);
   // Nine 1s in one column need two cycles; an all-zero group still costs one.
-  EXPECT_EQ(single_group_steps({1, 1, 1, 1, 1, 1, 1, 1, 1}, StepKind::ZeroSkipColumns), 2);
-  EXPECT_EQ(single_group_steps({0, 0, 0}, StepKind::ZeroSkipColumns), 1);
+  EXPECT_EQ(single_group_steps({1, 1, 1, 1, 1, 1, 1, 1, 1}, "zero-skip-columns"), 2);
+  EXPECT_EQ(single_group_steps({0, 0, 0}, "zero-skip-columns"), 1);
 }
 
 TEST(Schedule, BitVertWithoutBbsComputesTheDotProductInTheChargedCycles) {
-  HardwareConfig hw = design_config("bitvert");
-  hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
+  const HardwareConfig hw =
+      design_config("bitvert", {"pruning.method=none", "bitvert.bidirectional=false"});
   for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
     const Workload w = body_workload();
     const LayerWork& body = w.layers[0];
     const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 4);
-    const auto needs = BitVert{}.weight_needs(hw, fidelity);
-    ASSERT_EQ(needs.steps, StepKind::ZeroSkipColumns);
+    const auto needs = find_accel("bitvert").weight_needs(hw, fidelity);
+    ASSERT_NE(needs.steps, nullptr);
+    ASSERT_EQ(needs.steps->name, "zero-skip-columns");
     ScheduleCheck check;
-    build_profiles(w, {&weights}, needs, fidelity, 1,
-                   [&](std::size_t, const LayerAnalysis& a, const LayerProfile& p) {
-                     check.add(check_schedules(BitVert{}, hw, fidelity, body, p, a.pruned,
-                                               a.column_spans, a.group_constants, 100'000, 1));
-                   });
+    build_profiles(
+        w, {&weights}, needs, fidelity, 1,
+        [&](std::size_t, const LayerAnalysis& a, const LayerProfile& p) {
+          check.add(check_schedules(find_accel("bitvert"), hw, fidelity, body, p, a.pruned,
+                                    a.column_spans, a.group_constants, 100'000, 1));
+        });
     EXPECT_GT(check.groups_checked, 100);
     EXPECT_TRUE(check.ok()) << check.first_problem;
   }
 }
 
 TEST(BitVert, UnprunedWeightsAreStoredAtEightBitsWithoutChannelIndex) {
-  HardwareConfig hw = design_config("bitvert");
-  hw.pruning = "none", hw.pruned_columns = 0, hw.bitvert_bidirectional = false;
+  const HardwareConfig hw =
+      design_config("bitvert", {"pruning.method=none", "bitvert.bidirectional=false"});
   const Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 7);
   for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
-    const auto profiles =
-        build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1);
-    EXPECT_DOUBLE_EQ(BitVert{}.weight_storage(w.layers[0], profiles[0], hw, fidelity).bytes,
-                     40.0 * 48 * 9);
+    const auto profiles = build_profiles(
+        w, {&weights}, find_accel("bitvert").weight_needs(hw, fidelity), fidelity, 1);
+    EXPECT_DOUBLE_EQ(
+        find_accel("bitvert").weight_storage(w.layers[0], profiles[0], hw, fidelity).bytes,
+        40.0 * 48 * 9);
   }
 }
 
@@ -406,9 +429,11 @@ TEST(BitWave, BitsimRefusesLayersTheReferenceBitFlipCannotGroup) {
   const WeightTensor weights = random_weights("head.proj", {10, 40}, 5);
   const MemoryCosts memory{{109.189, 5.507, 0.789}, {102.430, 5.222, 0.713}};
   for (const Fidelity fidelity : {Fidelity::BitSim, Fidelity::Corrected}) {
-    const auto profiles =
-        build_profiles(w, {&weights}, BitWave{}.weight_needs(hw, fidelity), fidelity, 1);
-    const auto run = [&] { evaluate_network(BitWave{}, hw, fidelity, w, profiles, memory); };
+    const auto profiles = build_profiles(
+        w, {&weights}, find_accel("bitwave").weight_needs(hw, fidelity), fidelity, 1);
+    const auto run = [&] {
+      evaluate_network(find_accel("bitwave"), hw, fidelity, w, profiles, memory);
+    };
     if (fidelity == Fidelity::Corrected) {
       EXPECT_NO_THROW(run());
       continue;
@@ -518,7 +543,8 @@ TEST(SensitiveChannels, GivenChannelsReplaceAlgorithmTwo) {
   Workload w = body_workload();
   const WeightTensor weights = random_weights("body", {40, 48, 3, 3}, 6);
   const auto sensitive = [&](Fidelity fidelity) {
-    return build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, fidelity), fidelity, 1)[0]
+    return build_profiles(w, {&weights}, find_accel("bitvert").weight_needs(hw, fidelity), fidelity,
+                          1)[0]
         .sensitive_channels;
   };
   EXPECT_EQ(sensitive(Fidelity::Corrected), 32);  // Algorithm 2: 20 % of 40 -> a multiple of 32
@@ -527,9 +553,10 @@ TEST(SensitiveChannels, GivenChannelsReplaceAlgorithmTwo) {
   EXPECT_EQ(sensitive(Fidelity::Corrected), 3);
   EXPECT_EQ(sensitive(Fidelity::BitSim), 3);
   const MemoryCosts memory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
-  const auto profiles = build_profiles(w, {&weights}, BitVert{}.weight_needs(hw, Fidelity::BitSim),
-                                       Fidelity::BitSim, 1);
-  const auto cost = evaluate_network(BitVert{}, hw, Fidelity::BitSim, w, profiles, memory);
+  const auto profiles = build_profiles(
+      w, {&weights}, find_accel("bitvert").weight_needs(hw, Fidelity::BitSim), Fidelity::BitSim, 1);
+  const auto cost =
+      evaluate_network(find_accel("bitvert"), hw, Fidelity::BitSim, w, profiles, memory);
   const double tiles = cost.layers[0].compute.tiles;
   EXPECT_DOUBLE_EQ(cost.layers[0].compute.cycles, tiles * (3.0 / 40 * 8 + 37.0 / 40 * 4));
   w.sensitive_channels =

@@ -2,7 +2,7 @@
 // the cache and the batch, grouped-query attention moves less, one layer checked by hand.
 #include <gtest/gtest.h>
 
-#include "model/accel/designs.hpp"
+#include "model/accel/accel_model.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/workload.hpp"
 #include "networks/llm/llama_graph.hpp"
@@ -22,7 +22,7 @@ const MemoryCosts kMemory{{144.581, 3.816, 0.912}, {97.301, 5.836, 0.739}};
 NetworkCost cost(const networks::Network& net, Fidelity fidelity = Fidelity::Corrected) {
   const Workload w = make_workload(net);
   const std::vector<LayerProfile> profiles(w.layers.size());  // Stripes: fixed cycles
-  return evaluate_network(Stripes{}, stripes_32x16(), fidelity, w, profiles, kMemory);
+  return evaluate_network(find_accel("stripes"), stripes_32x16(), fidelity, w, profiles, kMemory);
 }
 
 networks::LlamaConfig small_llama(std::int64_t kv_heads) {  // stories260K's shape
@@ -47,7 +47,8 @@ TEST(Attention, DecodeCostGrowsWithTheKvCache) {
   EXPECT_GT(long_cache.total.energy_pj(), short_cache.total.energy_pj());
   // Per layer: read 4 KV heads x kv tokens x 8 dims of K and of V, write the new token's K and V.
   for (std::int64_t kv : {16, 4096})
-    EXPECT_DOUBLE_EQ(decode(kv).total.kv_cache_dram_bytes, 5.0 * double(2 * 4 * kv * 8 + 2 * 4 * 8));
+    EXPECT_DOUBLE_EQ(decode(kv).total.kv_cache_dram_bytes,
+                     5.0 * double(2 * 4 * kv * 8 + 2 * 4 * 8));
   EXPECT_DOUBLE_EQ(long_cache.total.weight_dram_bytes, short_cache.total.weight_dram_bytes);
 }
 
@@ -98,8 +99,8 @@ TEST(Attention, OneDecodeLayerByHand) {
   w.producers = {{-1}};
   EXPECT_EQ(w.layers[0].macs(), 2 * 4 * 17 * 8);  // 1088
   const std::vector<LayerProfile> profiles(1);
-  const NetworkCost c =
-      evaluate_network(Stripes{}, stripes_32x16(), Fidelity::Corrected, w, profiles, kMemory);
+  const NetworkCost c = evaluate_network(find_accel("stripes"), stripes_32x16(),
+                                         Fidelity::Corrected, w, profiles, kMemory);
   const LayerCost& l = c.layers[0];
   // tiles = ceil(8/16) x 4 x ceil(17/32) x ceil(2/16) = 4; 16 lanes x 8 bits / 16 multipliers.
   EXPECT_DOUBLE_EQ(l.compute.tiles, 4);
@@ -118,11 +119,13 @@ TEST(Attention, EveryDesignRunsTheActivationOperandDense) {
   for (const auto& model : accel_registry()) {
     HardwareConfig hw = stripes_32x16();
     hw.design = std::string(model->name());
-    const ComputeCost c = activation_matmul_compute(scores_layer(), hw, Fidelity::Corrected);
+    const ComputeCost c =
+        activation_matmul_compute(scores_layer(), hw, Fidelity::Corrected, hw.act_bits);
     EXPECT_DOUBLE_EQ(c.cycles, 4 * 8) << hw.design;  // 16 lanes x 8 bits / 16 multipliers
     hw.lanes = 16, hw.multipliers_per_pe = 8;        // BitVert's PE
-    EXPECT_DOUBLE_EQ(activation_matmul_compute(scores_layer(), hw, Fidelity::Corrected).cycles,
-                     4 * 16)
+    EXPECT_DOUBLE_EQ(
+        activation_matmul_compute(scores_layer(), hw, Fidelity::Corrected, hw.act_bits).cycles,
+        4 * 16)
         << hw.design;
   }
 }

@@ -4,8 +4,8 @@
 
 #include <cstring>
 
+#include "model/accel/accel_model.hpp"
 #include "model/accel/activation_stats.hpp"
-#include "model/accel/designs.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/workload.hpp"
 #include "networks/io/weight_file.hpp"
@@ -41,13 +41,14 @@ struct TinyLinear {
     for (int i = 0; i < 128; ++i) w[std::size_t(i)] = 3;         // channel 0, run 0
     for (int i = 128; i < 192; ++i) w[std::size_t(i)] = -1;      // channel 0, run 1
     for (int i = 256; i < 256 + 32; ++i) w[std::size_t(i)] = 7;  // channel 1, run 0
-    profile.steps = build_step_records(work, w, 128, StepKind::NonZeroValues);
+    profile.steps = build_step_records(work, w, 128, find_step_rule("non-zero-values"));
   }
 };
 
 TEST(SparTen, CyclesAreTheBusiestPeTimesDensityAtLeastTheBufferLoad) {
   const TinyLinear t(16, 0.5);
-  const ComputeCost c = SparTen{}.compute(t.work, t.profile, sparten_32x16(), Fidelity::Corrected);
+  const ComputeCost c =
+      find_accel("sparten").compute(t.work, t.profile, sparten_32x16(), Fidelity::Corrected);
   // Run 0: max(128 * 0.5, 16) = 64; run 1: max(64 * 0.5, 16) = 32; one token tile.
   EXPECT_DOUBLE_EQ(c.cycles, 96);
   EXPECT_DOUBLE_EQ(c.tiles, 2);
@@ -56,24 +57,26 @@ TEST(SparTen, CyclesAreTheBusiestPeTimesDensityAtLeastTheBufferLoad) {
   EXPECT_DOUBLE_EQ(c.useful + c.intra_pe_stall + c.inter_pe_stall, 96.0 * 32 * 16 * 8);
   // A sparse run costs the 16-cycle local-buffer refill: 128 * 9 * 16 / 1152.
   const TinyLinear sparse(16, 0.1);
-  EXPECT_DOUBLE_EQ(
-      SparTen{}.compute(sparse.work, sparse.profile, sparten_32x16(), Fidelity::Corrected).cycles,
-      16 + 16);
+  EXPECT_DOUBLE_EQ(find_accel("sparten")
+                       .compute(sparse.work, sparse.profile, sparten_32x16(), Fidelity::Corrected)
+                       .cycles,
+                   16 + 16);
 }
 
 TEST(SparTen, BitSimProfilesAtMost128Tokens) {
   const TinyLinear t(160, 0.5);
-  Fidelity capped;
-  capped.sparten_token_cap = true;
+  const Fidelity capped = parse_fidelity("corrected", {"sparten-token-cap"});
   EXPECT_DOUBLE_EQ(
-      SparTen{}.compute(t.work, t.profile, sparten_32x16(), Fidelity::Corrected).cycles, 96 * 10);
-  EXPECT_DOUBLE_EQ(SparTen{}.compute(t.work, t.profile, sparten_32x16(), capped).cycles, 96 * 8);
+      find_accel("sparten").compute(t.work, t.profile, sparten_32x16(), Fidelity::Corrected).cycles,
+      96 * 10);
+  EXPECT_DOUBLE_EQ(find_accel("sparten").compute(t.work, t.profile, sparten_32x16(), capped).cycles,
+                   96 * 8);
 }
 
 TEST(SparTen, EnergyTermsByHand) {
   const TinyLinear t(16, 0.5);
   const HardwareConfig hw = sparten_32x16();
-  const SparTen model;
+  const AccelModel& model = find_accel("sparten");
   const ComputeCost c = model.compute(t.work, t.profile, hw, Fidelity::Corrected);
   const double macs = 224 * 0.5 * 16;  // 1792 effectual MACs
   EXPECT_NEAR(model.pe_energy_pj(c, hw), 1.3 * macs, 1e-9);
@@ -93,11 +96,14 @@ TEST(SparTen, WeightStorageHasItsBitmaskUnlessBitSim) {
   const TinyLinear t(16, 0.5);
   const HardwareConfig hw = sparten_32x16();
   // 224 non-zero of 512 weights: ceil(224 / 8) * 8 = 224 bytes of values, + 64 bytes of mask.
-  EXPECT_DOUBLE_EQ(SparTen{}.weight_storage(t.work, t.profile, hw, Fidelity::Corrected).bytes, 288);
-  EXPECT_DOUBLE_EQ(SparTen{}.weight_storage(t.work, t.profile, hw, Fidelity::BitSim).bytes, 224);
   EXPECT_DOUBLE_EQ(
-      SparTen{}.weight_storage(t.work, t.profile, hw, Fidelity::BitSim).sram_write_bits_per_weight,
-      8);
+      find_accel("sparten").weight_storage(t.work, t.profile, hw, Fidelity::Corrected).bytes, 288);
+  EXPECT_DOUBLE_EQ(
+      find_accel("sparten").weight_storage(t.work, t.profile, hw, Fidelity::BitSim).bytes, 224);
+  EXPECT_DOUBLE_EQ(find_accel("sparten")
+                       .weight_storage(t.work, t.profile, hw, Fidelity::BitSim)
+                       .sram_write_bits_per_weight,
+                   8);
 }
 
 TEST(SparTen, GroupsRunAlongTheFlattenedFilter) {
@@ -108,8 +114,10 @@ TEST(SparTen, GroupsRunAlongTheFlattenedFilter) {
   conv.kernel_h = conv.kernel_w = 3;
   const std::vector<std::int16_t> w(576, 1);
   // BitSim's profiler: ceil(64 * 9 / 128) = 5 runs (Stripes' grouping would make 9).
-  EXPECT_EQ(
-      build_step_records(conv, w, 128, StepKind::NonZeroValues)->grouping().groups_per_channel, 5);
+  EXPECT_EQ(build_step_records(conv, w, 128, find_step_rule("non-zero-values"))
+                ->grouping()
+                .groups_per_channel,
+            5);
 }
 
 io::TensorData float_tensor(const std::string& name, const std::vector<float>& values) {

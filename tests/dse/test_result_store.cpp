@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,22 +104,22 @@ PointRecord point(std::int64_t campaign_id, std::int64_t workload_id, const std:
   p.design = design;
   p.profile = profile;
   p.hardware_json = R"({"array.rows":16})";
-  p.weight_sqnr_db = 21.5;
-  p.bits_per_weight = 4.5;
-  p.compute_cycles = 900;
-  p.dram_cycles = 100;
-  p.total_cycles = 1000 * time_s;
-  p.time_s = time_s;
-  p.energy_pe_pj = 10;
-  p.energy_registers_pj = 2;
-  p.energy_sram_read_pj = 3;
-  p.energy_sram_write_pj = 4;
-  p.energy_dram_pj = 5;
-  p.energy_pj = 24 * time_s;
-  p.area_mm2 = 1.5;
-  p.useful_fraction = 0.5;
-  p.intra_pe_stall_fraction = 0.25;
-  p.inter_pe_stall_fraction = 0.25;
+  p.metrics.set("weight_sqnr_db", 21.5);
+  p.metrics.set("bits_per_weight", 4.5);
+  p.metrics.set("compute_cycles", 900);
+  p.metrics.set("dram_cycles", 100);
+  p.metrics.set("total_cycles", 1000 * time_s);
+  p.metrics.set("time_s", time_s);
+  p.metrics.set("energy_pe_pj", 10);
+  p.metrics.set("energy_registers_pj", 2);
+  p.metrics.set("energy_sram_read_pj", 3);
+  p.metrics.set("energy_sram_write_pj", 4);
+  p.metrics.set("energy_dram_pj", 5);
+  p.metrics.set("energy_pj", 24 * time_s);
+  p.metrics.set("area_mm2", 1.5);
+  p.metrics.set("useful_fraction", 0.5);
+  p.metrics.set("intra_pe_stall_fraction", 0.25);
+  p.metrics.set("inter_pe_stall_fraction", 0.25);
   return p;
 }
 
@@ -128,17 +129,17 @@ std::vector<LayerRecord> layers(int n) {
     LayerRecord l;
     l.layer_idx = i;
     l.name = "conv" + std::to_string(i);
-    l.compute_cycles = 10.0 * i;
-    l.dram_cycles = 1;
-    l.total_cycles = 10.0 * i + 1;
-    l.energy_pe_pj = 1;
-    l.energy_registers_pj = 2;
-    l.energy_sram_read_pj = 3;
-    l.energy_sram_write_pj = 4;
-    l.energy_dram_pj = 5;
-    l.weight_dram_bytes = 64;
-    l.input_dram_bytes = 32;
-    l.output_dram_bytes = 16;
+    l.metrics.set("compute_cycles", 10.0 * i);
+    l.metrics.set("dram_cycles", 1);
+    l.metrics.set("total_cycles", 10.0 * i + 1);
+    l.metrics.set("energy_pe_pj", 1);
+    l.metrics.set("energy_registers_pj", 2);
+    l.metrics.set("energy_sram_read_pj", 3);
+    l.metrics.set("energy_sram_write_pj", 4);
+    l.metrics.set("energy_dram_pj", 5);
+    l.metrics.set("weight_dram_bytes", 64);
+    l.metrics.set("input_dram_bytes", 32);
+    l.metrics.set("output_dram_bytes", 16);
     out.push_back(l);
   }
   return out;
@@ -206,25 +207,27 @@ TEST(DseStore, RoundTripsPointsAndLayersAndEnforcesForeignKeys) {
   EXPECT_EQ(p.design, "bitvert");
   EXPECT_EQ(p.profile, "corrected");
   EXPECT_EQ(p.status, PointStatus::Done);
-  EXPECT_DOUBLE_EQ(p.total_cycles, 1000);
-  EXPECT_DOUBLE_EQ(p.energy_pj, 24);
-  EXPECT_DOUBLE_EQ(p.edp, 24);  // energy * time, computed by the database
-  EXPECT_DOUBLE_EQ(p.inter_pe_stall_fraction, 0.25);
-  EXPECT_DOUBLE_EQ(p.bits_per_weight, 4.5);
-  EXPECT_EQ(p.weight_sqnr_db, 21.5);
+  EXPECT_DOUBLE_EQ(p.metrics.get("total_cycles"), 1000);
+  EXPECT_DOUBLE_EQ(p.metrics.get("energy_pj"), 24);
+  EXPECT_DOUBLE_EQ(p.metrics.get("edp"), 24);  // energy * time, computed by the database
+  EXPECT_DOUBLE_EQ(p.metrics.get("inter_pe_stall_fraction"), 0.25);
+  EXPECT_DOUBLE_EQ(p.metrics.get("bits_per_weight"), 4.5);
+  EXPECT_EQ(p.metrics.get("weight_sqnr_db"), 21.5);
   PointRecord unpruned = point(c, w, "rows=32");
-  unpruned.weight_sqnr_db.reset();
+  unpruned.metrics.set("weight_sqnr_db", std::numeric_limits<double>::infinity());  // unchanged
   store.add_point(unpruned, {});
-  EXPECT_FALSE(store.points(c).back().weight_sqnr_db.has_value());  // NULL, not infinity
+  EXPECT_EQ(store.points(c).back().metrics.get("weight_sqnr_db"),
+            std::numeric_limits<double>::infinity());
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM design_point WHERE weight_sqnr_db IS NULL"), "1");
   PointRecord bad = point(c, w, "rows=64");
-  bad.weight_sqnr_db = std::numeric_limits<double>::infinity();
+  bad.metrics.set("weight_sqnr_db", std::numeric_limits<double>::quiet_NaN());
   expect_error([&] { store.add_point(bad, {}); }, {"weight_sqnr_db", "finite"});
   const std::vector<LayerRecord> stored = store.point_layers(p.id);
   ASSERT_EQ(stored.size(), 3u);
   EXPECT_EQ(stored[2].name, "conv2");
-  EXPECT_DOUBLE_EQ(stored[2].total_cycles, 21);
-  EXPECT_DOUBLE_EQ(stored[2].energy_pj, 15);
-  EXPECT_DOUBLE_EQ(stored[2].weight_dram_bytes, 64);
+  EXPECT_DOUBLE_EQ(stored[2].metrics.get("total_cycles"), 21);
+  EXPECT_DOUBLE_EQ(stored[2].metrics.get("energy_pj"), 15);
+  EXPECT_DOUBLE_EQ(stored[2].metrics.get("weight_dram_bytes"), 64);
 }
 
 TEST(DseStore, FailedPointsKeepTheirErrorAndNullTotals) {
@@ -249,10 +252,10 @@ TEST(DseStore, RejectsNegativeOrNonFiniteTotals) {
   const std::int64_t c = store.add_campaign(campaign());
   const std::int64_t w = store.add_workload(workload(c), {});
   PointRecord bad = point(c, w, "k");
-  bad.energy_dram_pj = -1;
+  bad.metrics.set("energy_dram_pj", -1);
   expect_error([&] { store.add_point(bad, {}); }, {"energy_dram_pj", "non-negative"});
   bad = point(c, w, "k");
-  bad.time_s = std::numeric_limits<double>::quiet_NaN();
+  bad.metrics.set("time_s", std::numeric_limits<double>::quiet_NaN());
   expect_error([&] { store.add_point(bad, {}); }, {"time_s"});
   EXPECT_TRUE(store.points(c).empty());
 }
@@ -270,7 +273,7 @@ TEST(DseStore, AddPointsWritesABatchInOneTransaction) {
   // A bad point anywhere in a batch rolls back the whole batch.
   std::vector<PointWithLayers> bad_batch = {{point(c, w, "x1"), layers(2)},
                                             {point(c, w, "x2"), layers(2)}};
-  bad_batch[1].point.area_mm2 = -5;
+  bad_batch[1].point.metrics.set("area_mm2", -5);
   EXPECT_THROW(store.add_points(bad_batch), Error);
   EXPECT_FALSE(store.has_point(c, w, "x1"));
 }
@@ -819,6 +822,119 @@ TEST(DseStoreMerge, CopiesShardsWithNewIdsAndSkipsPointsAlreadyPresent) {
   expect_error([&] { merged.merge_from(junk); }, {junk.string(), "not a SQLite database"});
   expect_error([&] { merged.merge_from(dir / "absent.db"); }, {"absent.db", "does not exist"});
   EXPECT_EQ(merged.points(c).size(), 10u);
+}
+
+// ------------------------------------------------------------- the metric table's columns
+
+// A store as bbs-dse wrote it before the metric table (schema 5: stripes and bitvert on
+// cifar10_resnet20, `run` of that build, profile cache emptied).
+fs::path store_before_metric_table(const TempDir& dir) {
+  const fs::path path = dir / "before.db";
+  fs::copy_file(fs::path(BBS_TEST_TEST_DATA) / "store_v5_before_metric_table.db", path);
+  return path;
+}
+
+std::set<std::string> columns_of(ResultStore& store, const std::string& table) {
+  std::set<std::string> names;
+  for (const auto& row : store.sql("SELECT name FROM pragma_table_xinfo('" + table + "')").rows)
+    names.insert(row.front());
+  return names;
+}
+
+// Opened read-only, its points read with the metrics it has and the others unknown; opened for
+// writing, it gains a column per metric (NULL in its rows) and the generated point_summary.
+TEST(DseStoreFiles, AStoreFromBeforeTheMetricTableGainsEveryMetricColumn) {
+  TempDir dir;
+  const fs::path path = store_before_metric_table(dir);
+  {
+    ResultStore old = ResultStore::open(path, Mode::ReadOnly);
+    const std::vector<PointRecord> points = old.points(old.find_campaign("v5-fixture")->id);
+    ASSERT_EQ(points.size(), 2u);
+    EXPECT_DOUBLE_EQ(points[1].metrics.get("time_s"), 0.00013157);  // accel=stripes
+    EXPECT_TRUE(std::isnan(points[1].metrics.get("tiles")));
+  }
+  ResultStore store = ResultStore::open(path);
+  EXPECT_EQ(store.user_version(), schema_version());
+  const std::set<std::string> point_columns = columns_of(store, "design_point");
+  const std::set<std::string> layer_columns = columns_of(store, "layer_result");
+  const std::set<std::string> summary_columns = columns_of(store, "point_summary");
+  for (const accel::Metric& m : accel::metrics()) {
+    const std::string name(m.name);
+    EXPECT_TRUE(point_columns.count(name)) << name;
+    EXPECT_TRUE(summary_columns.count(name)) << name;
+    EXPECT_EQ(layer_columns.count(name), m.per_layer() ? 1u : 0u) << name;
+  }
+  EXPECT_EQ(scalar(store, "SELECT sql FROM sqlite_schema WHERE name = 'point_summary'"),
+            point_summary_sql());
+  const std::int64_t c = store.find_campaign("v5-fixture")->id;
+  const std::vector<PointRecord> points = store.points(c);
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_DOUBLE_EQ(points[1].metrics.get("energy_pj"), 50064289.75468);
+  EXPECT_TRUE(std::isnan(points[1].metrics.get("tiles")));  // NULL: stored before it existed
+  EXPECT_EQ(points[1].metrics.get("weight_sqnr_db"), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(store.point_layers(points[1].id).size(), 20u);
+  EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_summary WHERE tiles IS NULL"), "2");
+  // Opening it again changes nothing.
+  const std::string schema = scalar(store, "SELECT group_concat(sql, ';') FROM sqlite_schema");
+  ResultStore again = ResultStore::open(path);
+  EXPECT_EQ(scalar(again, "SELECT group_concat(sql, ';') FROM sqlite_schema"), schema);
+}
+
+// A schema-5 file (before the activation statistics, a nullable-columns-only step) reads
+// read-only without migrating, and merges into a current store: its statistics are unknown.
+TEST(DseStoreFiles, AFileBeforeTheActivationStatisticsReadsAndMergesWithoutMigrating) {
+  TempDir dir;
+  const fs::path before = store_before_metric_table(dir);
+  {
+    ResultStore old = ResultStore::open(before, Mode::ReadOnly);
+    EXPECT_EQ(old.user_version(), 5);
+    const std::vector<WorkloadRecord> w = old.workloads(old.find_campaign("v5-fixture")->id);
+    ASSERT_FALSE(w.empty());
+    EXPECT_EQ(w[0].act_stats_source, "");
+    const std::vector<WorkloadLayerRecord> layers = old.workload_layers(w[0].id);
+    ASSERT_FALSE(layers.empty());
+    EXPECT_FALSE(layers[0].act_density.has_value());
+  }
+  ResultStore merged = ResultStore::open(dir / "merged.db");
+  merged.merge_from(before);
+  const std::vector<WorkloadRecord> w = merged.workloads(merged.find_campaign("v5-fixture")->id);
+  ASSERT_FALSE(w.empty());
+  EXPECT_EQ(w[0].act_stats_source, "");
+  EXPECT_FALSE(merged.workload_layers(w[0].id)[0].act_density.has_value());
+}
+
+// Merging works both ways between a store from before the metric table and a current one: the
+// metrics the older file lacks are NULL, the others copied.
+TEST(DseStoreFiles, MergesAStoreFromBeforeTheMetricTable) {
+  TempDir dir;
+  const fs::path before = store_before_metric_table(dir);
+  {
+    ResultStore merged = ResultStore::open(dir / "merged.db");
+    const MergeStats stats = merged.merge_from(before);  // never opened for writing
+    EXPECT_EQ(stats.points_added, 2);
+    EXPECT_EQ(stats.layer_rows_added, 40);
+    EXPECT_EQ(scalar(merged,
+                     "SELECT count(*) FROM point_summary WHERE tiles IS NULL AND "
+                     "energy_pj > 0 AND edp > 0"),
+              "2");
+  }
+  const fs::path shard = dir / "shard.db";
+  std::int64_t c = 0;
+  {
+    ResultStore current = ResultStore::open(shard);
+    c = current.add_campaign(campaign());
+    const std::int64_t w = current.add_workload(workload(c), workload_layers(2));
+    PointRecord p = point(c, w, "rows=16");
+    p.metrics.set("tiles", 42);
+    std::vector<LayerRecord> l = layers(2);
+    l[1].metrics.set("act_sram_reads", 7);
+    current.add_point(p, l);
+  }
+  ResultStore old = ResultStore::open(before);
+  EXPECT_EQ(old.merge_from(shard).points_added, 1);
+  const PointRecord copied = old.points(old.find_campaign("sweep")->id).front();
+  EXPECT_EQ(copied.metrics.get("tiles"), 42);
+  EXPECT_EQ(old.point_layers(copied.id)[1].metrics.get("act_sram_reads"), 7);
 }
 
 }  // namespace

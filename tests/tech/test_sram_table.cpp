@@ -17,9 +17,9 @@ namespace {
 using test::TempDir;
 using test::throws_error;
 
-accel::SramSpec sram(std::int64_t capacity_kib, int banks, int bank_width_bits,
-                     std::string ports = "1r1w") {
-  accel::SramSpec spec;
+SramSpec sram(std::int64_t capacity_kib, int banks, int bank_width_bits,
+              std::string ports = "1r1w") {
+  SramSpec spec;
   spec.capacity_bytes = capacity_kib * 1024;
   spec.banks = banks;
   spec.bank_width_bits = bank_width_bits;
@@ -27,7 +27,7 @@ accel::SramSpec sram(std::int64_t capacity_kib, int banks, int bank_width_bits,
   return spec;
 }
 
-SramCost cost28(const accel::SramSpec& spec) { return SramTable::builtin().cost(spec, 28); }
+SramCost cost28(const SramSpec& spec) { return SramTable::builtin().cost(spec, 28); }
 
 // BitSim's buffers (sim/sim/stripes.py:488-540) costed by CACTI 7 (data/tech/README.md), printed to
 // 3 decimals (r_cost, w_cost, w_cost_min per 64 bits, area).
@@ -141,7 +141,7 @@ TEST(SramTable, InterpolatesBilinearlyInCapacityAndWidth) {
 }
 
 TEST(SramTable, RefusesRequestsOutsideTheTable) {
-  const auto cost = [](const accel::SramSpec& spec, int node = 28) {
+  const auto cost = [](const SramSpec& spec, int node = 28) {
     return [spec, node] { SramTable::builtin().cost(spec, node); };
   };
   EXPECT_TRUE(throws_error(cost(sram(8192, 16, 128)),
@@ -161,7 +161,7 @@ TEST(SramTable, RefusesRequestsOutsideTheTable) {
                            {"no 45 nm rows (table nodes: 22 nm, 28 nm, 32 nm)"}));
   EXPECT_TRUE(throws_error(cost(sram(256, 16, 128, "2rw")),
                            {"ports '2rw' not in the table (expected one of: 1r1w, 1rw)"}));
-  accel::SramSpec uneven = sram(256, 16, 128);
+  SramSpec uneven = sram(256, 16, 128);
   uneven.banks = 3;
   EXPECT_TRUE(throws_error(cost(uneven), {"3 banks do not divide 262144 B"}));
   EXPECT_TRUE(throws_error(cost(sram(256, 0, 128)), {"must be positive"}));

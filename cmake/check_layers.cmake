@@ -1,0 +1,46 @@
+# The layers of bbs-dse, lowest first: a file may include headers of its own layer and the ones
+# below, never above (issue 11, "layers enforced by the build"). tests/, bench/ and fuzz/ sit on
+# top and may include anything.
+#   core -> networks -> model/bbs -> model/tech -> model/accel -> dse -> app
+# Usage: cmake -DROOT=<source tree> -P check_layers.cmake   (fails naming every backwards include)
+set(layers core networks model/bbs model/tech model/accel dse app)
+
+# The rank of the layer `path` (relative to ROOT) lies in, or -1.
+function(layer_rank path out)
+  set(rank -1)
+  set(i 0)
+  foreach(layer IN LISTS layers)
+    if(path MATCHES "^${layer}/")
+      set(rank ${i})
+    endif()
+    math(EXPR i "${i} + 1")
+  endforeach()
+  set(${out} ${rank} PARENT_SCOPE)
+endfunction()
+
+if(NOT ROOT)
+  message(FATAL_ERROR "check_layers.cmake: pass -DROOT=<source tree>")
+endif()
+set(violations "")
+set(checked 0)
+foreach(layer IN LISTS layers)
+  file(GLOB_RECURSE sources RELATIVE "${ROOT}" "${ROOT}/${layer}/*.hpp" "${ROOT}/${layer}/*.cpp")
+  foreach(source IN LISTS sources)
+    layer_rank("${source}" own)
+    file(STRINGS "${ROOT}/${source}" includes REGEX "^#include \"[^\"]+\"")
+    foreach(line IN LISTS includes)
+      string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" header "${line}")
+      layer_rank("${header}" used)
+      math(EXPR checked "${checked} + 1")
+      if(used GREATER own)
+        list(GET layers ${used} above)
+        string(APPEND violations "\n  ${source} includes ${header} (${above} is above ${layer})")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+if(violations)
+  message(FATAL_ERROR "backwards includes (expected core -> networks -> model/bbs -> model/tech "
+                      "-> model/accel -> dse -> app):${violations}")
+endif()
+message(STATUS "layers: ${checked} includes checked, none backwards")
