@@ -36,6 +36,18 @@ void add_output_options(CLI::App& cmd, OutputOptions& o) {
       ->delimiter(',');
 }
 
+// --activations FILE and --relu-density D (docs/networks.md, Activation statistics).
+void add_activation_options(CLI::App& cmd, std::string& activations,
+                            std::optional<double>& relu_density, const std::string& scope) {
+  cmd.add_option("--activations", activations,
+                 "safetensors file: layer name -> a sample of its input activations (float or "
+                 "int8" + scope + "); default: a density per producing operation");
+  cmd.add_option("--relu-density", relu_density,
+                 "Value density of ReLU outputs for layers without recorded activations "
+                 "(default: 0.56, Cnvlutin ISCA'16)")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
 void add_engine_options(CLI::App& cmd, EngineSettings& s) {
   cmd.add_option("--setting", s.setting,
                  "Paper preset: conservative (round-avg, 2 columns, 10% sensitive) or moderate "
@@ -213,6 +225,7 @@ int run_cli(int argc, char** argv) {
                            "JSON object: layer name -> sensitive channel indices, used instead "
                            "of Algorithm 2's choice (the bitsim profile looks names up as BitSim "
                            "does: docs/profiles.md)");
+  add_activation_options(*simulate_cmd, sim.activations, sim.relu_density, "");
   simulate_cmd->add_option("--jobs,-j", sim.jobs, "Threads")->capture_default_str();
   add_output_options(*simulate_cmd, sim.report);
 
@@ -225,7 +238,7 @@ int run_cli(int argc, char** argv) {
                           "Networks (default: the paper's seven benchmarks)");
   compare_cmd->add_option(
       "--accels", cmp.accels,
-      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert)");
+      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert sparten)");
   compare_cmd
       ->add_option("--preset", cmp.preset,
                    "A comparison of the paper: table6 = Table VI, BitVert (moderate, BBS on "
@@ -239,6 +252,8 @@ int run_cli(int argc, char** argv) {
                           "Use real weights where this folder holds the network's file: "
                           "<shared_weights stem or network name>.safetensors or .npy (see "
                           "`networks`); synthetic otherwise, with a note");
+  add_activation_options(*compare_cmd, cmp.activations, cmp.relu_density,
+                         ", with exactly one network");
   compare_cmd->add_option("--set", cmp.sets, "Hardware override applied to every design");
   compare_cmd->add_option("--profile", cmp.profile, "bitsim or corrected")
       ->capture_default_str()
@@ -314,7 +329,8 @@ int run_cli(int argc, char** argv) {
       "Only this network (pareto, imbalance, bits; default: chosen from the data)");
   plot_cmd
       ->add_option("--baseline", plot.baseline,
-                   "Accelerator preset the speedup and energy figures are normalized to")
+                   "Accelerator preset the speedup and energy figures are normalized to; "
+                   "paper: stripes for speedup (Fig. 12), sparten for energy (Fig. 13)")
       ->capture_default_str();
   plot_cmd
       ->add_option("--width", plot.width,

@@ -21,8 +21,8 @@ namespace {
 const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "resnet50",
                                               "vit_small_16",  "vit_base_16", "bert_base_mrpc",
                                               "bert_base_sst2"};
-const std::vector<std::string> kPaperAccels{"stripes", "pragmatic",    "bitlet",
-                                            "bitwave", "bitvert-cons", "bitvert"};
+const std::vector<std::string> kPaperAccels{"stripes",      "pragmatic", "bitlet", "bitwave",
+                                            "bitvert-cons", "bitvert",   "sparten"};
 
 // A comparison the paper makes, as options: what --preset NAME fills in where the user gave none.
 struct ComparePreset {
@@ -111,6 +111,7 @@ int run_compare(const CompareOptions& given) {
                           {"profile"},
                           {"weights_kind"},
                           {"synthetic_weights"},
+                          {"act_stats_source"},
                           {"total_cycles", 8},
                           {"speedup_vs_baseline"},
                           {"energy_pj"},
@@ -123,12 +124,19 @@ int run_compare(const CompareOptions& given) {
   Table pe = pe_table(options.baseline);
   std::map<std::string, double> log_speedup, log_energy;
   const accel::Fidelity fidelity = accel::parse_fidelity(options.profile, options.defects);
+  if (!options.activations.empty() && networks.size() != 1)
+    throw Error("--activations " + options.activations +
+                ": a recording holds one network's layers; give exactly one network with "
+                "--networks (got " +
+                std::to_string(networks.size()) + ")");
   Progress progress("compare");
   std::size_t done = 0;
   for (const auto& name : networks) {
     ShowOptions network_options;
     network_options.network = name;
     network_options.synthetic_seed = options.seed;
+    if (!options.activations.empty()) network_options.activations = options.activations;
+    network_options.relu_density = options.relu_density;
     if (!options.weights_dir.empty() && !name.ends_with(".onnx") &&
         !networks::is_llama_checkpoint(name)) {
       if (const auto file = weights_in_dir(options.weights_dir, name))
@@ -166,8 +174,10 @@ int run_compare(const CompareOptions& given) {
       log_speedup[accel] += std::log(speedup);
       log_energy[accel] += std::log(energy);
       table.add_row({name, accel, fidelity.name(), network->weights_kind,
-                     network->loaded.weights->synthetic(), o.cycles, speedup, o.energy_pj, energy,
-                     o.simulation.metric("time_s"), o.simulation.metric("energy_per_inference_uj"),
+                     network->loaded.weights->synthetic(),
+                     accel::summarize_sources(network->workload.activations), o.cycles, speedup,
+                     o.energy_pj, energy, o.simulation.metric("time_s"),
+                     o.simulation.metric("energy_per_inference_uj"),
                      o.simulation.metric("inferences_per_s"), o.simulation.metric("tops_per_w"),
                      o.simulation.metric("tops_per_mm2")});
     }

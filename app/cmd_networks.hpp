@@ -30,6 +30,9 @@ struct ShowOptions {
   std::optional<std::filesystem::path> dot;  // also write the graph as Graphviz here
   // JSON file: layer name -> sensitive channel indices (model/accel/sensitive_channels.hpp).
   std::optional<std::filesystem::path> sensitive_channels;
+  // safetensors: layer name -> a sample of its input activations (activation statistics).
+  std::optional<std::filesystem::path> activations;
+  std::optional<double> relu_density;  // the ReLU default's density (absent: published value)
 };
 
 // Whether a network name is an ONNX file (ends with .onnx) rather than a zoo name.

@@ -90,6 +90,7 @@ class WorkloadRun {
     record.workload_json = identity.description;
     record.content_hash = identity.content_hash;
     record.weights_origin = network_->weights_kind;
+    record.act_stats_source = accel::summarize_sources(network_->workload.activations);
     workload_id_ = store.add_workload(record, workload_layers(*network_));
     for (auto& p : store.points(campaign_id))
       if (p.workload_id == workload_id_) known_.emplace(p.point_key, std::move(p));

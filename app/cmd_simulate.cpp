@@ -10,8 +10,9 @@ namespace bbs::app {
 namespace {
 
 ShowOptions network_options(const SimulateOptions& o) {
-  ShowOptions n = workload_options({o.network, o.weights, o.seed, o.batch, o.image_size,
-                                    o.sequence_length, o.kv_length, o.phase, o.sensitive_channels});
+  ShowOptions n =
+      workload_options({o.network, o.weights, o.seed, o.batch, o.image_size, o.sequence_length,
+                        o.kv_length, o.phase, o.sensitive_channels, o.activations, o.relu_density});
   n.allow_unmatched = o.allow_unmatched;
   return n;
 }

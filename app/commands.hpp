@@ -65,8 +65,10 @@ struct SimulateOptions {
   std::string phase = "prefill";
   std::uint64_t seed = 1;
   int jobs = 1;
-  OutputOptions report;            // --format, --table, --columns
-  std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices
+  OutputOptions report;                // --format, --table, --columns
+  std::string sensitive_channels;      // JSON file: layer -> sensitive channel indices
+  std::string activations;             // safetensors: layer -> recorded input activations
+  std::optional<double> relu_density;  // density of ReLU outputs without a recording
 };
 
 struct CompareOptions {
@@ -76,6 +78,8 @@ struct CompareOptions {
   std::string baseline = "stripes";
   bool baseline_given = false;  // --baseline on the command line (else a preset's applies)
   std::string weights_dir;      // real weights: <dir>/<weights stem or network>.safetensors/.npy
+  std::string activations;      // recorded input activations of the one network compared
+  std::optional<double> relu_density;
   std::vector<std::string> sets;
   std::string profile = "corrected";
   std::vector<std::string> defects;
@@ -114,10 +118,10 @@ struct PlotOptions {
   std::string figure = "all";
   std::string out;  // empty: figures/<database stem>/ next to the database
   std::string network;
-  std::string baseline = "stripes";
-  std::string width;             // empty: each figure's own; "single" / "double": IEEE columns
-  std::string title = "full";    // "full" or "none"
-  std::string format = "table";  // the written files: one path a line, or json / csv
+  std::string baseline = "paper";  // a preset, or the paper's: stripes (speedup), sparten (energy)
+  std::string width;               // empty: each figure's own; "single" / "double": IEEE columns
+  std::string title = "full";      // "full" or "none"
+  std::string format = "table";    // the written files: one path a line, or json / csv
 };
 
 int run_analyze(const AnalyzeOptions& options);

@@ -133,7 +133,8 @@ std::vector<dse::WorkloadLayerRecord> workload_layers(const PreparedNetwork& net
   for (std::size_t i = 0; i < network.workload.layers.size(); ++i) {
     const accel::LayerWork& w = network.workload.layers[i];
     const char* kind = w.is_conv ? "conv" : w.activation_operands ? "matmul" : "linear";
-    layers.push_back({int(i), w.name, kind, w.macs(), w.weight_count()});
+    const accel::ActivationStats& a = network.workload.activations[i];
+    layers.push_back({int(i), w.name, kind, w.macs(), w.weight_count(), a.density, a.source});
   }
   return layers;
 }

@@ -172,9 +172,23 @@ EngineSettings engine_settings(int jobs) {
 
 }  // namespace
 
-PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs,
-                                 const std::optional<std::filesystem::path>& sensitive_channels)
-    : loaded(std::move(network)), workload(accel::make_workload(loaded.network)) {
+namespace {
+
+accel::Workload workload_of(const networks::Network& network, const ShowOptions& options) {
+  accel::ActivationOptions activations;
+  activations.relu_density = options.relu_density;
+  if (!options.activations) return accel::make_workload(network, activations);
+  const accel::RecordedActivations recorded =
+      accel::read_recorded_activations(*options.activations);
+  activations.recorded = &recorded;
+  return accel::make_workload(network, activations);
+}
+
+}  // namespace
+
+PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs, const ShowOptions& options)
+    : loaded(std::move(network)), workload(workload_of(loaded.network, options)) {
+  const std::optional<std::filesystem::path>& sensitive_channels = options.sensitive_channels;
   // The workload's layers are the network's weight layers and attention matmuls, in order.
   std::vector<const networks::Layer*> distinct;
   std::map<std::string, std::size_t> index_of;
@@ -227,11 +241,13 @@ ShowOptions workload_options(const dse::WorkloadSpec& w) {
   o.workload.kv_length = w.kv_length;
   o.workload.phase = networks::parse_llm_phase(w.phase);
   if (!w.sensitive_channels.empty()) o.sensitive_channels = w.sensitive_channels;
+  if (!w.activations.empty()) o.activations = w.activations;
+  o.relu_density = w.relu_density;
   return o;
 }
 
 std::unique_ptr<PreparedNetwork> prepare_network(const ShowOptions& options, int jobs) {
-  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options.sensitive_channels);
+  return std::make_unique<PreparedNetwork>(load_network(options), jobs, options);
 }
 
 namespace {
@@ -290,14 +306,18 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
                                   sram_costs(s.hw.act_sram, "act_sram", s.hw.tech_nm)};
   s.cost =
       accel::evaluate_network(model, s.hw, request.fidelity, network.workload, *profiles, memory);
+  for (std::size_t i = 0; i < network.workload.layers.size(); ++i)
+    if (!(network.workload.layers[i].activation_operands && request.fidelity.weight_layers_only))
+      s.activations.push_back(network.workload.activations[i]);  // costed (as evaluate_network)
+  s.act_stats_source = accel::summarize_sources(s.activations);
   // The batch is the leading dimension of the network's first tensor (NCHW, [batch, tokens, dim]).
   const auto& layers = network.loaded.network.layers();
   const std::int64_t batch = layers.empty() || layers.front().output_shape.empty()
                                  ? 1
                                  : layers.front().output_shape.front();
   if (batch < 1)
-    throw Error("network '" + network.workload.network_name + "': batch " +
-                std::to_string(batch) + "; expected at least 1");
+    throw Error("network '" + network.workload.network_name + "': batch " + std::to_string(batch) +
+                "; expected at least 1");
   double dense_macs = 0;
   for (const accel::LayerWork& layer : network.workload.layers) dense_macs += double(layer.macs());
   s.metrics = accel::network_metrics({s.cost, s.hw, dense_macs, batch});
@@ -346,6 +366,7 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
                               {"weights"},
                               {"weights_kind"},
                               {"synthetic_weights"},
+                              {"act_stats_source"},
                               {"layers"},
                               {"schedule_check_groups"},
                               {"schedule_check_ok"},
@@ -354,7 +375,7 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
   Table summary("simulation", columns);
   const bool ran = s.check.groups_checked > 0;
   std::vector<Cell> row{s.network_name, s.hardware, s.cost.design, s.cost.fidelity.name(),
-                        s.weight_source, s.weights_kind, s.synthetic_weights,
+                        s.weight_source, s.weights_kind, s.synthetic_weights, s.act_stats_source,
                         std::int64_t(s.cost.layers.size()), s.check.groups_checked,
                         // null when the schedule check did not run (--check 0)
                         ran ? Cell(s.check.ok()) : Cell(Null{}),
@@ -368,12 +389,16 @@ std::vector<Table> simulation_tables(const Simulation& s, bool per_layer) {
     off_array.add_row({w.op, w.kind, w.layers, w.output_elements});
   tables.push_back(std::move(off_array));
   if (per_layer) {
-    std::vector<Column> layer_columns{{"layer"}, {"cycle_source"}};
+    std::vector<Column> layer_columns{
+        {"layer"}, {"cycle_source"}, {"act_density"}, {"act_bit_density"}, {"act_stats_source"}};
     for (const accel::Metric& m : accel::metrics())
       if (m.per_layer()) layer_columns.push_back(metric_column(m));
     Table layers("layers", layer_columns);
-    for (const auto& l : s.cost.layers) {
-      std::vector<Cell> cells{l.name, l.compute.cycle_source};
+    for (std::size_t i = 0; i < s.cost.layers.size(); ++i) {
+      const accel::LayerCost& l = s.cost.layers[i];
+      const accel::ActivationStats& a = s.activations[i];
+      std::vector<Cell> cells{l.name, l.compute.cycle_source, a.density,
+                              a.bit_density ? Cell(*a.bit_density) : Cell(Null{}), a.source};
       for (const accel::Metric& m : accel::metrics())
         if (m.per_layer()) cells.push_back(metric_cell(m, m.layer_value(l)));
       layers.add_row(std::move(cells));

@@ -50,6 +50,10 @@ struct Simulation {
   std::string hardware;
   accel::HardwareConfig hw;
   accel::NetworkCost cost;
+  // The input-activation statistics of each costed layer (aligned with cost.layers), and a
+  // one-line account of their sources ("default: 53 layers", "recorded: f (12), default: 42").
+  std::vector<accel::ActivationStats> activations;
+  std::string act_stats_source;
   accel::ScheduleCheck check;
   std::vector<OffArrayWork> off_array;
   std::vector<double> metrics;  // the network's value of each metric (accel::metrics() order)
@@ -59,12 +63,11 @@ struct Simulation {
 // A network loaded once, reused for several hardware configurations. Its weights are not held:
 // each pass over them streams them from the weight source (NetworkTensors).
 struct PreparedNetwork {
-  // Derives the workload, the distinct weight tensors and their content hashes (generated
-  // weights are keyed by the generator's identity, not generated here), with the user's
-  // sensitive channels if given. Passes over the weights run on `jobs` threads.
-  explicit PreparedNetwork(
-      LoadedNetwork network, int jobs = 1,
-      const std::optional<std::filesystem::path>& sensitive_channels = std::nullopt);
+  // Derives the workload (with the recorded input activations or the per-operation defaults of
+  // `options`), the distinct weight tensors and their content hashes (generated weights are
+  // keyed by the generator's identity, not generated here), with the user's sensitive channels
+  // if given. Passes over the weights run on `jobs` threads.
+  explicit PreparedNetwork(LoadedNetwork network, int jobs = 1, const ShowOptions& options = {});
   LoadedNetwork loaded;
   accel::Workload workload;
   std::unique_ptr<NetworkTensors> tensors;   // one per distinct weight, in order of first use

@@ -55,6 +55,9 @@ WorkloadIdentity workload_identity(const dse::WorkloadSpec& w) {
       case Kind::Integer:
         description[key] = w.*f.integer;
         break;
+      case Kind::Number:
+        description[key] = w.*f.number ? nlohmann::json(*(w.*f.number)) : nlohmann::json();
+        break;
       case Kind::Seed:
         description[key] = w.*f.seed;
         break;

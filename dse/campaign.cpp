@@ -206,6 +206,9 @@ constexpr std::array kWorkloadFields = {
     WorkloadField{"kv_length", FieldKind::Integer, nullptr, &WorkloadSpec::kv_length},
     WorkloadField{"phase", FieldKind::Text, &WorkloadSpec::phase},
     WorkloadField{"sensitive_channels", FieldKind::File, &WorkloadSpec::sensitive_channels},
+    WorkloadField{"activations", FieldKind::File, &WorkloadSpec::activations},
+    WorkloadField{"relu_density", FieldKind::Number, nullptr, nullptr, nullptr,
+                  &WorkloadSpec::relu_density},
 };
 
 // A member added to WorkloadSpec without a row above stops the build.
@@ -232,6 +235,11 @@ WorkloadSpec parse_workload(const Reader& r, const toml::table& t, const std::st
         break;
       case FieldKind::Seed:
         w.*f.seed = std::uint64_t(r.integer(t, f.key, key, std::int64_t(w.*f.seed)));
+        break;
+      case FieldKind::Number:
+        w.*f.number = r.number(t, f.key, key);
+        if (w.*f.number && !(*(w.*f.number) > 0 && *(w.*f.number) <= 1))
+          r.fail(t.get(f.key), key, "expects a density in (0, 1]");
         break;
     }
   }

@@ -4,7 +4,9 @@
 //   profile = "corrected"            # or "bitsim"; defects = ["no-metadata", ...] optional
 //   objectives = ["latency", "energy"]
 //   [[workload]]  network = "resnet50"  weights = "path.safetensors" (default: synthetic)
-//                 seed, batch, image_size, seq_len, phase, kv_length
+//                 seed, batch, image_size, seq_len, phase, kv_length, sensitive_channels,
+//                 activations = "acts.safetensors" (recorded input activations; default: per
+//                 producing operation, model/accel/activation_stats.hpp), relu_density = 0.4
 //   [[design]]    accel = "bitvert"     (a hardware preset, `bbs-dse list accels`)
 //                 set = ["pruning.columns=4", ...]   fixed overrides
 //                 workloads = ["bert_base_mrpc"]    only these workloads' networks (default: all)
@@ -38,6 +40,11 @@ struct WorkloadSpec {
   std::int64_t batch = 1, image_size = 0, sequence_length = 0, kv_length = 0;
   std::string phase = "prefill";
   std::string sensitive_channels;  // JSON file: layer -> sensitive channel indices; empty: none
+  std::string activations;  // safetensors: layer -> recorded input activations; empty: defaults
+  // Value density of ReLU outputs for layers without recorded activations; empty: the built-in
+  // published default (model/accel/activation_stats.hpp). Listing workloads that differ only
+  // here sweeps it.
+  std::optional<double> relu_density;
 };
 
 // One key of [[workload]]: its TOML name, what it holds and the member it fills. The parser reads,
@@ -51,12 +58,14 @@ struct WorkloadField {
     Text,
     Integer,
     Seed,
+    Number,  // optional; absent: the built-in default
   };
   std::string_view key;
   Kind kind;
-  std::string WorkloadSpec::*text = nullptr;      // Network, File, Text
-  std::int64_t WorkloadSpec::*integer = nullptr;  // Integer
-  std::uint64_t WorkloadSpec::*seed = nullptr;    // Seed
+  std::string WorkloadSpec::*text = nullptr;              // Network, File, Text
+  std::int64_t WorkloadSpec::*integer = nullptr;          // Integer
+  std::uint64_t WorkloadSpec::*seed = nullptr;            // Seed
+  std::optional<double> WorkloadSpec::*number = nullptr;  // Number
 };
 std::span<const WorkloadField> workload_fields();
 

@@ -146,7 +146,7 @@ MetricValues read_metrics(const SQLite::Statement& q, int first, const std::vect
   int column = first;
   for (std::size_t i = 0; i < present.size(); ++i) {
     const accel::Metric& m = accel::metrics()[i];
-    const double null_value = failed        ? 0.0
+    const double null_value = failed         ? 0.0
                               : m.has_none() ? m.none_value
                                              : std::numeric_limits<double>::quiet_NaN();
     if (!present[i]) {
@@ -242,7 +242,7 @@ void ResultStore::Impl::initialise(std::span<const Migration> migrations, const 
                                                       : Verify::None;
     if (how != Verify::None) verify(how == Verify::Full);
   }
-  if (version < target && mode == Mode::ReadOnly)
+  if (version < target && mode == Mode::ReadOnly && !reads_as(migrations, version, target))
     throw Error(quoted(path) + " has schema version " + std::to_string(version) +
                 ", older than this bbs-dse's (schema version " + std::to_string(target) +
                 "); open it read-write once to migrate it (bbs-dse plot or run on a writable "
@@ -347,11 +347,12 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
   check_point(p);
   if (!insert_point)
     insert_point.emplace(
-        db, "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
-            "hardware_json, status, error" +
-                column_list(point_columns.writable, "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?" +
-                placeholders(point_columns.writable) +
-                ") ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
+        db,
+        "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
+        "hardware_json, status, error" +
+            column_list(point_columns.writable, "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?" +
+            placeholders(point_columns.writable) +
+            ") ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
   if (!insert_layer)
     insert_layer.emplace(db, "INSERT INTO layer_result (point_id, layer_idx, name" +
                                  column_list(layer_columns.writable, "") + ") VALUES (?, ?, ?" +
@@ -517,8 +518,8 @@ std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
     if (find.executeStep()) return find.getColumn(0).getInt64();
     SQLite::Statement insert(db,
                              "INSERT INTO workload (campaign_id, network, weights_source, "
-                             "synthetic, workload_json, content_hash, weights_origin) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                             "synthetic, workload_json, content_hash, weights_origin, "
+                             "act_stats_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, w.campaign_id);
     insert.bind(2, w.network);
     insert.bind(3, w.weights_source);
@@ -526,6 +527,7 @@ std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
     insert.bind(5, w.workload_json);
     insert.bind(6, w.content_hash);
     insert.bind(7, w.weights_origin);
+    insert.bind(8, w.act_stats_source);
     insert.exec();
     const std::int64_t id = db.getLastInsertRowid();
     // The same description with other content: the files changed since; keep those rows, flagged.
@@ -537,8 +539,8 @@ std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
     supersede.bind(3, id);
     supersede.exec();
     SQLite::Statement layer(db,
-                            "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
+                            "INSERT INTO layer (workload_id, idx, name, kind, macs, weights, "
+                            "act_density, act_stats_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const WorkloadLayerRecord& l : layers) {
       layer.reset();
       layer.bind(1, id);
@@ -547,6 +549,11 @@ std::int64_t ResultStore::add_workload(const WorkloadRecord& w,
       layer.bind(4, l.kind);
       layer.bind(5, l.macs);
       layer.bind(6, l.weights);
+      if (l.act_density)
+        layer.bind(7, *l.act_density);
+      else
+        layer.bind(7);
+      layer.bind(8, l.act_stats_source);
       layer.exec();
     }
     transaction.commit();
@@ -558,8 +565,9 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
   return impl_->guard("listing workloads", [&] {
     SQLite::Statement q(impl_->db,
                         "SELECT id, campaign_id, network, weights_source, synthetic, "
-                        "workload_json, content_hash, superseded, weights_origin FROM workload "
-                        "WHERE campaign_id = ? ORDER BY id");
+                        "workload_json, content_hash, superseded, weights_origin, coalesce(" +
+                            column_or_null(impl_->db, "main", "workload", "act_stats_source") +
+                            ", '') FROM workload WHERE campaign_id = ? ORDER BY id");
     q.bind(1, campaign_id);
     std::vector<WorkloadRecord> out;
     while (q.executeStep()) {
@@ -573,6 +581,7 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
       w.content_hash = q.getColumn(6).getString();  // "" for rows stored before schema 4
       w.superseded = q.getColumn(7).getInt() != 0;
       w.weights_origin = q.getColumn(8).getString();
+      w.act_stats_source = q.getColumn(9).getString();
       out.push_back(std::move(w));
     }
     return out;
@@ -581,9 +590,11 @@ std::vector<WorkloadRecord> ResultStore::workloads(std::int64_t campaign_id) con
 
 std::vector<WorkloadLayerRecord> ResultStore::workload_layers(std::int64_t workload_id) const {
   return impl_->guard("listing workload layers", [&] {
-    SQLite::Statement q(impl_->db,
-                        "SELECT idx, name, kind, macs, weights FROM layer WHERE workload_id = ? "
-                        "ORDER BY idx");
+    SQLite::Statement q(
+        impl_->db, "SELECT idx, name, kind, macs, weights, " +
+                       column_or_null(impl_->db, "main", "layer", "act_density") + ", coalesce(" +
+                       column_or_null(impl_->db, "main", "layer", "act_stats_source") +
+                       ", '') FROM layer WHERE workload_id = ? ORDER BY idx");
     q.bind(1, workload_id);
     std::vector<WorkloadLayerRecord> out;
     while (q.executeStep()) {
@@ -593,6 +604,8 @@ std::vector<WorkloadLayerRecord> ResultStore::workload_layers(std::int64_t workl
       l.kind = q.getColumn(2).getString();
       l.macs = q.getColumn(3).getInt64();
       l.weights = q.getColumn(4).getInt64();
+      if (!q.getColumn(5).isNull()) l.act_density = q.getColumn(5).getDouble();
+      l.act_stats_source = q.getColumn(6).getString();
       out.push_back(std::move(l));
     }
     return out;

@@ -57,6 +57,8 @@ struct WorkloadRecord {
   std::string content_hash;
   bool superseded = false;     // read only: a later workload has the same description
   std::string weights_origin;  // "int8 as given" or "float, quantized per channel"
+  // Sources of the layers' activation statistics ("default (20 layers)"); "" before schema 6.
+  std::string act_stats_source;
 };
 
 // One layer of a workload (the network description, independent of any design).
@@ -66,6 +68,9 @@ struct WorkloadLayerRecord {
   std::string kind;
   std::int64_t macs = 0;
   std::int64_t weights = 0;
+  // Input-activation value density and its source; nullopt / "" when stored before schema 6.
+  std::optional<double> act_density;
+  std::string act_stats_source;
 };
 
 enum class PointStatus { Done, Failed };
@@ -150,6 +155,9 @@ struct MergeStats {
 struct Migration {
   int from = 0;
   const char* sql = "";
+  // The step only adds columns that read back NULL in older rows: a file of the version before
+  // can be read (read-only) and merged without migrating, the columns then read as unknown.
+  bool adds_nullable_columns_only = false;
 };
 
 // The built-in steps; version 0 -> 1 creates the initial schema.

@@ -357,12 +357,19 @@ JOIN (SELECT id, CASE WHEN json_valid(hardware_json) THEN hardware_json ELSE '{}
       FROM design_point) h ON h.id = p.id;
 )sql";
 
+// Version 5 -> 6: the input-activation statistics of each workload
+// (model/accel/activation_stats.hpp): per workload the sources used ("default (53 layers)",
+// "recorded: FILE (12 layers), ..."), per layer the value density and its source. Rows stored
+// before version 6 read back NULL (unknown).
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE workload ADD COLUMN act_stats_source TEXT;
+ALTER TABLE layer ADD COLUMN act_density REAL;
+ALTER TABLE layer ADD COLUMN act_stats_source TEXT;
+)sql";
+
 constexpr std::array kMigrations = {
-    Migration{0, kSchemaV1},
-    Migration{1, kSchemaV2},
-    Migration{2, kSchemaV3},
-    Migration{3, kSchemaV4},
-    Migration{4, kSchemaV5},
+    Migration{0, kSchemaV1}, Migration{1, kSchemaV2}, Migration{2, kSchemaV3},
+    Migration{3, kSchemaV4}, Migration{4, kSchemaV5}, Migration{5, kSchemaV6, true},
 };
 
 }  // namespace

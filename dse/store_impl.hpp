@@ -35,6 +35,14 @@ MetricColumns metric_columns(SQLite::Database& db, const std::string& schema,
 // point_summary the view the metric table generates (point_summary_sql). Idempotent; run in one
 // IMMEDIATE transaction by a writer after the built-in migrations.
 void sync_metric_columns(SQLite::Database& db);
+// Whether a file at schema `version` reads like one at `target`: every step between only adds
+// nullable columns (Migration::adds_nullable_columns_only).
+bool reads_as(std::span<const Migration> migrations, int version, int target);
+// `prefix` + `column` when `table` of attached schema `schema` has it, else "NULL" (a column
+// added by a later nullable-only step, read from an older file).
+std::string column_or_null(SQLite::Database& db, const std::string& schema,
+                           const std::string& table, const std::string& column,
+                           const std::string& prefix = "");
 // ", name, name, ..." of the columns flagged in `which`, each prefixed with `prefix`.
 std::string column_list(const std::vector<char>& which, const std::string& prefix);
 

@@ -20,7 +20,9 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
     options.busy_timeout_ms = impl_->busy_timeout_ms;
     options.verify = Verify::Full;
     const ResultStore other = open(shard, Mode::ReadOnly, options);
-    if (other.user_version() != impl_->version)
+    const int version = other.user_version();
+    if (version > impl_->version ||
+        (version < impl_->version && !reads_as(schema_migrations(), version, impl_->version)))
       throw Error(quoted(shard) + " has schema version " + std::to_string(other.user_version()) +
                   "; expected " + std::to_string(impl_->version) + " as " + quoted(impl_->path));
   }
@@ -61,11 +63,12 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "m.workload_json = s.workload_json";
     stats.workloads_added = db.exec(
         std::string("INSERT INTO main.workload (campaign_id, network, weights_source, synthetic, "
-                    "workload_json, content_hash, superseded, weights_origin) SELECT mc.new_id, "
-                    "s.network, s.weights_source, s.synthetic, s.workload_json, s.content_hash, "
-                    "s.superseded, s.weights_origin FROM shard.workload s JOIN "
-                    "temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE NOT EXISTS "
-                    "(SELECT 1 FROM main.workload m WHERE ") +
+                    "workload_json, content_hash, superseded, weights_origin, act_stats_source) "
+                    "SELECT mc.new_id, s.network, s.weights_source, s.synthetic, s.workload_json, "
+                    "s.content_hash, s.superseded, s.weights_origin, ") +
+        column_or_null(db, "shard", "workload", "act_stats_source", "s.") +
+        " FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = s.campaign_id WHERE "
+        "NOT EXISTS (SELECT 1 FROM main.workload m WHERE " +
         same_workload + ") ORDER BY s.id");
     db.exec(std::string("CREATE TEMP TABLE merge_workload AS SELECT s.id AS old_id, m.id AS "
                         "new_id FROM shard.workload s JOIN temp.merge_campaign mc ON mc.old_id = "
@@ -76,8 +79,11 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         "temp.merge_workload mw JOIN shard.workload s ON s.id = mw.old_id WHERE s.superseded)");
 
     db.exec(
-        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights) "
-        "SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights FROM shard.layer s "
+        "INSERT INTO main.layer (workload_id, idx, name, kind, macs, weights, act_density, "
+        "act_stats_source) SELECT mw.new_id, s.idx, s.name, s.kind, s.macs, s.weights, " +
+        column_or_null(db, "shard", "layer", "act_density", "s.") + ", " +
+        column_or_null(db, "shard", "layer", "act_stats_source", "s.") +
+        " FROM shard.layer s "
         "JOIN temp.merge_workload mw ON mw.old_id = s.workload_id WHERE true ORDER BY s.id "
         "ON CONFLICT (workload_id, idx) DO NOTHING");
     db.exec(
@@ -110,13 +116,13 @@ MergeStats ResultStore::merge_from(const fs::path& shard) {
         column_list(point_metrics, "s.") +
         " FROM temp.merge_point n JOIN shard.design_point s ON s.id = n.old_id ORDER BY n.old_id");
     stats.points_skipped = shard_points - stats.points_added;
-    stats.layer_rows_added = db.exec(
-        "INSERT INTO main.layer_result (point_id, layer_idx, name" +
-        column_list(layer_metrics, "") + ") SELECT m.id, s.layer_idx, s.name" +
-        column_list(layer_metrics, "s.") +
-        " FROM temp.merge_point n JOIN main.design_point m "
-        "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
-        "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
+    stats.layer_rows_added =
+        db.exec("INSERT INTO main.layer_result (point_id, layer_idx, name" +
+                column_list(layer_metrics, "") + ") SELECT m.id, s.layer_idx, s.name" +
+                column_list(layer_metrics, "s.") +
+                " FROM temp.merge_point n JOIN main.design_point m "
+                "ON m.campaign_id = n.campaign_id AND m.workload_id = n.workload_id "
+                "AND m.point_key = n.point_key JOIN shard.layer_result s ON s.point_id = n.old_id");
     stats.profiles_added = db.exec(
         "INSERT INTO main.profile_cache (key, blob, created_at) SELECT key, blob, created_at "
         "FROM shard.profile_cache WHERE true ON CONFLICT (key) DO NOTHING");

@@ -2,6 +2,7 @@
 // exist, adding the missing ones, and the point_summary view generated from them. A new metric
 // needs no migration step: a store gains its column (NULL in older rows) when next opened for
 // writing; a store opened read-only before that reads the metric as unknown (NaN).
+#include <algorithm>
 #include <set>
 
 #include "dse/store_impl.hpp"
@@ -28,6 +29,23 @@ MetricColumns metric_columns(SQLite::Database& db, const std::string& schema,
     columns.writable.push_back(wanted && present.count(name) && !generated.count(name) ? 1 : 0);
   }
   return columns;
+}
+
+bool reads_as(std::span<const Migration> migrations, int version, int target) {
+  for (int v = std::max(version, 0); v < target; ++v)
+    if (!migrations[std::size_t(v)].adds_nullable_columns_only) return false;
+  return true;
+}
+
+std::string column_or_null(SQLite::Database& db, const std::string& schema,
+                           const std::string& table, const std::string& column,
+                           const std::string& prefix) {
+  SQLite::Statement q(db, "SELECT count(*) FROM pragma_table_info(?, ?) WHERE name = ?");
+  q.bind(1, table);
+  q.bind(2, schema);
+  q.bind(3, column);
+  q.executeStep();
+  return q.getColumn(0).getInt() > 0 ? prefix + column : "NULL";
 }
 
 std::string column_list(const std::vector<char>& which, const std::string& prefix) {

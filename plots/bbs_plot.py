@@ -39,8 +39,10 @@ def parse_args(argv):
                         help="output directory (default: figures/<database stem>/ beside the "
                              "database)")
     parser.add_argument("--network", help="only this network (pareto, imbalance, bits)")
-    parser.add_argument("--baseline", default="stripes",
-                        help="preset the speedup and energy figures normalize to (default stripes)")
+    parser.add_argument("--baseline", default="paper",
+                        help="preset the speedup and energy figures normalize to (default paper: "
+                             "speedup over stripes as Fig. 12, energy normalized to sparten as "
+                             "Fig. 13)")
     parser.add_argument("--width", choices=list(style.COLUMN_WIDTHS_IN),
                         help="camera-ready width: an IEEE column (single, 3.5 in) or the text "
                              "width (double, 7.16 in), 8 pt text (default: each figure's own)")

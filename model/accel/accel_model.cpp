@@ -150,8 +150,14 @@ double AccelModel::register_energy_pj(const ComputeCost& c, const HardwareConfig
 
 // One full-width read of each SRAM per tile.
 std::pair<double, double> AccelModel::sram_reads(const ComputeCost& c, const LayerProfile&,
-                                                 Fidelity) const {
+                                                 const HardwareConfig&, Fidelity) const {
   return {c.tiles, c.tiles};
 }
+
+double AccelModel::stored_activation_bytes(double dense_bytes, double, Fidelity) const {
+  return dense_bytes;
+}
+
+double AccelModel::activation_write_share(double, Fidelity) const { return 1.0; }
 
 }  // namespace bbs::accel

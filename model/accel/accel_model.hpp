@@ -123,7 +123,12 @@ class AccelModel {
   // Full-width SRAM reads: (weight, activation) accesses.
   virtual std::pair<double, double> sram_reads(const ComputeCost& compute,
                                                const LayerProfile& profile,
-                                               Fidelity fidelity) const;
+                                               const HardwareConfig& hw, Fidelity fidelity) const;
+  // Activations as the design stores them, from their dense 8-bit bytes and value density:
+  // bytes in DRAM / SRAM, and the share of the dense SRAM writes it makes. Dense designs: as given.
+  virtual double stored_activation_bytes(double dense_bytes, double density,
+                                         Fidelity fidelity) const;
+  virtual double activation_write_share(double density, Fidelity fidelity) const;
 
  protected:
   // Cycles one tile of one group costs when the design does not depend on the data.

@@ -199,7 +199,7 @@ class BitVert final : public AccelModel {
   }
 
   std::pair<double, double> sram_reads(const ComputeCost& c, const LayerProfile& profile,
-                                       Fidelity fidelity) const override {
+                                       const HardwareConfig&, Fidelity fidelity) const override {
     if (fidelity.on(kNoOnchipCompression)) return {c.tiles, c.tiles};
     return {c.tiles * profile.payload_bits_per_weight / 8.0, c.tiles};
   }

@@ -109,7 +109,7 @@ class BitWave final : public AccelModel {
   }
 
   std::pair<double, double> sram_reads(const ComputeCost& c, const LayerProfile&,
-                                       Fidelity) const override {
+                                       const HardwareConfig&, Fidelity) const override {
     return {c.cycles, c.tiles};
   }
 

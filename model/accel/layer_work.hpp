@@ -31,6 +31,10 @@ struct LayerWork {
   std::int64_t matrices = 1;
   std::int64_t kv_read_elements = 0;   // of the second operand, read from the KV cache in DRAM
   std::int64_t kv_write_elements = 0;  // the new tokens' K or V, written to the KV cache
+  // Value density (non-zero fraction) of the input activations, and of the output as its
+  // consumers read it (after their producing operation; 1 when no mapped layer reads it):
+  // make_workload fills them from the activation statistics (model/accel/activation_stats.hpp).
+  double input_density = 1.0, output_density = 1.0;
 
   std::int64_t kernel_area() const { return kernel_h * kernel_w; }
   bool depthwise() const { return is_conv && groups > 1 && in_channels == 1; }

@@ -35,7 +35,8 @@ struct Footprint {
   double in_channels = 0;
 };
 
-Footprint footprint(const LayerWork& w, double act_bits, Fidelity fidelity, bool last_layer) {
+Footprint footprint(const AccelModel& model, const LayerWork& w, double act_bits, Fidelity fidelity,
+                    bool last_layer) {
   Footprint f;
   const double bytes_per_element = act_bits / 8.0;
   const double batch = fidelity.per_sample ? 1.0 : double(w.batch);
@@ -50,6 +51,10 @@ Footprint footprint(const LayerWork& w, double act_bits, Fidelity fidelity, bool
   f.output_bytes = std::ceil(double(w.out_channels) * bytes_per_element) * f.output_positions;
   if (w.activation_operands)  // the new tokens' K or V, produced in this step
     f.input_bytes += double(w.stationary_elements() - w.kv_read_elements) * bytes_per_element;
+  else {  // a value-sparse design stores its activations compressed
+    f.input_bytes = model.stored_activation_bytes(f.input_bytes, w.input_density, fidelity);
+    f.output_bytes = model.stored_activation_bytes(f.output_bytes, w.output_density, fidelity);
+  }
   if (fidelity.list_order_chain && last_layer && !w.is_conv) f.output_bytes = 0;
   return f;
 }
@@ -129,7 +134,7 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
                           : model.compute(w, profile, hw, fidelity);
     const WeightStorage storage = attention ? stationary_activations(w, act_bits)
                                             : model.weight_storage(w, profile, hw, fidelity);
-    const Footprint f = footprint(w, act_bits, fidelity, i + 1 == workload.layers.size());
+    const Footprint f = footprint(model, w, act_bits, fidelity, i + 1 == workload.layers.size());
     const Fetches fetch =
         refetch(storage.bytes, f.input_bytes, hw, fidelity, workload.network_name);
 
@@ -163,7 +168,7 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
                                bus);
     c.total_cycles = std::max(c.compute.cycles, c.dram_cycles);
 
-    const auto [weight_reads, act_reads] = model.sram_reads(c.compute, profile, fidelity);
+    const auto [weight_reads, act_reads] = model.sram_reads(c.compute, profile, hw, fidelity);
     c.weight_sram_reads = weight_reads;
     c.act_sram_reads = act_reads;
     c.energy_pe_pj = model.pe_energy_pj(c.compute, hw);
@@ -176,12 +181,19 @@ NetworkCost evaluate_network(const AccelModel& model, const HardwareConfig& hw, 
                                       double(w.kernel_area()) * double(w.out_channels) *
                                       double(w.matrices);
     const bool charge_input_write = fidelity.list_order_chain || input_from_dram;
+    const double input_share =
+        attention ? 1.0 : model.activation_write_share(w.input_density, fidelity);
+    const double output_share =
+        attention ? 1.0 : model.activation_write_share(w.output_density, fidelity);
     const double input_write_words =
-        charge_input_write ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row
-                           : 0;
+        charge_input_write
+            ? ceil64(f.in_channels * act_bits) * f.input_elements_per_channel_row * input_share
+            : 0;
     const bool bitsim_skips_output = fidelity.list_order_chain && !w.is_conv && w.tokens == 1;
     const double output_write_words =
-        bitsim_skips_output ? 0 : ceil64(double(w.out_channels) * act_bits) * f.output_positions;
+        bitsim_skips_output
+            ? 0
+            : ceil64(double(w.out_channels) * act_bits) * f.output_positions * output_share;
     c.sram_write_bits = 64.0 * (weight_write_words * fetch.weights +
                                 input_write_words * fetch.inputs + output_write_words);
     c.energy_sram_write_pj =

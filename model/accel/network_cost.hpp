@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/accel/accel_model.hpp"
+#include "model/accel/activation_stats.hpp"
 #include "model/accel/sensitive_channels.hpp"
 
 namespace bbs::accel {
@@ -27,6 +28,8 @@ struct Workload {
   std::string network_name;
   std::vector<LayerWork> layers;
   std::vector<std::vector<int>> producers;
+  // Per layer: its input activations' statistics and where they come from.
+  std::vector<ActivationStats> activations;
   // Sensitive channels given per layer (--sensitive-channels); null: Algorithm 2 chooses them.
   std::shared_ptr<const SensitiveChannelFile> sensitive_channels;
 };

@@ -96,6 +96,7 @@ std::string profiles_to_blob(const std::vector<LayerProfile>& profiles) {
     w.bytes.append(s.rule().name);
     w.value(std::int32_t(s.grouping().lanes));
     w.value(std::uint8_t(s.grouping().along_kernel));
+    w.value(std::uint8_t(s.grouping().flat));
     w.value(s.grouping().groups_per_channel);
     w.vector(s.row_of_channel());
     w.vector(s.step_values());
@@ -123,6 +124,7 @@ std::optional<std::vector<LayerProfile>> profiles_from_blob(const std::string& b
     ReductionGrouping g;
     g.lanes = r.value<std::int32_t>();
     g.along_kernel = r.value<std::uint8_t>() != 0;
+    g.flat = r.value<std::uint8_t>() != 0;
     g.groups_per_channel = r.value<std::int64_t>();
     auto rows = r.vector<std::int64_t>();
     auto steps = r.vector<std::uint8_t>();

@@ -18,8 +18,9 @@ namespace bbs::accel {
 // choice, step records and their useful work, this blob layout): cached profiles of another
 // version are then rebuilt, never reused. 3: canonical cache keys, step kind in the records;
 // 4: one entry per weight tensor (streamed profiles) / step rules by name and the pruning setting
-// as one canonical object (PruningSetting), on two branches; 5: both.
-inline constexpr std::uint32_t kProfileFormatVersion = 5;
+// as one canonical object (PruningSetting), on two branches; 5: both (and, on a third branch,
+// SparTen's non-zero step rule with flat groups); 6: all three.
+inline constexpr std::uint32_t kProfileFormatVersion = 6;
 
 // The cache key of the profiles of one weight set under one design's needs: the format version,
 // the weights' content hash and a canonical serialisation (JSON, sorted keys) of every WeightNeeds

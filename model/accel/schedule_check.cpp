@@ -25,7 +25,8 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
                               std::uint64_t seed) {
   ScheduleCheck check;
   if (samples <= 0) return check;
-  const ReductionGrouping grouping = reduction_grouping(work, hw.lanes);
+  const bool flat = profile.steps && profile.steps->grouping().flat;
+  const ReductionGrouping grouping = reduction_grouping(work, hw.lanes, flat);
   const std::int64_t total = work.out_channels * grouping.groups_per_channel;
   const std::int64_t stride = std::max<std::int64_t>(1, total / samples);
   std::mt19937_64 rng(seed);
@@ -47,7 +48,8 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
   std::vector<int> w, s, c;
   std::vector<std::uint8_t> a;
   for_each_reduction_group(
-      work, hw.lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
+      work, hw.lanes, flat,
+      [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
         if (ordinal++ % stride != 0) return;
         w.clear(), s.clear(), c.clear(), a.clear();
         std::int64_t expected = 0;
@@ -59,7 +61,7 @@ ScheduleCheck check_schedules(const AccelModel& model, const HardwareConfig& hw,
           expected += std::int64_t(w.back()) * a.back();
         }
         const ScheduleRun run = model.run_schedule({w, s, c, a}, hw, fidelity);
-        const bool cycles_checked = profile.steps || run.cycles_comparable;
+        const bool cycles_checked = run.cycles_comparable;
         const double charged = profile.steps    ? double(profile.steps->steps(k, g))
                                : cycles_checked ? charged_per_tile()
                                                 : 0.0;

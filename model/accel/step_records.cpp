@@ -24,10 +24,15 @@ RuleRegistry& rule_registry() {
 
 }  // namespace
 
-ReductionGrouping reduction_grouping(const LayerWork& work, int lanes) {
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes, bool flat) {
   ReductionGrouping g;
   g.lanes = lanes;
   const std::int64_t window = work.kernel_area();
+  if (flat) {
+    g.flat = true;
+    g.groups_per_channel = ceil_div(work.in_channels * window, lanes);
+    return g;
+  }
   g.along_kernel = work.is_conv && window > work.in_channels;
   g.groups_per_channel = g.along_kernel ? ceil_div(window, lanes) * work.in_channels
                                         : ceil_div(work.in_channels, lanes) * window;
@@ -97,7 +102,7 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
   if (std::int64_t(values.size()) != work.weight_count())
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));
-  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, rule.flat_groups);
   std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
   std::vector<std::uint16_t> useful(steps.size());
   std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
@@ -105,7 +110,8 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
     row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
   std::vector<int> group(std::size_t(std::max(lanes, 1)));
   for_each_reduction_group(
-      work, lanes, [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
+      work, lanes, grouping.flat,
+      [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
         for (std::size_t i = 0; i < indices.size(); ++i) group[i] = values[std::size_t(indices[i])];
         const GroupStep s = rule.step(std::span(group).first(indices.size()), lanes);
         const auto at = std::size_t(row_of[std::size_t(k)] * grouping.groups_per_channel + g);

@@ -26,10 +26,12 @@ namespace bbs::accel {
 struct ReductionGrouping {
   int lanes = 16;
   bool along_kernel = false;            // k^2 > Ci: groups run along the kernel window
-  std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel
+  bool flat = false;                    // runs of `lanes` consecutive weights of a filter
+  std::int64_t groups_per_channel = 0;  // BitSim's tile_kernel; flat: ceil(Ci*k^2 / lanes)
 };
 
-ReductionGrouping reduction_grouping(const LayerWork& work, int lanes);
+// `flat`: runs of consecutive weights of the flattened (Ci, kh, kw) filter (StepRule::flat_groups).
+ReductionGrouping reduction_grouping(const LayerWork& work, int lanes, bool flat = false);
 
 // What one PE row does with one group of weights.
 struct GroupStep {
@@ -50,6 +52,9 @@ struct StepRule {
   // The order output channels are mapped to PE rows, from the layer's sensitive channels (null:
   // channel order).
   std::vector<std::int64_t> (*channel_order)(const std::vector<bool>& sensitive) = nullptr;
+  // The groups are runs of `lanes` consecutive weights of each flattened (Ci, kh, kw) filter
+  // instead of BitSim's Ci-first grouping (ReductionGrouping::flat).
+  bool flat_groups = false;
 };
 
 // Registers a rule under its name (call from the design's file, at namespace scope) and returns
@@ -98,15 +103,22 @@ class StepRecords {
 // Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction
 // group, in record order. A template: it runs once per group of every layer profiled.
 template <typename Fn>
-void for_each_reduction_group(const LayerWork& work, int lanes, Fn&& fn) {
-  const ReductionGrouping grouping = reduction_grouping(work, lanes);
+void for_each_reduction_group(const LayerWork& work, int lanes, bool flat, Fn&& fn) {
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, flat);
   const std::int64_t window = work.kernel_area(), in_channels = work.in_channels;
   std::vector<std::int64_t> group(std::size_t(std::max(lanes, 1)));
   for (std::int64_t k = 0; k < work.out_channels; ++k) {
     const std::int64_t base = k * in_channels * window;  // [C][window]
     std::int64_t index = 0;
     const auto emit = [&](std::size_t size) { fn(k, index++, std::span(group).first(size)); };
-    if (grouping.along_kernel) {
+    if (grouping.flat) {
+      for (std::int64_t p = 0; p < in_channels * window; p += lanes) {
+        std::size_t n = 0;
+        for (std::int64_t q = p; q < std::min(in_channels * window, p + lanes); ++q)
+          group[n++] = base + q;
+        emit(n);
+      }
+    } else if (grouping.along_kernel) {
       for (std::int64_t c = 0; c < in_channels; ++c)
         for (std::int64_t p = 0; p < window; p += lanes) {
           std::size_t n = 0;

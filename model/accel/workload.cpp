@@ -1,9 +1,12 @@
 #include "model/accel/workload.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <string>
 
 #include "networks/network.hpp"
+#include "networks/tensor.hpp"
 
 namespace bbs::accel {
 namespace {
@@ -38,8 +41,10 @@ std::vector<int> mapped_producers(const networks::Network& net, std::size_t laye
 
 }  // namespace
 
-Workload make_workload(const networks::Network& net) {
+Workload make_workload(const networks::Network& net, const ActivationOptions& activations) {
+  const RecordedActivations* recorded = activations.recorded;
   Workload w;
+  std::map<std::string, bool> used;
   w.network_name = net.name();
   std::map<std::size_t, int> mapped_index;
   for (std::size_t i = 0; i < net.layers().size(); ++i) {
@@ -51,9 +56,30 @@ Workload make_workload(const networks::Network& net) {
         mapped_producers(net, i, mapped_index, attention ? &work.kv_read_elements : nullptr));
     if (attention && l.matmul->kv_cache)
       work.kv_write_elements = work.stationary_elements() - work.kv_read_elements;
+    w.activations.push_back(activation_stats(net, i, activations, &used));
+    work.input_density = w.activations.back().density;
     mapped_index.emplace(i, int(w.layers.size()));
     w.layers.push_back(std::move(work));
   }
+  // A layer's output as its readers see it: the densest of their inputs.
+  std::vector<char> read(w.layers.size());
+  for (std::size_t j = 0; j < w.layers.size(); ++j)
+    for (int p : w.producers[j]) {
+      if (p < 0) continue;
+      LayerWork& producer = w.layers[std::size_t(p)];
+      producer.output_density = read[std::size_t(p)]
+                                    ? std::max(producer.output_density, w.layers[j].input_density)
+                                    : w.layers[j].input_density;
+      read[std::size_t(p)] = 1;
+    }
+  if (recorded)
+    for (const auto& [name, stats] : recorded->by_tensor)
+      if (!used.count(name))
+        throw Error(recorded->file + ": tensor '" + name + "' names no layer of network '" +
+                    net.name() +
+                    "' (expected a conv / linear / matmul layer name or its weight tensor's name, "
+                    "see `bbs-dse show " +
+                    net.name() + "`)");
   return w;
 }
 

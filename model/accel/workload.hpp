@@ -11,6 +11,8 @@ class Network;
 
 namespace bbs::accel {
 
-Workload make_workload(const networks::Network& network);
+// With a recorded file, layers named in it use its statistics (the others their producer's
+// default); a tensor of the file that names no mapped layer is an error naming it.
+Workload make_workload(const networks::Network& network, const ActivationOptions& activations = {});
 
 }  // namespace bbs::accel

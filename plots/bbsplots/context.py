@@ -9,13 +9,30 @@ from . import db
 from .errors import MissingData
 
 
+# The paper's normalization per figure (BBS, MICRO 2024, Fig. 12 and Fig. 13).
+PAPER_BASELINES = {"speedup": "stripes", "energy": "sparten"}
+
+
 @dataclass
 class Context:
     conn: sqlite3.Connection
     db_path: Path
     campaign_name: str | None = None  # --campaign (None: the newest campaign)
     network: str | None = None  # --network
-    baseline: str = "stripes"  # --baseline (an accel / preset name)
+    baseline: str = "paper"  # --baseline: an accel / preset name, or "paper" (PAPER_BASELINES)
+
+    def baseline_for(self, figure: str, available) -> str:
+        """The preset `figure` normalizes to: --baseline, or with "paper" the paper's choice
+        (Fig. 12 speedup over Stripes, Fig. 13 energy normalized to SparTen), Stripes when the
+        campaign has no point of the paper's choice (said on stderr)."""
+        if self.baseline != "paper":
+            return self.baseline
+        wanted = PAPER_BASELINES.get(figure, "stripes")
+        if wanted not in available:
+            print(f"bbs-dse plot: {figure}: the campaign has no {wanted} point (the paper's "
+                  f"baseline for this figure); normalizing to stripes", file=sys.stderr)
+            return "stripes"
+        return wanted
 
     @property
     def db_name(self) -> str:

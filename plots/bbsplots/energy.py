@@ -54,7 +54,7 @@ def draw(ctx: Context):
                    label=f"{series.label}: {component}", color=style.accel_color(series.accel),
                    edgecolor="black", linewidth=0.4)
             bottoms = [b + h for b, h in zip(bottoms, heights)]
-    baseline = style.display_name(ctx.baseline)
+    baseline = style.display_name(data.baseline)
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
     ax.set_ylabel(f"Energy normalized to {baseline}")
     ax.set_xlabel("Network")

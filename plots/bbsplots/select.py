@@ -118,6 +118,7 @@ class Pairs:
     networks: list[str]
     series: list[Series]
     pairs: dict  # (network, label) -> (row, baseline row)
+    baseline: str = "stripes"  # the preset the ratios are against
 
 
 def baseline_pairs(ctx: Context, figure: str) -> Pairs:
@@ -126,9 +127,10 @@ def baseline_pairs(ctx: Context, figure: str) -> Pairs:
     rows = points(ctx)
     wanted = networks(rows, ctx.network)
     series = design_series([r for r in rows if r["network"] in wanted], figure)
-    base = next((s for s in series if s.accel == ctx.baseline), None)
+    baseline = ctx.baseline_for(figure, {r["accel"] for r in rows})
+    base = next((s for s in series if s.accel == baseline), None)
     if base is None:
-        raise missing_baseline(ctx, ctx.baseline, any(r["accel"] == ctx.baseline for r in rows))
+        raise missing_baseline(ctx, baseline, any(r["accel"] == baseline for r in rows))
     pairs, unpaired = {}, []
     for s in series:
         for network, row in s.points.items():
@@ -144,7 +146,7 @@ def baseline_pairs(ctx: Context, figure: str) -> Pairs:
         warn(f"{figure}: leaving out {len(unpaired)} bars without an iso-multiplier "
              f"{base.label} point: {'; '.join(unpaired)}")
     drawn = [s for s in series if any(label == s.label for _, label in pairs)]
-    return Pairs([n for n in wanted if n in base.points], drawn, pairs)
+    return Pairs([n for n in wanted if n in base.points], drawn, pairs, baseline)
 
 
 def missing_baseline(ctx: Context, accel: str, has_points: bool = False) -> MissingData:

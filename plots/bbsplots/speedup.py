@@ -44,7 +44,7 @@ def draw(ctx: Context):
         ax.bar([x + offset for x in xs], speedups + [geomean(speedups)], width,
                label=series.label, color=style.accel_color(series.accel), edgecolor="black",
                linewidth=0.4)
-    baseline = style.display_name(ctx.baseline)
+    baseline = style.display_name(data.baseline)
     ax.axhline(1.0, color="black", linewidth=0.8, linestyle="--")
     ax.set_ylabel(f"Speedup over {baseline} (×)")
     ax.set_xlabel("Network")

@@ -55,14 +55,15 @@ _NETWORK_DISPLAY = {
     "faceapi_ssd_mobilenetv1": "face-api SSD", "faceapi_face_recognition": "face-api ResNet-34",
 }
 
-# The paper's order (Figs. 12-13): baseline first, BitVert last.
-ACCEL_ORDER = ["stripes", "pragmatic", "bitlet", "bitwave", "olive", "bitvert-cons", "bitvert"]
+# The paper's order (Figs. 12-13): SparTen, the bit-serial designs, OliVe, BitVert last.
+ACCEL_ORDER = ["sparten", "stripes", "pragmatic", "bitlet", "bitwave", "ant", "olive",
+               "bitvert-cons", "bitvert"]
 _DISPLAY = {"stripes": "Stripes", "pragmatic": "Pragmatic", "bitlet": "Bitlet",
             "bitwave": "BitWave", "bitvert-cons": "BitVert (cons.)", "bitvert": "BitVert (mod.)",
-            "bit-parallel": "Bit-parallel", "olive": "OliVe"}
+            "bit-parallel": "Bit-parallel", "olive": "OliVe", "sparten": "SparTen", "ant": "ANT"}
 _COLORS = {"stripes": "#7f7f7f", "pragmatic": "#1f77b4", "bitlet": "#2ca02c",
            "bitwave": "#9467bd", "bitvert-cons": "#ff9f40", "bitvert": "#d62728",
-           "bit-parallel": "#8c564b", "olive": "#1b9e77"}
+           "bit-parallel": "#8c564b", "olive": "#1b9e77", "sparten": "#4b0082", "ant": "#e7298a"}
 _OTHER_COLORS = ["#17becf", "#bcbd22", "#e377c2", "#393b79", "#637939", "#843c39", "#7b4173"]
 
 

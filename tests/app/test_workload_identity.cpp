@@ -36,6 +36,9 @@ void change(dse::WorkloadSpec& w, const dse::WorkloadField& f, const test::TempD
     case Kind::Seed:
       w.*f.seed += 1;
       return;
+    case Kind::Number:
+      w.*f.number = w.*f.number ? *(w.*f.number) / 2 : 0.5;
+      return;
   }
 }
 

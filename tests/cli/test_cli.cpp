@@ -828,6 +828,42 @@ TEST_F(CliTest, QueryRefusesAFileThatIsNotAResultDatabase) {
 // Pragmatic: a tile costs the most 1 bits of one weight, 2. Bitlet (32 lanes): the column with the
 // most 1 bits in a 32-weight group, 16. Re-quantized per channel (48 -> 127, 3 -> 8) they cost 7
 // and 32, which is what float_fc.onnx (the same values as float32) gives.
+// SparTen with activation statistics: a recorded layer says so and uses its density, the others
+// name their producer's default; --relu-density replaces the ReLU default; compare refuses one
+// recording for several networks.
+TEST_F(CliTest, SimulateSparTenWithRecordedActivations) {
+  std::vector<std::int8_t> sample(4096, 0);
+  for (std::size_t i = 0; i < sample.size(); i += 4) sample[i] = 5;  // density 0.25
+  io::write_safetensors(path("acts.safetensors"),
+                        {io::make_tensor("layer1.0.conv1", {4096}, sample)});
+  const auto layers = [&](const std::string& extra) {
+    const RunResult r =
+        run("simulate -n cifar10_resnet20 -a sparten --per-layer --format json " + extra);
+    EXPECT_EQ(r.exit_code, 0) << describe(r);
+    return parse_json(r)["layers"];
+  };
+  const json recorded = layers("--activations " + quoted(path("acts.safetensors")));
+  const json defaults = layers("");
+  const json relu = layers("--relu-density 0.25");
+  ASSERT_GT(recorded.size(), 2u);
+  EXPECT_EQ(recorded[1]["layer"], "layer1.0.conv1.weight");
+  EXPECT_EQ(recorded[1]["act_stats_source"], "recorded: " + path("acts.safetensors"));
+  EXPECT_EQ(recorded[1]["act_density"], 0.25);
+  EXPECT_EQ(recorded[1]["act_bit_density"], 2 / 8.0 * 0.25);  // 5 = 0b101
+  EXPECT_EQ(defaults[1]["act_density"], 0.56);
+  EXPECT_TRUE(defaults[1]["act_bit_density"].is_null());
+  EXPECT_LT(recorded[1]["compute_cycles"].get<double>(),
+            defaults[1]["compute_cycles"].get<double>());
+  EXPECT_EQ(recorded[2]["act_stats_source"], defaults[2]["act_stats_source"]);
+  EXPECT_EQ(relu[2]["act_stats_source"], "default: relu 0.25 (relu_density given)");
+  EXPECT_EQ(relu[1]["compute_cycles"], recorded[1]["compute_cycles"]);
+
+  const RunResult refused = run("compare --networks cifar10_resnet20 resnet50 --activations " +
+                                quoted(path("acts.safetensors")));
+  EXPECT_EQ(refused.exit_code, 2) << describe(refused);
+  EXPECT_NE(refused.err.find("exactly one network"), std::string::npos) << refused.err;
+}
+
 TEST_F(CliTest, SimulateUsesInt8WeightsAsGiven) {
   const char* onnx = std::getenv("BBS_ONNX_DIR");
   if (onnx == nullptr) GTEST_SKIP() << "BBS_ONNX_DIR not set (run through ctest)";

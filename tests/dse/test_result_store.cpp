@@ -60,7 +60,8 @@ WorkloadRecord workload(std::int64_t campaign_id, const std::string& network = "
 std::vector<WorkloadLayerRecord> workload_layers(int n) {
   std::vector<WorkloadLayerRecord> layers;
   for (int i = 0; i < n; ++i)
-    layers.push_back({i, "conv" + std::to_string(i), "conv", 1000 * (i + 1), 100 * (i + 1)});
+    layers.push_back(
+        {i, "conv" + std::to_string(i), "conv", 1000 * (i + 1), 100 * (i + 1), std::nullopt, ""});
   return layers;
 }
 
@@ -160,7 +161,7 @@ TEST(DseStore, CreatesWalStrictSchemaWithApplicationIdAndVersion) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   EXPECT_EQ(raw.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
   EXPECT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), schema_version());
-  EXPECT_EQ(schema_version(), 5);
+  EXPECT_EQ(schema_version(), 6);
   SQLite::Statement tables(raw, "SELECT name, sql FROM sqlite_schema WHERE type = 'table'");
   int count = 0;
   while (tables.executeStep()) {
@@ -490,6 +491,47 @@ TEST(DseStoreFiles, MigratesAVersion1FileToTheCurrentSchema) {
             "accel=stripes;array.rows=4 3.0");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM point_summary WHERE weight_sqnr_db IS NULL"), "3");
   EXPECT_EQ(scalar(store, "SELECT count(*) FROM analysis"), "0");
+}
+
+// A version-5 file (before activation statistics) opens, migrates, and reads back its workload
+// and layers with the statistics unknown; new rows store and read them.
+TEST(DseStoreFiles, AVersion5FileGainsActivationStatisticsColumns) {
+  TempDir dir;
+  const fs::path path = dir / "v5.db";
+  ResultStore::Options v5;
+  v5.migrations = schema_migrations().first(5);
+  std::int64_t c = 0, old_workload = 0;
+  {
+    ResultStore store = ResultStore::open(path, Mode::ReadWrite, v5);
+    c = store.add_campaign(campaign());
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    raw.exec(
+        "INSERT INTO workload (campaign_id, network, weights_source, synthetic, workload_json, "
+        "content_hash, weights_origin) VALUES (1, 'resnet20', 'w', 0, '{}', 'h5', 'int8 as "
+        "given')");
+    raw.exec(
+        "INSERT INTO layer (workload_id, idx, name, kind, macs, weights) VALUES "
+        "(1, 0, 'conv0', 'conv', 10, 5)");
+    old_workload = 1;
+  }
+  ResultStore store = ResultStore::open(path);
+  EXPECT_EQ(store.user_version(), schema_version());
+  ASSERT_EQ(store.workloads(c).size(), 1u);
+  EXPECT_EQ(store.workloads(c)[0].act_stats_source, "");
+  ASSERT_EQ(store.workload_layers(old_workload).size(), 1u);
+  EXPECT_FALSE(store.workload_layers(old_workload)[0].act_density.has_value());
+
+  WorkloadRecord w = workload(c);
+  w.act_stats_source = "default (2 layers)";
+  std::vector<WorkloadLayerRecord> layers = workload_layers(2);
+  layers[1].act_density = 0.56;
+  layers[1].act_stats_source = "default: relu 0.56 (Cnvlutin)";
+  const std::int64_t id = store.add_workload(w, layers);
+  EXPECT_EQ(store.workloads(c).back().act_stats_source, "default (2 layers)");
+  const auto back = store.workload_layers(id);
+  EXPECT_FALSE(back[0].act_density.has_value());
+  EXPECT_EQ(back[1].act_density, 0.56);
+  EXPECT_EQ(back[1].act_stats_source, "default: relu 0.56 (Cnvlutin)");
 }
 
 // A changed file is a new workload: the old one stays with its points, marked superseded.
@@ -836,6 +878,29 @@ TEST(DseStoreFiles, AStoreFromBeforeTheMetricTableGainsEveryMetricColumn) {
   const std::string schema = scalar(store, "SELECT group_concat(sql, ';') FROM sqlite_schema");
   ResultStore again = ResultStore::open(path);
   EXPECT_EQ(scalar(again, "SELECT group_concat(sql, ';') FROM sqlite_schema"), schema);
+}
+
+// A schema-5 file (before the activation statistics, a nullable-columns-only step) reads
+// read-only without migrating, and merges into a current store: its statistics are unknown.
+TEST(DseStoreFiles, AFileBeforeTheActivationStatisticsReadsAndMergesWithoutMigrating) {
+  TempDir dir;
+  const fs::path before = store_before_metric_table(dir);
+  {
+    ResultStore old = ResultStore::open(before, Mode::ReadOnly);
+    EXPECT_EQ(old.user_version(), 5);
+    const std::vector<WorkloadRecord> w = old.workloads(old.find_campaign("v5-fixture")->id);
+    ASSERT_FALSE(w.empty());
+    EXPECT_EQ(w[0].act_stats_source, "");
+    const std::vector<WorkloadLayerRecord> layers = old.workload_layers(w[0].id);
+    ASSERT_FALSE(layers.empty());
+    EXPECT_FALSE(layers[0].act_density.has_value());
+  }
+  ResultStore merged = ResultStore::open(dir / "merged.db");
+  merged.merge_from(before);
+  const std::vector<WorkloadRecord> w = merged.workloads(merged.find_campaign("v5-fixture")->id);
+  ASSERT_FALSE(w.empty());
+  EXPECT_EQ(w[0].act_stats_source, "");
+  EXPECT_FALSE(merged.workload_layers(w[0].id)[0].act_density.has_value());
 }
 
 // Merging works both ways between a store from before the metric table and a current one: the
