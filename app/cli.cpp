@@ -238,7 +238,7 @@ int run_cli(int argc, char** argv) {
                           "Networks (default: the paper's seven benchmarks)");
   compare_cmd->add_option(
       "--accels", cmp.accels,
-      "Designs (default: stripes pragmatic bitlet bitwave bitvert-cons bitvert sparten)");
+      "Designs (default: the designs of the built-in paper campaign, Figs. 12-13)");
   compare_cmd
       ->add_option("--preset", cmp.preset,
                    "A comparison of the paper: table6 = Table VI, BitVert (moderate, BBS on "

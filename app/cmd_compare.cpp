@@ -13,16 +13,26 @@
 #include "app/pe_comparison.hpp"
 #include "app/progress.hpp"
 #include "app/simulation.hpp"
+#include "dse/campaign.hpp"
 #include "networks/llm.hpp"
 
 namespace bbs::app {
 namespace {
 
-const std::vector<std::string> kPaperNetworks{"vgg16",         "resnet34",    "resnet50",
-                                              "vit_small_16",  "vit_base_16", "bert_base_mrpc",
-                                              "bert_base_sst2"};
-const std::vector<std::string> kPaperAccels{"stripes",      "pragmatic", "bitlet", "bitwave",
-                                            "bitvert-cons", "bitvert",   "sparten"};
+// The paper's comparison (Figs. 12-13) is the built-in `paper` campaign: its networks, and its
+// designs that run on every network at their preset configuration (not the Fig. 14 sweeps).
+struct PaperComparison {
+  std::vector<std::string> networks, accels;
+};
+
+PaperComparison paper_comparison() {
+  const dse::CampaignSpec paper = dse::builtin_campaign("paper");
+  PaperComparison c;
+  for (const dse::WorkloadSpec& w : paper.workloads) c.networks.push_back(w.network);
+  for (const dse::DesignSpec& d : paper.designs)
+    if (d.workloads.empty() && d.axes.empty() && d.sets.empty()) c.accels.push_back(d.accel);
+  return c;
+}
 
 // A comparison the paper makes, as options: what --preset NAME fills in where the user gave none.
 struct ComparePreset {
@@ -101,8 +111,10 @@ std::vector<std::string> compare_preset_names() {
 
 int run_compare(const CompareOptions& given) {
   const CompareOptions options = with_preset(given);
-  const auto& networks = options.networks.empty() ? kPaperNetworks : options.networks;
-  auto accels = options.accels.empty() ? kPaperAccels : options.accels;
+  const PaperComparison paper =
+      options.networks.empty() || options.accels.empty() ? paper_comparison() : PaperComparison{};
+  const auto& networks = options.networks.empty() ? paper.networks : options.networks;
+  auto accels = options.accels.empty() ? paper.accels : options.accels;
   if (std::find(accels.begin(), accels.end(), options.baseline) == accels.end())
     accels.insert(accels.begin(), options.baseline);
 

@@ -101,7 +101,7 @@ class StepAssembly {
       : work_(work),
         lanes_(lanes),
         rule_(rule),
-        grouping_(reduction_grouping(work, lanes)),
+        grouping_(reduction_grouping(work, lanes, rule.flat_groups)),
         row_of_(std::size_t(work.out_channels)),
         steps_(std::size_t(work.out_channels * grouping_.groups_per_channel)),
         useful_(steps_.size()) {
