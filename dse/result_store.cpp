@@ -125,11 +125,12 @@ void check_point(const PointRecord& p) {
     const accel::Metric& m = accel::metrics()[i];
     const double value = p.metrics.values[i];
     if (m.has_none() && value == m.none_value) continue;
+    if (m.may_be_unknown && std::isnan(value)) continue;  // unknown: stored as NULL
     if (!std::isfinite(value) || (value < 0 && !m.may_be_negative))
       throw Error("design point '" + p.point_key + "' (" + p.design + "): " + std::string(m.name) +
                   " = " + std::to_string(value) + "; expected a finite " +
                   (m.may_be_negative ? "" : "non-negative ") + "number" +
-                  (m.has_none() ? ", or none" : ""));
+                  (m.has_none() ? ", or none" : "") + (m.may_be_unknown ? ", or unknown" : ""));
   }
 }
 
@@ -146,7 +147,7 @@ MetricValues read_metrics(const SQLite::Statement& q, int first, const std::vect
   int column = first;
   for (std::size_t i = 0; i < present.size(); ++i) {
     const accel::Metric& m = accel::metrics()[i];
-    const double null_value = failed        ? 0.0
+    const double null_value = failed         ? 0.0
                               : m.has_none() ? m.none_value
                                              : std::numeric_limits<double>::quiet_NaN();
     if (!present[i]) {
@@ -347,11 +348,12 @@ bool ResultStore::Impl::write_point(const PointRecord& p, const std::vector<Laye
   check_point(p);
   if (!insert_point)
     insert_point.emplace(
-        db, "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
-            "hardware_json, status, error" +
-                column_list(point_columns.writable, "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?" +
-                placeholders(point_columns.writable) +
-                ") ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
+        db,
+        "INSERT INTO design_point (campaign_id, workload_id, point_key, design, profile, "
+        "hardware_json, status, error" +
+            column_list(point_columns.writable, "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?" +
+            placeholders(point_columns.writable) +
+            ") ON CONFLICT (campaign_id, workload_id, point_key) DO NOTHING");
   if (!insert_layer)
     insert_layer.emplace(db, "INSERT INTO layer_result (point_id, layer_idx, name" +
                                  column_list(layer_columns.writable, "") + ") VALUES (?, ?, ?" +
