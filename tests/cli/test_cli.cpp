@@ -1300,7 +1300,7 @@ TEST_F(CliTest, PresetsWithoutAPublishedPeAreaPrintNullAreas) {
   const json presets = parse_json(listed)["accels"];
   int unpublished = 0;
   for (const json& preset : presets) {
-    if (!preset["pe_area_um2"].is_null()) continue;
+    if (!preset.at("pe_area_um2").is_null()) continue;
     ++unpublished;
     const std::string name = preset["name"].get<std::string>();
     const RunResult r =
