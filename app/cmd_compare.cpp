@@ -191,7 +191,7 @@ int run_compare(const CompareOptions& given) {
                      o.energy_pj, energy, o.simulation.metric("time_s"),
                      o.simulation.metric("energy_per_inference_uj"),
                      o.simulation.metric("inferences_per_s"), o.simulation.metric("tops_per_w"),
-                     o.simulation.metric("tops_per_mm2")});
+                     o.simulation.metric_cell("tops_per_mm2")});
     }
   }
   Table geomean(

@@ -21,6 +21,7 @@ int run_list_accels(const OutputOptions& output) {
                          {"pruning"},
                          {"columns"},
                          {"sensitive_fraction"},
+                         {"pe_area_um2"},
                          {"description"}});
   for (const auto& name : accel::hardware_designs()) {
     const accel::HardwareConfig hw = accel::load_hardware(name, std::nullopt, {});
@@ -28,6 +29,7 @@ int run_list_accels(const OutputOptions& output) {
                    std::int64_t(hw.lanes), hw.bit_serial_multipliers(),
                    std::string(prune_method_name(hw.pruning.prune.method)),
                    std::int64_t(hw.pruning.prune.columns), hw.pruning.sensitive_fraction,
+                   hw.pe_area_um2 > 0 ? Cell(hw.pe_area_um2) : Cell(Null{}),  // 0: not published
                    std::string(accel::find_accel(hw.design).description())});
   }
   print_tables(std::cout, {table}, output);

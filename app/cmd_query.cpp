@@ -21,6 +21,7 @@ const dse::Objective& metric(const std::string& name, const std::string& flag) {
 
 std::string select(const dse::Objective& o) { return o.expression + " AS " + o.column; }
 // Best first; NULL (weight_sqnr_db of unchanged weights) sorts as the objective's if_null.
+// Unknown values (an area when area.pe_um2 = 0) are left out: they rank worst.
 std::string order(const dse::Objective& o) {
   const bool null_first = o.maximise == (o.if_null > 0);
   return o.expression + (o.maximise ? " DESC" : "") + (null_first ? " NULLS FIRST" : " NULLS LAST");
@@ -80,6 +81,7 @@ Table table_of(const std::string& title, const std::string& key, const dse::Quer
 
 // Per (campaign, network): the points no other point dominates (no worse in every metric, better
 // in one; the last metrics.size() columns, maximised ones negated), by ascending first metric.
+// A point with an unknown value (cost +inf: an area when area.pe_um2 = 0) is never on the front.
 dse::QueryResult pareto_front(const dse::QueryResult& all,
                               const std::vector<const dse::Objective*>& metrics) {
   const std::size_t first = all.columns.size() - metrics.size();
@@ -97,9 +99,14 @@ dse::QueryResult pareto_front(const dse::QueryResult& all,
     return better;
   };
   auto same_group = [](const auto& a, const auto& b) { return a[1] == b[1] && a[2] == b[2]; };
+  auto unknown = [&](const auto& row) {
+    for (std::size_t m = 0; m < metrics.size(); ++m)
+      if (cost(row, m) == dse::Objective::kWorst) return true;
+    return false;
+  };
   dse::QueryResult front{all.columns, {}};
   for (const auto& row : all.rows)
-    if (std::none_of(all.rows.begin(), all.rows.end(), [&](const auto& other) {
+    if (!unknown(row) && std::none_of(all.rows.begin(), all.rows.end(), [&](const auto& other) {
           return same_group(other, row) && dominates(other, row);
         }))
       front.rows.push_back(row);
@@ -136,7 +143,8 @@ Table diff_table(dse::ResultStore& store, const std::vector<std::string>& names)
   if (rows.rows.empty())
     throw Error("--diff " + a.name + " " + b.name + ": the campaigns share no done design point " +
                 "(same network, point_key and profile); nothing to compare");
-  return table_of("diff " + b.name + " / " + a.name + " (per network and design point)", "diff", rows);
+  return table_of("diff " + b.name + " / " + a.name + " (per network and design point)", "diff",
+                  rows);
 }
 
 }  // namespace
@@ -165,7 +173,8 @@ int run_query(const QueryOptions& o) {
     const auto objectives = metrics(o.pareto);
     std::string query = "SELECT point_id, campaign, network, accel, profile, point_key";
     for (const dse::Objective* m : objectives) query += ", " + select(*m);
-    query += " FROM point_summary WHERE status = 'done' AND NOT superseded" + campaign_filter(o, " AND");
+    query +=
+        " FROM point_summary WHERE status = 'done' AND NOT superseded" + campaign_filter(o, " AND");
     tables.push_back(table_of("pareto " + o.pareto + " (per campaign and network)", "pareto",
                               pareto_front(store.sql(query), objectives)));
   } else if (o.top > 0) {
@@ -175,6 +184,7 @@ int run_query(const QueryOptions& o) {
         store.sql("SELECT point_id, campaign, network, accel, point_key, time_s, energy_pj, edp, "
                   "area_mm2, " +
                   select(by) + " FROM point_summary WHERE status = 'done' AND NOT superseded" +
+                  (by.null_is_unknown() ? " AND " + by.expression + " IS NOT NULL" : "") +
                   campaign_filter(o, " AND") + " ORDER BY " + order(by) + " LIMIT " +
                   std::to_string(o.top))));
   } else if (o.baseline) {

@@ -1,5 +1,6 @@
 #include "app/pe_comparison.hpp"
 
+#include <cmath>
 #include <map>
 
 namespace bbs::app {
@@ -22,7 +23,7 @@ PeFigures pe_figures(const Simulation& s, const accel::Workload& workload) {
   }
   PeFigures f;
   f.pes = double(s.hw.pe_rows) * s.hw.pe_cols;
-  f.pe_area_um2 = s.hw.pe_area_um2;
+  f.pe_area_um2 = s.hw.pe_area_um2 > 0 ? s.hw.pe_area_um2 : std::nan("");  // 0: not published
   f.pe_power_mw = s.hw.energy.pe_pj_per_cycle * s.hw.clock_mhz * 1e-3;
   f.weight_macs_per_pe_cycle = cycles > 0 ? macs / (cycles * f.pes) : 0.0;
   return f;
@@ -43,9 +44,11 @@ Table pe_table(const std::string& baseline) {
 void add_pe_rows(Table& table, const std::string& network,
                  const std::vector<std::pair<std::string, PeFigures>>& designs,
                  const PeFigures& baseline) {
-  const auto ratio = [](double a, double b) -> Cell { return b > 0 ? Cell(a / b) : Cell(Null{}); };
+  // An unknown (NaN) figure or ratio is printed as null.
+  const auto known = [](double v) -> Cell { return std::isnan(v) ? Cell(Null{}) : Cell(v); };
+  const auto ratio = [&](double a, double b) -> Cell { return b > 0 ? known(a / b) : Null{}; };
   for (const auto& [accel, f] : designs)
-    table.add_row({network, accel, f.pe_area_um2, f.pe_power_mw, f.weight_macs_per_pe_cycle,
+    table.add_row({network, accel, known(f.pe_area_um2), f.pe_power_mw, f.weight_macs_per_pe_cycle,
                    ratio(f.weight_macs_per_pe_cycle, baseline.weight_macs_per_pe_cycle),
                    ratio(f.macs_per_pe_cycle_per_um2(), baseline.macs_per_pe_cycle_per_um2())});
 }

@@ -8,12 +8,10 @@ namespace bbs::app {
 
 struct PeFigures {
   double pes = 0;
-  double pe_area_um2 = 0;
+  double pe_area_um2 = 0;               // NaN: not published (area.pe_um2 = 0)
   double pe_power_mw = 0;               // PE energy per cycle x clock
   double weight_macs_per_pe_cycle = 0;  // weight-layer MACs / (compute cycles x PEs)
-  double macs_per_pe_cycle_per_um2() const {
-    return pe_area_um2 > 0 ? weight_macs_per_pe_cycle / pe_area_um2 : 0.0;
-  }
+  double macs_per_pe_cycle_per_um2() const { return weight_macs_per_pe_cycle / pe_area_um2; }
 };
 
 // From a simulation: the layers with stored weights (not the activation x activation matmuls),

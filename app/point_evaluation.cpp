@@ -1,6 +1,7 @@
 #include "app/point_evaluation.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -52,6 +53,8 @@ std::string violated_constraint(const dse::Constraints& c, const accel::Hardware
     return "iso_multipliers: " + std::to_string(multipliers) +
            " != " + std::to_string(*c.iso_multipliers);
   const double area_mm2 = r.metrics.get("area_mm2");
+  if (c.max_area_mm2 && std::isnan(area_mm2))
+    return "max_area_mm2: area unknown (the design's PE area, area.pe_um2, is not published)";
   if (c.max_area_mm2 && area_mm2 > *c.max_area_mm2)
     return "max_area_mm2: " + std::to_string(area_mm2) + " mm2";
   const double power_w = r.metrics.get("power_w");

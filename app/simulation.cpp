@@ -324,18 +324,20 @@ Simulation simulate(const PreparedNetwork& network, const SimulationRequest& req
   return s;
 }
 
-namespace {
-
-Column metric_column(const accel::Metric& m) {
-  return {std::string(m.name), m.unit == "cycles" ? 8 : 4};  // cycle counts in full
-}
-
-// A metric's value as an output cell: counts as integers, "none" (weight_sqnr_db of unchanged
-// weights) and unknown values as null.
 Cell metric_cell(const accel::Metric& m, double value) {
   if (std::isnan(value) || (m.has_none() && value == m.none_value)) return Null{};
   if (m.integer) return std::int64_t(value);
   return value;
+}
+
+Cell Simulation::metric_cell(std::string_view name) const {
+  return app::metric_cell(accel::metrics()[accel::metric_index(name)], metric(name));
+}
+
+namespace {
+
+Column metric_column(const accel::Metric& m) {
+  return {std::string(m.name), m.unit == "cycles" ? 8 : 4};  // cycle counts in full
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include "app/cmd_networks.hpp"
 #include "app/network_tensors.hpp"
 #include "app/report.hpp"
-#include "model/accel/metrics.hpp"
 #include "dse/campaign.hpp"
+#include "model/accel/metrics.hpp"
 #include "model/accel/network_cost.hpp"
 #include "model/accel/schedule_check.hpp"
 #include "model/bbs/analysis.hpp"
@@ -58,7 +58,12 @@ struct Simulation {
   std::vector<OffArrayWork> off_array;
   std::vector<double> metrics;  // the network's value of each metric (accel::metrics() order)
   double metric(std::string_view name) const { return metrics.at(accel::metric_index(name)); }
+  Cell metric_cell(std::string_view name) const;  // as printed: unknown / none values as null
 };
+
+// A metric's value as an output cell: counts as integers, "none" (weight_sqnr_db of unchanged
+// weights) and unknown values (NaN: an area when area.pe_um2 = 0) as null.
+Cell metric_cell(const accel::Metric& m, double value);
 
 // A network loaded once, reused for several hardware configurations. Its weights are not held:
 // each pass over them streams them from the weight source (NetworkTensors).

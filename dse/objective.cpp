@@ -1,8 +1,14 @@
 #include "dse/objective.hpp"
 
+#include <cmath>
 #include <limits>
 
 namespace bbs::dse {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+}  // namespace
 
 const std::vector<Objective>& objectives() {
   static const std::vector<Objective> all = [] {
@@ -10,14 +16,17 @@ const std::vector<Objective>& objectives() {
     std::vector<Objective> list = {
         {"latency", "time_s", "time_s", false, 0},
         {"energy", "energy_pj", "energy_pj", false, 0},
-        {"area", "area_mm2", "area_mm2", false, 0},
-        {"throughput_per_area", "1.0 / (time_s * area_mm2)", "inferences_per_s_mm2", true, 0},
+        {"area", "area_mm2", "area_mm2", false, kInf},
+        {"throughput_per_area", "1.0 / (time_s * area_mm2)", "inferences_per_s_mm2", true, -kInf},
     };
     // Every metric with a direction, under its own name.
     for (const accel::Metric& m : accel::metrics()) {
       if (m.goal == accel::Goal::None) continue;
       const std::string name(m.name);
-      list.push_back({name, name, name, m.goal == accel::Goal::Maximise, m.none_value});
+      const bool maximise = m.goal == accel::Goal::Maximise;
+      // An unknown value (NULL) ranks worst.
+      const double if_null = m.may_be_unknown ? (maximise ? -kInf : kInf) : m.none_value;
+      list.push_back({name, name, name, maximise, if_null});
     }
     return list;
   }();
@@ -37,11 +46,12 @@ std::string objective_names() {
 }
 
 double objective_cost(const Objective& objective, const PointRecord& p) {
-  if (p.status != PointStatus::Done) return std::numeric_limits<double>::infinity();
+  if (p.status != PointStatus::Done) return kInf;
   const double value = objective.name == "throughput_per_area"
                            ? 1.0 / (p.metrics.get("time_s") * p.metrics.get("area_mm2"))
                            : p.metrics.get(objective.column);
-  return objective.maximise ? -value : value;
+  const double known = std::isnan(value) ? objective.if_null : value;  // unknown: if_null
+  return objective.maximise ? -known : known;
 }
 
 }  // namespace bbs::dse

@@ -6,6 +6,7 @@
 //   throughput_per_area = 1 / (time_s x area_mm2), inferences/s/mm2                   (maximised)
 #pragma once
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,7 +20,13 @@ struct Objective {
   std::string expression;  // over point_summary columns
   std::string column;      // the result column it is shown as
   bool maximise = false;
-  double if_null = 0;  // the value of a NULL expression (weight_sqnr_db of unpruned weights)
+  // The value of a NULL expression: weight_sqnr_db of unpruned weights (+inf, best), or an
+  // unknown value (an area when area.pe_um2 = 0: the worst, +inf minimised, -inf maximised).
+  double if_null = 0;
+  // Whether NULL is an unknown value, ranked worst: never on a Pareto front or a top list.
+  bool null_is_unknown() const { return (maximise ? -if_null : if_null) == kWorst; }
+
+  static constexpr double kWorst = std::numeric_limits<double>::infinity();
 };
 
 const std::vector<Objective>& objectives();
@@ -27,7 +34,7 @@ const Objective* find_objective(std::string_view name);  // nullptr when unknown
 std::string objective_names();                           // "latency, energy, ..."
 
 // The objective's value for a point, as a cost to minimise (maximised ones negated); a failed
-// point costs +inf.
+// point costs +inf, an unknown (NaN) value the objective's if_null.
 double objective_cost(const Objective& objective, const PointRecord& point);
 
 }  // namespace bbs::dse

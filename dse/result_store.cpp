@@ -125,11 +125,12 @@ void check_point(const PointRecord& p) {
     const accel::Metric& m = accel::metrics()[i];
     const double value = p.metrics.values[i];
     if (m.has_none() && value == m.none_value) continue;
+    if (m.may_be_unknown && std::isnan(value)) continue;  // unknown: stored as NULL
     if (!std::isfinite(value) || (value < 0 && !m.may_be_negative))
       throw Error("design point '" + p.point_key + "' (" + p.design + "): " + std::string(m.name) +
                   " = " + std::to_string(value) + "; expected a finite " +
                   (m.may_be_negative ? "" : "non-negative ") + "number" +
-                  (m.has_none() ? ", or none" : ""));
+                  (m.has_none() ? ", or none" : "") + (m.may_be_unknown ? ", or unknown" : ""));
   }
 }
 

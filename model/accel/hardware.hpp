@@ -62,7 +62,7 @@ struct HardwareConfig {
   double clock_mhz = 800;
   int tech_nm = 28;  // the node of the SRAM costs (CACTI table rows: 22, 28, 32 nm)
   EnergyConstants energy;
-  double pe_area_um2 = 0;  // one PE (paper Table IV/V)
+  double pe_area_um2 = 0;  // one PE (paper Table IV/V); 0: not published, area unknown
   // The node at which `energy` and pe_area_um2 are given (key energy.tech_nm). No published
   // scaling rule for these synthesis results is built in, so it must equal tech_nm.
   int constants_tech_nm = 28;

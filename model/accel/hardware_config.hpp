@@ -12,7 +12,8 @@
 //   [dram] bits_per_cycle, energy_pj_per_bit
 //   [energy] pe_pj_per_cycle, weight_reg_pj_per_row_cycle, act_reg_pj_per_col_tile,
 //            scheduler_pj_per_cycle, tech_nm (the node of the energy and area constants)
-//   [area] pe_um2
+//   [area] pe_um2 (one PE; 0 = not published: the PE array's area and every metric derived from
+//          it, pe_area_mm2, area_mm2, tops_per_mm2, are unknown: NaN, printed null, stored NULL)
 //   [sources] "<dotted key>" = "where the value comes from" (optional)
 // A value from a user file or --set gets the source "file:line" or "--set key=value" unless the
 // file's [sources] names one. Errors are bbs::Error: "file:line:column: message" for TOML syntax,

@@ -12,10 +12,21 @@ namespace bbs::accel {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
 
-double ratio(double num, double den) { return den > 0 ? num / den : 0.0; }
+// A zero denominator gives 0; an unknown (NaN) one stays unknown.
+double ratio(double num, double den) { return den > 0 || std::isnan(den) ? num / den : 0.0; }
 double energy_pj(const NetworkResult& r) { return r.cost.total.energy_pj(); }
 double ops(const NetworkResult& r) { return 2.0 * r.dense_macs; }  // a MAC is two operations
+// area.pe_um2 = 0 means the PE area is not published: the PE array's area, and every metric
+// derived from it, is unknown (NaN; printed as null, stored as NULL).
+double pe_area_mm2(const NetworkResult& r) {
+  return r.hw.pe_area_um2 > 0 ? r.cost.pe_area_mm2 : kUnknown;
+}
+double sram_area_mm2(const NetworkResult& r) {
+  return r.cost.weight_sram_area_mm2 + r.cost.act_sram_area_mm2;
+}
+double area_mm2(const NetworkResult& r) { return pe_area_mm2(r) + sram_area_mm2(r); }
 
 // The report metrics are per inference: a run of batch B performs B inferences. With E the run's
 // energy (pJ), T its time (s), A the area (mm²) and M the dense MACs of all B inferences:
@@ -28,13 +39,13 @@ const std::vector<Metric> kMetrics = {
      "run time: total cycles at clock_mhz",
      nullptr, nullptr, [](const NetworkResult& r) { return r.cost.time_s; }},
     {"area_mm2", "mm2", Combine::Derived, Goal::Minimise,
-     "PE array + weight SRAM + activation SRAM",
-     nullptr, nullptr, [](const NetworkResult& r) { return r.cost.area_mm2(); }},
-    {"pe_area_mm2", "mm2", Combine::Derived, Goal::None, "PE array",
-     nullptr, nullptr, [](const NetworkResult& r) { return r.cost.pe_area_mm2; }},
+     "PE array + weight SRAM + activation SRAM (null: PE area not published)",
+     nullptr, nullptr, area_mm2, false, 0, false, true},
+    {"pe_area_mm2", "mm2", Combine::Derived, Goal::None,
+     "PE array (null: PE area not published)",
+     nullptr, nullptr, pe_area_mm2, false, 0, false, true},
     {"sram_area_mm2", "mm2", Combine::Derived, Goal::None, "weight SRAM + activation SRAM",
-     nullptr, nullptr, [](const NetworkResult& r) {
-       return r.cost.weight_sram_area_mm2 + r.cost.act_sram_area_mm2; }},
+     nullptr, nullptr, sram_area_mm2},
     {"batch", "", Combine::Derived, Goal::None,
      "inferences in one run: the leading dimension of the network's input",
      nullptr, nullptr, [](const NetworkResult& r) { return double(r.batch); }, true},
@@ -50,9 +61,10 @@ const std::vector<Metric> kMetrics = {
      nullptr, nullptr, [](const NetworkResult& r) { return ratio(ops(r), r.cost.time_s) * 1e-12; }},
     {"tops_per_w", "TOPS/W", Combine::Derived, Goal::Maximise, "2 x dense MACs / E",
      nullptr, nullptr, [](const NetworkResult& r) { return ratio(ops(r), energy_pj(r)); }},
-    {"tops_per_mm2", "TOPS/mm2", Combine::Derived, Goal::Maximise, "tops / area_mm2",
+    {"tops_per_mm2", "TOPS/mm2", Combine::Derived, Goal::Maximise,
+     "tops / area_mm2 (null: PE area not published)",
      nullptr, nullptr, [](const NetworkResult& r) {
-       return ratio(ratio(ops(r), r.cost.time_s) * 1e-12, r.cost.area_mm2()); }},
+       return ratio(ratio(ops(r), r.cost.time_s) * 1e-12, area_mm2(r)); }, false, 0, false, true},
     {"energy_per_mac_pj", "pJ", Combine::Derived, Goal::Minimise,
      "E / dense MACs (whatever the design skips)",
      nullptr, nullptr, [](const NetworkResult& r) { return ratio(energy_pj(r), r.dense_macs); }},

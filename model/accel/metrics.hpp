@@ -56,6 +56,9 @@ struct Metric {
   // NULL; and whether negative values are valid.
   double none_value = 0;
   bool may_be_negative = false;
+  // Whether the value may be unknown (NaN; printed as null, stored as NULL): the area metrics,
+  // when the design's PE area is not published (area.pe_um2 = 0).
+  bool may_be_unknown = false;
 
   bool per_layer() const { return field != nullptr || of_layer != nullptr; }
   // Its database type: the column the result store keeps it in.

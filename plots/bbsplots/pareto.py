@@ -1,12 +1,15 @@
 """Design space of each network: every done point of the campaign in (a) latency vs energy and
 (b) energy-delay product vs area, with the non-dominated front of each plane (both metrics
 minimised), numbered front points listed with their settings below each panel, and the presets as shipped ("paper
-configuration", point_key exactly `accel=NAME`) starred.
+configuration", point_key exactly `accel=NAME`) starred. A point whose panel metric is unknown
+(NULL: area_mm2 of a design whose PE area is not published, `area.pe_um2 = 0`) is left out of that
+panel, with a warning and a note on the panel.
 """
 from matplotlib.lines import Line2D
 
 from . import select, style
 from .context import Context
+from .errors import warn
 
 MAX_LABELS = 6
 PAPER_CONFIG = "paper configuration"
@@ -65,17 +68,32 @@ def _network_figure(ctx: Context, network: str, rows: list):
     fig, axes = style.figure(13.0, 5.2, ncols=2)
     for ax, panel in zip(axes, PANELS):
         _panel(ax, rows, *panel)
-    axes[1].legend(loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    # Panel (a)'s entries: every preset is drawn there (an area may be unknown, panel b).
+    axes[1].legend(*axes[0].get_legend_handles_labels(), loc="upper left",
+                   bbox_to_anchor=(1.02, 1), frameon=False)
     style.set_title(fig, ctx.campaign_title(
         f"Design space of {style.network_name(network)} ({len(rows)} points)"))
     return fig
 
 
-def _panel(ax, rows: list, title: str, xlabel: str, ylabel: str, metrics, to_display) -> None:
+def _panel(ax, all_rows: list, title: str, xlabel: str, ylabel: str, metrics, to_display) -> None:
     """Scatter per preset, hollow stars around the presets as shipped, the front as a step line
-    and labels on it."""
+    and labels on it; points with an unknown (NULL) metric are left out with a note."""
     def shown(r):
         return to_display(*metrics(r))
+
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    rows = [r for r in all_rows if None not in metrics(r)]
+    unknown = sorted({r["accel"] for r in all_rows if None in metrics(r)})
+    if unknown:
+        note = (f"left out ({len(all_rows) - len(rows)}): {ylabel} unknown for "
+                f"{', '.join(style.display_name(a) for a in unknown)} (PE area not published)")
+        warn(f"{title}: {note}")
+        ax.text(0.0, 1.0, note, transform=ax.transAxes, fontsize=8, va="bottom")
+    if not rows:
+        return
 
     for accel in style.sort_accels(r["accel"] for r in rows):
         ax.scatter(*zip(*(shown(r) for r in rows if r["accel"] == accel)), s=22, alpha=0.75,
@@ -90,9 +108,6 @@ def _panel(ax, rows: list, title: str, xlabel: str, ylabel: str, metrics, to_dis
     _label_front(ax, best, shown)
     xs, ys = zip(*(shown(r) for r in rows))
     style.log_if_wide(ax, xs, ys)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
 
 
 def _label_front(ax, best: list, shown) -> None:

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/accel/hardware.hpp"
+#include "model/accel/hardware_config.hpp"
 #include "model/accel/metrics.hpp"
 #include "model/accel/network_cost.hpp"
 #include "networks/tensor.hpp"
@@ -45,6 +46,7 @@ TEST(MetricTable, DerivedMetricsFollowTheirFormulas) {
   cost.weight_sram_area_mm2 = 0.5;
   HardwareConfig hw;
   hw.clock_mhz = 500;
+  hw.pe_area_um2 = 1;  // published (cost.pe_area_mm2 above is the array's)
   const std::vector<double> v = network_metrics({cost, hw, 1e9, 4});
   const auto at = [&](const char* name) { return v[metric_index(name)]; };
   EXPECT_DOUBLE_EQ(at("energy_pj"), 3e9);
@@ -61,6 +63,30 @@ TEST(MetricTable, DerivedMetricsFollowTheirFormulas) {
   EXPECT_DOUBLE_EQ(at("clock_mhz"), 500);
   EXPECT_EQ(at("batch"), 4);
   EXPECT_EQ(at("weight_sqnr_db"), std::numeric_limits<double>::infinity());  // unchanged weights
+}
+
+// Before: a preset without a published PE area (area.pe_um2 = 0) gave pe_area_mm2 = 0, area_mm2 =
+// the SRAMs' alone and a tops_per_mm2 over it: numbers that looked real. Now exactly the metrics
+// flagged may_be_unknown are unknown (NaN) for such presets, and known for every other preset.
+TEST(MetricTable, AnUnpublishedPeAreaMakesExactlyTheAreaMetricsUnknown) {
+  NetworkCost cost;
+  cost.total.energy_pe_pj = 3e9;
+  cost.time_s = 0.002;
+  cost.weight_sram_area_mm2 = 0.5;
+  cost.act_sram_area_mm2 = 0.25;
+  int unpublished = 0;
+  for (const std::string& preset : hardware_designs()) {
+    const HardwareConfig hw = load_hardware(preset, std::nullopt, {});
+    cost.pe_area_mm2 = double(hw.pe_rows) * hw.pe_cols * hw.pe_area_um2 * 1e-6;
+    const bool unknown = hw.pe_area_um2 == 0;
+    unpublished += unknown;
+    const std::vector<double> v = network_metrics({cost, hw, 1e9, 1});
+    for (const Metric& m : metrics())
+      EXPECT_EQ(std::isnan(v[metric_index(m.name)]), unknown && m.may_be_unknown)
+          << preset << ": " << m.name;
+    EXPECT_DOUBLE_EQ(v[metric_index("sram_area_mm2")], 0.75) << preset;
+  }
+  EXPECT_GT(unpublished, 0);  // ant and bit-parallel publish no PE area
 }
 
 TEST(MetricTable, NamesAreUniqueAndUnknownNamesAreRefusedWithTheKnownOnes) {

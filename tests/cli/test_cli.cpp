@@ -1328,6 +1328,50 @@ TEST_F(CampaignCliTest, AccuracyProxiesAreParetoMetricsAndSearchObjectives) {
   EXPECT_EQ(query("proxies.db", "--pareto latency,accuracy").exit_code, 2);
 }
 
+// Before: a preset without a published PE area (area.pe_um2 = 0) printed pe_area_mm2 0, area_mm2
+// the SRAMs' alone and a tops_per_mm2 over it. Now they are null; the SRAM area is still given.
+TEST_F(CliTest, PresetsWithoutAPublishedPeAreaPrintNullAreas) {
+  const RunResult listed = run("list accels --format json");
+  ASSERT_EQ(listed.exit_code, 0) << describe(listed);
+  const json presets = parse_json(listed)["accels"];
+  int unpublished = 0;
+  for (const json& preset : presets) {
+    if (!preset.at("pe_area_um2").is_null()) continue;
+    ++unpublished;
+    const std::string name = preset["name"].get<std::string>();
+    const RunResult r =
+        run("simulate --network cifar10_resnet20 --accel " + name + " --format json");
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const json s = parse_json(r)["simulation"][0];
+    for (const char* key : {"area_mm2", "pe_area_mm2", "tops_per_mm2"})
+      EXPECT_TRUE(s[key].is_null()) << name << ": " << key << " = " << s[key];
+    EXPECT_GT(s["sram_area_mm2"].get<double>(), 0) << name;
+    EXPECT_GT(s["tops"].get<double>(), 0) << name;
+  }
+  EXPECT_GT(unpublished, 0) << listed.out;  // ant and bit-parallel publish no PE area
+}
+
+// Before: an unknown-area point ranked by its SRAM area alone (often the smallest).
+TEST_F(CampaignCliTest, AnUnknownAreaIsNeverOnAParetoFrontOrATopList) {
+  const RunResult r =
+      run_campaign("area", one_design("accel = \"ant\"\n[[design]]\naccel = \"bitvert\"\n"
+                                      "[[design]]\naccel = \"stripes\"\n"));
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(count_rows(path("area.db"),
+                       "SELECT count(*) FROM design_point WHERE accel = 'ant' "
+                       "AND area_mm2 IS NULL AND sram_area_mm2 > 0"),
+            1);
+  for (const std::string args : {"--pareto area,latency", "--pareto throughput_per_area,energy",
+                                 "--top 3 --by area", "--top 3 --by tops_per_mm2"}) {
+    const RunResult q = query("area.db", args + " --format json");
+    ASSERT_EQ(q.exit_code, 0) << describe(q);
+    const json doc = parse_json(q);
+    const json& rows = doc.begin().value();
+    ASSERT_FALSE(rows.empty()) << args << ": " << q.out;
+    for (const json& row : rows) EXPECT_NE(row["accel"], "ant") << args << ": " << q.out;
+  }
+}
+
 // safetensors.torch.save_file(model.state_dict()) of a model with BatchNorm: the I64
 // num_batches_tracked is listed as skipped (it used to be fatal) and prune writes it back as is.
 TEST_F(CliTest, StateDictWithBatchNormIsAnalyzedAndPrunedWithItsBuffers) {

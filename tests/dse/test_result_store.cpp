@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dse/result_store.hpp"
+#include "model/accel/metrics.hpp"
 #include "networks/tensor.hpp"
 #include "tests/test_util.hpp"
 
@@ -258,6 +259,31 @@ TEST(DseStore, RejectsNegativeOrNonFiniteTotals) {
   bad.metrics.set("time_s", std::numeric_limits<double>::quiet_NaN());
   expect_error([&] { store.add_point(bad, {}); }, {"time_s"});
   EXPECT_TRUE(store.points(c).empty());
+}
+
+// Before: a point with an unknown area (area.pe_um2 = 0: NaN) was refused, or stored a made-up 0.
+TEST(DseStore, UnknownValuesOfMetricsThatMayBeUnknownAreStoredAsNull) {
+  TempDir dir;
+  ResultStore store = ResultStore::open(dir / "r.db");
+  const std::int64_t c = store.add_campaign(campaign());
+  const std::int64_t w = store.add_workload(workload(c), {});
+  PointRecord p = point(c, w, "accel=ant", "ant");
+  int flagged = 0;
+  for (const accel::Metric& m : accel::metrics())
+    if (m.may_be_unknown) {
+      p.metrics.set(m.name, std::numeric_limits<double>::quiet_NaN());
+      ++flagged;
+    }
+  ASSERT_GT(flagged, 0);
+  EXPECT_TRUE(store.add_point(p, {}));
+  const PointRecord back = store.points(c).front();
+  for (const accel::Metric& m : accel::metrics())
+    if (m.may_be_unknown) {
+      EXPECT_TRUE(std::isnan(back.metrics.get(m.name))) << m.name;
+      EXPECT_EQ(scalar(store, "SELECT " + std::string(m.name) + " IS NULL FROM design_point"), "1")
+          << m.name;
+    }
+  EXPECT_EQ(scalar(store, "SELECT area_mm2 IS NULL FROM point_summary"), "1");
 }
 
 TEST(DseStore, AddPointsWritesABatchInOneTransaction) {

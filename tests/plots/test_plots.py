@@ -415,6 +415,19 @@ generations = 2
 seed = 1
 """
 
+# ANT publishes no PE area (area.pe_um2 = 0): its area_mm2 is NULL.
+UNKNOWN_AREA = f"""
+name = "unknown-area"
+[[workload]]
+network = "{NET}"
+[[design]]
+accel = "ant"
+[[design]]
+accel = "stripes"
+[[design]]
+accel = "bitvert"
+"""
+
 
 class CampaignShapesTest(unittest.TestCase):
     """Campaigns whose points do not pair one to one: the figures draw only what they can name
@@ -442,6 +455,19 @@ class CampaignShapesTest(unittest.TestCase):
         self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
         self.assertIn("iso-multiplier", result.stderr)
         self.assertIn("array.rows=8", result.stderr)
+
+    def test_pareto_leaves_unknown_areas_out_of_the_area_panel_with_a_note(self):
+        """Before: a NULL area_mm2 crashed the figure (None compared with a float)."""
+        db = self.campaign_db("unknown_area", UNKNOWN_AREA)
+        out = self.dir / "unknown-area"
+        result = run(*self.command, "--db", db, "--figure", "pareto", "--out", out, check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("left out (1): Area (mm²) unknown for ant", result.stderr)
+        latency, area = json.loads((out / f"pareto-{NET}.json").read_text())["axes"]
+        def drawn(ax):
+            return sum(len(s["offsets"]) for s in ax["scatter"] if s["label"] != "paper configuration")
+        self.assertEqual(drawn(latency), 3)
+        self.assertEqual(drawn(area), 2)
 
     def test_every_bar_names_the_design_point_it_shows(self):
         db = self.campaign_db("search", SEARCH)
