@@ -462,7 +462,7 @@ class CampaignShapesTest(unittest.TestCase):
         out = self.dir / "unknown-area"
         result = run(*self.command, "--db", db, "--figure", "pareto", "--out", out, check=False)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("left out (1): Area (mm²) unknown for ant", result.stderr)
+        self.assertIn("left out (1): Area (mm²) unknown for ANT", result.stderr)
         latency, area = json.loads((out / f"pareto-{NET}.json").read_text())["axes"]
         def drawn(ax):
             return sum(len(s["offsets"]) for s in ax["scatter"] if s["label"] != "paper configuration")
