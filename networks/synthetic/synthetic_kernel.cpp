@@ -13,9 +13,10 @@
 //   Student-t(nu), nu even, element i: z sqrt(nu / chi2) x sqrt((nu - 2) / nu) (unit variance)
 //     = z sqrt(((nu - 2) / 2) / -ln P), chi2 = -2 ln P, P = the product of nu / 2 uniforms
 //     (-ln of a uniform is Exp(1); a sum of nu / 2 of them is Gamma(nu / 2), half a chi-square
-//     with nu degrees of freedom). The uniforms are the 16-bit halves of draws 0 ... ceil(nu/4) - 1
-//     of counter i, high half first, each (k + 1/2) 2^-16 >= 2^-17; after six of them (P >= 2^-102)
-//     the product is scaled by 2^64 so that ten stay a normal float (>= 2^-106); ln removes it.
+//     with nu degrees of freedom). The uniforms are the 16-bit halves k of draws 0 ... ceil(nu/4) -
+//     1 of counter i, high half first, each (2k + 1) 2^-17: the product of the odd integers 2k + 1
+//     is formed in float (rescaled by a power of two to stay in range) and its ln takes the powers
+//     of two off.
 //   z of element i is member i % 2 of normal pair i / 2.
 #include "networks/synthetic/synthetic_kernel.hpp"
 
@@ -59,10 +60,9 @@ inline std::uint32_t draw_of_state(std::uint32_t state, std::uint32_t d) {
   return mix32(state + d * kGolden32);
 }
 
-// (k + 1/2) 2^-bits for a k < 2^bits <= 2^23: in (0, 1), exact.
-template <int Bits>
-inline float uniform(std::uint32_t k) {
-  return (static_cast<float>(static_cast<std::int32_t>(k)) + 0.5f) * (1.0f / float(1 << Bits));
+// (k + 1/2) 2^-23 for a k < 2^23: in (0, 1), exact.
+inline float uniform23(std::uint32_t k) {
+  return (static_cast<float>(static_cast<std::int32_t>(k)) + 0.5f) * 0x1.0p-23f;
 }
 
 // ln x + offset ln 2 for a normal float x > 0, from + - x only (no division). x = 2^e m, m in
@@ -123,7 +123,7 @@ inline float select_flip(std::uint32_t when, float a, float b, std::uint32_t fli
 // loops from vectorising).
 inline void normal_pair_of_state(std::uint32_t state, float& x, float& y) {
   const std::uint32_t a = draw_of_state(state, 0), b = draw_of_state(state, 1);
-  const float r = std::sqrt(-2.0f * log_positive(uniform<23>(a >> 9), 0));
+  const float r = std::sqrt(-2.0f * log_positive(uniform23(a >> 9), 0));
   const float g = static_cast<float>(static_cast<std::int32_t>(b << 2) >> 8) * 0x1.0p-24f;
   const auto [s, c] = sincos_quarter(g * (std::numbers::pi_v<float> / 2));
   // Rotate (cos phi, sin phi) by q quarter turns: q = 0 (c, s), 1 (-s, c), 2 (-c, -s), 3 (s, -c).
@@ -139,15 +139,19 @@ inline void normal_pair_of_state(std::uint32_t state, float& x, float& y) {
 template <int Nu>
 inline float student_scale(std::uint32_t state) {
   constexpr int kUniforms = Nu / 2, kDraws = (kUniforms + 1) / 2;
-  constexpr std::int32_t kScaleLog2 = kDraws > 3 ? 64 : 0;
+  // The product of the odd integers 2k + 1 < 2^17 stays below 2^102 for six of them; scaled by
+  // 2^-102 there, ten stay in [2^-102, 2^68): always a normal float.
+  constexpr std::int32_t kScaleLog2 = kUniforms > 6 ? 102 : 0;
   float product = 1.0f;
   for (int d = 0; d < kDraws; ++d) {
     const std::uint32_t x = draw_of_state(state, std::uint32_t(d));
-    const float high = uniform<16>(x >> 16);
-    product *= 2 * d + 1 < kUniforms ? high * uniform<16>(x & 0xffffU) : high;
-    if (d == 2 && kScaleLog2 != 0) product *= 0x1.0p64f;
+    product *= static_cast<float>(static_cast<std::int32_t>((x >> 15) | 1U));  // 2 (x >> 16) + 1
+    if (2 * d + 1 < kUniforms)                                                 // 2 (x & 0xffff) + 1
+      product *= static_cast<float>(static_cast<std::int32_t>(((x << 1) & 0x1fffeU) | 1U));
+    if (d == 2 && kScaleLog2 != 0) product *= 0x1.0p-102f;
   }
-  return std::sqrt((Nu - 2.0f) / 2.0f / -log_positive(product, -kScaleLog2));
+  // P = product x 2^(scale - 17 nu/2)
+  return std::sqrt((Nu - 2.0f) / 2.0f / -log_positive(product, kScaleLog2 - 17 * kUniforms));
 }
 
 // Elements are processed in chunks whose 32-bit counters carry at most once into the high half.
