@@ -13,10 +13,10 @@
 //   Student-t(nu), nu even, element i: z sqrt(nu / chi2) x sqrt((nu - 2) / nu) (unit variance)
 //     = z sqrt(((nu - 2) / 2) / -ln P), chi2 = -2 ln P, P = the product of nu / 2 uniforms
 //     (-ln of a uniform is Exp(1); a sum of nu / 2 of them is Gamma(nu / 2), half a chi-square
-//     with nu degrees of freedom). The uniforms are the 16-bit halves k of draws 0 ... ceil(nu/4) -
-//     1 of counter i, high half first, each (2k + 1) 2^-17: the product of the odd integers 2k + 1
-//     is formed in float (rescaled by a power of two to stay in range) and its ln takes the powers
-//     of two off.
+//     with nu degrees of freedom). The uniforms are the 16-bit halves k of the first ceil(nu/4)
+//     draws of counter i, high half first, each (2k + 1) 2^-17: the product of the odd integers
+//     2k + 1 is formed in float (rescaled by a power of two to stay in range) and its ln takes
+//     the powers of two off.
 //   z of element i is member i % 2 of normal pair i / 2.
 #include "networks/synthetic/synthetic_kernel.hpp"
 
@@ -215,11 +215,6 @@ Stream::Stream(std::uint64_t key) {
 }
 
 TensorStreams::TensorStreams(std::uint64_t key) : layer(key), normal(~key), chi2(mix64(key)) {}
-
-std::uint32_t draw(Stream stream, std::uint64_t n) {
-  return draw_of_state(
-      counter_state(stream, static_cast<std::uint32_t>(n), static_cast<std::uint32_t>(n >> 32)), 0);
-}
 
 std::pair<float, float> normal_pair(Stream stream, std::uint64_t p) {
   float x, y;

@@ -15,13 +15,11 @@
 
 namespace bbs::networks::synthetic {
 
-// One random stream: the two 32-bit keys of draw(), derived from a 64-bit key.
+// One random stream: the two 32-bit keys of its counter hash, derived from a 64-bit key.
 struct Stream {
   std::uint32_t inner, outer;
   explicit Stream(std::uint64_t key);
 };
-
-std::uint32_t draw(Stream stream, std::uint64_t n);
 
 // Unit normal pair p of a stream (Box-Muller from draws 2p and 2p + 1).
 std::pair<float, float> normal_pair(Stream stream, std::uint64_t p);
