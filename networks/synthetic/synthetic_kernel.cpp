@@ -51,7 +51,7 @@ std::uint64_t mix64(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
-// The per-counter state of draw(); c_lo and c_hi are the counter's 32-bit halves.
+// The per-counter state that seeds its draws; c_lo and c_hi are the counter's 32-bit halves.
 inline std::uint32_t counter_state(Stream stream, std::uint32_t c_lo, std::uint32_t c_hi) {
   return mix32(c_lo ^ stream.inner) + (stream.outer ^ c_hi);
 }
