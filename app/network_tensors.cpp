@@ -5,23 +5,20 @@
 #include "networks/io/content_hash.hpp"
 
 namespace bbs::app {
-namespace {
-
-// Weights per block: a block's analysis (grouped copies, pruned values, column spans, bit
-// records) takes about 25 bytes per weight, so 16 Mi weights keep it near 400 MB.
-constexpr std::int64_t kBlockWeights = std::int64_t{1} << 24;
-
-}  // namespace
 
 NetworkTensors::NetworkTensors(const LoadedNetwork& loaded,
-                               std::vector<const networks::Layer*> layers, int jobs)
-    : loaded_(loaded), layers_(std::move(layers)), jobs_(std::max(1, jobs)) {}
+                               std::vector<const networks::Layer*> layers, int jobs,
+                               std::int64_t block_weights)
+    : loaded_(loaded),
+      layers_(std::move(layers)),
+      jobs_(std::max(1, jobs)),
+      block_weights_(std::max<std::int64_t>(1, block_weights)) {}
 
 std::int64_t NetworkTensors::block_channels(std::size_t t) const {
   const std::int64_t channels = shape(t).at(0);
   if (!loaded_.weights->loads_channel_blocks() || channels == 0) return channels;
   const std::int64_t per_channel = std::max<std::int64_t>(1, element_count(shape(t)) / channels);
-  return std::max<std::int64_t>(1, kBlockWeights / per_channel);
+  return std::max<std::int64_t>(1, block_weights_ / per_channel);
 }
 
 WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last) const {

@@ -14,8 +14,15 @@ namespace bbs::app {
 
 class NetworkTensors final : public accel::TensorSource {
  public:
-  // `layers`: one layer per distinct weight tensor (its first use).
-  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers, int jobs);
+  // Weights per block (16 Mi): a block's analysis (grouped copies, pruned values, column spans,
+  // bit records) takes about 25 bytes per weight, so a block keeps it near 400 MB.
+  static constexpr std::int64_t kBlockWeights = std::int64_t{1} << 24;
+
+  // `layers`: one layer per distinct weight tensor (its first use). Sources that load blocks of
+  // channels (files with PyTorch layout, generated weights) are read about `block_weights`
+  // weights at a time.
+  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers, int jobs,
+                 std::int64_t block_weights = kBlockWeights);
   std::size_t size() const override { return layers_.size(); }
   const std::string& name(std::size_t t) const override { return layers_[t]->weight->name; }
   const Shape& shape(std::size_t t) const override { return layers_[t]->weight->shape; }
@@ -32,6 +39,7 @@ class NetworkTensors final : public accel::TensorSource {
   const LoadedNetwork& loaded_;
   std::vector<const networks::Layer*> layers_;
   int jobs_;
+  std::int64_t block_weights_;
 };
 
 }  // namespace bbs::app
