@@ -1,7 +1,8 @@
 // A network's distinct weight tensors as the profile builder streams them (accel::TensorSource):
-// integer weights as given, float weights quantized to INT8 per output channel; generated
-// weights in blocks of output channels on several threads, so that no more than one block is
-// held at a time.
+// integer weights as given, float weights quantized to INT8 per output channel. Generated weights
+// (on several threads) and weight files in PyTorch layout (rows read straight from the
+// memory-mapped safetensors / .npy shards of a Hugging Face checkpoint) come in blocks of output
+// channels, so that no more than one block is held at a time.
 #pragma once
 
 #include <string>
