@@ -7,11 +7,10 @@
 namespace bbs::app {
 
 NetworkTensors::NetworkTensors(const LoadedNetwork& loaded,
-                               std::vector<const networks::Layer*> layers, int jobs,
+                               std::vector<const networks::Layer*> layers,
                                std::int64_t block_weights)
     : loaded_(loaded),
       layers_(std::move(layers)),
-      jobs_(std::max(1, jobs)),
       block_weights_(std::max<std::int64_t>(1, block_weights)) {}
 
 std::int64_t NetworkTensors::block_channels(std::size_t t) const {
@@ -21,7 +20,8 @@ std::int64_t NetworkTensors::block_channels(std::size_t t) const {
   return std::max<std::int64_t>(1, block_weights_ / per_channel);
 }
 
-WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last) const {
+WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last,
+                                  int jobs) const {
   const networks::Layer& layer = *layers_[t];
   WeightTensor block{name(t), shape(t), {}, {}, {}};
   const std::int64_t channels = block.shape.at(0);
@@ -50,7 +50,7 @@ WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_
     quantize_rows(0, last - first, floats);
     return block;
   }
-  parallel_for(last - first, jobs_, [&](std::int64_t a, std::int64_t b) {
+  parallel_for(last - first, jobs, [&](std::int64_t a, std::int64_t b) {
     quantize_rows(a, b, loaded_.weights->load_channels(layer, first + a, first + b));
   });
   return block;
@@ -73,7 +73,7 @@ std::string NetworkTensors::content_hash(std::size_t t, bool& integer) const {
   const std::int64_t step = std::max<std::int64_t>(1, block_channels(t));
   std::vector<double> scales;
   for (std::int64_t first = 0; first < channels; first += step) {
-    const WeightTensor block = load(t, first, std::min(channels, first + step));
+    const WeightTensor block = load(t, first, std::min(channels, first + step), 1);
     hash.update(block.values.data(), block.values.size());
     scales.insert(scales.end(), block.scales.begin(), block.scales.end());
   }

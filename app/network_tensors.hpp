@@ -22,13 +22,13 @@ class NetworkTensors final : public accel::TensorSource {
   // `layers`: one layer per distinct weight tensor (its first use). Sources that load blocks of
   // channels (files with PyTorch layout, generated weights) are read about `block_weights`
   // weights at a time.
-  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers, int jobs,
+  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers,
                  std::int64_t block_weights = kBlockWeights);
   std::size_t size() const override { return layers_.size(); }
   const std::string& name(std::size_t t) const override { return layers_[t]->weight->name; }
   const Shape& shape(std::size_t t) const override { return layers_[t]->weight->shape; }
   std::int64_t block_channels(std::size_t t) const override;
-  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last) const override;
+  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last, int jobs) const override;
   const networks::Layer& layer(std::size_t t) const { return *layers_[t]; }
 
   // Content hash of tensor t: its name and shape, and the generator's identity (generated
@@ -39,7 +39,6 @@ class NetworkTensors final : public accel::TensorSource {
  private:
   const LoadedNetwork& loaded_;
   std::vector<const networks::Layer*> layers_;
-  int jobs_;
   std::int64_t block_weights_;
 };
 

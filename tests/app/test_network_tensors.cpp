@@ -91,7 +91,7 @@ class StreamedCheckpoint : public ::testing::Test {
     std::vector<const networks::Layer*> layers;
     for (std::size_t t = 0; t < prepared_->tensors->size(); ++t)
       layers.push_back(&prepared_->tensors->layer(t));
-    return NetworkTensors(prepared_->loaded, layers, 2, block_weights);
+    return NetworkTensors(prepared_->loaded, layers, block_weights);
   }
 
   // Tensor t by the whole-tensor path: the int8 values as stored, or the whole float tensor
@@ -124,7 +124,7 @@ TEST_F(StreamedCheckpoint, ABlockOfRowsIsTheSliceOfTheWholeTensorForEveryDtype) 
                                       {0, 1},
                                       {3, 7},
                                       {channels - 2, channels}}) {
-      const WeightTensor block = tensors.load(t, first, last);
+      const WeightTensor block = tensors.load(t, first, last, 2);
       EXPECT_EQ(block.shape[0], last - first);
       EXPECT_EQ(block.values,
                 std::vector<std::int8_t>(reference.values.begin() + first * per_channel,
