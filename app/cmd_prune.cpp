@@ -4,6 +4,7 @@
 // as int8, except zero-point shifting, whose reconstructed values can leave int8 (-130, 130...):
 // it writes int16. Tensors that are not pruned (biases, norms, unselected) are copied unchanged.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -19,49 +20,75 @@
 namespace bbs::app {
 namespace {
 
-io::TensorData copy_tensor(const io::WeightFile& file, const io::TensorInfo& info) {
-  const auto view = file.tensor(info.name);
-  io::TensorData data{info.name, info.dtype, info.shape, {}};
-  data.bytes.assign(view.bytes.begin(), view.bytes.end());
-  return data;
+// Output bytes [first, first + out.size()) of elements of type Out, value(i) for element i,
+// produced as the writer asks for them (no whole-tensor output copy), a stack chunk at a time so
+// that the conversion vectorises.
+template <typename Out, typename Value>
+io::ByteFill element_fill(Value value) {
+  return [value](std::uint64_t first, std::span<std::byte> out) {
+    constexpr std::size_t kChunk = 4096;
+    std::array<Out, kChunk> chunk;
+    const std::size_t begin = std::size_t(first / sizeof(Out)), count = out.size() / sizeof(Out);
+    for (std::size_t done = 0; done < count; done += kChunk) {
+      const std::size_t n = std::min(kChunk, count - done);
+      for (std::size_t i = 0; i < n; ++i) chunk[i] = value(begin + done + i);
+      std::memcpy(out.data() + done * sizeof(Out), chunk.data(), n * sizeof(Out));
+    }
+  };
 }
 
-io::TensorData float_output(const io::TensorInfo& info, std::vector<float> values) {
-  if (info.dtype == DType::F32) return io::make_tensor(info.name, info.shape, values);
-  if (info.dtype == DType::F64) {
-    const std::vector<double> wide(values.begin(), values.end());
-    const auto bytes = std::as_bytes(std::span(wide));
-    return {info.name, info.dtype, info.shape, {bytes.begin(), bytes.end()}};
+// Float output in the input's float dtype, from float values in file order.
+template <typename Value>
+io::ByteFill float_fill(DType dtype, Value value) {
+  switch (dtype) {
+    case DType::F64:
+      return element_fill<double>([value](std::size_t i) { return double(value(i)); });
+    case DType::F16:
+      return element_fill<std::uint16_t>(
+          [value](std::size_t i) { return float_to_half(value(i)); });
+    case DType::BF16:
+      return element_fill<std::uint16_t>(
+          [value](std::size_t i) { return float_to_bfloat16(value(i)); });
+    default:
+      return element_fill<float>(value);
   }
-  io::TensorData data{info.name, info.dtype, info.shape, std::vector<std::byte>(values.size() * 2)};
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const std::uint16_t bits =
-        info.dtype == DType::F16 ? float_to_half(values[i]) : float_to_bfloat16(values[i]);
-    std::memcpy(data.bytes.data() + 2 * i, &bits, 2);
-  }
-  return data;
 }
 
-// Narrowed before the reorder into the file's layout: one int8 copy instead of an int16 one.
-io::TensorData integer_output(const io::TensorInfo& info, io::WeightLayout layout,
-                              std::span<const std::int16_t> canonical, PruneMethod method) {
-  if (method == PruneMethod::ZeroPoint)
-    return io::make_tensor(info.name, info.shape,
-                           io::from_canonical<std::int16_t>(info, layout, canonical));
-  const std::vector<std::int8_t> narrow(canonical.begin(),
-                                        canonical.end());  // every other pruner stays in int8
-  return io::make_tensor(info.name, info.shape,
-                         io::from_canonical<std::int8_t>(info, layout, narrow));
-}
-
-io::TensorData pruned_output(const io::TensorInfo& info, const WeightTensor& tensor,
-                             const LayerAnalysis& layer, io::WeightLayout layout,
-                             PruneMethod method) {
+// A pruned tensor in the file's dtype and layout. Int8 input stays int8 (zero-point: int16, its
+// reconstructed values can leave int8); float input is dequantized as bbs::dequantize does
+// (value x its output channel's scale, in double, rounded to float). A Keras tensor is
+// reordered into a copy first; every other tensor streams straight from the pruned values.
+io::TensorStream pruned_output(const io::TensorInfo& info, const WeightTensor& tensor,
+                               const LayerAnalysis& layer, io::WeightLayout layout,
+                               PruneMethod method, std::vector<float>& float_copy,
+                               std::vector<std::int16_t>& integer_copy) {
+  io::TensorStream out{info.name, info.dtype, info.shape, {}};
+  const bool reorder = io::needs_reorder(info, layout);
   if (tensor.scales.empty()) {
-    return integer_output(info, layout, layer.pruned, method);
+    std::span<const std::int16_t> values = layer.pruned;
+    if (reorder) values = integer_copy = io::from_canonical<std::int16_t>(info, layout, values);
+    out.dtype = method == PruneMethod::ZeroPoint ? DType::I16 : DType::I8;
+    out.fill =
+        method == PruneMethod::ZeroPoint
+            ? element_fill<std::int16_t>([values](std::size_t i) { return values[i]; })
+            : element_fill<std::int8_t>([values](std::size_t i) { return std::int8_t(values[i]); });
+    return out;
   }
-  const auto dequantized = dequantize(tensor.shape, layer.pruned, tensor.scales);
-  return float_output(info, io::from_canonical<float>(info, layout, dequantized));
+  if (reorder) {
+    float_copy = io::from_canonical<float>(info, layout,
+                                           dequantize(tensor.shape, layer.pruned, tensor.scales));
+    out.fill = float_fill(info.dtype, [values = std::span<const float>(float_copy)](std::size_t i) {
+      return values[i];
+    });
+    return out;
+  }
+  const std::span<const std::int16_t> values = layer.pruned;
+  const std::span<const double> scales = tensor.scales;
+  const std::size_t per_channel = values.size() / scales.size();
+  out.fill = float_fill(info.dtype, [values, scales, per_channel](std::size_t i) {
+    return float(double(values[i]) * scales[i / per_channel]);
+  });
+  return out;
 }
 
 std::map<std::string, std::string> output_metadata(const io::WeightFile& file,
@@ -92,16 +119,20 @@ PrunedFile prune_file(const std::filesystem::path& input_path,
         progress.update(done, total, name);
       });
 
-  std::vector<io::TensorData> outputs;
-  for (const auto& info : file.tensors()) {
+  std::vector<io::TensorStream> outputs;
+  std::vector<std::vector<float>> float_copies(file.tensors().size());
+  std::vector<std::vector<std::int16_t>> integer_copies(file.tensors().size());
+  for (std::size_t f = 0; f < file.tensors().size(); ++f) {
+    const io::TensorInfo& info = file.tensors()[f];
     const auto it = std::find_if(input.tensors.begin(), input.tensors.end(),
                                  [&](const WeightTensor& t) { return t.name == info.name; });
     if (it == input.tensors.end()) {
-      outputs.push_back(copy_tensor(file, info));
+      outputs.push_back(io::stream_of(file.tensor(info.name)));
       continue;
     }
     const auto& layer = layers[std::size_t(it - input.tensors.begin())];
-    outputs.push_back(pruned_output(info, *it, layer, input.layout, engine.prune.method));
+    outputs.push_back(pruned_output(info, *it, layer, input.layout, engine.prune.method,
+                                    float_copies[f], integer_copies[f]));
   }
   if (file.format() == io::FileFormat::Npy)
     io::write_npy(output_path, outputs.front());

@@ -110,14 +110,13 @@ EngineInput load_engine_input(const io::WeightFile& file, const EngineSettings& 
     t.name = info->name;
     t.shape = io::canonical_shape(*info, input.layout);
     if (dtype_is_float(info->dtype)) {
-      const auto stored = io::read_as_float(file, info->name);
-      t = quantized_tensor(info->name, t.shape,
-                           io::to_canonical<float>(*info, input.layout, stored),
-                           granularity_of(settings));
+      t = quantized_tensor(
+          info->name, t.shape,
+          io::to_canonical(*info, input.layout, io::read_as_float(file, info->name)),
+          granularity_of(settings));
     } else {
       ++input.integer_tensors;
-      const auto stored = io::read_as_int8(file, info->name);
-      t.values = io::to_canonical<std::int8_t>(*info, input.layout, stored);
+      t.values = io::to_canonical(*info, input.layout, io::read_as_int8(file, info->name));
     }
     input.tensors.push_back(std::move(t));
   }

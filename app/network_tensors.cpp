@@ -5,23 +5,19 @@
 #include "networks/io/content_hash.hpp"
 
 namespace bbs::app {
-namespace {
-
-// Weights per block: a block's analysis (grouped copies, pruned values, column spans, bit
-// records) takes about 25 bytes per weight, so 16 Mi weights keep it near 400 MB.
-constexpr std::int64_t kBlockWeights = std::int64_t{1} << 24;
-
-}  // namespace
 
 NetworkTensors::NetworkTensors(const LoadedNetwork& loaded,
-                               std::vector<const networks::Layer*> layers)
-    : loaded_(loaded), layers_(std::move(layers)) {}
+                               std::vector<const networks::Layer*> layers,
+                               std::int64_t block_weights)
+    : loaded_(loaded),
+      layers_(std::move(layers)),
+      block_weights_(std::max<std::int64_t>(1, block_weights)) {}
 
 std::int64_t NetworkTensors::block_channels(std::size_t t) const {
   const std::int64_t channels = shape(t).at(0);
   if (!loaded_.weights->loads_channel_blocks() || channels == 0) return channels;
   const std::int64_t per_channel = std::max<std::int64_t>(1, element_count(shape(t)) / channels);
-  return std::max<std::int64_t>(1, kBlockWeights / per_channel);
+  return std::max<std::int64_t>(1, block_weights_ / per_channel);
 }
 
 WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last,
@@ -32,11 +28,9 @@ WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_
   block.shape[0] = last - first;
   const auto per_channel =
       std::size_t(element_count(shape(t)) / std::max<std::int64_t>(channels, 1));
-  if (auto integers = loaded_.weights->load_integer(layer)) {
-    block.values.assign(integers->values.begin() + std::ptrdiff_t(std::size_t(first) * per_channel),
-                        integers->values.begin() + std::ptrdiff_t(std::size_t(last) * per_channel));
-    if (!integers->scales.empty())
-      block.scales.assign(integers->scales.begin() + first, integers->scales.begin() + last);
+  if (auto integers = loaded_.weights->load_integer_channels(layer, first, last)) {
+    block.values = std::move(integers->values);
+    block.scales = std::move(integers->scales);
     return block;
   }
   // Per output channel, so each sub-block quantizes as the whole tensor would.
@@ -73,10 +67,17 @@ std::string NetworkTensors::content_hash(std::size_t t, bool& integer) const {
     hash.update(identity->data(), identity->size());
     return hash.hex_digest();
   }
-  integer = loaded_.weights->load_integer(layer(t)).has_value();
-  const WeightTensor whole = load(t, 0, shape(t).at(0), 1);
-  hash.update(whole.values.data(), whole.values.size());
-  hash.update(whole.scales.data(), whole.scales.size() * sizeof(double));
+  integer = loaded_.weights->load_integer_channels(layer(t), 0, 0).has_value();  // no rows read
+  // Block by block (the digest of the pieces is that of the whole): all values, then all scales.
+  const std::int64_t channels = shape(t).at(0);
+  const std::int64_t step = std::max<std::int64_t>(1, block_channels(t));
+  std::vector<double> scales;
+  for (std::int64_t first = 0; first < channels; first += step) {
+    const WeightTensor block = load(t, first, std::min(channels, first + step), 1);
+    hash.update(block.values.data(), block.values.size());
+    scales.insert(scales.end(), block.scales.begin(), block.scales.end());
+  }
+  hash.update(scales.data(), scales.size() * sizeof(double));
   return hash.hex_digest();
 }
 

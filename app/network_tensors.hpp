@@ -1,7 +1,8 @@
 // A network's distinct weight tensors as the profile builder streams them (accel::TensorSource):
-// integer weights as given, float weights quantized to INT8 per output channel; generated
-// weights in blocks of output channels on several threads, so that no more than one block is
-// held at a time.
+// integer weights as given, float weights quantized to INT8 per output channel. Generated weights
+// (on several threads) and weight files in PyTorch layout (rows read straight from the
+// memory-mapped safetensors / .npy shards of a Hugging Face checkpoint) come in blocks of output
+// channels, so that no more than one block is held at a time.
 #pragma once
 
 #include <string>
@@ -14,8 +15,15 @@ namespace bbs::app {
 
 class NetworkTensors final : public accel::TensorSource {
  public:
-  // `layers`: one layer per distinct weight tensor (its first use).
-  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers);
+  // Weights per block (16 Mi): a block's analysis (grouped copies, pruned values, column spans,
+  // bit records) takes about 25 bytes per weight, so a block keeps it near 400 MB.
+  static constexpr std::int64_t kBlockWeights = std::int64_t{1} << 24;
+
+  // `layers`: one layer per distinct weight tensor (its first use). Sources that load blocks of
+  // channels (files with PyTorch layout, generated weights) are read about `block_weights`
+  // weights at a time.
+  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers,
+                 std::int64_t block_weights = kBlockWeights);
   std::size_t size() const override { return layers_.size(); }
   const std::string& name(std::size_t t) const override { return layers_[t]->weight->name; }
   const Shape& shape(std::size_t t) const override { return layers_[t]->weight->shape; }
@@ -31,6 +39,7 @@ class NetworkTensors final : public accel::TensorSource {
  private:
   const LoadedNetwork& loaded_;
   std::vector<const networks::Layer*> layers_;
+  std::int64_t block_weights_;
 };
 
 }  // namespace bbs::app

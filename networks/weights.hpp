@@ -53,6 +53,10 @@ class WeightSource {
   // sources that can do better say so with loads_channel_blocks().
   virtual std::vector<float> load_channels(const Layer& layer, std::int64_t first,
                                            std::int64_t last) const;
+  // Output channels [first, last) of load_integer(layer), likewise (the default slices it).
+  virtual std::optional<IntegerWeights> load_integer_channels(const Layer& layer,
+                                                              std::int64_t first,
+                                                              std::int64_t last) const;
   virtual bool loads_channel_blocks() const { return false; }
   // A string the values of `layer`'s weight are a pure function of (generated weights: the
   // generator, its version and seed, the layer's kind, name and shape), so their content can be

@@ -27,12 +27,24 @@ std::uint64_t tensor_size_bytes(const std::filesystem::path& path, std::string_v
 // Throws naming the file and tensor unless tensor.bytes matches its dtype and shape.
 void check_tensor_data(const std::filesystem::path& path, const TensorData& tensor);
 
-// Writes the pieces, in order, to "<path>.tmp-<pid>" and renames that over `path`.
-void write_file_atomically(const std::filesystem::path& path,
-                           const std::vector<std::span<const std::byte>>& pieces);
+// Part of a file being written: size_bytes bytes that fill(first, out) produces in order.
+struct FilePiece {
+  std::uint64_t size_bytes = 0;
+  ByteFill fill;
+};
+// The piece of bytes held by the caller (alive until the write returns).
+FilePiece bytes_piece(std::span<const std::byte> bytes);
 
-// A string's characters viewed as bytes (for write_file_atomically).
+// Writes the pieces, in order, through a buffer of at most 1 MiB to "<path>.tmp-<pid>" and
+// renames that over `path`.
+void write_file_atomically(const std::filesystem::path& path, const std::vector<FilePiece>& pieces);
+
+// A string's characters viewed as bytes (for bytes_piece).
 std::span<const std::byte> as_bytes(std::string_view text);
+
+// Throws naming the file and tensor unless the stream's dtype and shape have a valid size;
+// returns that size.
+std::uint64_t stream_size_bytes(const std::filesystem::path& path, const TensorStream& tensor);
 
 // What a reader found in a file; the byte spans point into the caller's file bytes.
 struct ParsedFile {

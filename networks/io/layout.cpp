@@ -36,11 +36,11 @@ std::vector<std::size_t> keras_to_canonical_index(const Shape& s, KerasKind kind
   return index;
 }
 
+}  // namespace
+
 bool needs_reorder(const TensorInfo& info, WeightLayout layout) {
   return layout == WeightLayout::Keras && info.shape.size() != 3;
 }
-
-}  // namespace
 
 WeightLayout parse_layout(std::string_view text, const WeightFile& file) {
   if (text == "pytorch") return WeightLayout::PyTorch;
@@ -71,10 +71,9 @@ Shape canonical_shape(const TensorInfo& info, WeightLayout layout) {
 }
 
 template <typename T>
-std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout,
-                            std::span<const T> stored) {
-  if (!needs_reorder(info, layout)) return {stored.begin(), stored.end()};
-  return keras_to_canonical(stored, info.shape, keras_kind(info));
+std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::vector<T> stored) {
+  if (!needs_reorder(info, layout)) return stored;
+  return keras_to_canonical<T>(stored, info.shape, keras_kind(info));
 }
 
 template <typename T>
@@ -99,10 +98,10 @@ std::vector<T> from_canonical(const TensorInfo& info, WeightLayout layout,
 template std::vector<float> keras_to_canonical(std::span<const float>, const Shape&, KerasKind);
 template std::vector<std::int8_t> keras_to_canonical(std::span<const std::int8_t>, const Shape&,
                                                      KerasKind);
-template std::vector<float> to_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
+template std::vector<float> to_canonical(const TensorInfo&, WeightLayout, std::vector<float>);
 template std::vector<float> from_canonical(const TensorInfo&, WeightLayout, std::span<const float>);
 template std::vector<std::int8_t> to_canonical(const TensorInfo&, WeightLayout,
-                                               std::span<const std::int8_t>);
+                                               std::vector<std::int8_t>);
 template std::vector<std::int16_t> from_canonical(const TensorInfo&, WeightLayout,
                                                   std::span<const std::int16_t>);
 template std::vector<std::int8_t> from_canonical(const TensorInfo&, WeightLayout,

@@ -34,9 +34,13 @@ template <typename T>
 std::vector<T> keras_to_canonical(std::span<const T> stored, const Shape& keras_shape,
                                   KerasKind kind);
 
-// Reorders values between the stored layout and the canonical PyTorch layout.
+// Whether a tensor's stored order differs from the canonical one (a Keras conv or dense).
+bool needs_reorder(const TensorInfo& info, WeightLayout layout);
+
+// Reorders values between the stored layout and the canonical PyTorch layout (`stored` is
+// returned as it is when no reorder is needed).
 template <typename T>
-std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::span<const T> stored);
+std::vector<T> to_canonical(const TensorInfo& info, WeightLayout layout, std::vector<T> stored);
 template <typename T>
 std::vector<T> from_canonical(const TensorInfo& info, WeightLayout layout,
                               std::span<const T> canonical);

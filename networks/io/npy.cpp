@@ -175,7 +175,7 @@ DType dtype_from_descr(const std::filesystem::path& path, std::string_view descr
                              " (supported: |i1, <i2, <f2, <f4, <f8, |b1, |u1, <i4, <i8)");
 }
 
-std::string_view descr_for(const std::filesystem::path& path, const TensorData& tensor) {
+std::string_view descr_for(const std::filesystem::path& path, const TensorStream& tensor) {
   switch (tensor.dtype) {
     case DType::I8:
       return "|i1";
@@ -313,9 +313,14 @@ ParsedFile parse_npy(const std::filesystem::path& path, std::span<const std::byt
 namespace bbs::io {
 
 void write_npy(const std::filesystem::path& path, const TensorData& tensor) {
-  detail::check_tensor_data(path, tensor);
+  write_npy(path, stream_of(path, tensor));
+}
+
+void write_npy(const std::filesystem::path& path, const TensorStream& tensor) {
+  const std::uint64_t size_bytes = detail::stream_size_bytes(path, tensor);
   const std::string preamble = detail::npy_preamble(detail::descr_for(path, tensor), tensor.shape);
-  detail::write_file_atomically(path, {detail::as_bytes(preamble), tensor.bytes});
+  detail::write_file_atomically(
+      path, {detail::bytes_piece(detail::as_bytes(preamble)), {size_bytes, tensor.fill}});
 }
 
 }  // namespace bbs::io

@@ -305,22 +305,30 @@ namespace bbs::io {
 
 void write_safetensors(const std::filesystem::path& path, const std::vector<TensorData>& tensors,
                        const std::map<std::string, std::string>& metadata) {
+  std::vector<TensorStream> streams;
+  for (const TensorData& tensor : tensors) streams.push_back(stream_of(path, tensor));
+  write_safetensors(path, streams, metadata);
+}
+
+void write_safetensors(const std::filesystem::path& path, const std::vector<TensorStream>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header[std::string(detail::kMetadataKey)] = metadata;
   std::uint64_t offset = 0;
-  for (const TensorData& tensor : tensors) {
-    detail::check_tensor_data(path, tensor);
+  std::vector<detail::FilePiece> data;
+  for (const TensorStream& tensor : tensors) {
+    const std::uint64_t size_bytes = detail::stream_size_bytes(path, tensor);
     if (tensor.name == detail::kMetadataKey) {
       detail::throw_file_error(path, "tensor name '__metadata__' is reserved");
     }
     if (header.contains(tensor.name)) {
       detail::throw_file_error(path, "duplicate tensor name " + detail::single_quoted(tensor.name));
     }
-    const std::uint64_t end = offset + tensor.bytes.size();
     header[tensor.name] = {{"dtype", std::string(dtype_name(tensor.dtype))},
                            {"shape", tensor.shape},
-                           {"data_offsets", {offset, end}}};
-    offset = end;
+                           {"data_offsets", {offset, offset + size_bytes}}};
+    offset += size_bytes;
+    data.push_back({size_bytes, tensor.fill});
   }
   std::string header_text = detail::header_json_text(path, header);
   const std::size_t unaligned_bytes = header_text.size() % detail::kHeaderAlignmentBytes;
@@ -329,9 +337,9 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Tens
   }
 
   const std::string length_field = detail::u64_le(header_text.size());
-  std::vector<std::span<const std::byte>> pieces = {detail::as_bytes(length_field),
-                                                    detail::as_bytes(header_text)};
-  for (const TensorData& tensor : tensors) pieces.emplace_back(tensor.bytes);
+  std::vector<detail::FilePiece> pieces = {detail::bytes_piece(detail::as_bytes(length_field)),
+                                           detail::bytes_piece(detail::as_bytes(header_text))};
+  pieces.insert(pieces.end(), data.begin(), data.end());
   detail::write_file_atomically(path, pieces);
 }
 

@@ -78,6 +78,10 @@ std::uint64_t tensor_size_bytes(const std::filesystem::path& path, std::string_v
   return *size_bytes;
 }
 
+std::uint64_t stream_size_bytes(const std::filesystem::path& path, const TensorStream& tensor) {
+  return tensor_size_bytes(path, tensor.name, tensor.dtype, tensor.shape);
+}
+
 void check_tensor_data(const std::filesystem::path& path, const TensorData& tensor) {
   const std::uint64_t expected_bytes =
       tensor_size_bytes(path, tensor.name, tensor.dtype, tensor.shape);
@@ -94,23 +98,37 @@ std::span<const std::byte> as_bytes(std::string_view text) {
   return std::as_bytes(std::span(text.data(), text.size()));
 }
 
+FilePiece bytes_piece(std::span<const std::byte> bytes) {
+  return {bytes.size(), [bytes](std::uint64_t first, std::span<std::byte> out) {
+            std::memcpy(out.data(), bytes.data() + first, out.size());
+          }};
+}
+
 namespace {
 
 // Writes every piece to `tmp_path`; errors name the final `path`.
 void write_file(const std::filesystem::path& path, const std::filesystem::path& tmp_path,
-                const std::vector<std::span<const std::byte>>& pieces) {
+                const std::vector<FilePiece>& pieces) {
+  constexpr std::size_t kBufferBytes = std::size_t{1} << 20;
   const auto fail = [&](std::string_view action) {
     throw_file_error(
         path, std::string(action) + " temporary file " + tmp_path.string() + ": " + errno_text());
   };
   FileDescriptor file(::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (file.get() < 0) fail("cannot create");
-  for (auto bytes : pieces) {
-    while (!bytes.empty()) {
-      const ssize_t written = ::write(file.get(), bytes.data(), bytes.size());
-      if (written < 0 && errno == EINTR) continue;
-      if (written <= 0) fail("cannot write");
-      bytes = bytes.subspan(static_cast<std::size_t>(written));
+  std::vector<std::byte> buffer(kBufferBytes);
+  for (const FilePiece& piece : pieces) {
+    for (std::uint64_t first = 0; first < piece.size_bytes;) {
+      auto bytes = std::span(buffer).first(
+          std::size_t(std::min<std::uint64_t>(kBufferBytes, piece.size_bytes - first)));
+      piece.fill(first, bytes);
+      first += bytes.size();
+      while (!bytes.empty()) {
+        const ssize_t written = ::write(file.get(), bytes.data(), bytes.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) fail("cannot write");
+        bytes = bytes.subspan(static_cast<std::size_t>(written));
+      }
     }
   }
   if (!file.close()) fail("cannot write");
@@ -119,7 +137,7 @@ void write_file(const std::filesystem::path& path, const std::filesystem::path& 
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path,
-                           const std::vector<std::span<const std::byte>>& pieces) {
+                           const std::vector<FilePiece>& pieces) {
   std::filesystem::path tmp_path = path;
   tmp_path += ".tmp-" + std::to_string(::getpid());
   std::error_code ignored;
@@ -315,45 +333,96 @@ std::vector<float> decode_as_float(DType dtype, std::span<const std::byte> bytes
 
 }  // namespace
 
-std::vector<float> read_as_float(const WeightFile& file, std::string_view name) {
+namespace {
+
+// The bytes of rows [first_row, last_row) of a tensor (rows along its first dimension, one
+// contiguous range in C order) and the flat index of the first one; the whole tensor when
+// `rows` is empty (a scalar or a whole read).
+struct RowBytes {
+  const TensorInfo* info;
+  std::span<const std::byte> bytes;
+  std::int64_t first_index = 0;
+};
+
+RowBytes row_bytes(const WeightFile& file, std::string_view name,
+                   std::optional<std::pair<std::int64_t, std::int64_t>> rows) {
   const TensorView view = file.tensor(name);
-  std::vector<float> values = decode_as_float(view.info->dtype, view.bytes);
+  if (!rows) return {view.info, view.bytes, 0};
+  const auto [first, last] = *rows;
+  const Shape& shape = view.info->shape;
+  const std::int64_t count = shape.empty() ? 0 : shape.front();
+  if (first < 0 || first > last || last > count)
+    detail::throw_file_error(
+        file.path(), "tensor " + detail::single_quoted(name) + " of shape " + shape_string(shape) +
+                         ": rows [" + std::to_string(first) + ", " + std::to_string(last) +
+                         ") requested, expected within [0, " + std::to_string(count) + ")");
+  const std::size_t row_bytes = count == 0 ? 0 : view.bytes.size() / std::size_t(count);
+  const std::int64_t per_row = std::int64_t(row_bytes / dtype_bytes(view.info->dtype));
+  return {view.info,
+          view.bytes.subspan(std::size_t(first) * row_bytes, std::size_t(last - first) * row_bytes),
+          first * per_row};
+}
+
+std::vector<float> rows_as_float(const WeightFile& file, std::string_view name,
+                                 const RowBytes& rows) {
+  std::vector<float> values = decode_as_float(rows.info->dtype, rows.bytes);
   const auto bad =
       std::find_if(values.begin(), values.end(), [](float value) { return !std::isfinite(value); });
   if (bad != values.end()) {
     const char* kind = std::isnan(*bad)                 ? "a NaN"
-                       : view.info->dtype == DType::F64 ? "an infinite (or beyond float32)"
+                       : rows.info->dtype == DType::F64 ? "an infinite (or beyond float32)"
                                                         : "an infinite";
-    detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " has " + kind +
-                                              " value at flat index " +
-                                              std::to_string(bad - values.begin()));
+    detail::throw_file_error(file.path(),
+                             "tensor " + detail::single_quoted(name) + " has " + kind +
+                                 " value at flat index " +
+                                 std::to_string(rows.first_index + (bad - values.begin())));
   }
   return values;
 }
 
-std::vector<std::int8_t> read_as_int8(const WeightFile& file, std::string_view name) {
-  const TensorView view = file.tensor(name);
-  if (dtype_is_float(view.info->dtype))
+std::vector<std::int8_t> rows_as_int8(const WeightFile& file, std::string_view name,
+                                      const RowBytes& rows) {
+  if (dtype_is_float(rows.info->dtype))
     detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " is " +
-                                              std::string(dtype_name(view.info->dtype)) +
+                                              std::string(dtype_name(rows.info->dtype)) +
                                               ", not an integer tensor");
-  std::vector<std::int8_t> values(view.bytes.size() / dtype_bytes(view.info->dtype));
-  if (view.info->dtype == DType::I8) {
-    std::memcpy(values.data(), view.bytes.data(), values.size());
+  std::vector<std::int8_t> values(rows.bytes.size() / dtype_bytes(rows.info->dtype));
+  if (rows.info->dtype == DType::I8) {
+    if (!values.empty()) std::memcpy(values.data(), rows.bytes.data(), values.size());
     return values;
   }
   for (std::size_t i = 0; i < values.size(); ++i) {  // I16 holding int8 values
     std::int16_t v;
-    std::memcpy(&v, view.bytes.data() + 2 * i, 2);
+    std::memcpy(&v, rows.bytes.data() + 2 * i, 2);
     if (v < -128 || v > 127)
-      detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) +
-                                                " has value " + std::to_string(v) +
-                                                " at flat index " + std::to_string(i) +
-                                                ", outside int8: expected int8 weights or float "
-                                                "weights to quantize");
+      detail::throw_file_error(
+          file.path(), "tensor " + detail::single_quoted(name) + " has value " + std::to_string(v) +
+                           " at flat index " + std::to_string(rows.first_index + std::int64_t(i)) +
+                           ", outside int8: expected int8 weights or float "
+                           "weights to quantize");
     values[i] = std::int8_t(v);
   }
   return values;
+}
+
+}  // namespace
+
+std::vector<float> read_as_float(const WeightFile& file, std::string_view name) {
+  return rows_as_float(file, name, row_bytes(file, name, std::nullopt));
+}
+
+std::vector<float> read_rows_as_float(const WeightFile& file, std::string_view name,
+                                      std::int64_t first_row, std::int64_t last_row) {
+  return rows_as_float(file, name, row_bytes(file, name, std::pair{first_row, last_row}));
+}
+
+std::vector<std::int8_t> read_as_int8(const WeightFile& file, std::string_view name) {
+  return rows_as_int8(file, name, row_bytes(file, name, std::nullopt));
+}
+
+std::vector<std::int8_t> read_rows_as_int8(const WeightFile& file, std::string_view name,
+                                           std::int64_t first_row, std::int64_t last_row) {
+  return rows_as_int8(file, name, row_bytes(file, name, std::pair{first_row, last_row}));
 }
 
 namespace {
@@ -377,6 +446,16 @@ TensorData make_typed_tensor(std::string name, Shape shape, std::span<const T> v
 }
 
 }  // namespace
+
+TensorStream stream_of(const std::filesystem::path& path, const TensorData& tensor) {
+  detail::check_tensor_data(path, tensor);
+  return {tensor.name, tensor.dtype, tensor.shape, detail::bytes_piece(tensor.bytes).fill};
+}
+
+TensorStream stream_of(const TensorView& view) {
+  return {view.info->name, view.info->dtype, view.info->shape,
+          detail::bytes_piece(view.bytes).fill};
+}
 
 TensorData make_tensor(std::string name, Shape shape, std::span<const float> values) {
   return make_typed_tensor(std::move(name), std::move(shape), values, DType::F32);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -36,6 +37,18 @@ struct TensorData {
   DType dtype;
   Shape shape;
   std::vector<std::byte> bytes;  // little-endian, C order
+};
+
+// Produces bytes [first, first + out.size()) of a piece of data into `out`; called in order.
+using ByteFill = std::function<void(std::uint64_t first, std::span<std::byte> out)>;
+
+// A tensor to write whose bytes (little-endian, C order) are produced as they are written, in
+// pieces of at most 1 MiB, so that a writer needs no whole-tensor output buffer.
+struct TensorStream {
+  std::string name;
+  DType dtype;
+  Shape shape;
+  ByteFill fill;
 };
 
 enum class FileFormat { Npy, Safetensors };
@@ -73,11 +86,28 @@ std::vector<float> read_as_float(const WeightFile& file, std::string_view name);
 // bbs::Error naming file and tensor for a float tensor or an I16 value outside [-128, 127].
 std::vector<std::int8_t> read_as_int8(const WeightFile& file, std::string_view name);
 
+// Rows [first_row, last_row) of a tensor (along its first dimension: one contiguous byte range in
+// C order), read as above from the mapped file without touching the other rows; errors give the
+// flat index within the whole tensor. Throws bbs::Error naming file and tensor for rows outside
+// the tensor.
+std::vector<float> read_rows_as_float(const WeightFile& file, std::string_view name,
+                                      std::int64_t first_row, std::int64_t last_row);
+std::vector<std::int8_t> read_rows_as_int8(const WeightFile& file, std::string_view name,
+                                           std::int64_t first_row, std::int64_t last_row);
+
 // Writers. Output is written to a temporary file beside `path` and renamed into place, so a
 // crash never leaves a half-written file under the final name.
 void write_npy(const std::filesystem::path& path, const TensorData& tensor);
 void write_safetensors(const std::filesystem::path& path, const std::vector<TensorData>& tensors,
                        const std::map<std::string, std::string>& metadata = {});
+void write_npy(const std::filesystem::path& path, const TensorStream& tensor);
+void write_safetensors(const std::filesystem::path& path, const std::vector<TensorStream>& tensors,
+                       const std::map<std::string, std::string>& metadata = {});
+// A stream that copies tensor.bytes (which must outlive it); throws naming `path` and the
+// tensor unless the bytes match its dtype and shape.
+TensorStream stream_of(const std::filesystem::path& path, const TensorData& tensor);
+// A stream that copies a tensor of an open file as stored (the file must outlive it).
+TensorStream stream_of(const TensorView& view);
 
 // Helpers to build TensorData from typed values.
 TensorData make_tensor(std::string name, Shape shape, std::span<const float> values);

@@ -1,4 +1,5 @@
 // Weights from safetensors / .npy files (one or several shards), matched to layers by name.
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -54,6 +55,31 @@ class FileWeights final : public WeightSource {
     const io::WeightFile& file = files_[b.file];
     if (dtype_is_float(file.find(b.tensor)->dtype)) return std::nullopt;
     return IntegerWeights{to_canonical(io::read_as_int8(file, b.tensor), layer, b.layout), {}};
+  }
+
+  // A PyTorch-layout tensor's output channels are its leading rows, read straight from the mapped
+  // file; a Keras-layout one interleaves them, so it is read whole and sliced.
+  std::vector<float> load_channels(const Layer& layer, std::int64_t first,
+                                   std::int64_t last) const override {
+    const Binding& b = bound(layer);
+    if (b.layout != TensorLayout::PyTorch) return WeightSource::load_channels(layer, first, last);
+    return io::read_rows_as_float(files_[b.file], b.tensor, first, last);
+  }
+
+  std::optional<IntegerWeights> load_integer_channels(const Layer& layer, std::int64_t first,
+                                                      std::int64_t last) const override {
+    const Binding& b = bound(layer);
+    const io::WeightFile& file = files_[b.file];
+    if (dtype_is_float(file.find(b.tensor)->dtype)) return std::nullopt;
+    if (b.layout != TensorLayout::PyTorch)
+      return WeightSource::load_integer_channels(layer, first, last);
+    return IntegerWeights{io::read_rows_as_int8(file, b.tensor, first, last), {}};
+  }
+
+  // Keras-layout tensors are read whole for every block, so only all-PyTorch files stream.
+  bool loads_channel_blocks() const override {
+    return std::all_of(bindings_.begin(), bindings_.end(),
+                       [](const auto& b) { return b.second.layout == TensorLayout::PyTorch; });
   }
 
  private:
@@ -112,8 +138,9 @@ std::string file_list(const std::vector<std::filesystem::path>& files) {
 // aliases (an ONNX layer's state-dict name, its initializer). In Auto
 // layout the name decides the layout, unless only the other layout fits the tensor's shape (a TF
 // name that equals the state-dict name, like face-api's "fc").
-std::optional<Binding> bind(const Layer& layer, const std::map<std::string, FileTensor>& index,
-                            WeightLayout layout, const std::vector<io::WeightFile>& files) {
+std::optional<Binding> bind_layer(const Layer& layer,
+                                  const std::map<std::string, FileTensor>& index,
+                                  WeightLayout layout, const std::vector<io::WeightFile>& files) {
   const WeightRef& weight = *layer.weight;
   auto it = weight.tf_name.empty() ? index.end() : index.find(weight.tf_name);
   const bool tf_named = it != index.end();
@@ -174,7 +201,7 @@ AttachedWeights attach_weights(const Network& network,
   std::set<std::string> claimed;
   for (const Layer& layer : network.layers()) {
     if (!layer.weight || bindings.count(layer.weight->name) > 0) continue;
-    if (std::optional<Binding> binding = bind(layer, index, options.layout, files)) {
+    if (std::optional<Binding> binding = bind_layer(layer, index, options.layout, files)) {
       claimed.insert(binding->tensor);
       bindings.emplace(layer.weight->name, std::move(*binding));
       ++match.matched_layers;

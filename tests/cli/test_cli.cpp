@@ -445,6 +445,55 @@ TEST_F(CliTest, PruneInt8ConvNpyKeepsShape) {
   }
 }
 
+// The output is written as it is produced (straight from the pruned values, or from a reordered
+// copy for a Keras tensor): a Keras dense [in, out] tensor prunes to the transpose of the same
+// weights stored [out, in], in every float dtype and for int8.
+TEST_F(CliTest, PruneKerasDenseIsTheTransposeOfThePyTorchOne) {
+  constexpr std::int64_t kOut = 6, kIn = 40;
+  const auto values = random_floats(std::size_t(kOut * kIn), 0.3f, 21);
+  const auto stored = [&](const std::string& name, DType dtype, bool keras) {
+    io::TensorData t{name, dtype, keras ? Shape{kIn, kOut} : Shape{kOut, kIn}, {}};
+    t.bytes.resize(std::size_t(kOut * kIn) * dtype_bytes(dtype));
+    for (std::int64_t o = 0; o < kOut; ++o)
+      for (std::int64_t i = 0; i < kIn; ++i) {
+        const float v = values[std::size_t(o * kIn + i)];
+        const std::size_t at = std::size_t(keras ? i * kOut + o : o * kIn + i);
+        const std::uint16_t half = dtype == DType::F16 ? float_to_half(v) : float_to_bfloat16(v);
+        const double wide = v;
+        const auto narrow = std::int8_t(std::lround(v * 100.0f));
+        const void* from = dtype == DType::F32   ? static_cast<const void*>(&v)
+                           : dtype == DType::F64 ? static_cast<const void*>(&wide)
+                           : dtype == DType::I8  ? static_cast<const void*>(&narrow)
+                                                 : static_cast<const void*>(&half);
+        std::memcpy(t.bytes.data() + at * dtype_bytes(dtype), from, dtype_bytes(dtype));
+      }
+    return t;
+  };
+  for (const DType dtype : {DType::F32, DType::F64, DType::F16, DType::BF16, DType::I8}) {
+    SCOPED_TRACE(std::string(dtype_name(dtype)));
+    io::write_safetensors(path("pt.safetensors"), {stored("dense.weight", dtype, false)});
+    io::write_safetensors(path("keras.safetensors"), {stored("dense.weight", dtype, true)});
+    for (const std::string layout : {"pytorch", "keras"}) {
+      const RunResult r = run(
+          "prune -i " + quoted(path(layout == "keras" ? "keras.safetensors" : "pt.safetensors")) +
+          " -o " + quoted(path(layout + "-out.safetensors")) +
+          " --method round-avg --columns 2 --layout " + layout);
+      ASSERT_EQ(r.exit_code, 0) << describe(r);
+    }
+    const auto pt = io::WeightFile::open(path("pytorch-out.safetensors"));
+    const auto keras = io::WeightFile::open(path("keras-out.safetensors"));
+    EXPECT_EQ(keras.tensors()[0].dtype, dtype);
+    EXPECT_EQ(keras.tensors()[0].shape, (Shape{kIn, kOut}));
+    const auto pt_values = as_floats(pt, "dense.weight");
+    const auto keras_values = as_floats(keras, "dense.weight");
+    EXPECT_NE(pt_values, as_floats(io::WeightFile::open(path("pt.safetensors")), "dense.weight"));
+    for (std::int64_t o = 0; o < kOut; ++o)
+      for (std::int64_t i = 0; i < kIn; ++i)
+        ASSERT_EQ(keras_values[std::size_t(i * kOut + o)], pt_values[std::size_t(o * kIn + i)])
+            << "channel " << o << ", input " << i;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // help
 // ---------------------------------------------------------------------------------------------

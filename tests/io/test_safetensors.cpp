@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -111,6 +112,32 @@ TEST_F(SafetensorsTest, WriterLayout) {
   ASSERT_NE(a_position, std::string::npos) << header;
   EXPECT_LT(b_position, a_position);  // given order, not sorted by name
   EXPECT_EQ(header.find_last_not_of(' '), header.find_last_of('}'));
+}
+
+// A streamed tensor is produced in order, at most 1 MiB at a time, into the same file as a held
+// one: prune writes its output this way without a whole-output copy.
+TEST_F(SafetensorsTest, StreamedTensorsWriteTheSameFileAsHeldOnes) {
+  std::vector<std::int8_t> values((std::size_t{3} << 20) + 5);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = std::int8_t(i * 7 % 251);
+  const TensorData held = make_tensor("w", {std::int64_t(values.size())}, values);
+  const TensorData small = make_tensor("b", {3}, std::vector<float>{1.f, 2.f, 3.f});
+  write_safetensors(dir_ / "held.safetensors", {held, small}, {{"k", "v"}});
+  std::uint64_t next = 0;
+  std::size_t calls = 0;
+  TensorStream streamed{"w", DType::I8, held.shape,
+                        [&](std::uint64_t first, std::span<std::byte> out) {
+                          EXPECT_EQ(first, next);
+                          EXPECT_LE(out.size(), std::size_t{1} << 20);
+                          std::memcpy(out.data(), held.bytes.data() + first, out.size());
+                          next += out.size();
+                          ++calls;
+                        }};
+  write_safetensors(dir_ / "streamed.safetensors", {streamed, stream_of(dir_.path(), small)},
+                    {{"k", "v"}});
+  EXPECT_EQ(next, values.size());
+  EXPECT_EQ(calls, 4u);
+  EXPECT_EQ(test::read_bytes(dir_ / "streamed.safetensors"),
+            test::read_bytes(dir_ / "held.safetensors"));
 }
 
 TEST_F(SafetensorsTest, WriterLeavesNoTemporaryFile) {
