@@ -20,7 +20,8 @@ namespace {
 
 // The int8 blocks of the first pass, kept in an unlinked temporary file (page cache, not the
 // process's memory), each written and read back at its own offset so that blocks of any
-// tensors may do so at once.
+// tensors may do so at once. Cheaper than loading a block again even for generated weights
+// (README, "Profiling streams the weights").
 class SpillFile {
  public:
   SpillFile() : file_(std::tmpfile()) {

@@ -11,6 +11,10 @@
 // over all tensors at once, so when a design needs them a first pass reads every tensor for its
 // channel scores and spills the int8 blocks to an unlinked temporary file, which the second pass
 // (prune + profile) reads back instead of generating or decoding the weights again.
+//
+// Both passes run blocks of any tensors side by side, one per worker of `jobs`; each block's
+// results go to its own rows and sums, added in block order, so the profiles are the same for
+// any number of threads.
 #pragma once
 
 #include <functional>
@@ -69,7 +73,7 @@ struct ProfileBuild {
   // matmul (no weights: its profile stays the default, dense 8 bits).
   std::vector<std::size_t> tensor_of_layer;
   Fidelity fidelity;
-  int jobs = 1;
+  int jobs = 1;  // threads
   // Only these tensors are profiled (empty: all); the others' layers keep default profiles.
   // Sensitive channels are still chosen over every tensor.
   std::vector<bool> only_tensors;
