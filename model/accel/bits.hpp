@@ -12,6 +12,14 @@ namespace bbs::accel {
 // |w| in sign-magnitude (7 magnitude bits: -128 saturates to 127). Branch-free: step rules run it
 // on every weight, and a branch on random signs mispredicts half the time.
 inline unsigned magnitude(int w) { return unsigned(std::min(std::abs(w), 127)); }
+// popcount(magnitude(w)) in plain integer operations (SWAR on the 7 magnitude bits), so loops
+// over a group vectorise: x86 has no vector popcount below AVX-512.
+inline int magnitude_ones(int w) {
+  unsigned x = magnitude(w);
+  x -= (x >> 1) & 0x55u;
+  x = (x & 0x33u) + ((x >> 2) & 0x33u);
+  return int((x + (x >> 4)) & 0x0fu);
+}
 inline int sign(int w) { return w < 0 ? -1 : 1; }
 // Bit b of w's 8-bit two's-complement pattern (bit 7 is the sign, weighted -2^7).
 inline bool twos_bit(int w, int b) { return (unsigned(std::uint8_t(std::int8_t(w))) >> b) & 1u; }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <numeric>
 #include <random>
 #include <string>
@@ -95,10 +96,11 @@ TEST(Bits, ColumnOnesCountsEachTwosComplementColumn) {
   }
 }
 
-TEST(Bits, MagnitudeSaturatesAt127) {
+TEST(Bits, MagnitudeSaturatesAt127AndCountsItsOnes) {
   for (int w = -300; w <= 300; ++w) {
     const int expected = w < 0 ? -std::max(w, -127) : std::min(w, 127);
     EXPECT_EQ(magnitude(w), unsigned(expected)) << w;
+    EXPECT_EQ(magnitude_ones(w), std::popcount(unsigned(expected))) << w;
   }
 }
 
