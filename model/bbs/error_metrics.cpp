@@ -1,8 +1,9 @@
 #include "model/bbs/error_metrics.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "model/bbs/int8_sums.hpp"
 
 namespace bbs {
 namespace {
@@ -42,16 +43,8 @@ void add_integer_error(ErrorMetrics& m, std::span<const std::int8_t> original,
 }
 
 void add_unchanged(ErrorMetrics& m, std::span<const std::int8_t> original) {
-  constexpr std::size_t kBlock = 1 << 16;  // 2^16 squares <= 128^2 = 2^14 stay below 2^31
-  std::int64_t signal_sq = 0;
-  for (std::size_t begin = 0; begin < original.size(); begin += kBlock) {
-    std::int32_t block = 0;
-    for (const int w : original.subspan(begin, std::min(kBlock, original.size() - begin)))
-      block += w * w;
-    signal_sq += block;
-  }
   m.count += std::int64_t(original.size());
-  m.signal_sq += double(signal_sq);
+  m.signal_sq += double(int8_sums(original).sum_sq);
 }
 
 void add_float_error(ErrorMetrics& m, std::span<const float> original,

@@ -26,6 +26,29 @@ TEST(Sensitive, GlobalTopFractionRoundedUpPerLayer) {
   EXPECT_THROW(select_sensitive_channels(scores, 1.5, 32), Error);
 }
 
+TEST(Sensitive, ChannelStdEqualsTheDoubleSumsOneByOne) {
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> weight(-128, 127);
+  for (const std::size_t per_channel : {std::size_t{1}, std::size_t{9}, std::size_t{140'000}}) {
+    std::vector<std::int8_t> values(3 * per_channel);
+    for (auto& v : values) v = std::int8_t(weight(rng));
+    for (std::size_t i = 0; i < per_channel; ++i)  // the largest squares, not all alike
+      values[i] = std::int8_t(i % 2 ? -128 : 127);
+    const std::vector<double> fast = channel_std(values, 3);
+    for (std::size_t k = 0; k < 3; ++k) {
+      double sum = 0, sum_sq = 0;
+      for (std::size_t i = 0; i < per_channel; ++i) {
+        const double v = values[k * per_channel + i];
+        sum += v;
+        sum_sq += v * v;
+      }
+      const double mean = sum / double(per_channel);
+      EXPECT_EQ(fast[k], std::sqrt(std::max(0.0, sum_sq / double(per_channel) - mean * mean)))
+          << per_channel << " weights per channel, channel " << k;
+    }
+  }
+}
+
 WeightTensor random_tensor(const Shape& shape, double stddev, std::uint32_t seed) {
   WeightTensor t{"w", shape, std::vector<std::int8_t>(std::size_t(element_count(shape))), {}, {}};
   std::mt19937 rng(seed);
@@ -194,10 +217,10 @@ TEST(Analysis, RunTotalsMatchTheGroupByGroupDefinition) {
 TEST(ErrorMetrics, UnchangedWeightsAddTheirSignalAndNoError) {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> weight(-128, 127);
-  for (const std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{(1 << 16) + 3}}) {
+  for (const std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{(1 << 17) + 3}}) {
     std::vector<std::int8_t> w(size);
     for (auto& v : w) v = std::int8_t(weight(rng));
-    if (size > 8) std::fill_n(w.begin(), 1 << 16, std::int8_t{-128});  // the largest squares
+    if (size > 8) std::fill_n(w.begin(), 1 << 17, std::int8_t{-128});  // the largest squares
     ErrorMetrics fast, reference;
     add_unchanged(fast, w);
     add_integer_error(reference, w, std::vector<std::int16_t>(w.begin(), w.end()));
