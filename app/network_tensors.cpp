@@ -14,8 +14,8 @@ constexpr std::int64_t kBlockWeights = std::int64_t{1} << 24;
 }  // namespace
 
 NetworkTensors::NetworkTensors(const LoadedNetwork& loaded,
-                               std::vector<const networks::Layer*> layers, int jobs)
-    : loaded_(loaded), layers_(std::move(layers)), jobs_(std::max(1, jobs)) {}
+                               std::vector<const networks::Layer*> layers)
+    : loaded_(loaded), layers_(std::move(layers)) {}
 
 std::int64_t NetworkTensors::block_channels(std::size_t t) const {
   const std::int64_t channels = shape(t).at(0);
@@ -24,7 +24,8 @@ std::int64_t NetworkTensors::block_channels(std::size_t t) const {
   return std::max<std::int64_t>(1, kBlockWeights / per_channel);
 }
 
-WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last) const {
+WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_t last,
+                                  int jobs) const {
   const networks::Layer& layer = *layers_[t];
   WeightTensor block{name(t), shape(t), {}, {}, {}};
   const std::int64_t channels = block.shape.at(0);
@@ -55,7 +56,7 @@ WeightTensor NetworkTensors::load(std::size_t t, std::int64_t first, std::int64_
     quantize_rows(0, last - first, floats);
     return block;
   }
-  parallel_for(last - first, jobs_, [&](std::int64_t a, std::int64_t b) {
+  parallel_for(last - first, jobs, [&](std::int64_t a, std::int64_t b) {
     quantize_rows(a, b, loaded_.weights->load_channels(layer, first + a, first + b));
   });
   return block;
@@ -73,7 +74,7 @@ std::string NetworkTensors::content_hash(std::size_t t, bool& integer) const {
     return hash.hex_digest();
   }
   integer = loaded_.weights->load_integer(layer(t)).has_value();
-  const WeightTensor whole = load(t, 0, shape(t).at(0));
+  const WeightTensor whole = load(t, 0, shape(t).at(0), 1);
   hash.update(whole.values.data(), whole.values.size());
   hash.update(whole.scales.data(), whole.scales.size() * sizeof(double));
   return hash.hex_digest();

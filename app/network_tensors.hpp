@@ -15,12 +15,12 @@ namespace bbs::app {
 class NetworkTensors final : public accel::TensorSource {
  public:
   // `layers`: one layer per distinct weight tensor (its first use).
-  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers, int jobs);
+  NetworkTensors(const LoadedNetwork& loaded, std::vector<const networks::Layer*> layers);
   std::size_t size() const override { return layers_.size(); }
   const std::string& name(std::size_t t) const override { return layers_[t]->weight->name; }
   const Shape& shape(std::size_t t) const override { return layers_[t]->weight->shape; }
   std::int64_t block_channels(std::size_t t) const override;
-  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last) const override;
+  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last, int jobs) const override;
   const networks::Layer& layer(std::size_t t) const { return *layers_[t]; }
 
   // Content hash of tensor t: its name and shape, and the generator's identity (generated
@@ -31,7 +31,6 @@ class NetworkTensors final : public accel::TensorSource {
  private:
   const LoadedNetwork& loaded_;
   std::vector<const networks::Layer*> layers_;
-  int jobs_;
 };
 
 }  // namespace bbs::app

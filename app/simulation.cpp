@@ -204,7 +204,7 @@ PreparedNetwork::PreparedNetwork(LoadedNetwork network, int jobs, const ShowOpti
   }
   if (distinct.empty())
     throw Error("network " + loaded.network.name() + ": no conv or linear layer with weights");
-  tensors = std::make_unique<NetworkTensors>(loaded, std::move(distinct), jobs);
+  tensors = std::make_unique<NetworkTensors>(loaded, std::move(distinct));
   // The key of persisted profiles: every tensor's content hash, and the given sensitive channels.
   io::ContentHasher hash;
   EngineInput kind;  // what weights_kind() reads: the source and the tensors taken as int8

@@ -1,6 +1,8 @@
 // Evaluating a network on a new hardware point reads only the profiles: ResNet-50 (54 mapped
 // layers, synthetic weights) profiled once per design, then evaluate_network on varying array
 // shapes. items_per_second = layer evaluations per second.
+// Profiling it for every built-in design at once (as a campaign does), on 1 and 2 threads:
+// items_per_second = weights profiled per second.
 #include <benchmark/benchmark.h>
 
 #include <map>
@@ -62,6 +64,28 @@ void BM_EvaluateResNet50_Stripes(benchmark::State& s) { evaluate(s, "stripes"); 
 void BM_EvaluateResNet50_Pragmatic(benchmark::State& s) { evaluate(s, "pragmatic"); }
 void BM_EvaluateResNet50_BitVert(benchmark::State& s) { evaluate(s, "bitvert"); }
 
+// Tensors are profiled side by side, one per worker (profile_builder.cpp).
+void BM_ProfileResNet50_EveryDesign(benchmark::State& state) {
+  const Prepared& p = resnet50();
+  std::vector<WeightNeeds> needs;
+  for (const std::string& design : hardware_designs()) {
+    const HardwareConfig hw = config(design);
+    needs.push_back(find_accel(hw.design).weight_needs(hw, Fidelity::Corrected));
+  }
+  const int threads = int(state.range(0));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(
+        build_profiles(p.workload, p.per_layer, needs, Fidelity::Corrected, threads));
+  std::int64_t weights = 0;
+  for (const WeightTensor& t : p.tensors) weights += std::int64_t(t.values.size());
+  state.SetItemsProcessed(state.iterations() * weights);
+}
+
+BENCHMARK(BM_ProfileResNet50_EveryDesign)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_EvaluateResNet50_Stripes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_EvaluateResNet50_Pragmatic)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_EvaluateResNet50_BitVert)->Unit(benchmark::kMicrosecond);

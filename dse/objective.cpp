@@ -17,7 +17,7 @@ const std::vector<Objective>& objectives() {
         {"latency", "time_s", "time_s", false, 0},
         {"energy", "energy_pj", "energy_pj", false, 0},
         {"area", "area_mm2", "area_mm2", false, kInf},
-        {"throughput_per_area", "1.0 / (time_s * area_mm2)", "inferences_per_s_mm2", true, -kInf},
+        {"throughput_per_area", "inferences_per_s / area_mm2", "inferences_per_s_mm2", true, -kInf},
     };
     // Every metric with a direction, under its own name.
     for (const accel::Metric& m : accel::metrics()) {
@@ -48,7 +48,7 @@ std::string objective_names() {
 double objective_cost(const Objective& objective, const PointRecord& p) {
   if (p.status != PointStatus::Done) return kInf;
   const double value = objective.name == "throughput_per_area"
-                           ? 1.0 / (p.metrics.get("time_s") * p.metrics.get("area_mm2"))
+                           ? p.metrics.get("inferences_per_s") / p.metrics.get("area_mm2")
                            : p.metrics.get(objective.column);
   const double known = std::isnan(value) ? objective.if_null : value;  // unknown: if_null
   return objective.maximise ? -known : known;

@@ -3,7 +3,8 @@
 // with a Goal (model/accel/metrics.hpp) is one, under its name (edp, weight_sqnr_db: none is
 // +inf, bits_per_weight, ...), plus
 //   latency = time_s, energy = energy_pj, area = area_mm2                             (minimised)
-//   throughput_per_area = 1 / (time_s x area_mm2), inferences/s/mm2                   (maximised)
+//   throughput_per_area = inferences_per_s / area_mm2 (B / (time_s x area_mm2) for a run of
+//                         batch B), inferences/s/mm2                                 (maximised)
 #pragma once
 
 #include <limits>

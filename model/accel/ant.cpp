@@ -108,6 +108,11 @@ class Ant final : public AccelModel {
     return s;
   }
 
+  // Its adaptive types hold every weight in P bits on average (no separate metadata).
+  double stored_bits_per_weight(const LayerProfile&, const HardwareConfig& hw) const override {
+    return precision(hw);
+  }
+
   ScheduleRun run_schedule(const ScheduleGroup& g, const HardwareConfig&, Fidelity) const override {
     ScheduleRun run = dense_column_schedule(g);
     run.cycles_comparable = false;  // the model charges the mean precision P per tile

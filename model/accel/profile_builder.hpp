@@ -35,8 +35,10 @@ class TensorSource {
   // only load the whole tensor).
   virtual std::int64_t block_channels(std::size_t tensor) const = 0;
   // Output channels [first, last) of `tensor`: name, block shape, int8 values and, for float
-  // weights quantized per channel, the channels' scales.
-  virtual WeightTensor load(std::size_t tensor, std::int64_t first, std::int64_t last) const = 0;
+  // weights quantized per channel, the channels' scales; on up to `jobs` threads. Called from
+  // several threads at once, for any blocks.
+  virtual WeightTensor load(std::size_t tensor, std::int64_t first, std::int64_t last,
+                            int jobs) const = 0;
 };
 
 // The distinct tensors of a list of in-memory tensors (tied ones once, by name).
@@ -47,7 +49,7 @@ class MemoryTensors final : public TensorSource {
   const std::string& name(std::size_t t) const override { return tensors_[t]->name; }
   const Shape& shape(std::size_t t) const override { return tensors_[t]->shape; }
   std::int64_t block_channels(std::size_t t) const override { return tensors_[t]->shape.at(0); }
-  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last) const override;
+  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last, int jobs) const override;
 
  private:
   std::vector<const WeightTensor*> tensors_;

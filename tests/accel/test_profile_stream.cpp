@@ -2,6 +2,8 @@
 // give byte for byte the profiles of the whole tensors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
 #include <random>
 
 #include "model/accel/hardware_config.hpp"
@@ -45,15 +47,19 @@ class BlockTensors final : public TensorSource {
   const std::string& name(std::size_t t) const override { return whole_.name(t); }
   const Shape& shape(std::size_t t) const override { return whole_.shape(t); }
   std::int64_t block_channels(std::size_t) const override { return rows_; }
-  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last) const override {
-    ++loads;
-    largest_block = std::max(largest_block, last - first);
-    return whole_.load(t, first, last);
+  WeightTensor load(std::size_t t, std::int64_t first, std::int64_t last, int jobs) const override {
+    {
+      const std::lock_guard lock(mutex_);  // the builder loads blocks on several threads
+      ++loads;
+      largest_block = std::max(largest_block, last - first);
+    }
+    return whole_.load(t, first, last, jobs);
   }
   mutable int loads = 0;
   mutable std::int64_t largest_block = 0;
 
  private:
+  mutable std::mutex mutex_;
   MemoryTensors whole_;
   std::int64_t rows_;
 };
@@ -122,6 +128,56 @@ TEST(ProfileStream, BlocksOfChannelsGiveTheProfilesOfWholeTensorsOnceForEveryDes
             w.name == "q" || w.name == "tied" ? int((w.shape[0] + rows - 1) / rows) : 1;
       EXPECT_EQ(blocks.loads, expected_loads) << "blocks of " << rows;
     }
+  }
+}
+
+// Blocks of several tensors profiled side by side: the same profiles (step records with their
+// sensitive-channel order, sizes, errors, sensitive counts) for any number of threads, with
+// the sensitive channels chosen in a first pass over every tensor (BitVert) or without one.
+TEST(ProfileStream, AnyNumberOfThreadsGivesTheSameProfiles) {
+  const Toy t = toy();
+  std::vector<const WeightTensor*> tensors;
+  for (const WeightTensor& w : t.tensors) tensors.push_back(&w);
+  const BlockTensors blocks(tensors, 3);
+  const auto all = preset_needs(Fidelity::Corrected);
+  std::vector<WeightNeeds> one_pass;
+  for (const WeightNeeds& n : all)
+    if (n.pruning.sensitive_fraction <= 0) one_pass.push_back(n);
+  ASSERT_LT(one_pass.size(), all.size());  // BitVert's sensitive channels need the first pass
+  for (const auto& needs : {all, one_pass}) {
+    const auto serial = build_profiles(
+        {&t.workload, &blocks, t.tensor_of_layer, Fidelity::Corrected, 1, {}, {}}, needs);
+    for (const int jobs : {2, 4}) {
+      const auto parallel = build_profiles(
+          {&t.workload, &blocks, t.tensor_of_layer, Fidelity::Corrected, jobs, {}, {}}, needs);
+      for (std::size_t d = 0; d < needs.size(); ++d)
+        EXPECT_EQ(profiles_to_blob(parallel[d]), profiles_to_blob(serial[d]))
+            << "design " << d << " of " << needs.size() << ", " << jobs << " threads";
+    }
+  }
+}
+
+// The inspector sees every weight layer once, in order, whichever thread finishes its tensor.
+TEST(ProfileStream, TheInspectorSeesTheLayersInOrderOnAnyNumberOfThreads) {
+  const Toy t = toy();
+  std::vector<const WeightTensor*> weights;
+  for (std::size_t i = 0; i < t.workload.layers.size(); ++i)
+    weights.push_back(t.tensor_of_layer[i] == kNoTensor ? nullptr
+                                                        : &t.tensors[t.tensor_of_layer[i]]);
+  const auto needs = preset_needs(Fidelity::Corrected);
+  std::vector<std::size_t> expected;
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    if (weights[i]) expected.push_back(i);
+  std::stable_sort(expected.begin(), expected.end(), [&](std::size_t a, std::size_t b) {
+    return t.tensor_of_layer[a] < t.tensor_of_layer[b];  // a tied tensor's uses together
+  });
+  for (const int jobs : {1, 4}) {
+    std::vector<std::size_t> seen;
+    build_profiles(t.workload, weights, needs, Fidelity::Corrected, jobs,
+                   [&](std::size_t layer, const LayerAnalysis&, const LayerProfile&) {
+                     seen.push_back(layer);
+                   });
+    EXPECT_EQ(seen, expected) << jobs << " threads";
   }
 }
 

@@ -39,5 +39,16 @@ TEST(Objective, AnUnknownValueRanksWorst) {
     EXPECT_EQ(worst.count(name), 1u) << name;
 }
 
+// A regression: throughput_per_area was 1 / (time_s x area_mm2), one inference per run, so a
+// batch of 4 in 2 s on 3 mm2 ranked as 1/6 instead of 4 / (2 x 3) = 2/3 inferences/s/mm2.
+TEST(Objective, ThroughputPerAreaCountsTheBatch) {
+  PointRecord p = done_point(false);
+  p.metrics.set("time_s", 2.0);
+  p.metrics.set("area_mm2", 3.0);
+  p.metrics.set("batch", 4.0);
+  p.metrics.set("inferences_per_s", 2.0);
+  EXPECT_DOUBLE_EQ(objective_cost(*find_objective("throughput_per_area"), p), -2.0 / 3.0);
+}
+
 }  // namespace
 }  // namespace bbs::dse
