@@ -58,6 +58,7 @@ void BM_QuantizePerChannel(benchmark::State& state) {
   for (auto _ : state)
     benchmark::DoNotOptimize(quantize_int8({kChannels, kInputs}, w, QuantGranularity::PerChannel));
   state.SetBytesProcessed(state.iterations() * std::int64_t(w.size() * sizeof(float)));
+  state.SetItemsProcessed(state.iterations() * std::int64_t(w.size()));
 }
 BENCHMARK(BM_QuantizePerChannel)->Unit(benchmark::kMillisecond);
 

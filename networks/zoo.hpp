@@ -13,7 +13,7 @@ namespace bbs::networks {
 
 // Bump whenever a zoo graph or the synthetic weight generator changes what it produces: with the
 // network name and seed it is the identity of a campaign workload on a built-in network.
-inline constexpr int kZooVersion = 2;
+inline constexpr int kZooVersion = 3;
 
 enum class LlmPhase : std::uint8_t { Prefill, Decode };
 

@@ -1,17 +1,26 @@
-// Counter-based Gaussian and Student-t variates (synthetic_kernel.hpp).
+// Counter-based Gaussian and Student-t variates (synthetic_kernel.hpp), in float32 on 8 lanes.
 //
-//   normal pair p: Box-Muller (Box & Muller 1958) from draws a = 2p, b = 2p + 1:
-//     r = sqrt(-2 ln u), u = uniform53(a) in (0, 1);  theta = q pi/2 + phi with q = the top two
-//     bits of b and phi = (pi/2) g, g = the low 52 bits of b as a uniform in [-1/2, 1/2): theta is
-//     uniform on the circle; the pair is (r cos theta, r sin theta).
+//   draw d of counter c in stream (inner, outer): a SplitMix-style generator (Steele, Lea & Flood,
+//     "Fast splittable pseudorandom number generators", OOPSLA 2014) seeded per counter:
+//     state = mix(c_lo ^ inner) + (outer ^ c_hi), draw = mix(state + d golden32), where mix is
+//     C. Wellons' 32-bit "lowbias32" (github.com/skeeto/hash-prospector): 32-bit multiplies
+//     only, so 8 lanes of vpmulld; the counter's first mix is shared by its draws.
+//   normal pair p: Box-Muller (Box & Muller 1958) from draws 0 and 1 of counter p:
+//     r = sqrt(-2 ln u), u = (k + 1/2) 2^-23 for the top 23 bits k of draw 0 (in (0, 1), exact);
+//     theta = q pi/2 + phi with q = the top two bits of draw 1 and phi = (pi/2) g, g = its next
+//     24 bits as a signed fraction in [-1/2, 1/2): theta is uniform on the circle; the pair is
+//     (r cos theta, r sin theta).
 //   Student-t(nu), nu even, element i: z sqrt(nu / chi2) x sqrt((nu - 2) / nu) (unit variance)
 //     = z sqrt(((nu - 2) / 2) / -ln P), chi2 = -2 ln P, P = the product of nu / 2 uniforms
 //     (-ln of a uniform is Exp(1); a sum of nu / 2 of them is Gamma(nu / 2), half a chi-square
-//     with nu degrees of freedom). The uniforms are the 32-bit halves of draws i ceil(nu/4) + d,
-//     high half first, each (2k + 1) 2^-33: P >= 2^(-33 nu/2), far above double underflow.
+//     with nu degrees of freedom). The uniforms are the 16-bit halves k of the first ceil(nu/4)
+//     draws of counter i, high half first, each (2k + 1) 2^-17: the product of the odd integers
+//     2k + 1 is formed in float (rescaled by a power of two to stay in range) and its ln takes
+//     the powers of two off.
 //   z of element i is member i % 2 of normal pair i / 2.
 #include "networks/synthetic/synthetic_kernel.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <numbers>
@@ -22,174 +31,218 @@
 namespace bbs::networks::synthetic {
 namespace {
 
-constexpr std::uint64_t kOneBits = 0x3ff0000000000000ULL;  // bits of 1.0
+constexpr std::uint32_t kGolden32 = 0x9e3779b9U;  // 2^32 / golden ratio
 
-// (2k + 1) 2^-53 for the low 52 bits k of x: in (0, 1), never 0. 1 + k 2^-52 minus
-// 1 - 2^-53 is exact (the result is representable).
-inline double uniform53(std::uint64_t x) {
-  return std::bit_cast<double>(kOneBits | (x & 0xfffffffffffffULL)) - (1.0 - 0x1.0p-53);
+// lowbias32 (hash-prospector): a bijection of 32-bit words with low avalanche bias.
+inline std::uint32_t mix32(std::uint32_t x) {
+  x ^= x >> 16;
+  x *= 0x7feb352dU;
+  x ^= x >> 15;
+  x *= 0x846ca68bU;
+  x ^= x >> 16;
+  return x;
 }
 
-// (2k + 1) 2^-33 for a 32-bit k: in (0, 1), exact as above.
-inline double uniform32(std::uint64_t k) {
-  return std::bit_cast<double>(kOneBits | (k << 20)) - (1.0 - 0x1.0p-33);
-}
-
-// ln x for a normal double x > 2^-1000, from + - x / only. x = 2^e m, m in [sqrt(1/2), sqrt(2));
-// ln m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^19/19), s = (m - 1) / (m + 1), |s| <= 0.1716:
-// the first omitted term is below 2^-55 of the sum. e ln 2 with ln 2 split in a 32-bit head
-// (e x head exact) and a tail. All integer steps are unsigned adds, shifts and masks, and e
-// becomes a double through the 2^52 bias, so the compiler vectorises it without AVX-512.
-inline double log_positive(double x) {
-  constexpr std::uint64_t kSqrtHalfBits = 0x3fe6a09e667f3bcdULL;  // bits of sqrt(1/2)
-  constexpr std::uint64_t kBias = 1024;
-  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
-  const std::uint64_t biased_e = (bits - kSqrtHalfBits + (kBias << 52)) >> 52;  // e + 1024
-  const double m = std::bit_cast<double>(bits - (biased_e << 52) + (kBias << 52));
-  const double e = std::bit_cast<double>(0x4330000000000000ULL | biased_e) - (0x1.0p52 + 1024.0);
-  const double s = (m - 1.0) / (m + 1.0);
-  const double s2 = s * s;
-  // Horner in s^2 with 1 / (2k + 1), k = 9 ... 0 (written out: a loop here keeps the callers'
-  // loops from vectorising)
-  double series = 1.0 / 19;
-  series = series * s2 + 1.0 / 17;
-  series = series * s2 + 1.0 / 15;
-  series = series * s2 + 1.0 / 13;
-  series = series * s2 + 1.0 / 11;
-  series = series * s2 + 1.0 / 9;
-  series = series * s2 + 1.0 / 7;
-  series = series * s2 + 1.0 / 5;
-  series = series * s2 + 1.0 / 3;
-  series = series * s2 + 1.0;
-  constexpr double kLn2Head = 0x1.62e42fefa0000p-1;   // ln 2 to 32 bits
-  constexpr double kLn2Tail = 0x1.cf79abc9e3b3ap-40;  // ln 2 - head
-  return e * kLn2Head + (e * kLn2Tail + 2.0 * s * series);
-}
-
-// sin and cos of |phi| <= pi/4 by their Taylor series to phi^15 / phi^16 (first omitted term
-// below 2^-54 of the value).
-inline std::pair<double, double> sincos_quarter(double phi) {
-  // Horner in phi^2 with (-1)^n / (2n + 1)!, n = 7 ... 0, and (-1)^n / (2n)!, n = 8 ... 1
-  const double p2 = phi * phi;
-  double sin_series = -1.0 / 1307674368000;
-  sin_series = sin_series * p2 + 1.0 / 6227020800;
-  sin_series = sin_series * p2 - 1.0 / 39916800;
-  sin_series = sin_series * p2 + 1.0 / 362880;
-  sin_series = sin_series * p2 - 1.0 / 5040;
-  sin_series = sin_series * p2 + 1.0 / 120;
-  sin_series = sin_series * p2 - 1.0 / 6;
-  sin_series = sin_series * p2 + 1.0;
-  double cos_series = 1.0 / 20922789888000;
-  cos_series = cos_series * p2 - 1.0 / 87178291200;
-  cos_series = cos_series * p2 + 1.0 / 479001600;
-  cos_series = cos_series * p2 - 1.0 / 3628800;
-  cos_series = cos_series * p2 + 1.0 / 40320;
-  cos_series = cos_series * p2 - 1.0 / 720;
-  cos_series = cos_series * p2 + 1.0 / 24;
-  cos_series = cos_series * p2 - 1.0 / 2;
-  return {phi * sin_series, cos_series * p2 + 1.0};
-}
-
-// Flip the sign of x when flip is 0 or 1 << 63.
-inline double with_sign_flip(double x, std::uint64_t flip) {
-  return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) ^ flip);
-}
-
-inline std::pair<double, double> normal_pair_inline(std::uint64_t key, std::uint64_t p) {
-  const std::uint64_t a = draw(key, 2 * p), b = draw(key, 2 * p + 1);
-  const double r = std::sqrt(-2.0 * log_positive(uniform53(a)));
-  const double g = std::bit_cast<double>(kOneBits | (b & 0xfffffffffffffULL)) - 1.5;
-  const auto [s, c] = sincos_quarter(g * (std::numbers::pi / 2));
-  // Rotate (cos phi, sin phi) by q quarter turns: q = 0 (c, s), 1 (-s, c), 2 (-c, -s), 3 (s, -c).
-  const std::uint64_t q = b >> 62;
-  const bool odd = (q & 1) != 0;
-  const double x = with_sign_flip(odd ? s : c, ((q + 1) & 2) << 62);
-  const double y = with_sign_flip(odd ? c : s, (q & 2) << 62);
-  return {r * x, r * y};
-}
-
-// Factor d of element i's chi-square product: one draw, its two 32-bit uniforms (only the high
-// one for the last draw when nu / 2 is odd).
-inline double chi2_factor(std::uint64_t key, int nu, std::int64_t i, int d) {
-  const int draws = (nu / 2 + 1) / 2;
-  const std::uint64_t x = draw(key, std::uint64_t(i) * std::uint64_t(draws) + std::uint64_t(d));
-  const double high = uniform32(x >> 32);
-  return 2 * d + 1 < nu / 2 ? high * uniform32(x & 0xffffffffULL) : high;
-}
-
-// Unit-variance Student-t factor sqrt(((nu - 2) / 2) / -ln P).
-inline double student_scale(int nu, double product) {
-  return std::sqrt((nu - 2.0) / 2.0 / -log_positive(product));
-}
-
-// The chi-square products of elements [first, first + count): with nu known at compile time
-// the factor loop unrolls, the product stays in a register and the element loop vectorises.
-// Factors multiply in the order of unit_value's loop (same bits).
-template <int Nu>
-void chi2_products(std::uint64_t key, std::int64_t first, std::int64_t count, double* product) {
-  for (std::int64_t j = 0; j < count; ++j) {
-    double p = 1.0;
-    for (int d = 0; d < (Nu / 2 + 1) / 2; ++d) p *= chi2_factor(key, Nu, first + j, d);
-    product[j] = p;
-  }
-}
-using ChiSquareProducts = void (*)(std::uint64_t, std::int64_t, std::int64_t, double*);
-
-// The supported nu: 4, 6, ..., 20 (0 is Gaussian and has no product).
-constexpr ChiSquareProducts kChiSquareProducts[] = {
-    chi2_products<4>,  chi2_products<6>,  chi2_products<8>,  chi2_products<10>, chi2_products<12>,
-    chi2_products<14>, chi2_products<16>, chi2_products<18>, chi2_products<20>};
-
-ChiSquareProducts chi2_products_for(int nu) {
-  if (nu % 2 != 0 || nu < 4 || nu > 20)
-    throw Error("synthetic weights: Student-t nu = " + std::to_string(nu) +
-                ", expected 0 (Gaussian) or an even value in [4, 20]");
-  return kChiSquareProducts[(nu - 4) / 2];
-}
-
-}  // namespace
-
-std::uint64_t draw(std::uint64_t key, std::uint64_t n) {
-  std::uint64_t z = key + (n + 1) * 0x9e3779b97f4a7c15ULL;
+// SplitMix64's finaliser (Steele et al. 2014): derives the stream keys.
+std::uint64_t mix64(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
 
-std::pair<double, double> normal_pair(std::uint64_t key, std::uint64_t p) {
-  return normal_pair_inline(key, p);
+// The per-counter state that seeds its draws; c_lo and c_hi are the counter's 32-bit halves.
+inline std::uint32_t counter_state(Stream stream, std::uint32_t c_lo, std::uint32_t c_hi) {
+  return mix32(c_lo ^ stream.inner) + (stream.outer ^ c_hi);
+}
+
+inline std::uint32_t draw_of_state(std::uint32_t state, std::uint32_t d) {
+  return mix32(state + d * kGolden32);
+}
+
+// (k + 1/2) 2^-23 for a k < 2^23: in (0, 1), exact.
+inline float uniform23(std::uint32_t k) {
+  return (static_cast<float>(static_cast<std::int32_t>(k)) + 0.5f) * 0x1.0p-23f;
+}
+
+// ln x + offset ln 2 for a normal float x > 0, from + - x only (no division). x = 2^e m, m in
+// [sqrt(1/2), sqrt(2)), f = m - 1 (exact); ln(1 + f) = f - f^2/2 + f^3 P(f) with the degree-8
+// minimax P of Cephes' logf.c (S. L. Moshier, netlib.org/cephes; 1.3 ulp at most, checked against
+// double ln over every 7th float); (e + offset) ln 2 with ln 2 split in a 9-bit head
+// ((e + offset) x head exact) and a tail, as there.
+inline float log_positive(float x, std::int32_t offset) {
+  constexpr std::uint32_t kSqrtHalfBits = 0x3f3504f3U;  // bits of sqrt(1/2) rounded down
+  constexpr std::uint32_t kBias = 128;
+  const std::uint32_t bits = std::bit_cast<std::uint32_t>(x);
+  const std::uint32_t biased_e = (bits - kSqrtHalfBits + (kBias << 23)) >> 23;  // e + 128
+  const float m = std::bit_cast<float>(bits - (biased_e << 23) + (kBias << 23));
+  const float e = static_cast<float>(static_cast<std::int32_t>(biased_e - kBias) + offset);
+  const float f = m - 1.0f, f2 = f * f;
+  // Horner (written out: a loop here keeps the callers' loops from vectorising)
+  float p = 7.0376836292e-2f;
+  p = p * f - 1.1514610310e-1f;
+  p = p * f + 1.1676998740e-1f;
+  p = p * f - 1.2420140846e-1f;
+  p = p * f + 1.4249322787e-1f;
+  p = p * f - 1.6668057665e-1f;
+  p = p * f + 2.0000714765e-1f;
+  p = p * f - 2.4999993993e-1f;
+  p = p * f + 3.3333331174e-1f;
+  constexpr float kLn2Head = 0.693359375f;     // ln 2 to 9 bits
+  constexpr float kLn2Tail = -2.12194440e-4f;  // ln 2 - head
+  return e * kLn2Head + (f + (p * f * f2 + e * kLn2Tail - 0.5f * f2));
+}
+
+// sin and cos of |phi| <= pi/4 by their Taylor series to phi^9 / phi^10 (first omitted term
+// below 2^-28).
+inline std::pair<float, float> sincos_quarter(float phi) {
+  // Horner in phi^2 with (-1)^n / (2n + 1)!, n = 4 ... 0, and (-1)^n / (2n)!, n = 5 ... 1
+  const float p2 = phi * phi;
+  float sin_series = 1.0f / 362880;
+  sin_series = sin_series * p2 - 1.0f / 5040;
+  sin_series = sin_series * p2 + 1.0f / 120;
+  sin_series = sin_series * p2 - 1.0f / 6;
+  sin_series = sin_series * p2 + 1.0f;
+  float cos_series = -1.0f / 3628800;
+  cos_series = cos_series * p2 + 1.0f / 40320;
+  cos_series = cos_series * p2 - 1.0f / 720;
+  cos_series = cos_series * p2 + 1.0f / 24;
+  cos_series = cos_series * p2 - 1.0f / 2;
+  return {phi * sin_series, cos_series * p2 + 1.0f};
+}
+
+// (when ? a : b) with the sign flipped when flip is 1 << 31 (0: kept), for a mask `when` of all
+// ones or all zeros: bit operations, since GCC 12 does not if-convert a conditional here (and
+// then does not vectorise the callers' loops).
+inline float select_flip(std::uint32_t when, float a, float b, std::uint32_t flip) {
+  const auto bits_a = std::bit_cast<std::uint32_t>(a), bits_b = std::bit_cast<std::uint32_t>(b);
+  return std::bit_cast<float>(((bits_a & when) | (bits_b & ~when)) ^ flip);
+}
+
+// Normal pair of a counter state into x, y (out-parameters: a returned pair stops the callers'
+// loops from vectorising).
+inline void normal_pair_of_state(std::uint32_t state, float& x, float& y) {
+  const std::uint32_t a = draw_of_state(state, 0), b = draw_of_state(state, 1);
+  const float r = std::sqrt(-2.0f * log_positive(uniform23(a >> 9), 0));
+  const float g = static_cast<float>(static_cast<std::int32_t>(b << 2) >> 8) * 0x1.0p-24f;
+  const auto [s, c] = sincos_quarter(g * (std::numbers::pi_v<float> / 2));
+  // Rotate (cos phi, sin phi) by q quarter turns: q = 0 (c, s), 1 (-s, c), 2 (-c, -s), 3 (s, -c).
+  const std::uint32_t q = b >> 30;
+  const std::uint32_t odd = 0U - (q & 1);
+  x = r * select_flip(odd, s, c, ((q + 1) & 2) << 30);
+  y = r * select_flip(odd, c, s, (q & 2) << 30);
+}
+
+// The unit-variance Student-t factor sqrt(((nu - 2) / 2) / -ln P) of the counter state of one
+// element: with Nu known at compile time the factor loop unrolls and the element loop
+// vectorises.
+template <int Nu>
+inline float student_scale(std::uint32_t state) {
+  constexpr int kUniforms = Nu / 2, kDraws = (kUniforms + 1) / 2;
+  // The product of the odd integers 2k + 1 < 2^17 stays below 2^102 for six of them; scaled by
+  // 2^-102 there, ten stay in [2^-102, 2^68): always a normal float.
+  constexpr std::int32_t kScaleLog2 = kUniforms > 6 ? 102 : 0;
+  float product = 1.0f;
+  for (int d = 0; d < kDraws; ++d) {
+    const std::uint32_t x = draw_of_state(state, std::uint32_t(d));
+    product *= static_cast<float>(static_cast<std::int32_t>((x >> 15) | 1U));  // 2 (x >> 16) + 1
+    if (2 * d + 1 < kUniforms)                                                 // 2 (x & 0xffff) + 1
+      product *= static_cast<float>(static_cast<std::int32_t>(((x << 1) & 0x1fffeU) | 1U));
+    if (d == 2 && kScaleLog2 != 0) product *= 0x1.0p-102f;
+  }
+  // P = product x 2^(scale - 17 nu/2)
+  return std::sqrt((Nu - 2.0f) / 2.0f / -log_positive(product, kScaleLog2 - 17 * kUniforms));
+}
+
+// Elements are processed in chunks whose 32-bit counters carry at most once into the high half.
+constexpr std::int64_t kChunk = std::int64_t(1) << 20;
+
+// Normal pairs [first_pair, first_pair + pairs) into out[2k], out[2k + 1].
+void normal_pairs(Stream stream, std::int64_t first_pair, std::int64_t pairs, float* out) {
+  const auto lo0 = static_cast<std::uint32_t>(first_pair);
+  const auto hi0 = static_cast<std::uint32_t>(std::uint64_t(first_pair) >> 32);
+  for (std::size_t k = 0; k < std::size_t(pairs); ++k) {
+    const std::uint32_t lo = lo0 + std::uint32_t(k), hi = hi0 + (lo < lo0 ? 1U : 0U);
+    normal_pair_of_state(counter_state(stream, lo, hi), out[2 * k], out[2 * k + 1]);
+  }
+}
+
+// out[j] *= the Student-t factor of element first + j, j < count.
+template <int Nu>
+void scale_student(Stream stream, std::int64_t first, std::int64_t count, float* out) {
+  const auto lo0 = static_cast<std::uint32_t>(first);
+  const auto hi0 = static_cast<std::uint32_t>(std::uint64_t(first) >> 32);
+  for (std::size_t j = 0; j < std::size_t(count); ++j) {
+    const std::uint32_t lo = lo0 + std::uint32_t(j), hi = hi0 + (lo < lo0 ? 1U : 0U);
+    out[j] *= student_scale<Nu>(counter_state(stream, lo, hi));
+  }
+}
+using StudentScaling = void (*)(Stream, std::int64_t, std::int64_t, float*);
+
+// The supported nu: 4, 6, ..., 20 (0 is Gaussian and has no factor).
+constexpr StudentScaling kStudentScalings[] = {
+    scale_student<4>,  scale_student<6>,  scale_student<8>,  scale_student<10>, scale_student<12>,
+    scale_student<14>, scale_student<16>, scale_student<18>, scale_student<20>};
+
+StudentScaling student_scaling_for(int nu) {
+  if (nu % 2 != 0 || nu < 4 || nu > 20)
+    throw Error("synthetic weights: Student-t nu = " + std::to_string(nu) +
+                ", expected 0 (Gaussian) or an even value in [4, 20]");
+  return kStudentScalings[(nu - 4) / 2];
+}
+
+using StudentScale = float (*)(std::uint32_t);
+constexpr StudentScale kStudentScales[] = {student_scale<4>,  student_scale<6>,  student_scale<8>,
+                                           student_scale<10>, student_scale<12>, student_scale<14>,
+                                           student_scale<16>, student_scale<18>, student_scale<20>};
+
+// The unit normals of elements [first, last) into out (last - first <= kChunk).
+void normals(Stream stream, std::int64_t first, std::int64_t last, float* out, Scratch& scratch) {
+  const std::int64_t first_pair = first / 2, pairs = (last + 1) / 2 - first_pair;
+  if (first % 2 == 0 && last % 2 == 0) return normal_pairs(stream, first_pair, pairs, out);
+  scratch.normals.resize(std::size_t(2 * pairs));
+  normal_pairs(stream, first_pair, pairs, scratch.normals.data());
+  const float* z = scratch.normals.data() + (first - 2 * first_pair);
+  std::copy(z, z + (last - first), out);
+}
+
+}  // namespace
+
+Stream::Stream(std::uint64_t key) {
+  const std::uint64_t mixed = mix64(key);
+  inner = static_cast<std::uint32_t>(mixed);
+  outer = static_cast<std::uint32_t>(mixed >> 32);
+}
+
+TensorStreams::TensorStreams(std::uint64_t key) : layer(key), normal(~key), chi2(mix64(key)) {}
+
+std::pair<float, float> normal_pair(Stream stream, std::uint64_t p) {
+  float x, y;
+  normal_pair_of_state(
+      counter_state(stream, static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(p >> 32)), x,
+      y);
+  return {x, y};
 }
 
 void unit_values(const TensorStreams& streams, int nu, std::int64_t first, std::int64_t last,
-                 double* out, Scratch& scratch) {
-  const std::int64_t first_pair = first / 2, pairs = (last + 1) / 2 - first_pair;
-  scratch.normals.resize(std::size_t(2 * pairs));
-  double* normals = scratch.normals.data();
-  for (std::int64_t p = 0; p < pairs; ++p) {
-    const auto [c, s] = normal_pair_inline(streams.normal, std::uint64_t(first_pair + p));
-    normals[2 * p] = c;
-    normals[2 * p + 1] = s;
+                 float* out, Scratch& scratch) {
+  const StudentScaling scaling = nu == 0 ? nullptr : student_scaling_for(nu);
+  for (std::int64_t begin = first; begin < last; begin += kChunk) {
+    const std::int64_t end = std::min(last, begin + kChunk);
+    float* chunk = out + (begin - first);
+    normals(streams.normal, begin, end, chunk, scratch);
+    if (scaling) scaling(streams.chi2, begin, end - begin, chunk);
   }
-  const std::int64_t count = last - first;
-  const double* z = normals + (first - 2 * first_pair);
-  if (nu == 0) {
-    std::copy(z, z + count, out);
-    return;
-  }
-  scratch.product.resize(std::size_t(count));
-  double* product = scratch.product.data();
-  chi2_products_for(nu)(streams.chi2, first, count, product);
-  for (std::int64_t j = 0; j < count; ++j) out[j] = z[j] * student_scale(nu, product[j]);
 }
 
-double unit_value(const TensorStreams& streams, int nu, std::int64_t index) {
-  const auto [c, s] = normal_pair_inline(streams.normal, std::uint64_t(index / 2));
-  const double z = index % 2 ? s : c;
+float unit_value(const TensorStreams& streams, int nu, std::int64_t index) {
+  const auto [c, s] = normal_pair(streams.normal, std::uint64_t(index / 2));
+  const float z = index % 2 ? s : c;
   if (nu == 0) return z;
-  chi2_products_for(nu);  // refuses an unsupported nu
-  double product = 1.0;
-  for (int d = 0; d < (nu / 2 + 1) / 2; ++d) product *= chi2_factor(streams.chi2, nu, index, d);
-  return z * student_scale(nu, product);
+  student_scaling_for(nu);  // refuses an unsupported nu
+  const auto i = std::uint64_t(index);
+  return z * kStudentScales[(nu - 4) / 2](counter_state(streams.chi2, static_cast<std::uint32_t>(i),
+                                                        static_cast<std::uint32_t>(i >> 32)));
 }
 
 }  // namespace bbs::networks::synthetic

@@ -39,7 +39,7 @@ struct Calibration {
 };
 // Bump whenever the values generated for a (seed, layer) change: identity() keys cached
 // profiles by it.
-constexpr int kGeneratorVersion = 2;
+constexpr int kGeneratorVersion = 3;
 
 constexpr Calibration kConv{1.4, 0.25, 0.5, 0};
 constexpr Calibration kLinear{1.0, 0.5, 0.21, 20};
@@ -93,17 +93,15 @@ class SyntheticWeights final : public WeightSource {
     std::vector<float> values(static_cast<std::size_t>((last - first) * per_channel));
     // Blocks of whole channels, each generated from its own counters.
     parallel_for(last - first, jobs_, [&](std::int64_t block_first, std::int64_t block_last) {
-      std::vector<double> unit(static_cast<std::size_t>(per_channel));
       synthetic::Scratch scratch;
       for (std::int64_t c = first + block_first; c < first + block_last; ++c) {
-        const double channel_std =
+        const auto channel_std = static_cast<float>(
             layer_std * channel_norm *
-            std::exp(cal.channel_sigma * normal_pair(streams.layer, 1 + std::uint64_t(c)).first);
-        synthetic::unit_values(streams, cal.student_nu, c * per_channel, (c + 1) * per_channel,
-                               unit.data(), scratch);
+            std::exp(cal.channel_sigma * normal_pair(streams.layer, 1 + std::uint64_t(c)).first));
         float* out = values.data() + (c - first) * per_channel;
-        for (std::int64_t j = 0; j < per_channel; ++j)
-          out[j] = static_cast<float>(channel_std * unit[std::size_t(j)]);
+        synthetic::unit_values(streams, cal.student_nu, c * per_channel, (c + 1) * per_channel, out,
+                               scratch);
+        for (std::int64_t j = 0; j < per_channel; ++j) out[j] *= channel_std;
       }
     });
     return values;

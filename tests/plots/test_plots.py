@@ -89,7 +89,8 @@ IMAGE_FORMATS = ["png", "pdf", "svg"]
 
 
 def run(*cmd, check=True):
-    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=120)
+    # A guard against a hang, not a speed test: generous for a loaded 2-core machine.
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=400)
     if check and result.returncode != 0:
         raise AssertionError(f"{cmd} failed ({result.returncode}):\n{result.stderr}")
     return result
