@@ -6,14 +6,15 @@
 // weights, about 102 MB of initializers) and an int8 safetensors file holding the same weights
 // under the PyTorch state-dict names the nodes carry ("layer1.0.conv1.weight").
 //
-// BM_OnnxSimulate/<i>: what `bbs-dse simulate model.onnx --weights w.safetensors --accel bitvert`
-//   does before printing, for the i-th accelerator of the registry: app::prepare_network (import
-//   the ONNX graph, attach the int8 weights, load and hash them) and app::simulate of one design
-//   (profile the weights, cost the network).
+// BM_OnnxSimulate/<design>/<jobs>: what `bbs-dse simulate model.onnx --weights w.safetensors
+//   --accel <design> -j <jobs>` does before printing, for every design of the registry:
+//   app::prepare_network (import the ONNX graph, attach the int8 weights, load and hash them) and
+//   app::simulate of one design (profile the weights, cost the network), on 1 and 2 threads
+//   (CPU time is summed over threads; real time is the wall clock).
 // BM_OnnxLoad: prepare_network alone (the part every design pays).
 // BM_OnnxShow: what `bbs-dse show model.onnx` does: app::show_report (import the graph with its
 //   own initializers as the weights, list the layers).
-// Time per iteration = per design / per show. One thread.
+// Time per iteration = per design / per show. Load and show: one thread.
 //
 // Run it:
 //   cmake --build build --target bench_onnx -j2
@@ -180,9 +181,10 @@ void BM_OnnxSimulate(benchmark::State& state, const std::string& design) {
   SimulationRequest request;
   request.hardware = design;
   request.network = options;
+  request.jobs = int(state.range(0));
   state.SetLabel(request.hardware);
   for (auto _ : state) {
-    const auto network = prepare_network(options, 1);
+    const auto network = prepare_network(options, request.jobs);
     benchmark::DoNotOptimize(simulate(*network, request));
   }
 }
@@ -209,6 +211,9 @@ int main(int argc, char** argv) {
     const std::string design(model->name());
     benchmark::RegisterBenchmark(("BM_OnnxSimulate/" + design).c_str(), bbs::app::BM_OnnxSimulate,
                                  design)
+        ->Arg(1)
+        ->Arg(2)
+        ->MeasureProcessCPUTime()
         ->Unit(benchmark::kMillisecond);
   }
   benchmark::Initialize(&argc, argv);

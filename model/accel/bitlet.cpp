@@ -11,11 +11,9 @@
 namespace bbs::accel {
 namespace {
 
-GroupStep column_ones(std::span<const int> group, int) {
+GroupStep most_column_ones(std::span<const int> group, int) {
   GroupStep s;
-  for (int b = 0; b < 8; ++b) {
-    int ones = 0;
-    for (int w : group) ones += twos_bit(w, b);
+  for (const int ones : column_ones(group)) {
     s.steps = std::uint8_t(std::max(int(s.steps), ones));
     s.useful = std::uint16_t(s.useful + ones);
   }
@@ -25,7 +23,7 @@ GroupStep column_ones(std::span<const int> group, int) {
 double significance_lanes(int) { return 8; }
 
 const StepRule& kColumnOnes =
-    register_step_rule({"bitlet-column-ones", column_ones, significance_lanes});
+    register_step_rule({"bitlet-column-ones", most_column_ones, significance_lanes});
 
 class Bitlet final : public AccelModel {
  public:

@@ -64,9 +64,7 @@ GroupStep zero_skip_columns(std::span<const int> group, int lanes) {
   const int multipliers = std::max(1, lanes / 2);
   GroupStep s;
   int cycles = 0;
-  for (int b = 0; b < 8; ++b) {
-    int ones = 0;
-    for (int w : group) ones += twos_bit(w, b);
+  for (const int ones : column_ones(group)) {
     cycles += (ones + multipliers - 1) / multipliers;
     s.useful = std::uint16_t(s.useful + ones);
   }

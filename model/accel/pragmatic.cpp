@@ -19,17 +19,17 @@ const DefectSwitch& kSignTerm =
     register_defect_switch("pragmatic", "pragmatic-sign-term", "sim/sim/pragmatic.py:112",
                            "Pragmatic counts the sign bit as an effectual term");
 
-int terms(int w, bool sign_term) { return std::popcount(magnitude(w)) + (w < 0 && sign_term); }
+int terms(int w, bool sign_term) { return magnitude_ones(w) + (w < 0 && sign_term); }
 
 template <bool kSignTerm>
 GroupStep most_terms(std::span<const int> group, int) {
-  GroupStep s;
+  int most = 0, sum = 0;
   for (int w : group) {
     const int t = terms(w, kSignTerm);
-    s.steps = std::uint8_t(std::max<int>(s.steps, t));
-    s.useful = std::uint16_t(s.useful + t);
+    most = std::max(most, t);
+    sum += t;
   }
-  return s;
+  return {std::uint8_t(most), std::uint16_t(sum)};
 }
 
 double lanes_per_step(int lanes) { return lanes; }  // one term per lane per cycle

@@ -59,6 +59,14 @@ const StepRule& find_step_rule(std::string_view name) {
   throw Error("unknown step rule '" + std::string(name) + "': expected one of " + names);
 }
 
+std::vector<const StepRule*> step_rules() {
+  RuleRegistry& r = rule_registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  std::vector<const StepRule*> rules;
+  for (const StepRule& rule : r.rules) rules.push_back(&rule);
+  return rules;
+}
+
 StepRecords::StepRecords(const StepRule& rule, ReductionGrouping grouping,
                          std::vector<std::int64_t> row_of_channel, std::vector<std::uint8_t> steps,
                          std::vector<std::uint16_t> useful)
@@ -95,6 +103,25 @@ LockstepSums StepRecords::lockstep(int rows, int min_tile_steps) const {
   return sums;
 }
 
+namespace {
+
+// One output channel's weights in record order: its reduction groups are consecutive runs of the
+// rows of `row_length` weights, each row cut into runs of `lanes` (the last run of a row shorter).
+// Ci-first grouping reads the [Ci][window] filter transposed (one row per kernel position);
+// kernel-window and flat grouping read it as stored.
+void channel_in_record_order(const ReductionGrouping& grouping, std::int64_t in_channels,
+                             std::int64_t window, const std::int16_t* filter, int* out) {
+  const std::int64_t count = in_channels * window;
+  if (grouping.flat || grouping.along_kernel || window == 1) {
+    std::copy(filter, filter + count, out);
+    return;
+  }
+  for (std::int64_t c = 0; c < in_channels; ++c)
+    for (std::int64_t p = 0; p < window; ++p) out[p * in_channels + c] = filter[c * window + p];
+}
+
+}  // namespace
+
 std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
                                                       std::span<const std::int16_t> values,
                                                       int lanes, const StepRule& rule,
@@ -103,21 +130,33 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
     throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
                 " weights for a layer of " + std::to_string(work.weight_count()));
   const ReductionGrouping grouping = reduction_grouping(work, lanes, rule.flat_groups);
-  std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
+  const std::int64_t per_row = grouping.groups_per_channel;
+  std::vector<std::uint8_t> steps(std::size_t(work.out_channels * per_row));
   std::vector<std::uint16_t> useful(steps.size());
   std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
   for (std::size_t row = 0; row < row_of.size(); ++row)
     row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
-  std::vector<int> group(std::size_t(std::max(lanes, 1)));
-  for_each_reduction_group(
-      work, lanes, grouping.flat,
-      [&](std::int64_t k, std::int64_t g, std::span<const std::int64_t> indices) {
-        for (std::size_t i = 0; i < indices.size(); ++i) group[i] = values[std::size_t(indices[i])];
-        const GroupStep s = rule.step(std::span(group).first(indices.size()), lanes);
-        const auto at = std::size_t(row_of[std::size_t(k)] * grouping.groups_per_channel + g);
+  // The same groups, in the same order, as for_each_reduction_group, without per-group indices.
+  const std::int64_t window = work.kernel_area(), filter = work.in_channels * window;
+  const std::int64_t row_length = grouping.flat           ? filter
+                                  : grouping.along_kernel ? window
+                                                          : work.in_channels;
+  const std::int64_t run = std::max(lanes, 1);
+  std::vector<int> channel(static_cast<std::size_t>(filter));
+  for (std::int64_t k = 0; k < work.out_channels; ++k) {
+    channel_in_record_order(grouping, work.in_channels, window, values.data() + k * filter,
+                            channel.data());
+    std::size_t at = std::size_t(row_of[std::size_t(k)] * per_row);
+    for (std::int64_t row = 0; row < filter; row += row_length)
+      for (std::int64_t q = 0; q < row_length; q += run, ++at) {
+        const GroupStep s =
+            rule.step(std::span<const int>(channel).subspan(
+                          std::size_t(row + q), std::size_t(std::min(run, row_length - q))),
+                      lanes);
         steps[at] = s.steps;
         useful[at] = s.useful;
-      });
+      }
+  }
   return std::make_shared<StepRecords>(rule, grouping, std::move(row_of), std::move(steps),
                                        std::move(useful));
 }

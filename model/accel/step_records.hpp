@@ -61,6 +61,8 @@ struct StepRule {
 // it; find_step_rule() finds it again (profile blobs). Throws bbs::Error for an unknown name.
 const StepRule& register_step_rule(const StepRule& rule);
 const StepRule& find_step_rule(std::string_view name);
+// Every registered rule, in registration order (tests and benchmarks run them all).
+std::vector<const StepRule*> step_rules();
 
 struct LockstepSums {
   double tile_cycles = 0;  // sum over tiles of max over rows (per spatial step)
@@ -101,7 +103,8 @@ class StepRecords {
 };
 
 // Calls fn(channel, group, flat PyTorch-layout indices of the group's weights) for every reduction
-// group, in record order. A template: it runs once per group of every layer profiled.
+// group, in record order (the schedule check samples groups with it; build_step_records walks the
+// same groups without building indices).
 template <typename Fn>
 void for_each_reduction_group(const LayerWork& work, int lanes, bool flat, Fn&& fn) {
   const ReductionGrouping grouping = reduction_grouping(work, lanes, flat);

@@ -51,30 +51,43 @@ struct GroupTotals {
 // One pass per group: prune (sensitive groups keep their values), then the bit statistics of
 // the int8 weights and of the stored columns (base = W - C), the encoded size and the error.
 // `grouped` holds the weights in grouped order; `pruned` receives the values and encodings.
+// Groups first..last are one contiguous run of grouped order: unpruned values are copied and the
+// error summed over the run at once (integer sums, the same totals as group by group), and no
+// group is searched for sensitive channels when the tensor has none.
 GroupTotals prune_and_count(const GroupLayout& layout, std::span<const std::int8_t> grouped,
                             const std::vector<bool>& sensitive, const AnalysisOptions& options,
                             PrunedTensor& pruned, std::int64_t first, std::int64_t last) {
   GroupTotals t;
   std::array<std::int8_t, kMaxGroupSize> stored{};
+  const bool unpruned = options.prune.method == PruneMethod::None;
+  const bool any_sensitive = std::find(sensitive.begin(), sensitive.end(), true) != sensitive.end();
+  const auto run_begin = std::size_t(layout.group_begin[first]);
+  const auto run_length = std::size_t(layout.group_begin[last]) - run_begin;
+  const auto run_in = grouped.subspan(run_begin, run_length);
+  const auto run_out = std::span<std::int16_t>(pruned.values).subspan(run_begin, run_length);
+  if (unpruned) std::copy(run_in.begin(), run_in.end(), run_out.begin());  // every group whole
   for (std::int64_t g = first; g < last; ++g) {
     const auto begin = std::size_t(layout.group_begin[g]);
     const auto length = std::size_t(layout.group_length(g));
     const auto weights = grouped.subspan(begin, length);
     const auto out = std::span<std::int16_t>(pruned.values).subspan(begin, length);
-    const bool kept = touches_sensitive(layout, sensitive, g);
-    const bool full = kept || options.prune.method == PruneMethod::None;
+    const bool kept = any_sensitive && touches_sensitive(layout, sensitive, g);
     GroupEncoding& e = pruned.encodings[std::size_t(g)];
-    e = kept ? unpruned_group(weights, out) : prune_group(weights, options.prune, out);
+    if (!unpruned)
+      e = kept ? unpruned_group(weights, out) : prune_group(weights, options.prune, out);
     t.sensitive_groups += kept;
     t.stored_column_sum += e.stored_columns;  // 8 for sensitive and unpruned groups
-    t.size.add_group(std::int64_t(length), e, full);
-    add_integer_error(t.error, weights, out);
+    t.size.add_group(std::int64_t(length), e, kept || unpruned);
     if (!options.bit_summaries) continue;
     t.before.add(group_bits(weights));
     const auto base = std::span<std::int8_t>(stored).first(length);
     stored_values(out, e.constant, base);
     t.after.add(group_bits(base));
   }
+  if (unpruned)
+    add_unchanged(t.error, run_in);
+  else
+    add_integer_error(t.error, run_in, run_out);
   return t;
 }
 

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "model/bbs/int8_sums.hpp"
+
 namespace bbs {
 namespace {
 double decibels(double signal, double noise) {
@@ -38,6 +40,11 @@ void add_integer_error(ErrorMetrics& m, std::span<const std::int8_t> original,
   m.count += std::int64_t(original.size());
   m.signal_sq += double(signal_sq);
   m.error_sq += double(error_sq);
+}
+
+void add_unchanged(ErrorMetrics& m, std::span<const std::int8_t> original) {
+  m.count += std::int64_t(original.size());
+  m.signal_sq += double(int8_sums(original).sum_sq);
 }
 
 void add_float_error(ErrorMetrics& m, std::span<const float> original,

@@ -28,6 +28,8 @@ struct ErrorMetrics {
 // so the totals are exact whatever order runs are added in.
 void add_integer_error(ErrorMetrics& metrics, std::span<const std::int8_t> original,
                        std::span<const std::int16_t> pruned);
+// The same for weights left as they are (no error): only the signal.
+void add_unchanged(ErrorMetrics& metrics, std::span<const std::int8_t> original);
 // Adds the float-domain terms; canonical order, scales per output channel.
 void add_float_error(ErrorMetrics& metrics, std::span<const float> original,
                      std::span<const std::int16_t> pruned, std::span<const double> scales);

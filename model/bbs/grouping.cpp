@@ -66,23 +66,19 @@ GroupLayout make_group_layout(const Shape& canonical_shape, const GroupingOption
 
 namespace {
 
-// Moves element (k, c, p) between canonical [K][C][positions] and grouped [K][positions][C] order.
+// Moves element (k, c, p) between canonical [K][C][positions] and grouped [K][positions][C] order:
+// per output channel, a transpose of [rows][cols] into [cols][rows], written in output order.
 template <typename T>
 std::vector<T> reorder(const GroupLayout& layout, std::span<const T> input, bool to_grouped) {
   if (grouped_order_is_canonical(layout)) return {input.begin(), input.end()};
   const ConvView v = conv_view(layout.canonical_shape);
+  const std::int64_t rows = to_grouped ? v.c : v.positions, cols = to_grouped ? v.positions : v.c;
   std::vector<T> output(input.size());
   for (std::int64_t k = 0; k < v.k; ++k) {
-    const T* src = input.data() + k * v.c * v.positions;
-    T* dst = output.data() + k * v.c * v.positions;
-    for (std::int64_t c = 0; c < v.c; ++c)
-      for (std::int64_t p = 0; p < v.positions; ++p) {
-        const std::int64_t canonical = c * v.positions + p, grouped = p * v.c + c;
-        if (to_grouped)
-          dst[grouped] = src[canonical];
-        else
-          dst[canonical] = src[grouped];
-      }
+    const T* src = input.data() + k * rows * cols;
+    T* dst = output.data() + k * rows * cols;
+    for (std::int64_t j = 0; j < cols; ++j)
+      for (std::int64_t i = 0; i < rows; ++i) dst[j * rows + i] = src[i * cols + j];
   }
   return output;
 }

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 
+#include "model/bbs/int8_sums.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs {
@@ -55,18 +56,14 @@ std::vector<std::vector<bool>> select_sensitive_channels(
   return sensitive;
 }
 
+// Integer sums (int8_sums): the same values as summing the doubles one by one.
 std::vector<double> channel_std(std::span<const std::int8_t> values, std::int64_t channels) {
   const std::size_t per_channel = values.size() / std::size_t(channels);
   std::vector<double> result(static_cast<std::size_t>(channels));
   for (std::size_t k = 0; k < result.size(); ++k) {
-    double sum = 0, sum_sq = 0;
-    for (std::size_t i = 0; i < per_channel; ++i) {
-      const double v = values[k * per_channel + i];
-      sum += v;
-      sum_sq += v * v;
-    }
-    const double mean = sum / double(per_channel);
-    result[k] = std::sqrt(std::max(0.0, sum_sq / double(per_channel) - mean * mean));
+    const Int8Sums s = int8_sums(values.subspan(k * per_channel, per_channel));
+    const double mean = double(s.sum) / double(per_channel);
+    result[k] = std::sqrt(std::max(0.0, double(s.sum_sq) / double(per_channel) - mean * mean));
   }
   return result;
 }

@@ -132,21 +132,39 @@ constexpr std::array<WidthRules, 9> kWidthRules = [] {
   return tables;
 }();
 
-// The 6-bit constant's 64 offsets in 8-bit lanes, when no shifted weight leaves int8
-// (-95 <= w <= 96, every |w + o| <= 127) and the group is whole quads of weights: one 256-bit
-// register holds 4 weights x 8 offsets (byte 4k + q: weight q, offset k of the chunk). Then
-// a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw
-// of |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four
-// quads at a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
+// The 6-bit constant's 64 offsets in 8-bit lanes, for groups of whole quads of weights: one
+// 256-bit register holds 4 weights x 8 offsets (byte 4k + q: weight q, offset k of the chunk).
+// Narrow (kWide false: -95 <= w <= 96, every |w + o| <= 127): a = |w + o| in signed bytes, then
+// a, (a + bias) & keep <= 158 and r <= 127 fit unsigned bytes, |r - a| <= 63, and pmaddubsw of
+// |d| with itself adds the 4 weights' squares pairwise into 16 bits (<= 2 * 63^2), four quads at
+// a time (<= 8 * 63^2 < 2^15) before pmaddwd widens them to 32 bits.
+// Wide (any int8 weight): w + o leaves int8, so a = |P - N| with P = max(w, 0) + max(o, 0)
+// <= 158 and N = max(-w, 0) + max(-o, 0) <= 160 in unsigned bytes (w + o = P - N); a + bias
+// <= 191 still fits, d = |r - a| <= 96 (a >= 128 only when m = 127, then largest >= 64), so
+// each quad's pairs (<= 2 * 96^2 < 2^15) are widened on their own.
 // The rules are OffsetRule's, looked up by the bit width of m (pshufb).
-bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int max_weight,
+template <bool kWide>
+void offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int max_weight,
                         int columns, std::uint32_t* errors) {
-  if (group.size() % 4 != 0 || min_weight < -95 || max_weight > 96) return false;
   const std::size_t quads = group.size() / 4;
   const __m256i ones16 = _mm256_set1_epi16(1);
+  const __m256i zero = _mm256_setzero_si256();
   const auto table = [](const std::array<std::int8_t, 16>& bytes) {
     return _mm256_broadcastsi128_si256(
         _mm_load_si128(reinterpret_cast<const __m128i*>(bytes.data())));
+  };
+  const auto absolute_difference = [](__m256i x, __m256i y) {  // unsigned bytes
+    return _mm256_or_si256(_mm256_subs_epu8(x, y), _mm256_subs_epu8(y, x));
+  };
+  // |w + o| for bytes w (broadcast or per lane) and this chunk's offsets (op = max(o, 0),
+  // on = max(-o, 0)).
+  const auto shifted_magnitude = [&](__m256i w, __m256i offset, __m256i op, __m256i on) {
+    if constexpr (kWide) {
+      const __m256i wp = _mm256_max_epi8(w, zero), wn = _mm256_abs_epi8(_mm256_min_epi8(w, zero));
+      return absolute_difference(_mm256_add_epi8(wp, op), _mm256_add_epi8(wn, on));
+    } else {
+      return _mm256_abs_epi8(_mm256_add_epi8(w, offset));
+    }
   };
   const WidthRules& rules = kWidthRules[std::size_t(columns)];
   const __m256i bias_of = table(rules.bias), keep_of = table(rules.keep),
@@ -165,8 +183,11 @@ bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int 
                                          -26, -26, -26, -26, -25, -25, -25, -25);
   for (int chunk = 0; chunk < 8; ++chunk) {
     const __m256i offset = _mm256_add_epi8(first, _mm256_set1_epi8(char(8 * chunk)));
-    const __m256i m = _mm256_max_epu8(_mm256_abs_epi8(_mm256_add_epi8(highest, offset)),
-                                      _mm256_abs_epi8(_mm256_add_epi8(lowest, offset)));
+    const __m256i op = _mm256_max_epi8(offset, zero),
+                  on = _mm256_abs_epi8(_mm256_min_epi8(offset, zero));
+    const __m256i m = _mm256_min_epu8(_mm256_max_epu8(shifted_magnitude(highest, offset, op, on),
+                                                      shifted_magnitude(lowest, offset, op, on)),
+                                      _mm256_set1_epi8(127));
     const __m256i width = _mm256_max_epu8(
         _mm256_shuffle_epi8(width_low, _mm256_and_si256(m, nibble)),
         _mm256_shuffle_epi8(width_high, _mm256_and_si256(_mm256_srli_epi16(m, 4), nibble)));
@@ -176,24 +197,24 @@ bool offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int 
     const auto squared_errors = [&](std::size_t q) {  // of quad q, in 16-bit pairs
       std::int32_t four;
       std::memcpy(&four, group.data() + 4 * q, 4);
-      const __m256i a = _mm256_abs_epi8(_mm256_add_epi8(_mm256_set1_epi32(four), offset));
+      const __m256i a = shifted_magnitude(_mm256_set1_epi32(four), offset, op, on);
       const __m256i r = _mm256_min_epu8(_mm256_and_si256(_mm256_add_epi8(a, bias), keep), largest);
-      const __m256i d = _mm256_abs_epi8(_mm256_sub_epi8(r, a));
+      const __m256i d = absolute_difference(r, a);
       return _mm256_maddubs_epi16(d, d);
     };
     __m256i total = _mm256_setzero_si256();
     std::size_t q = 0;
-    for (; q + 4 <= quads; q += 4) {
-      const __m256i squares =
-          _mm256_add_epi16(_mm256_add_epi16(squared_errors(q), squared_errors(q + 1)),
-                           _mm256_add_epi16(squared_errors(q + 2), squared_errors(q + 3)));
-      total = _mm256_add_epi32(total, _mm256_madd_epi16(squares, ones16));
-    }
+    if constexpr (!kWide)
+      for (; q + 4 <= quads; q += 4) {
+        const __m256i squares =
+            _mm256_add_epi16(_mm256_add_epi16(squared_errors(q), squared_errors(q + 1)),
+                             _mm256_add_epi16(squared_errors(q + 2), squared_errors(q + 3)));
+        total = _mm256_add_epi32(total, _mm256_madd_epi16(squares, ones16));
+      }
     for (; q < quads; ++q)
       total = _mm256_add_epi32(total, _mm256_madd_epi16(squared_errors(q), ones16));
     _mm256_store_si256(reinterpret_cast<__m256i*>(errors + chunk * 8), total);
   }
-  return true;
 }
 #endif
 
@@ -203,7 +224,13 @@ void all_offset_errors(std::span<const std::int8_t> group, int min_weight, int m
                        int lanes, int columns, int const_bits, std::uint32_t* errors) {
 #if defined(__AVX2__)
   if constexpr (kLanes == 64)
-    if (offset_errors_int8(group, min_weight, max_weight, columns, errors)) return;
+    if (group.size() % 4 == 0) {
+      if (min_weight >= -95 && max_weight <= 96)
+        offset_errors_int8<false>(group, min_weight, max_weight, columns, errors);
+      else
+        offset_errors_int8<true>(group, min_weight, max_weight, columns, errors);
+      return;
+    }
 #endif
   std::fill_n(errors, lanes, 0u);
   const OffsetRules<kLanes> rules(lanes, min_weight, max_weight, columns);

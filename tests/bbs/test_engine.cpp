@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 
 #include "model/bbs/analysis.hpp"
 #include "model/bbs/sensitive.hpp"
@@ -23,6 +24,29 @@ TEST(Sensitive, GlobalTopFractionRoundedUpPerLayer) {
   s = select_sensitive_channels(scores, 0.0, 32);
   EXPECT_EQ(s[0], (std::vector<bool>(4, false)));
   EXPECT_THROW(select_sensitive_channels(scores, 1.5, 32), Error);
+}
+
+TEST(Sensitive, ChannelStdEqualsTheDoubleSumsOneByOne) {
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> weight(-128, 127);
+  for (const std::size_t per_channel : {std::size_t{1}, std::size_t{9}, std::size_t{140'000}}) {
+    std::vector<std::int8_t> values(3 * per_channel);
+    for (auto& v : values) v = std::int8_t(weight(rng));
+    for (std::size_t i = 0; i < per_channel; ++i)  // the largest squares, not all alike
+      values[i] = std::int8_t(i % 2 ? -128 : 127);
+    const std::vector<double> fast = channel_std(values, 3);
+    for (std::size_t k = 0; k < 3; ++k) {
+      double sum = 0, sum_sq = 0;
+      for (std::size_t i = 0; i < per_channel; ++i) {
+        const double v = values[k * per_channel + i];
+        sum += v;
+        sum_sq += v * v;
+      }
+      const double mean = sum / double(per_channel);
+      EXPECT_EQ(fast[k], std::sqrt(std::max(0.0, sum_sq / double(per_channel) - mean * mean)))
+          << per_channel << " weights per channel, channel " << k;
+    }
+  }
 }
 
 WeightTensor random_tensor(const Shape& shape, double stddev, std::uint32_t seed) {
@@ -127,6 +151,83 @@ TEST(Analysis, FloatErrorIsReportedForFloatInput) {
   const auto a = analyze_weights(layer, options_for(PruneMethod::None, 0));
   EXPECT_TRUE(std::isinf(a[0].error.sqnr_db()));
   EXPECT_GT(a[0].error.float_sqnr_db(), 100.0);  // only float rounding remains
+}
+
+// The totals analyze_weights adds over runs of groups, restated group by group from the pruners.
+struct GroupByGroup {
+  std::int64_t sensitive_groups = 0, stored_column_sum = 0;
+  EncodedSize size;
+  ErrorMetrics error;
+};
+
+GroupByGroup group_by_group(const WeightTensor& t, const std::vector<bool>& sensitive,
+                            const AnalysisOptions& o) {
+  const GroupLayout layout = make_group_layout(t.shape, o.grouping);
+  const auto grouped = to_grouped_order<std::int8_t>(layout, t.values);
+  GroupByGroup r;
+  for (std::int64_t g = 0; g < layout.group_count(); ++g) {
+    const auto begin = std::size_t(layout.group_begin[g]);
+    const auto weights = std::span(grouped).subspan(begin, std::size_t(layout.group_length(g)));
+    std::vector<std::int16_t> out(weights.size());
+    bool kept = false;
+    for (auto i = layout.group_begin[g]; i < layout.group_begin[g + 1]; ++i)
+      kept = kept || sensitive[std::size_t(layout.channel_of(i))];
+    const GroupEncoding e =
+        kept ? unpruned_group(weights, out) : prune_group(weights, o.prune, out);
+    r.sensitive_groups += kept;
+    r.stored_column_sum += e.stored_columns;
+    r.size.add_group(std::int64_t(weights.size()), e, kept || o.prune.method == PruneMethod::None);
+    add_integer_error(r.error, weights, out);
+  }
+  return r;
+}
+
+TEST(Analysis, RunTotalsMatchTheGroupByGroupDefinition) {
+  std::mt19937 rng(31);
+  const Shape shapes[] = {{40, 3, 3, 24}, {24, 70}, {16, 1, 3, 3}, {33, 48, 1, 1}};
+  for (const PruneMethod method : {PruneMethod::None, PruneMethod::RoundAverage,
+                                   PruneMethod::ZeroPoint, PruneMethod::BitFlip}) {
+    for (const Shape& shape : shapes) {
+      for (const int jobs : {1, 3}) {
+        const WeightTensor t = random_tensor(shape, 30.0, std::uint32_t(rng()));
+        AnalysisOptions o = options_for(method, 3);
+        o.check_samples = 0;
+        o.jobs = jobs;
+        o.grouping.group_size = 16;
+        std::vector<bool> sensitive(static_cast<std::size_t>(shape[0]));
+        if (jobs == 3)  // some channels sensitive, some runs without any
+          for (std::size_t k = 0; k < sensitive.size(); k += 7) sensitive[k] = true;
+        o.given_sensitive = {sensitive};
+        const LayerAnalysis a = analyze_weights(std::vector<WeightTensor>{t}, o).front();
+        const GroupByGroup expected = group_by_group(t, sensitive, o);
+        const std::string what = std::string(prune_method_name(method)) + " jobs " +
+                                 std::to_string(jobs) + " shape[0] " + std::to_string(shape[0]);
+        EXPECT_EQ(a.sensitive_groups, expected.sensitive_groups) << what;
+        EXPECT_EQ(a.stored_column_sum, expected.stored_column_sum) << what;
+        EXPECT_EQ(a.size.payload_bits, expected.size.payload_bits) << what;
+        EXPECT_EQ(a.size.metadata_bits, expected.size.metadata_bits) << what;
+        EXPECT_EQ(a.error.count, expected.error.count) << what;
+        EXPECT_EQ(a.error.signal_sq, expected.error.signal_sq) << what;
+        EXPECT_EQ(a.error.error_sq, expected.error.error_sq) << what;
+      }
+    }
+  }
+}
+
+TEST(ErrorMetrics, UnchangedWeightsAddTheirSignalAndNoError) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> weight(-128, 127);
+  for (const std::size_t size : {std::size_t{0}, std::size_t{7}, std::size_t{(1 << 17) + 3}}) {
+    std::vector<std::int8_t> w(size);
+    for (auto& v : w) v = std::int8_t(weight(rng));
+    if (size > 8) std::fill_n(w.begin(), 1 << 17, std::int8_t{-128});  // the largest squares
+    ErrorMetrics fast, reference;
+    add_unchanged(fast, w);
+    add_integer_error(reference, w, std::vector<std::int16_t>(w.begin(), w.end()));
+    EXPECT_EQ(fast.count, reference.count) << size;
+    EXPECT_EQ(fast.signal_sq, reference.signal_sq) << size;
+    EXPECT_EQ(fast.error_sq, 0.0) << size;
+  }
 }
 
 }  // namespace

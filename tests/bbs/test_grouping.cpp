@@ -56,6 +56,26 @@ TEST(Grouping, GroupedOrderIsKHWCAndRoundTrips) {
   EXPECT_TRUE(std::equal(back.begin(), back.end(), canonical.begin()));
 }
 
+TEST(Grouping, GroupedOrderMovesEveryElementToKHWC) {
+  for (const Shape& shape : {Shape{3, 5, 3, 3}, Shape{2, 70, 1, 3}, Shape{4, 9, 2, 5}}) {
+    const std::int64_t k_count = shape[0], c_count = shape[1], positions = shape[2] * shape[3];
+    const GroupLayout l = make_group_layout(shape, {4});
+    std::vector<std::int8_t> canonical(std::size_t(element_count(shape)));
+    for (std::size_t i = 0; i < canonical.size(); ++i) canonical[i] = std::int8_t(i % 101);
+    const auto to_grouped = to_grouped_order<std::int8_t>(l, canonical);
+    std::vector<std::int16_t> wide(to_grouped.begin(), to_grouped.end());
+    const auto back = to_canonical_order<std::int16_t>(l, std::span<const std::int16_t>(wide));
+    for (std::int64_t k = 0; k < k_count; ++k)
+      for (std::int64_t c = 0; c < c_count; ++c)
+        for (std::int64_t p = 0; p < positions; ++p) {
+          const auto from = std::size_t((k * c_count + c) * positions + p);
+          const auto to = std::size_t((k * positions + p) * c_count + c);
+          ASSERT_EQ(to_grouped[to], canonical[from]) << k << " " << c << " " << p;
+          ASSERT_EQ(back[from], canonical[from]) << k << " " << c << " " << p;
+        }
+  }
+}
+
 TEST(Grouping, RejectsBadShapesAndSizes) {
   EXPECT_THROW(make_group_layout({4, 3, 3}, {32}), Error);
   EXPECT_THROW(make_group_layout({4, 3}, {0}), Error);
