@@ -1,6 +1,7 @@
 #include <exception>
 #include <iostream>
 
+#include "app/allocator_tuning.hpp"
 #include "networks/tensor.hpp"
 
 namespace bbs::app {
@@ -8,6 +9,7 @@ int run_cli(int argc, char** argv);
 }
 
 int main(int argc, char** argv) {
+  bbs::app::keep_large_buffers_for_reuse();
   try {
     return bbs::app::run_cli(argc, argv);
   } catch (const bbs::Error& e) {
