@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/large_buffer.hpp"
 #include "core/parallel.hpp"
 #include "model/bbs/sensitive.hpp"
 
@@ -124,8 +125,8 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
     reordered = to_grouped_order<std::int8_t>(layout, tensor.values);
   const std::span<const std::int8_t> grouped =
       reordered.empty() ? std::span<const std::int8_t>(tensor.values) : reordered;
-  PrunedTensor pruned{std::vector<std::int16_t>(grouped.size()),
-                      std::vector<GroupEncoding>(std::size_t(layout.group_count()))};
+  PrunedTensor pruned{large_vector<std::int16_t>(grouped.size()),
+                      large_vector<GroupEncoding>(std::size_t(layout.group_count()))};
   const std::int64_t threads = std::clamp<std::int64_t>(options.jobs, 1, layout.group_count());
   std::vector<GroupTotals> runs(static_cast<std::size_t>(threads));
   parallel_for(threads, options.jobs, [&](std::int64_t first_run, std::int64_t last_run) {
