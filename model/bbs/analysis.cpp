@@ -93,11 +93,12 @@ GroupTotals prune_and_count(const GroupLayout& layout, std::span<const std::int8
     stored_values(out, e.constant, base);
     t.after.add(group_bits(base));
   }
-  if (unpruned) t.after = t.before;  // every group stored whole: the same columns
-  if (unpruned)
+  if (unpruned) {
+    t.after = t.before;  // every group stored whole: the same columns
     add_unchanged(t.error, run_in);
-  else
+  } else {
     add_integer_error(t.error, run_in, run_out);
+  }
   return t;
 }
 
