@@ -114,10 +114,10 @@ PrunedFile prune_file(const std::filesystem::path& input_path,
   const EngineInput input = load_engine_input(file, options.engine);
   if (!input.skipped.empty()) std::cerr << skipped_note(input) << '\n';
   Progress progress("prune");
-  const auto layers = analyze_weights(
-      input.tensors, engine, [&](std::size_t done, std::size_t total, const std::string& name) {
-        progress.update(done, total, name);
-      });
+  auto layers = analyze_weights(input.tensors, engine,
+                                [&](std::size_t done, std::size_t total, const std::string& name) {
+                                  progress.update(done, total, name);
+                                });
 
   std::vector<io::TensorStream> outputs;
   std::vector<std::vector<float>> float_copies(file.tensors().size());
@@ -139,7 +139,8 @@ PrunedFile prune_file(const std::filesystem::path& input_path,
   else
     io::write_safetensors(output_path, outputs, output_metadata(file, engine));
   std::cerr << "wrote " << output_path.string() << '\n';
-  return {layers, weights_kind(input, options.engine)};
+  for (LayerAnalysis& layer : layers) std::vector<std::int16_t>().swap(layer.pruned);  // written
+  return {std::move(layers), weights_kind(input, options.engine)};
 }
 
 // A Hugging Face checkpoint directory: each shard pruned into the output directory under its

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/large_buffer.hpp"
 #include "core/parallel.hpp"
 #include "model/bbs/sensitive.hpp"
 
@@ -50,6 +51,8 @@ struct GroupTotals {
 
 // One pass per group: prune (sensitive groups keep their values), then the bit statistics of
 // the int8 weights and of the stored columns (base = W - C), the encoded size and the error.
+// Groups stored whole (sensitive, or no pruning) have C = 0 and base = W: their "after"
+// statistics are their "before" ones, computed once.
 // `grouped` holds the weights in grouped order; `pruned` receives the values and encodings.
 // Groups first..last are one contiguous run of grouped order: unpruned values are copied and the
 // error summed over the run at once (integer sums, the same totals as group by group), and no
@@ -79,15 +82,23 @@ GroupTotals prune_and_count(const GroupLayout& layout, std::span<const std::int8
     t.stored_column_sum += e.stored_columns;  // 8 for sensitive and unpruned groups
     t.size.add_group(std::int64_t(length), e, kept || unpruned);
     if (!options.bit_summaries) continue;
-    t.before.add(group_bits(weights));
+    const GroupBits before = group_bits(weights);
+    t.before.add(before);
+    if (unpruned) continue;  // after = before, set once below
+    if (kept) {              // a kept group stores its weights unchanged (C = 0)
+      t.after.add(before);
+      continue;
+    }
     const auto base = std::span<std::int8_t>(stored).first(length);
     stored_values(out, e.constant, base);
     t.after.add(group_bits(base));
   }
-  if (unpruned)
+  if (unpruned) {
+    t.after = t.before;  // every group stored whole: the same columns
     add_unchanged(t.error, run_in);
-  else
+  } else {
     add_integer_error(t.error, run_in, run_out);
+  }
   return t;
 }
 
@@ -115,8 +126,8 @@ LayerAnalysis analyze_tensor(const WeightTensor& tensor, const std::vector<bool>
     reordered = to_grouped_order<std::int8_t>(layout, tensor.values);
   const std::span<const std::int8_t> grouped =
       reordered.empty() ? std::span<const std::int8_t>(tensor.values) : reordered;
-  PrunedTensor pruned{std::vector<std::int16_t>(grouped.size()),
-                      std::vector<GroupEncoding>(std::size_t(layout.group_count()))};
+  PrunedTensor pruned{large_vector<std::int16_t>(grouped.size()),
+                      large_vector<GroupEncoding>(std::size_t(layout.group_count()))};
   const std::int64_t threads = std::clamp<std::int64_t>(options.jobs, 1, layout.group_count());
   std::vector<GroupTotals> runs(static_cast<std::size_t>(threads));
   parallel_for(threads, options.jobs, [&](std::int64_t first_run, std::int64_t last_run) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/large_buffer.hpp"
+
 namespace bbs {
 namespace {
 
@@ -73,7 +75,7 @@ std::vector<T> reorder(const GroupLayout& layout, std::span<const T> input, bool
   if (grouped_order_is_canonical(layout)) return {input.begin(), input.end()};
   const ConvView v = conv_view(layout.canonical_shape);
   const std::int64_t rows = to_grouped ? v.c : v.positions, cols = to_grouped ? v.positions : v.c;
-  std::vector<T> output(input.size());
+  auto output = large_vector<T>(input.size());
   for (std::int64_t k = 0; k < v.k; ++k) {
     const T* src = input.data() + k * rows * cols;
     T* dst = output.data() + k * rows * cols;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/large_buffer.hpp"
 #include "core/parallel.hpp"
 
 namespace bbs {
@@ -54,8 +55,8 @@ GroupEncoding prune_group(std::span<const std::int8_t> group, const PruneParams&
 PrunedTensor prune_groups(const GroupLayout& layout, std::span<const std::int8_t> grouped,
                           const PruneParams& params, int jobs) {
   params.validate();
-  PrunedTensor result{std::vector<std::int16_t>(grouped.size()),
-                      std::vector<GroupEncoding>(std::size_t(layout.group_count()))};
+  PrunedTensor result{large_vector<std::int16_t>(grouped.size()),
+                      large_vector<GroupEncoding>(std::size_t(layout.group_count()))};
   parallel_for(layout.group_count(), jobs, [&](std::int64_t first, std::int64_t last) {
     for (std::int64_t g = first; g < last; ++g) {
       const auto begin = std::size_t(layout.group_begin[g]);

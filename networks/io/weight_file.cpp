@@ -16,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/large_buffer.hpp"
 #include "networks/io/formats.hpp"
 #include "networks/io/input_file.hpp"
 
@@ -344,10 +345,25 @@ struct RowBytes {
   std::int64_t first_index = 0;
 };
 
+// The caller is about to read all of `bytes` (part of the mapped file): map its pages in one
+// call (MADV_POPULATE_READ, Linux 5.14) rather than one page fault per 4 KiB as the copy reaches
+// them. Only a hint: an older kernel refuses it and the pages fault in as before.
+std::span<const std::byte> about_to_read(std::span<const std::byte> bytes) {
+#if defined(MADV_POPULATE_READ)
+  constexpr std::uintptr_t kPageBytes = 4096, kWorthItBytes = 1u << 20;
+  if (bytes.size() >= kWorthItBytes) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(bytes.data()) & ~(kPageBytes - 1);
+    const auto end = reinterpret_cast<std::uintptr_t>(bytes.data() + bytes.size());
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
+  }
+#endif
+  return bytes;
+}
+
 RowBytes row_bytes(const WeightFile& file, std::string_view name,
                    std::optional<std::pair<std::int64_t, std::int64_t>> rows) {
   const TensorView view = file.tensor(name);
-  if (!rows) return {view.info, view.bytes, 0};
+  if (!rows) return {view.info, about_to_read(view.bytes), 0};
   const auto [first, last] = *rows;
   const Shape& shape = view.info->shape;
   const std::int64_t count = shape.empty() ? 0 : shape.front();
@@ -359,7 +375,8 @@ RowBytes row_bytes(const WeightFile& file, std::string_view name,
   const std::size_t row_bytes = count == 0 ? 0 : view.bytes.size() / std::size_t(count);
   const std::int64_t per_row = std::int64_t(row_bytes / dtype_bytes(view.info->dtype));
   return {view.info,
-          view.bytes.subspan(std::size_t(first) * row_bytes, std::size_t(last - first) * row_bytes),
+          about_to_read(view.bytes.subspan(std::size_t(first) * row_bytes,
+                                           std::size_t(last - first) * row_bytes)),
           first * per_row};
 }
 
@@ -386,11 +403,14 @@ std::vector<std::int8_t> rows_as_int8(const WeightFile& file, std::string_view n
     detail::throw_file_error(file.path(), "tensor " + detail::single_quoted(name) + " is " +
                                               std::string(dtype_name(rows.info->dtype)) +
                                               ", not an integer tensor");
-  std::vector<std::int8_t> values(rows.bytes.size() / dtype_bytes(rows.info->dtype));
+  std::vector<std::int8_t> values;
+  reserve_large(values, rows.bytes.size() / dtype_bytes(rows.info->dtype));
   if (rows.info->dtype == DType::I8) {
-    if (!values.empty()) std::memcpy(values.data(), rows.bytes.data(), values.size());
+    const auto* first = reinterpret_cast<const std::int8_t*>(rows.bytes.data());
+    values.assign(first, first + rows.bytes.size());
     return values;
   }
+  values.resize(values.capacity());
   for (std::size_t i = 0; i < values.size(); ++i) {  // I16 holding int8 values
     std::int16_t v;
     std::memcpy(&v, rows.bytes.data() + 2 * i, 2);

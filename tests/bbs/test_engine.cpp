@@ -158,7 +158,48 @@ struct GroupByGroup {
   std::int64_t sensitive_groups = 0, stored_column_sum = 0;
   EncodedSize size;
   ErrorMetrics error;
+  std::vector<GroupBits> before, after;  // of every group: its weights, its stored columns
 };
+
+// The bit statistics of `groups` summed field by field through the GroupBits accessors (the
+// definitions in bit_stats.hpp), independently of BitSummary::add.
+BitSummary sum_by_definition(const std::vector<GroupBits>& groups) {
+  BitSummary s;
+  for (const GroupBits& g : groups) {
+    s.weights += g.size;
+    s.groups += 1;
+    s.zero_values += g.zero_values;
+    s.zero_bits_twos += g.zero_bits_twos();
+    s.zero_bits_sign_mag += g.zero_bits_sign_mag();
+    s.bbs_sparse_bits += g.bbs_sparse_bits();
+    s.all_zero_columns += g.all_zero_columns();
+    s.all_one_columns += g.all_one_columns();
+    s.redundant_columns += g.redundant_columns;
+    s.redundant_columns_capped += std::min<int>(g.redundant_columns, 3);
+    s.effectual_bits += g.effectual_bits;
+    s.pragmatic_cycles += g.max_effectual_bits;
+    s.bitlet_cycles += g.max_column_ones();
+    s.bitwave_columns += g.nonzero_sign_mag_columns();
+  }
+  return s;
+}
+
+void expect_same_summary(const BitSummary& a, const BitSummary& b, const std::string& what) {
+  EXPECT_EQ(a.weights, b.weights) << what;
+  EXPECT_EQ(a.groups, b.groups) << what;
+  EXPECT_EQ(a.zero_values, b.zero_values) << what;
+  EXPECT_EQ(a.zero_bits_twos, b.zero_bits_twos) << what;
+  EXPECT_EQ(a.zero_bits_sign_mag, b.zero_bits_sign_mag) << what;
+  EXPECT_EQ(a.bbs_sparse_bits, b.bbs_sparse_bits) << what;
+  EXPECT_EQ(a.all_zero_columns, b.all_zero_columns) << what;
+  EXPECT_EQ(a.all_one_columns, b.all_one_columns) << what;
+  EXPECT_EQ(a.redundant_columns, b.redundant_columns) << what;
+  EXPECT_EQ(a.redundant_columns_capped, b.redundant_columns_capped) << what;
+  EXPECT_EQ(a.effectual_bits, b.effectual_bits) << what;
+  EXPECT_EQ(a.pragmatic_cycles, b.pragmatic_cycles) << what;
+  EXPECT_EQ(a.bitlet_cycles, b.bitlet_cycles) << what;
+  EXPECT_EQ(a.bitwave_columns, b.bitwave_columns) << what;
+}
 
 GroupByGroup group_by_group(const WeightTensor& t, const std::vector<bool>& sensitive,
                             const AnalysisOptions& o) {
@@ -178,6 +219,10 @@ GroupByGroup group_by_group(const WeightTensor& t, const std::vector<bool>& sens
     r.stored_column_sum += e.stored_columns;
     r.size.add_group(std::int64_t(weights.size()), e, kept || o.prune.method == PruneMethod::None);
     add_integer_error(r.error, weights, out);
+    std::vector<std::int8_t> base(weights.size());
+    stored_values(out, e.constant, base);
+    r.before.push_back(group_bits(weights));
+    r.after.push_back(group_bits(base));
   }
   return r;
 }
@@ -209,6 +254,8 @@ TEST(Analysis, RunTotalsMatchTheGroupByGroupDefinition) {
         EXPECT_EQ(a.error.count, expected.error.count) << what;
         EXPECT_EQ(a.error.signal_sq, expected.error.signal_sq) << what;
         EXPECT_EQ(a.error.error_sq, expected.error.error_sq) << what;
+        expect_same_summary(a.before, sum_by_definition(expected.before), what + " before");
+        expect_same_summary(a.after, sum_by_definition(expected.after), what + " after");
       }
     }
   }
