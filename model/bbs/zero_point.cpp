@@ -199,7 +199,7 @@ void offset_errors_int8(std::span<const std::int8_t> group, int min_weight, int 
       std::memcpy(&four, group.data() + 4 * q, 4);
       const __m256i a = shifted_magnitude(_mm256_set1_epi32(four), offset, op, on);
       const __m256i r = _mm256_min_epu8(_mm256_and_si256(_mm256_add_epi8(a, bias), keep), largest);
-      const __m256i d = absolute_difference(r, a);
+      const __m256i d = _mm256_abs_epi8(_mm256_sub_epi8(r, a));  // |r - a| <= 96: exact in int8
       return _mm256_maddubs_epi16(d, d);
     };
     __m256i total = _mm256_setzero_si256();
