@@ -1,6 +1,6 @@
 // Helpers shared by the accelerator tests: the iso-multiplier Stripes array of the authors'
 // simulator's toy network (32 x 16 PEs, 16 lanes, BitSim's SRAM sizes and energies), a linear
-// layer.
+// layer, one linear layer costed on a design.
 #pragma once
 
 #include <algorithm>
@@ -8,8 +8,11 @@
 #include <random>
 #include <string>
 
+#include "model/accel/accel_model.hpp"
 #include "model/accel/hardware.hpp"
 #include "model/accel/layer_work.hpp"
+#include "model/accel/network_cost.hpp"
+#include "model/accel/profile_builder.hpp"
 #include "model/bbs/analysis.hpp"
 
 namespace bbs::accel::test {
@@ -34,6 +37,22 @@ inline LayerWork linear(std::int64_t ci, std::int64_t co, std::int64_t tokens) {
   w.out_channels = co;
   w.tokens = tokens;
   return w;
+}
+
+// One linear layer of 100 -> 130 channels on 20 tokens, every int8 weight 3, costed on `design`
+// in the corrected profile with fixed SRAM / DRAM costs.
+inline NetworkCost constant_linear_cost(std::string_view design, const HardwareConfig& hw) {
+  Workload w;
+  w.network_name = "toy";
+  w.layers = {linear(100, 130, 20)};
+  w.producers = {{-1}};
+  WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
+  weights.scales.assign(130, 1.0);
+  const AccelModel& model = find_accel(design);
+  const auto profiles = build_profiles(w, {&weights}, model.weight_needs(hw, Fidelity::Corrected),
+                                       Fidelity::Corrected, 1);
+  const MemoryCosts memory{{2.0, 1.0, 0.5}, {3.0, 1.0, 0.25}};
+  return evaluate_network(model, hw, Fidelity::Corrected, w, profiles, memory);
 }
 
 // Normal(0, 25) int8 weights of `shape`; output channel 0 has twice the scale (a sensitive

@@ -12,22 +12,12 @@
 namespace bbs::accel {
 namespace {
 
-using test::linear;
+using test::constant_linear_cost;
 
 // A regression: bits_per_weight reported the pruning analysis' 8 bits, not the P bits ANT stores.
 TEST(Ant, StoresEveryWeightInItsMeanPrecision) {
   const HardwareConfig hw = load_hardware("ant", std::nullopt, {"ant.precision=6.1"});
-  Workload w;
-  w.network_name = "toy";
-  w.layers = {linear(100, 130, 20)};
-  w.producers = {{-1}};
-  WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
-  weights.scales.assign(130, 1.0);
-  const AccelModel& ant = find_accel("ant");
-  const auto profiles = build_profiles(w, {&weights}, ant.weight_needs(hw, Fidelity::Corrected),
-                                       Fidelity::Corrected, 1);
-  const MemoryCosts memory{{2.0, 1.0, 0.5}, {3.0, 1.0, 0.25}};
-  const NetworkCost c = evaluate_network(ant, hw, Fidelity::Corrected, w, profiles, memory);
+  const NetworkCost c = constant_linear_cost("ant", hw);
   EXPECT_DOUBLE_EQ(c.bits_per_weight(), 6.1);
   // Its weight bytes follow the same P: ceil(100 x 6.1 / 8) = 77 bytes per output channel.
   EXPECT_DOUBLE_EQ(c.layers.at(0).weight_bytes, 77.0 * 130);

@@ -12,22 +12,13 @@
 namespace bbs::accel {
 namespace {
 
+using test::constant_linear_cost;
 using test::linear;
 
 TEST(OliVe, OneLayerByHand) {
   const HardwareConfig hw = load_hardware("olive", std::nullopt, {});
   ASSERT_EQ(hw.pe_rows * hw.pe_cols * hw.multipliers_per_pe, 4096);  // iso-multiplier
-  Workload w;
-  w.network_name = "toy";
-  w.layers = {linear(100, 130, 20)};
-  w.producers = {{-1}};
-  WeightTensor weights{"fc", {130, 100}, std::vector<std::int8_t>(13000, 3), {}, {}};
-  weights.scales.assign(130, 1.0);
-  const AccelModel& olive = find_accel("olive");
-  const auto profiles = build_profiles(w, {&weights}, olive.weight_needs(hw, Fidelity::Corrected),
-                                       Fidelity::Corrected, 1);
-  const MemoryCosts memory{{2.0, 1.0, 0.5}, {3.0, 1.0, 0.25}};
-  const NetworkCost c = evaluate_network(olive, hw, Fidelity::Corrected, w, profiles, memory);
+  const NetworkCost c = constant_linear_cost("olive", hw);
   const LayerCost& l = c.layers.at(0);
   // 64 x 16 PEs, 1 lane: tiles = Ci x ceil(130/64) x ceil(20/16) = 100 x 3 x 2, 1 cycle each.
   EXPECT_DOUBLE_EQ(l.compute.tiles, 600);
