@@ -125,7 +125,7 @@ std::vector<std::vector<bool>> given_sensitive(const ProfileBuild& build,
 }
 
 // One layer's step records, assembled block by block: rows in PE-row order (`order`, identity
-// when empty), each block's channels built on their own and copied to their rows.
+// when empty), each block's channels written straight into their rows.
 class StepAssembly {
  public:
   StepAssembly(const LayerWork& work, int lanes, const StepRule& rule,
@@ -140,19 +140,9 @@ class StepAssembly {
     for (std::size_t row = 0; row < row_of_.size(); ++row)
       row_of_[order.empty() ? row : std::size_t(order[row])] = std::int64_t(row);
   }
-  void add_block(std::int64_t first, std::int64_t last, std::span<const std::int16_t> values) {
-    LayerWork block = work_;
-    block.out_channels = last - first;
-    const auto records = build_step_records(block, values, lanes_, rule_);
-    const auto per_row = std::size_t(grouping_.groups_per_channel);
-    for (std::int64_t k = first; k < last; ++k) {
-      const std::size_t from = std::size_t(k - first) * per_row;
-      const std::size_t to = std::size_t(row_of_[std::size_t(k)]) * per_row;
-      std::copy_n(records->step_values().begin() + std::ptrdiff_t(from), per_row,
-                  steps_.begin() + std::ptrdiff_t(to));
-      std::copy_n(records->useful_values().begin() + std::ptrdiff_t(from), per_row,
-                  useful_.begin() + std::ptrdiff_t(to));
-    }
+  // Blocks write disjoint rows, so several may be added at once.
+  void add_block(std::int64_t first, std::span<const std::int16_t> values) {
+    write_step_records(work_, first, values, lanes_, rule_, row_of_, steps_, useful_);
   }
   std::shared_ptr<const StepRecords> finish() {
     return std::make_shared<StepRecords>(rule_, grouping_, std::move(row_of_), std::move(steps_),
@@ -417,7 +407,7 @@ class Builder {
     for (std::size_t m = 0; m < group.members.size(); ++m) {
       const WeightNeeds& n = needs_[group.members[m]];
       for (StepAssembly& steps : outcome.steps[m])
-        steps.add_block(b.first, b.last, n.steps->reads_column_spans ? a.column_spans : a.pruned);
+        steps.add_block(b.first, n.steps->reads_column_spans ? a.column_spans : a.pruned);
     }
     if (build_.inspect && group.members.front() == 0) outcome.whole = std::move(a);
   }

@@ -122,20 +122,11 @@ void channel_in_record_order(const ReductionGrouping& grouping, std::int64_t in_
 
 }  // namespace
 
-std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
-                                                      std::span<const std::int16_t> values,
-                                                      int lanes, const StepRule& rule,
-                                                      std::span<const std::int64_t> channel_order) {
-  if (std::int64_t(values.size()) != work.weight_count())
-    throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
-                " weights for a layer of " + std::to_string(work.weight_count()));
+void write_step_records(const LayerWork& work, std::int64_t first,
+                        std::span<const std::int16_t> values, int lanes, const StepRule& rule,
+                        std::span<const std::int64_t> row_of, std::span<std::uint8_t> steps,
+                        std::span<std::uint16_t> useful) {
   const ReductionGrouping grouping = reduction_grouping(work, lanes, rule.flat_groups);
-  const std::int64_t per_row = grouping.groups_per_channel;
-  std::vector<std::uint8_t> steps(std::size_t(work.out_channels * per_row));
-  std::vector<std::uint16_t> useful(steps.size());
-  std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
-  for (std::size_t row = 0; row < row_of.size(); ++row)
-    row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
   // The same groups, in the same order, as for_each_reduction_group, without per-group indices.
   const std::int64_t window = work.kernel_area(), filter = work.in_channels * window;
   const std::int64_t row_length = grouping.flat           ? filter
@@ -143,10 +134,16 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
                                                           : work.in_channels;
   const std::int64_t run = std::max(lanes, 1);
   std::vector<int> channel(static_cast<std::size_t>(filter));
-  for (std::int64_t k = 0; k < work.out_channels; ++k) {
+  const auto count = std::int64_t(values.size()) / std::max<std::int64_t>(filter, 1);
+  if (count * filter != std::int64_t(values.size()) || first < 0 ||
+      first + count > work.out_channels)
+    throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
+                " weights are not whole output channels from channel " + std::to_string(first) +
+                " of a layer of " + std::to_string(work.out_channels));
+  for (std::int64_t k = 0; k < count; ++k) {
     channel_in_record_order(grouping, work.in_channels, window, values.data() + k * filter,
                             channel.data());
-    std::size_t at = std::size_t(row_of[std::size_t(k)] * per_row);
+    auto at = std::size_t(row_of[std::size_t(first + k)] * grouping.groups_per_channel);
     for (std::int64_t row = 0; row < filter; row += row_length)
       for (std::int64_t q = 0; q < row_length; q += run, ++at) {
         const GroupStep s =
@@ -157,6 +154,22 @@ std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
         useful[at] = s.useful;
       }
   }
+}
+
+std::shared_ptr<const StepRecords> build_step_records(const LayerWork& work,
+                                                      std::span<const std::int16_t> values,
+                                                      int lanes, const StepRule& rule,
+                                                      std::span<const std::int64_t> channel_order) {
+  if (std::int64_t(values.size()) != work.weight_count())
+    throw Error("layer '" + work.name + "': " + std::to_string(values.size()) +
+                " weights for a layer of " + std::to_string(work.weight_count()));
+  const ReductionGrouping grouping = reduction_grouping(work, lanes, rule.flat_groups);
+  std::vector<std::uint8_t> steps(std::size_t(work.out_channels * grouping.groups_per_channel));
+  std::vector<std::uint16_t> useful(steps.size());
+  std::vector<std::int64_t> row_of(std::size_t(work.out_channels));
+  for (std::size_t row = 0; row < row_of.size(); ++row)
+    row_of[channel_order.empty() ? row : std::size_t(channel_order[row])] = std::int64_t(row);
+  write_step_records(work, 0, values, lanes, rule, row_of, steps, useful);
   return std::make_shared<StepRecords>(rule, grouping, std::move(row_of), std::move(steps),
                                        std::move(useful));
 }

@@ -149,4 +149,12 @@ std::shared_ptr<const StepRecords> build_step_records(
     const LayerWork& work, std::span<const std::int16_t> values, int lanes, const StepRule& rule,
     std::span<const std::int64_t> channel_order = {});
 
+// The records of output channels [first, first + count) of `work`, written in place: channel k's
+// groups go to row row_of[k] of `steps` / `useful` ([row][group], groups_per_channel per row).
+// `values` hold those channels' weights in PyTorch layout (a block of the layer's tensor).
+void write_step_records(const LayerWork& work, std::int64_t first,
+                        std::span<const std::int16_t> values, int lanes, const StepRule& rule,
+                        std::span<const std::int64_t> row_of, std::span<std::uint8_t> steps,
+                        std::span<std::uint16_t> useful);
+
 }  // namespace bbs::accel
